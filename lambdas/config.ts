@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, parsed once at cold start. CDK sets these variables on every function;
+ * the local runtime sets them in its own process before loading any handler.
+ */
+const Config = z.object({
+  TABLE_NAME: z.string().min(1).default('tessera'),
+  STAGE: z.string().min(1).default('local'),
+  /** Comma-separated list of allowed browser origins; empty means no CORS headers at all. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    ),
+  /** Set only by the local runtime and the tests: DynamoDB Local's URL. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  TESSERA_VERSION: z.string().default('0.1.0'),
+});
+
+export type Config = z.infer<typeof Config>;
+
+let cached: Config | undefined;
+
+export const config = (): Config => {
+  cached ??= Config.parse(process.env);
+  return cached;
+};

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp');
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export const SearchQuery = PageQuery.extend({
+  q: z.string().trim().min(1).max(100).optional().describe('Case-insensitive substring filter'),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page'),
+  });
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Text every listing searches: lower-cased, so `q` matches regardless of case. */
+export const searchText = (...parts: (string | undefined)[]): string =>
+  parts
+    .filter((p): p is string => typeof p === 'string' && p.length > 0)
+    .join(' ')
+    .toLowerCase();

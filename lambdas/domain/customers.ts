@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { type Page, SearchQuery, Timestamp } from './common.ts';
+import { DomainError, notFound } from './errors.ts';
+import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
+import type { Principal } from './principal.ts';
+import { DEFAULT_PROJECT_NAME, newProject, type Project } from './projects.ts';
+
+export const CustomerId = z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id');
+
+export const CreateCustomerInput = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  contactEmail: z.email().max(254).optional(),
+  externalRef: z.string().trim().min(1).max(100).optional().describe('Your CRM/ERP reference'),
+  notes: z.string().trim().max(2000).optional(),
+});
+export type CreateCustomerInput = z.infer<typeof CreateCustomerInput>;
+
+export const UpdateCustomerInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    contactEmail: z.email().max(254).nullable().optional(),
+    externalRef: z.string().trim().min(1).max(100).nullable().optional(),
+    notes: z.string().trim().max(2000).nullable().optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export type UpdateCustomerInput = z.infer<typeof UpdateCustomerInput>;
+
+export const CustomerPath = z.strictObject({ customerId: CustomerId });
+export const CustomerListQuery = SearchQuery;
+
+export interface Customer {
+  id: string;
+  name: string;
+  contactEmail?: string;
+  externalRef?: string;
+  notes?: string;
+  defaultProjectId: string;
+  /** Projects including the default one; a customer with more than its default cannot be deleted. */
+  projectCount: number;
+  /** Active API tokens bound to this customer; they must be revoked before it can be deleted. */
+  tokenCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const CustomerView = z.object({
+  id: CustomerId,
+  name: z.string(),
+  contactEmail: z.string().optional(),
+  externalRef: z.string().optional(),
+  notes: z.string().optional(),
+  defaultProjectId: z.string(),
+  projectCount: z.number().int(),
+  tokenCount: z.number().int(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export interface CustomerStore {
+  /** Writes the customer, its default project and both audit events in one transaction. */
+  create(customer: Customer, defaultProject: Project, events: AuditEvent[]): Promise<void>;
+  get(customerId: string): Promise<Customer | undefined>;
+  list(query: { limit: number; cursor?: string; q?: string }): Promise<Page<Customer>>;
+  replace(before: Customer, after: Customer, event: AuditEvent): Promise<void>;
+  /** Deletes customer and default project together, only while nothing else depends on them. */
+  remove(customer: Customer, defaultProject: Project, events: AuditEvent[]): Promise<void>;
+}
+
+const ref = (id: string) => ({ type: 'customer' as const, id, customerId: id });
+
+export const createCustomer = async (
+  store: CustomerStore,
+  ctx: ChangeContext,
+  input: CreateCustomerInput,
+): Promise<Customer> => {
+  assertCan(ctx.principal, 'customer:create');
+  const at = ctx.now.toISOString();
+  const id = ctx.ids.next('cus');
+  const project = newProject(ctx, id, { name: DEFAULT_PROJECT_NAME }, true);
+  const customer: Customer = {
+    id,
+    name: input.name,
+    ...(input.contactEmail ? { contactEmail: input.contactEmail } : {}),
+    ...(input.externalRef ? { externalRef: input.externalRef } : {}),
+    ...(input.notes ? { notes: input.notes } : {}),
+    defaultProjectId: project.id,
+    projectCount: 1,
+    tokenCount: 0,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await store.create(customer, project, [
+    auditEvent(ctx, 'customer.created', ref(id), null, customer),
+    auditEvent(
+      ctx,
+      'project.created',
+      { type: 'project', id: project.id, customerId: id },
+      null,
+      project,
+    ),
+  ]);
+  return customer;
+};
+
+export const getCustomer = async (store: CustomerStore, principal: Principal, id: string) => {
+  assertCustomerVisible(principal, id);
+  assertCan(principal, 'customer:read');
+  const customer = await store.get(id);
+  if (!customer) throw notFound('Customer');
+  return customer;
+};
+
+export const listCustomers = async (
+  store: CustomerStore,
+  principal: Principal,
+  query: z.infer<typeof CustomerListQuery>,
+): Promise<Page<Customer>> => {
+  assertCan(principal, 'customer:read');
+  const own = customerScope(principal);
+  if (own === undefined) return store.list(query);
+  // A customer-bound caller's listing holds exactly its own customer, whatever it searched for.
+  const customer = await store.get(own);
+  const matches =
+    customer !== undefined &&
+    query.cursor === undefined &&
+    (query.q === undefined || customer.name.toLowerCase().includes(query.q.toLowerCase()));
+  return { items: matches ? [customer] : [], nextCursor: null };
+};
+
+const nullable = ['contactEmail', 'externalRef', 'notes'] as const;
+
+export const updateCustomer = async (
+  store: CustomerStore,
+  ctx: ChangeContext,
+  id: string,
+  input: UpdateCustomerInput,
+): Promise<Customer> => {
+  const before = await getCustomer(store, ctx.principal, id);
+  assertCan(ctx.principal, 'customer:update');
+  const after: Customer = { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() };
+  if (input.name !== undefined) after.name = input.name;
+  for (const field of nullable) {
+    const value = input[field];
+    if (value === null) delete after[field];
+    else if (value !== undefined) after[field] = value;
+  }
+  await store.replace(before, after, auditEvent(ctx, 'customer.updated', ref(id), before, after));
+  return after;
+};
+
+export const deleteCustomer = async (
+  store: CustomerStore,
+  loadProject: (customerId: string, projectId: string) => Promise<Project | undefined>,
+  ctx: ChangeContext,
+  id: string,
+): Promise<void> => {
+  const before = await getCustomer(store, ctx.principal, id);
+  assertCan(ctx.principal, 'customer:delete');
+  const project = await loadProject(id, before.defaultProjectId);
+  if (before.projectCount > 1 || before.tokenCount > 0 || !project || project.licenseCount > 0) {
+    throw new DomainError(
+      'HAS_DEPENDENTS',
+      'Delete the customer’s other projects and licenses and revoke its tokens first.',
+      {
+        projectCount: before.projectCount,
+        tokenCount: before.tokenCount,
+        licenseCount: project?.licenseCount ?? 0,
+      },
+    );
+  }
+  await store.remove(before, project, [
+    auditEvent(ctx, 'project.deleted', { type: 'project', id: project.id, customerId: id }, project, null),
+    auditEvent(ctx, 'customer.deleted', ref(id), before, null),
+  ]);
+};

@@ -1,0 +1,67 @@
+import { DomainError, forbidden, notFound } from './errors.ts';
+import { boundCustomer, type Principal, type Role } from './principal.ts';
+
+/**
+ * What each role may do. Customer roles act only inside their own customer; whether a customer's
+ * data is visible at all is decided by `assertCustomerVisible`, which answers 404 rather than 403
+ * so that a tenant cannot even learn that another tenant's ids exist.
+ */
+export const actions = [
+  'product:read',
+  'product:write',
+  'customer:read',
+  'customer:create',
+  'customer:update',
+  'customer:delete',
+  'project:read',
+  'project:write',
+  'token:read',
+  'token:write',
+  'audit:read',
+] as const;
+export type Action = (typeof actions)[number];
+
+const grants: Record<Role, ReadonlySet<Action>> = {
+  'vendor-admin': new Set(actions),
+  'vendor-support': new Set<Action>([
+    'product:read',
+    'customer:read',
+    'customer:create',
+    'customer:update',
+    'project:read',
+    'project:write',
+    'audit:read',
+  ]),
+  'customer-admin': new Set<Action>([
+    'product:read',
+    'customer:read',
+    'project:read',
+    'project:write',
+    'token:read',
+    'token:write',
+    'audit:read',
+  ]),
+  'customer-user': new Set<Action>(['product:read', 'customer:read', 'project:read']),
+};
+
+export const can = (principal: Principal, action: Action): boolean =>
+  principal.kind === 'system' || grants[principal.role].has(action);
+
+export const assertCan = (principal: Principal, action: Action): void => {
+  if (!can(principal, action)) throw forbidden();
+};
+
+/** A customer-bound principal sees its own customer only; everything else does not exist for it. */
+export const assertCustomerVisible = (principal: Principal, customerId: string): void => {
+  const own = boundCustomer(principal);
+  if (own !== undefined && own !== customerId) throw notFound('Customer');
+};
+
+/** The customer scope a listing must be limited to, or undefined for vendor principals. */
+export const customerScope = (principal: Principal): string | undefined => boundCustomer(principal);
+
+export const assertNotSelfEscalation = (principal: Principal, requested: Role): void => {
+  if (principal.kind === 'system' || principal.role === 'vendor-admin') return;
+  if (principal.role === 'customer-admin' && requested.startsWith('customer-')) return;
+  throw new DomainError('FORBIDDEN', `Your role may not create '${requested}' tokens.`);
+};

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+export const roles = ['vendor-admin', 'vendor-support', 'customer-admin', 'customer-user'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+export const isCustomerRole = (role: Role): boolean =>
+  role === 'customer-admin' || role === 'customer-user';
+
+/** Who is calling. Customer roles are always bound to exactly one customer. */
+export type Principal =
+  | { kind: 'token'; tokenId: string; role: 'vendor-admin' | 'vendor-support' }
+  | { kind: 'token'; tokenId: string; role: 'customer-admin' | 'customer-user'; customerId: string }
+  | { kind: 'system'; name: string };
+
+/** The actor recorded on audit events. */
+export interface Actor {
+  type: 'token' | 'system';
+  id: string;
+  role?: Role;
+  customerId?: string;
+}
+
+export const actorOf = (principal: Principal): Actor => {
+  if (principal.kind === 'system') return { type: 'system', id: principal.name };
+  return {
+    type: 'token',
+    id: principal.tokenId,
+    role: principal.role,
+    ...('customerId' in principal ? { customerId: principal.customerId } : {}),
+  };
+};
+
+export const boundCustomer = (principal: Principal): string | undefined =>
+  principal.kind === 'token' && 'customerId' in principal ? principal.customerId : undefined;

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { type Page, SearchQuery, Timestamp } from './common.ts';
+import { DomainError, notFound } from './errors.ts';
+import { assertCan } from './policy.ts';
+import type { Principal } from './principal.ts';
+
+export const ProductCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'Use 2–32 upper-case letters, digits or _, starting with a letter');
+export const ModuleCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'Use 1–40 lower-case letters, digits, - or _, starting with a letter');
+
+export const ProductModule = z.strictObject({
+  code: ModuleCode,
+  name: z.string().trim().min(1).max(120),
+});
+export type ProductModule = z.infer<typeof ProductModule>;
+
+export const SeatModel = z
+  .enum(['concurrent', 'named', 'instance'])
+  .describe('concurrent = users signed in now; named = assigned users; instance = activated instances');
+export const Aggregation = z
+  .enum(['sum', 'max'])
+  .describe('How licenses of this product combine in a pool: summed, or the largest one counts');
+
+const Modules = z
+  .array(ProductModule)
+  .max(200)
+  .refine((mods) => new Set(mods.map((m) => m.code)).size === mods.length, 'Module codes must be unique');
+
+export const CreateProductInput = z.strictObject({
+  code: ProductCode,
+  name: z.string().trim().min(1).max(120),
+  description: z.string().trim().max(2000).optional(),
+  modules: Modules.default([]),
+  seatModel: SeatModel,
+  aggregation: Aggregation.default('sum'),
+  returnable: z.boolean().default(true).describe('Whether activations/seats may go back to the balance'),
+});
+export type CreateProductInput = z.infer<typeof CreateProductInput>;
+
+export const UpdateProductInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: z.string().trim().max(2000).nullable().optional(),
+    modules: Modules.optional(),
+    seatModel: SeatModel.optional(),
+    aggregation: Aggregation.optional(),
+    returnable: z.boolean().optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export type UpdateProductInput = z.infer<typeof UpdateProductInput>;
+
+export const ProductPath = z.strictObject({ code: ProductCode });
+export const ProductListQuery = SearchQuery;
+
+export interface Product {
+  code: string;
+  name: string;
+  description?: string;
+  modules: ProductModule[];
+  seatModel: z.infer<typeof SeatModel>;
+  aggregation: z.infer<typeof Aggregation>;
+  returnable: boolean;
+  /** Licenses issued for this product; a product with licenses cannot be deleted. */
+  licenseCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const ProductView = z.object({
+  code: ProductCode,
+  name: z.string(),
+  description: z.string().optional(),
+  modules: z.array(ProductModule),
+  seatModel: SeatModel,
+  aggregation: Aggregation,
+  returnable: z.boolean(),
+  licenseCount: z.number().int(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export interface ProductStore {
+  create(product: Product, event: AuditEvent): Promise<void>;
+  get(code: string): Promise<Product | undefined>;
+  list(query: { limit: number; cursor?: string; q?: string }): Promise<Page<Product>>;
+  replace(before: Product, after: Product, event: AuditEvent): Promise<void>;
+  remove(product: Product, event: AuditEvent): Promise<void>;
+}
+
+const ref = (code: string) => ({ type: 'product' as const, id: code });
+
+export const createProduct = async (
+  store: ProductStore,
+  ctx: ChangeContext,
+  input: CreateProductInput,
+): Promise<Product> => {
+  assertCan(ctx.principal, 'product:write');
+  const at = ctx.now.toISOString();
+  const product: Product = {
+    code: input.code,
+    name: input.name,
+    ...(input.description ? { description: input.description } : {}),
+    modules: input.modules,
+    seatModel: input.seatModel,
+    aggregation: input.aggregation,
+    returnable: input.returnable,
+    licenseCount: 0,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await store.create(product, auditEvent(ctx, 'product.created', ref(product.code), null, product));
+  return product;
+};
+
+export const getProduct = async (store: ProductStore, principal: Principal, code: string) => {
+  assertCan(principal, 'product:read');
+  const product = await store.get(code);
+  if (!product) throw notFound(`Product ${code}`);
+  return product;
+};
+
+export const listProducts = async (
+  store: ProductStore,
+  principal: Principal,
+  query: z.infer<typeof ProductListQuery>,
+) => {
+  assertCan(principal, 'product:read');
+  return store.list(query);
+};
+
+export const updateProduct = async (
+  store: ProductStore,
+  ctx: ChangeContext,
+  code: string,
+  input: UpdateProductInput,
+): Promise<Product> => {
+  assertCan(ctx.principal, 'product:write');
+  const before = await getProduct(store, ctx.principal, code);
+  const changesCounting =
+    (input.seatModel !== undefined && input.seatModel !== before.seatModel) ||
+    (input.aggregation !== undefined && input.aggregation !== before.aggregation);
+  if (changesCounting && before.licenseCount > 0) {
+    throw new DomainError(
+      'HAS_DEPENDENTS',
+      'The seat model and aggregation rule cannot change while licenses of this product exist.',
+      { licenseCount: before.licenseCount },
+    );
+  }
+  const { description, ...rest } = input;
+  const after: Product = {
+    ...before,
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+    version: before.version + 1,
+    updatedAt: ctx.now.toISOString(),
+  };
+  if (description === null) delete after.description;
+  else if (description !== undefined) after.description = description;
+  await store.replace(before, after, auditEvent(ctx, 'product.updated', ref(code), before, after));
+  return after;
+};
+
+export const deleteProduct = async (
+  store: ProductStore,
+  ctx: ChangeContext,
+  code: string,
+): Promise<void> => {
+  assertCan(ctx.principal, 'product:write');
+  const before = await getProduct(store, ctx.principal, code);
+  if (before.licenseCount > 0) {
+    throw new DomainError('HAS_DEPENDENTS', `Product ${code} still has licenses.`, {
+      licenseCount: before.licenseCount,
+    });
+  }
+  await store.remove(before, auditEvent(ctx, 'product.deleted', ref(code), before, null));
+};

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { type Page, SearchQuery, Timestamp } from './common.ts';
+import { DomainError, notFound } from './errors.ts';
+import { assertCan, assertCustomerVisible } from './policy.ts';
+import type { Principal } from './principal.ts';
+
+export const DEFAULT_PROJECT_NAME = 'Default';
+
+export const ProjectId = z.string().regex(/^prj_[0-9a-z]{26}$/, 'Not a project id');
+
+export const CreateProjectInput = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  description: z.string().trim().max(2000).optional(),
+});
+export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
+
+export const UpdateProjectInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: z.string().trim().max(2000).nullable().optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export type UpdateProjectInput = z.infer<typeof UpdateProjectInput>;
+
+export const ProjectListPath = z.strictObject({
+  customerId: z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id'),
+});
+export const ProjectPath = ProjectListPath.extend({ projectId: ProjectId });
+export const ProjectListQuery = SearchQuery;
+
+export interface Project {
+  id: string;
+  customerId: string;
+  name: string;
+  description?: string;
+  isDefault: boolean;
+  /** Licenses held in this project's balance; a project with licenses cannot be deleted. */
+  licenseCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const ProjectView = z.object({
+  id: ProjectId,
+  customerId: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  isDefault: z.boolean(),
+  licenseCount: z.number().int(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export interface ProjectStore {
+  /** Writes the project and raises the customer's project count, only if the customer exists. */
+  create(project: Project, event: AuditEvent): Promise<void>;
+  get(customerId: string, projectId: string): Promise<Project | undefined>;
+  list(customerId: string, query: { limit: number; cursor?: string; q?: string }): Promise<Page<Project>>;
+  replace(before: Project, after: Project, event: AuditEvent): Promise<void>;
+  /** Deletes the project and lowers the customer's project count, only while it has no licenses. */
+  remove(project: Project, event: AuditEvent): Promise<void>;
+  customerExists(customerId: string): Promise<boolean>;
+}
+
+export const newProject = (
+  ctx: ChangeContext,
+  customerId: string,
+  input: CreateProjectInput,
+  isDefault: boolean,
+): Project => {
+  const at = ctx.now.toISOString();
+  return {
+    id: ctx.ids.next('prj'),
+    customerId,
+    name: input.name,
+    ...(input.description ? { description: input.description } : {}),
+    isDefault,
+    licenseCount: 0,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+};
+
+const ref = (p: Project) => ({ type: 'project' as const, id: p.id, customerId: p.customerId });
+
+const assertCustomer = async (store: ProjectStore, principal: Principal, customerId: string) => {
+  assertCustomerVisible(principal, customerId);
+  if (!(await store.customerExists(customerId))) throw notFound('Customer');
+};
+
+export const createProject = async (
+  store: ProjectStore,
+  ctx: ChangeContext,
+  customerId: string,
+  input: CreateProjectInput,
+): Promise<Project> => {
+  assertCustomerVisible(ctx.principal, customerId);
+  assertCan(ctx.principal, 'project:write');
+  const project = newProject(ctx, customerId, input, false);
+  await store.create(project, auditEvent(ctx, 'project.created', ref(project), null, project));
+  return project;
+};
+
+export const getProject = async (
+  store: ProjectStore,
+  principal: Principal,
+  customerId: string,
+  projectId: string,
+): Promise<Project> => {
+  assertCustomerVisible(principal, customerId);
+  assertCan(principal, 'project:read');
+  const project = await store.get(customerId, projectId);
+  if (!project) throw notFound('Project');
+  return project;
+};
+
+export const listProjects = async (
+  store: ProjectStore,
+  principal: Principal,
+  customerId: string,
+  query: z.infer<typeof ProjectListQuery>,
+): Promise<Page<Project>> => {
+  assertCan(principal, 'project:read');
+  await assertCustomer(store, principal, customerId);
+  return store.list(customerId, query);
+};
+
+export const updateProject = async (
+  store: ProjectStore,
+  ctx: ChangeContext,
+  customerId: string,
+  projectId: string,
+  input: UpdateProjectInput,
+): Promise<Project> => {
+  const before = await getProject(store, ctx.principal, customerId, projectId);
+  assertCan(ctx.principal, 'project:write');
+  const after: Project = { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() };
+  if (input.name !== undefined) after.name = input.name;
+  if (input.description === null) delete after.description;
+  else if (input.description !== undefined) after.description = input.description;
+  await store.replace(before, after, auditEvent(ctx, 'project.updated', ref(after), before, after));
+  return after;
+};
+
+export const deleteProject = async (
+  store: ProjectStore,
+  ctx: ChangeContext,
+  customerId: string,
+  projectId: string,
+): Promise<void> => {
+  const before = await getProject(store, ctx.principal, customerId, projectId);
+  assertCan(ctx.principal, 'project:write');
+  if (before.isDefault) {
+    throw new DomainError('HAS_DEPENDENTS', 'The default project goes only with its customer.');
+  }
+  if (before.licenseCount > 0) {
+    throw new DomainError('HAS_DEPENDENTS', 'Move or revoke this project’s licenses first.', {
+      licenseCount: before.licenseCount,
+    });
+  }
+  await store.remove(before, auditEvent(ctx, 'project.deleted', ref(before), before, null));
+};

@@ -1,0 +1,14 @@
+import { config } from '../config.ts';
+import { httpHandler } from './handler.ts';
+import { openApiDocument } from './openapi.ts';
+
+export const handler = httpHandler('meta', {
+  getHealth: async () => ({
+    status: 'ok',
+    service: 'tessera',
+    version: config().TESSERA_VERSION,
+    stage: config().STAGE,
+    time: new Date().toISOString(),
+  }),
+  getOpenApi: async () => openApiDocument(),
+});

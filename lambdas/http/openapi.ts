@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { errorCodes } from '../domain/errors.ts';
+import { MAX_BODY_BYTES } from '../middleware/request.ts';
+import { type Route, routes } from '../routes.ts';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and its zod schemas, so the document
+ * and the validation that runs cannot disagree.
+ */
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+
+const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.enum(errorCodes),
+  detail: z.string(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+const parameters = (route: Route) => {
+  const out: object[] = [];
+  for (const where of ['path', 'query'] as const) {
+    const schema = route.schemas[where];
+    if (!schema) continue;
+    const json = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
+    for (const [name, property] of Object.entries(json.properties ?? {})) {
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (json.required ?? []).includes(name),
+        schema: property,
+      });
+    }
+  }
+  return out;
+};
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+const operation = (route: Route) => ({
+  operationId: route.operationId,
+  summary: route.summary,
+  tags: [route.group],
+  ...(route.auth === 'token' ? { security: [{ apiToken: [] }] } : { security: [] }),
+  parameters: parameters(route),
+  ...(route.schemas.body
+    ? {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: jsonSchema(route.schemas.body, 'input') } },
+        },
+      }
+    : {}),
+  responses: {
+    [String(route.status)]:
+      route.status === 204
+        ? { description: 'Done' }
+        : {
+            description: 'Success',
+            content: {
+              'application/json': {
+                schema: route.schemas.response ? jsonSchema(route.schemas.response, 'output') : {},
+              },
+            },
+          },
+    '4XX': problemResponse('The request was refused; `code` says why'),
+    '5XX': problemResponse('Tessera failed; retry later'),
+  },
+});
+
+const build = (serverUrl?: string) => {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, object>)[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tessera API',
+      version: '1',
+      description: `License platform API. Errors are RFC 9457 problem documents with a stable \`code\`. Request bodies are JSON, at most ${MAX_BODY_BYTES} bytes; unknown fields are refused.`,
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      schemas: { Problem: jsonSchema(Problem, 'output') },
+      securitySchemes: {
+        apiToken: { type: 'http', scheme: 'bearer', description: 'An API token: `tsr_…`' },
+      },
+    },
+  };
+};
+
+let cached: ReturnType<typeof build> | undefined;
+
+export const openApiDocument = () => {
+  cached ??= build();
+  return cached;
+};

@@ -1,0 +1,90 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { type ErrorCode, isDomainError } from '../domain/errors.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from './observability.ts';
+
+/** The one table from error code to HTTP status. */
+export const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  INVALID_CURSOR: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  ALREADY_EXISTS: 409,
+  HAS_DEPENDENTS: 409,
+  CONCURRENT_MODIFICATION: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL: 500,
+};
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** An RFC 9457 problem document; `type` is a URN naming the stable `code`. */
+export const problem = (
+  code: ErrorCode,
+  detail: string,
+  context: { requestId?: string; instance?: string; extra?: Record<string, unknown> } = {},
+): APIGatewayProxyResult => {
+  const status = statusOf[code];
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      ...(status === 401 ? { 'www-authenticate': 'Bearer realm="tessera"' } : {}),
+    },
+    body: JSON.stringify({
+      type: `urn:tessera:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+      title: titles[status] ?? 'Error',
+      status,
+      code,
+      detail,
+      ...(context.instance ? { instance: context.instance } : {}),
+      ...(context.requestId ? { requestId: context.requestId } : {}),
+      ...context.extra,
+    }),
+  };
+};
+
+/**
+ * Turns any error into a problem document. Registered last, so in middy's reverse `onError`
+ * order it runs first and every other middleware (CORS, metrics) sees a finished response.
+ * Domain errors keep their code and details; anything else is logged and leaves as a bare 500.
+ */
+export const problemDetails = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: async (request) => {
+    const { error, event } = request;
+    const context = {
+      requestId: event.requestContext?.requestId ?? request.context?.awsRequestId,
+      instance: event.path,
+    };
+    if (isDomainError(error)) {
+      const status = statusOf[error.code];
+      metrics.addMetric(status >= 500 ? 'ServerErrors' : 'ClientErrors', MetricUnit.Count, 1);
+      if (status >= 500) logger.error('request failed', { code: error.code });
+      else logger.info('request refused', { code: error.code, status });
+      request.response = problem(error.code, error.message, { ...context, extra: error.details });
+      return;
+    }
+    metrics.addMetric('ServerErrors', MetricUnit.Count, 1);
+    logger.error('unexpected error', { error: error as Error });
+    request.response = problem('INTERNAL', 'Something went wrong on our side.', context);
+  },
+});

@@ -1,0 +1,110 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { DomainError, type FieldIssue } from '../domain/errors.ts';
+import type { Principal } from '../domain/principal.ts';
+import { routeFor } from '../http/router.ts';
+import type { Route } from '../routes.ts';
+import { logger } from './observability.ts';
+
+/** Request bodies above this are refused before parsing: nothing Tessera accepts is that big. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ParsedInput {
+  path: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/** What the middlewares hand the handler: the matched route, validated input, the caller. */
+export interface RequestContext extends Context {
+  route: Route;
+  input: ParsedInput;
+  principal?: Principal;
+}
+
+const issuesOf = (where: string, error: z.ZodError): FieldIssue[] =>
+  error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+
+const validate = (where: string, schema: z.ZodType | undefined, value: unknown): unknown => {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new DomainError('VALIDATION_FAILED', `The request ${where} is not valid.`, {
+      errors: issuesOf(where, result.error),
+    });
+  }
+  return result.data;
+};
+
+const header = (event: APIGatewayProxyEvent, name: string): string | undefined => {
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === name && value !== undefined) return value;
+  }
+  return undefined;
+};
+
+const rawBody = (event: APIGatewayProxyEvent): string | undefined => {
+  if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+};
+
+const parseBody = (event: APIGatewayProxyEvent, route: Route): unknown => {
+  const text = rawBody(event);
+  if (!route.schemas.body) {
+    if (text !== undefined) {
+      throw new DomainError('VALIDATION_FAILED', 'This operation takes no request body.');
+    }
+    return undefined;
+  }
+  if (text !== undefined && Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  }
+  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.');
+  }
+  if (text === undefined) {
+    throw new DomainError('VALIDATION_FAILED', 'A JSON request body is required.');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError('MALFORMED_JSON', 'The request body is not valid JSON.');
+  }
+};
+
+/**
+ * Validates path, query and body against the matched route's schemas. Registered after
+ * authentication, so an anonymous caller learns nothing about the shape an endpoint expects.
+ */
+export const parseRequest = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
+  before: async ({ event, context }) => {
+    const { route } = context;
+    const body = parseBody(event, route);
+    context.input = {
+      path: validate('path', route.schemas.path, event.pathParameters ?? {}),
+      query: validate('query', route.schemas.query, event.queryStringParameters ?? {}),
+      body: validate('body', route.schemas.body, body),
+    };
+  },
+});
+
+/** Finds the route API Gateway matched, from the event's resource template and method. */
+export const resolveRoute = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
+  before: async ({ event, context }) => {
+    const route = routeFor(event.httpMethod, event.resource);
+    if (!route) throw new DomainError('ROUTE_NOT_FOUND', 'There is no such route.');
+    context.route = route;
+    logger.appendKeys({ requestId: event.requestContext?.requestId, operation: route.operationId });
+  },
+});
+
+export const bearerToken = (event: APIGatewayProxyEvent): string | undefined => {
+  const value = header(event, 'authorization');
+  const match = value ? /^Bearer\s+(\S+)$/i.exec(value) : null;
+  return match?.[1];
+};

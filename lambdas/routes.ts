@@ -1,0 +1,107 @@
+/**
+ * The route table: the single source the CDK API stack, the local HTTP server, the handler
+ * dispatch and the OpenAPI document all read. Paths use API Gateway's `{param}` syntax.
+ * Pure data plus zod schemas: no AWS SDK imports, so CDK can load it at synth time.
+ */
+import type { z } from 'zod';
+import { AuditEventView, AuditQuery } from './domain/audit.ts';
+import { pageOf } from './domain/common.ts';
+import {
+  CreateCustomerInput,
+  CustomerListQuery,
+  CustomerPath,
+  CustomerView,
+  UpdateCustomerInput,
+} from './domain/customers.ts';
+import {
+  CreateProductInput,
+  ProductListQuery,
+  ProductPath,
+  ProductView,
+  UpdateProductInput,
+} from './domain/products.ts';
+import {
+  CreateProjectInput,
+  ProjectListPath,
+  ProjectListQuery,
+  ProjectPath,
+  ProjectView,
+  UpdateProjectInput,
+} from './domain/projects.ts';
+import {
+  CreatedTokenSchema,
+  CreateTokenInput,
+  TokenListQuery,
+  TokenPath,
+  TokenViewSchema,
+} from './domain/tokens.ts';
+import { HealthView } from './http/meta-schemas.ts';
+
+/** One Lambda function per group. `table` is the least access the group's function needs. */
+export const groups = {
+  meta: { description: 'Health and the OpenAPI document', table: 'none' },
+  tokens: { description: 'API tokens', table: 'write' },
+  products: { description: 'Product catalog', table: 'write' },
+  customers: { description: 'Customers and their projects', table: 'write' },
+  audit: { description: 'Audit trail', table: 'read' },
+} as const satisfies Record<string, { description: string; table: 'none' | 'read' | 'write' }>;
+
+export type RouteGroup = keyof typeof groups;
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+/** `none`: open; `token`: an API token (Authorization: Bearer tsr_…). */
+export type RouteAuth = 'none' | 'token';
+
+export interface RouteSchemas {
+  path?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+}
+
+export interface Route {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  group: RouteGroup;
+  auth: RouteAuth;
+  /** Unauthenticated instance-facing routes; WAF applies its strict rate limit to these. */
+  instanceFacing?: boolean;
+  summary: string;
+  /** HTTP status of a successful answer. */
+  status: 200 | 201 | 204;
+  schemas: RouteSchemas;
+}
+
+const route = (r: Route): Route => r;
+
+export const routes: readonly Route[] = [
+  route({ operationId: 'getHealth', method: 'GET', path: '/health', group: 'meta', auth: 'none', status: 200, summary: 'Liveness probe', schemas: { response: HealthView } }),
+  route({ operationId: 'getOpenApi', method: 'GET', path: '/openapi.json', group: 'meta', auth: 'none', status: 200, summary: 'This API as OpenAPI 3.1', schemas: {} }),
+
+  route({ operationId: 'createToken', method: 'POST', path: '/tokens', group: 'tokens', auth: 'token', status: 201, summary: 'Create an API token (the secret is shown once)', schemas: { body: CreateTokenInput, response: CreatedTokenSchema } }),
+  route({ operationId: 'listTokens', method: 'GET', path: '/tokens', group: 'tokens', auth: 'token', status: 200, summary: 'List API tokens', schemas: { query: TokenListQuery, response: pageOf(TokenViewSchema) } }),
+  route({ operationId: 'getToken', method: 'GET', path: '/tokens/{tokenId}', group: 'tokens', auth: 'token', status: 200, summary: 'Get an API token', schemas: { path: TokenPath, response: TokenViewSchema } }),
+  route({ operationId: 'revokeToken', method: 'DELETE', path: '/tokens/{tokenId}', group: 'tokens', auth: 'token', status: 200, summary: 'Revoke an API token', schemas: { path: TokenPath, response: TokenViewSchema } }),
+
+  route({ operationId: 'createProduct', method: 'POST', path: '/products', group: 'products', auth: 'token', status: 201, summary: 'Create a product', schemas: { body: CreateProductInput, response: ProductView } }),
+  route({ operationId: 'listProducts', method: 'GET', path: '/products', group: 'products', auth: 'token', status: 200, summary: 'List products', schemas: { query: ProductListQuery, response: pageOf(ProductView) } }),
+  route({ operationId: 'getProduct', method: 'GET', path: '/products/{code}', group: 'products', auth: 'token', status: 200, summary: 'Get a product', schemas: { path: ProductPath, response: ProductView } }),
+  route({ operationId: 'updateProduct', method: 'PATCH', path: '/products/{code}', group: 'products', auth: 'token', status: 200, summary: 'Change a product', schemas: { path: ProductPath, body: UpdateProductInput, response: ProductView } }),
+  route({ operationId: 'deleteProduct', method: 'DELETE', path: '/products/{code}', group: 'products', auth: 'token', status: 204, summary: 'Delete a product without licenses', schemas: { path: ProductPath } }),
+
+  route({ operationId: 'createCustomer', method: 'POST', path: '/customers', group: 'customers', auth: 'token', status: 201, summary: 'Create a customer (with its default project)', schemas: { body: CreateCustomerInput, response: CustomerView } }),
+  route({ operationId: 'listCustomers', method: 'GET', path: '/customers', group: 'customers', auth: 'token', status: 200, summary: 'List customers', schemas: { query: CustomerListQuery, response: pageOf(CustomerView) } }),
+  route({ operationId: 'getCustomer', method: 'GET', path: '/customers/{customerId}', group: 'customers', auth: 'token', status: 200, summary: 'Get a customer', schemas: { path: CustomerPath, response: CustomerView } }),
+  route({ operationId: 'updateCustomer', method: 'PATCH', path: '/customers/{customerId}', group: 'customers', auth: 'token', status: 200, summary: 'Change a customer', schemas: { path: CustomerPath, body: UpdateCustomerInput, response: CustomerView } }),
+  route({ operationId: 'deleteCustomer', method: 'DELETE', path: '/customers/{customerId}', group: 'customers', auth: 'token', status: 204, summary: 'Delete a customer that has nothing left', schemas: { path: CustomerPath } }),
+
+  route({ operationId: 'createProject', method: 'POST', path: '/customers/{customerId}/projects', group: 'customers', auth: 'token', status: 201, summary: 'Create a project', schemas: { path: ProjectListPath, body: CreateProjectInput, response: ProjectView } }),
+  route({ operationId: 'listProjects', method: 'GET', path: '/customers/{customerId}/projects', group: 'customers', auth: 'token', status: 200, summary: 'List a customer’s projects', schemas: { path: ProjectListPath, query: ProjectListQuery, response: pageOf(ProjectView) } }),
+  route({ operationId: 'getProject', method: 'GET', path: '/customers/{customerId}/projects/{projectId}', group: 'customers', auth: 'token', status: 200, summary: 'Get a project', schemas: { path: ProjectPath, response: ProjectView } }),
+  route({ operationId: 'updateProject', method: 'PATCH', path: '/customers/{customerId}/projects/{projectId}', group: 'customers', auth: 'token', status: 200, summary: 'Change a project', schemas: { path: ProjectPath, body: UpdateProjectInput, response: ProjectView } }),
+  route({ operationId: 'deleteProject', method: 'DELETE', path: '/customers/{customerId}/projects/{projectId}', group: 'customers', auth: 'token', status: 204, summary: 'Delete a project without licenses', schemas: { path: ProjectPath } }),
+
+  route({ operationId: 'listAuditEvents', method: 'GET', path: '/audit-events', group: 'audit', auth: 'token', status: 200, summary: 'List audit events, newest first', schemas: { query: AuditQuery, response: pageOf(AuditEventView) } }),
+];
+
+export const routesOf = (group: RouteGroup): Route[] => routes.filter((r) => r.group === group);

@@ -1,0 +1,48 @@
+/**
+ * Named condition parts. Every conditional write in the store is composed from these, so the
+ * reason a write can fail is readable at the call site: `all(exists, versionIs(3))`.
+ */
+export interface Condition {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+export const exists: Condition = {
+  expression: 'attribute_exists(#pk)',
+  names: { '#pk': 'pk' },
+  values: {},
+};
+
+export const absent: Condition = {
+  expression: 'attribute_not_exists(#pk)',
+  names: { '#pk': 'pk' },
+  values: {},
+};
+
+export const versionIs = (version: number): Condition => ({
+  expression: '#version = :expectedVersion',
+  names: { '#version': 'version' },
+  values: { ':expectedVersion': version },
+});
+
+export const counterIs = (attribute: string, value: number): Condition => ({
+  expression: `#${attribute} = :${attribute}Expected`,
+  names: { [`#${attribute}`]: attribute },
+  values: { [`:${attribute}Expected`]: value },
+});
+
+export const all = (...parts: Condition[]): Condition => ({
+  expression: parts.map((p) => `(${p.expression})`).join(' AND '),
+  names: Object.assign({}, ...parts.map((p) => p.names)),
+  values: Object.assign({}, ...parts.map((p) => p.values)),
+});
+
+/** The SDK parameters for a condition; omits empty maps, which DynamoDB rejects. */
+export const toParams = (condition: Condition) => ({
+  ConditionExpression: condition.expression,
+  ExpressionAttributeNames: condition.names,
+  ...(Object.keys(condition.values).length > 0
+    ? { ExpressionAttributeValues: condition.values }
+    : {}),
+});

@@ -1,0 +1,90 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '../adapters/dynamodb.ts';
+import { searchText } from '../domain/common.ts';
+import type { Customer, CustomerStore } from '../domain/customers.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
+import type { Project } from '../domain/projects.ts';
+import { auditWrite } from './audit.ts';
+import { absent, all, type Condition, counterIs, exists, versionIs } from './conditions.ts';
+import { keys } from './keys.ts';
+import { fromItem, replaceFields, toItem } from './items.ts';
+import { queryPage } from './pagination.ts';
+import { projectItem } from './projects.ts';
+import { transact } from './transact.ts';
+
+export const customerItem = (c: Customer) =>
+  toItem('customer', { ...keys.customer(c.id), ...keys.customerList(c.name.toLowerCase(), c.id) }, c, {
+    search: searchText(c.name, c.externalRef, c.contactEmail, c.id),
+  });
+
+/** Maintained by the transactions that create and delete projects and tokens. */
+const customerCounters = ['projectCount', 'tokenCount'] as const;
+
+const changedMeanwhile = (old: unknown) =>
+  old ? new DomainError('CONCURRENT_MODIFICATION', 'The customer changed meanwhile; retry.') : notFound('Customer');
+
+const noTokens: Condition = {
+  expression: 'attribute_not_exists(#tokenCount) OR #tokenCount = :noTokens',
+  names: { '#tokenCount': 'tokenCount' },
+  values: { ':noTokens': 0 },
+};
+
+export const customerStore = (db: Db, tableName: string): CustomerStore => ({
+  create: (customer, project, events) =>
+    transact(db, tableName, [
+      { put: customerItem(customer), condition: absent },
+      { put: projectItem(project), condition: absent },
+      ...events.map(auditWrite),
+    ]),
+
+  get: async (customerId) => {
+    const out = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.customer(customerId), ConsistentRead: true }),
+    );
+    return out.Item ? fromItem<Customer>(out.Item) : undefined;
+  },
+
+  list: async ({ limit, cursor, q }) => {
+    const page = await queryPage(db, {
+      tableName,
+      index: 'gsi1',
+      partition: keys.customerListPartition,
+      limit,
+      ...(cursor ? { cursor } : {}),
+      ...(q ? { q } : {}),
+    });
+    return { items: page.items.map((i) => fromItem<Customer>(i)), nextCursor: page.nextCursor };
+  },
+
+  replace: (before, after, event) =>
+    transact(db, tableName, [
+      {
+        update: keys.customer(before.id),
+        set: replaceFields(customerItem(before), customerItem(after), customerCounters),
+        condition: all(exists, versionIs(before.version)),
+        onConflict: changedMeanwhile,
+      },
+      auditWrite(event),
+    ]),
+
+  remove: (customer, project: Project, events) =>
+    transact(db, tableName, [
+      {
+        remove: keys.customer(customer.id),
+        condition: all(exists, versionIs(customer.version), counterIs('projectCount', 1), noTokens),
+        onConflict: (old) => {
+          if (!old) return notFound('Customer');
+          if (old.projectCount !== 1 || (old.tokenCount ?? 0) !== 0) {
+            return new DomainError('HAS_DEPENDENTS', 'The customer gained projects or tokens meanwhile.');
+          }
+          return changedMeanwhile(old);
+        },
+      },
+      {
+        remove: keys.project(customer.id, project.id),
+        condition: all(exists, counterIs('licenseCount', 0)),
+        onConflict: () => new DomainError('HAS_DEPENDENTS', 'The default project holds licenses.'),
+      },
+      ...events.map(auditWrite),
+    ]),
+});

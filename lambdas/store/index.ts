@@ -1,0 +1,16 @@
+import type { Db } from '../adapters/dynamodb.ts';
+import { auditStore } from './audit.ts';
+import { customerStore } from './customers.ts';
+import { productStore } from './products.ts';
+import { projectStore } from './projects.ts';
+import { tokenStore } from './tokens.ts';
+
+export const createStores = (db: Db, tableName: string) => ({
+  products: productStore(db, tableName),
+  customers: customerStore(db, tableName),
+  projects: projectStore(db, tableName),
+  tokens: tokenStore(db, tableName),
+  audit: auditStore(db, tableName),
+});
+
+export type Stores = ReturnType<typeof createStores>;

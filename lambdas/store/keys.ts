@@ -1,0 +1,61 @@
+/**
+ * Every DynamoDB key Tessera writes is built here, so the item layout can be read in one place.
+ * See docs/adr/0002-single-table-design.md for the access patterns behind it.
+ */
+export interface PrimaryKey extends Record<string, string> {
+  pk: string;
+  sk: string;
+}
+
+const LIST = {
+  products: 'PRODUCTS',
+  customers: 'CUSTOMERS',
+  tokens: 'TOKENS',
+  audit: 'AUDIT',
+} as const;
+
+export const keys = {
+  product: (code: string): PrimaryKey => ({ pk: `PRODUCT#${code}`, sk: 'PRODUCT' }),
+  productList: (code: string) => ({ gsi1pk: LIST.products, gsi1sk: code }),
+  productListPartition: LIST.products,
+
+  customer: (customerId: string): PrimaryKey => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
+  customerList: (nameLower: string, customerId: string) => ({
+    gsi1pk: LIST.customers,
+    gsi1sk: `${nameLower}#${customerId}`,
+  }),
+  customerListPartition: LIST.customers,
+
+  project: (customerId: string, projectId: string): PrimaryKey => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `PROJECT#${projectId}`,
+  }),
+  projectPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  projectSortPrefix: 'PROJECT#',
+
+  token: (tokenId: string): PrimaryKey => ({ pk: `TOKEN#${tokenId}`, sk: 'TOKEN' }),
+  tokenList: (createdAt: string, tokenId: string) => ({
+    gsi1pk: LIST.tokens,
+    gsi1sk: `${createdAt}#${tokenId}`,
+  }),
+  tokenListPartition: LIST.tokens,
+  customerTokens: (customerId: string, createdAt: string, tokenId: string) => ({
+    gsi2pk: `CUSTOMER#${customerId}#TOKENS`,
+    gsi2sk: `${createdAt}#${tokenId}`,
+  }),
+  customerTokensPartition: (customerId: string) => `CUSTOMER#${customerId}#TOKENS`,
+
+  auditEvent: (entityType: string, entityId: string, at: string, eventId: string) => ({
+    pk: `AUDIT#${entityType}#${entityId}`,
+    sk: `${at}#${eventId}`,
+    gsi1pk: LIST.audit,
+    gsi1sk: `${at}#${eventId}`,
+  }),
+  auditEntityPartition: (entityType: string, entityId: string) => `AUDIT#${entityType}#${entityId}`,
+  auditListPartition: LIST.audit,
+  customerAudit: (customerId: string, at: string, eventId: string) => ({
+    gsi2pk: `CUSTOMER#${customerId}#AUDIT`,
+    gsi2sk: `${at}#${eventId}`,
+  }),
+  customerAuditPartition: (customerId: string) => `CUSTOMER#${customerId}#AUDIT`,
+} as const;

@@ -1,0 +1,107 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { Db } from '../adapters/dynamodb.ts';
+import type { Page } from '../domain/common.ts';
+import { DomainError } from '../domain/errors.ts';
+import { type IndexName, tableDefinition } from './table-definition.ts';
+import type { Item } from './items.ts';
+
+export interface PageRequest {
+  tableName: string;
+  index?: IndexName;
+  partition: string;
+  sortPrefix?: string;
+  /** Lower-cased substring matched against the item's `search` attribute. */
+  q?: string;
+  limit: number;
+  cursor?: string;
+  newestFirst?: boolean;
+}
+
+/** Filtered listings stop after this many reads and hand back a cursor to go on from. */
+const MAX_ROUNDS = 5;
+
+const keyNames = (index?: IndexName): { partition: string; sort: string; all: string[] } => {
+  const base = [tableDefinition.partitionKey, tableDefinition.sortKey];
+  const gsi = tableDefinition.globalSecondaryIndexes.find((i) => i.indexName === index);
+  if (!gsi) return { partition: base[0] as string, sort: base[1] as string, all: base };
+  return { partition: gsi.partitionKey, sort: gsi.sortKey, all: [...base, gsi.partitionKey, gsi.sortKey] };
+};
+
+const invalidCursor = () =>
+  new DomainError('INVALID_CURSOR', 'The cursor is not one this listing handed out.');
+
+const CursorShape = z.record(z.string(), z.string());
+
+/** Cursors are opaque to clients but checked here: a cursor from another listing is refused. */
+const decodeCursor = (cursor: string, request: PageRequest): Item => {
+  const names = keyNames(request.index);
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  const parsed = CursorShape.safeParse(decoded);
+  if (!parsed.success) throw invalidCursor();
+  const key = parsed.data;
+  const sameKeys =
+    Object.keys(key).length === names.all.length && names.all.every((n) => typeof key[n] === 'string');
+  const samePartition = key[names.partition] === request.partition;
+  const samePrefix =
+    request.sortPrefix === undefined || (key[names.sort] ?? '').startsWith(request.sortPrefix);
+  if (!sameKeys || !samePartition || !samePrefix) throw invalidCursor();
+  return key;
+};
+
+const encodeCursor = (item: Item, index?: IndexName): string => {
+  const key = Object.fromEntries(keyNames(index).all.map((n) => [n, item[n]]));
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+};
+
+export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item>> => {
+  const names = keyNames(request.index);
+  const values: Record<string, unknown> = { ':partition': request.partition };
+  const exprNames: Record<string, string> = { '#partition': names.partition };
+  let keyCondition = '#partition = :partition';
+  if (request.sortPrefix !== undefined) {
+    keyCondition += ' AND begins_with(#sort, :sortPrefix)';
+    exprNames['#sort'] = names.sort;
+    values[':sortPrefix'] = request.sortPrefix;
+  }
+  const filter = request.q !== undefined ? { FilterExpression: 'contains(#search, :q)' } : {};
+  if (request.q !== undefined) {
+    exprNames['#search'] = 'search';
+    values[':q'] = request.q.toLowerCase();
+  }
+
+  const items: Item[] = [];
+  let startKey = request.cursor ? decodeCursor(request.cursor, request) : undefined;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const input: QueryCommandInput = {
+      TableName: request.tableName,
+      ...(request.index ? { IndexName: request.index } : {}),
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeNames: exprNames,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: !request.newestFirst,
+      // Unfiltered reads fetch exactly what is missing; filtered reads fetch more per round trip.
+      Limit: request.q === undefined ? request.limit - items.length : 100,
+      ...filter,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    };
+    const page = await db.send(new QueryCommand(input));
+    for (const item of page.Items ?? []) {
+      items.push(item);
+      if (items.length === request.limit) {
+        const last = items[items.length - 1] as Item;
+        const more = page.LastEvaluatedKey !== undefined || item !== page.Items?.at(-1);
+        return { items, nextCursor: more ? encodeCursor(last, request.index) : null };
+      }
+    }
+    if (!page.LastEvaluatedKey) return { items, nextCursor: null };
+    startKey = page.LastEvaluatedKey;
+  }
+  // Every read item up to startKey was either returned or filtered out, so go on from there.
+  return { items, nextCursor: startKey ? encodeCursor(startKey, request.index) : null };
+};

@@ -1,0 +1,36 @@
+/**
+ * The single description of Tessera's DynamoDB table. CDK builds the real table from it and the
+ * local runtime creates the DynamoDB Local table from it, so the two can never drift apart.
+ * Pure data: no SDK or CDK imports, so both sides can read it.
+ */
+export interface KeyDefinition {
+  partitionKey: string;
+  sortKey: string;
+}
+
+export interface IndexDefinition extends KeyDefinition {
+  indexName: string;
+}
+
+export interface TableDefinition extends KeyDefinition {
+  /** Logical name; the physical name is chosen by CloudFormation or by the local runtime. */
+  logicalName: string;
+  globalSecondaryIndexes: readonly IndexDefinition[];
+  /** Epoch seconds; DynamoDB TTL only garbage-collects, it never enforces anything. */
+  timeToLiveAttribute: string;
+}
+
+export const tableDefinition = {
+  logicalName: 'Tessera',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  globalSecondaryIndexes: [
+    // "All items of a kind" listings (products, customers, tokens, audit), sorted by gsi1sk.
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    // "Everything of one customer" listings (tokens and audit events of a tenant).
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+  timeToLiveAttribute: 'ttl',
+} as const satisfies TableDefinition;
+
+export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['indexName'];

@@ -1,0 +1,86 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '../adapters/dynamodb.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
+import type { ApiToken, TokenStore } from '../domain/tokens.ts';
+import { auditWrite } from './audit.ts';
+import { absent, all, type Condition, exists } from './conditions.ts';
+import { keys } from './keys.ts';
+import { fromItem, toItem } from './items.ts';
+import { queryPage } from './pagination.ts';
+import type { Write } from './transact.ts';
+import { transact } from './transact.ts';
+
+const item = (t: ApiToken) =>
+  toItem('token', {
+    ...keys.token(t.id),
+    ...keys.tokenList(t.createdAt, t.id),
+    ...(t.customerId ? keys.customerTokens(t.customerId, t.createdAt, t.id) : {}),
+  }, t);
+
+const notRevoked: Condition = {
+  expression: 'attribute_not_exists(#revokedAt)',
+  names: { '#revokedAt': 'revokedAt' },
+  values: {},
+};
+
+/** Customer-bound tokens are counted on their customer, which cannot be deleted while any is live. */
+const countTokens = (customerId: string, delta: 1 | -1): Write => ({
+  update: keys.customer(customerId),
+  set: {
+    expression: 'SET #tokenCount = if_not_exists(#tokenCount, :zero) + :delta',
+    names: { '#tokenCount': 'tokenCount' },
+    values: { ':delta': delta, ':zero': 0 },
+  },
+  condition: exists,
+  onConflict: () => notFound('Customer'),
+});
+
+export const tokenStore = (db: Db, tableName: string): TokenStore => ({
+  create: (token, event) =>
+    transact(db, tableName, [
+      ...(token.customerId ? [countTokens(token.customerId, 1)] : []),
+      {
+        put: item(token),
+        condition: absent,
+        onConflict: () => new DomainError('CONCURRENT_MODIFICATION', 'Token id collision; retry.'),
+      },
+      auditWrite(event),
+    ]),
+
+  get: async (tokenId) => {
+    const out = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.token(tokenId), ConsistentRead: true }),
+    );
+    return out.Item ? fromItem<ApiToken>(out.Item) : undefined;
+  },
+
+  list: async (scope, { limit, cursor }) => {
+    const page = await queryPage(db, {
+      tableName,
+      ...(scope.customerId
+        ? { index: 'gsi2' as const, partition: keys.customerTokensPartition(scope.customerId) }
+        : { index: 'gsi1' as const, partition: keys.tokenListPartition }),
+      limit,
+      newestFirst: true,
+      ...(cursor ? { cursor } : {}),
+    });
+    return { items: page.items.map((i) => fromItem<ApiToken>(i)), nextCursor: page.nextCursor };
+  },
+
+  revoke: (before, after, event) =>
+    transact(db, tableName, [
+      {
+        update: keys.token(before.id),
+        set: {
+          expression: 'SET #revokedAt = :revokedAt',
+          names: { '#revokedAt': 'revokedAt' },
+          values: { ':revokedAt': after.revokedAt },
+        },
+        condition: all(exists, notRevoked),
+        onConflict: (old) =>
+          old ? new DomainError('CONCURRENT_MODIFICATION', 'The token was revoked meanwhile.') : notFound('Token'),
+      },
+      ...(before.customerId ? [countTokens(before.customerId, -1)] : []),
+      auditWrite(event),
+    ]),
+});
