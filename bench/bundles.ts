@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { groups } from '../lambdas/routes.ts';
+
+/**
+ * Per-function bundle size (minified, AWS SDK bundled, as the Lambda functions are built) and
+ * the time a fresh Node process takes to import each bundle: the module-load part of a cold start.
+ */
+const IMPORT_RUNS = 5;
+
+const importMillis = (file: string): number => {
+  const script = `const t=process.hrtime.bigint();await import(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, POWERTOOLS_TRACE_ENABLED: 'false', AWS_REGION: 'us-east-1' },
+    encoding: 'utf8',
+  });
+  return Number(out.trim().split('\n').pop());
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+export const bundles = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bundles-'));
+  try {
+    console.log('function     bundle (KiB)  import p50 (ms, fresh node, n=5)');
+    for (const group of Object.keys(groups)) {
+      const outfile = join(dir, `${group}.mjs`);
+      await build({
+        entryPoints: [`lambdas/http/${group}.ts`],
+        outfile,
+        bundle: true,
+        minify: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'esm',
+        mainFields: ['module', 'main'],
+        banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+        logLevel: 'error',
+      });
+      const kib = statSync(outfile).size / 1024;
+      const times = Array.from({ length: IMPORT_RUNS }, () => importMillis(outfile));
+      console.log(`${group.padEnd(12)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}`);
+    }
+    writeFileSync(join(dir, '.done'), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};

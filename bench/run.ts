@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: runs every benchmark and prints its figures. Benchmarks measure; tests assert
+ * behaviour. Pass names to run a subset: `npm run bench -- bundles`.
+ */
+import { bundles } from './bundles.ts';
+
+const benchmarks: Record<string, () => Promise<void>> = { bundles };
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`\n## ${name}`);
+  await run();
+}
