@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// The AWS SDK warns that Node 20 support ends in 2027; Lambda runs Node 22, so keep test output clean.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * Four layers, one command (`npm test`). Integration and e2e share one DynamoDB Local started
  * by the global setup; each test file works in its own table, so files run in parallel.

@@ -1,0 +1,148 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { idGenerator } from '../../lambdas/adapters/ids.ts';
+import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
+import { createToken } from '../../lambdas/domain/tokens.ts';
+import { MAX_BODY_BYTES } from '../../lambdas/middleware/request.ts';
+import { type Route, routes } from '../../lambdas/routes.ts';
+import { createStores } from '../../lambdas/store/index.ts';
+import { invoke } from '../support/invoke.ts';
+import { createTestTable } from '../support/table.ts';
+
+let table: Awaited<ReturnType<typeof createTestTable>>;
+let token: string;
+let customerId: string;
+let projectId: string;
+
+const snapshot = async () => {
+  const out = await table.db.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }));
+  return JSON.stringify((out.Items ?? []).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`)));
+};
+
+/** A concrete URL for a route, with ids of things that exist, so only the input is wrong. */
+const urlOf = (route: Route) =>
+  route.path
+    .replace('{code}', 'PBX')
+    .replace('{customerId}', customerId)
+    .replace('{projectId}', projectId)
+    .replace('{tokenId}', 'tok_0000000000000000');
+
+const withBody = routes.filter((r) => r.schemas.body);
+
+/** A body each operation would accept, so adding one unknown field is the only fault. */
+const validBodies: Record<string, Record<string, unknown>> = {
+  createToken: { name: 'ci', role: 'vendor-support' },
+  createProduct: { code: 'NEW_ONE', name: 'New', seatModel: 'named' },
+  updateProduct: { name: 'Renamed' },
+  createCustomer: { name: 'Someone' },
+  updateCustomer: { name: 'Renamed' },
+  createProject: { name: 'Site' },
+  updateProject: { name: 'Renamed' },
+};
+const tokenRoutes = routes.filter((r) => r.auth === 'token');
+
+const expectProblem = (answer: { status: number; headers: Record<string, unknown>; json: { code?: string } }, status: number, code: string) => {
+  expect(answer.status).toBe(status);
+  expect(answer.headers['content-type']).toBe('application/problem+json');
+  expect(answer.json.code).toBe(code);
+};
+
+beforeAll(async () => {
+  table = await createTestTable();
+  process.env.TABLE_NAME = table.tableName;
+  process.env.DYNAMODB_ENDPOINT = table.endpoint;
+  const stores = createStores(table.db, table.tableName);
+  const ctx = { principal: { kind: 'system' as const, name: 'test' }, now: new Date(), ids: idGenerator() };
+  token = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'admin', role: 'vendor-admin' })).token;
+  const product = await invoke('POST', '/products', { token, body: { code: 'PBX', name: 'PBX', seatModel: 'instance' } });
+  expect(product.status).toBe(201);
+  const customer = await invoke('POST', '/customers', { token, body: { name: 'Acme' } });
+  customerId = customer.json.id as string;
+  projectId = customer.json.defaultProjectId as string;
+});
+
+describe('bad input never reaches the data', () => {
+  it('has a valid body for every operation that takes one', () => {
+    expect(Object.keys(validBodies).sort()).toEqual(withBody.map((r) => r.operationId).sort());
+  });
+
+  it.each(withBody.map((r) => [r.operationId, r] as const))(
+    '%s: malformed JSON, wrong content type, oversized, unknown fields, wrong types and no body are 4xx problems that write nothing',
+    async (_name, route) => {
+      const before = await snapshot();
+      const url = urlOf(route);
+      const cases = [
+        { rawBody: '{"name": ', headers: { 'content-type': 'application/json' }, expect: [400, 'MALFORMED_JSON'] },
+        { rawBody: '{"name":"x"}', headers: { 'content-type': 'text/plain' }, expect: [415, 'UNSUPPORTED_MEDIA_TYPE'] },
+        { rawBody: '{"name":"x"}', headers: {}, expect: [415, 'UNSUPPORTED_MEDIA_TYPE'] },
+        {
+          rawBody: JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES) }),
+          headers: { 'content-type': 'application/json' },
+          expect: [413, 'PAYLOAD_TOO_LARGE'],
+        },
+        { body: { ...validBodies[route.operationId], surprise: true }, expect: [400, 'VALIDATION_FAILED'] },
+        { body: { name: 42, role: [], code: {}, seatModel: 7 }, expect: [400, 'VALIDATION_FAILED'] },
+        { body: [], expect: [400, 'VALIDATION_FAILED'] },
+        { body: null, expect: [400, 'VALIDATION_FAILED'] },
+        { rawBody: '', headers: { 'content-type': 'application/json' }, expect: [400, 'VALIDATION_FAILED'] },
+      ] as const;
+      for (const c of cases) {
+        const answer = await invoke(route.method, url, { token, ...c });
+        expectProblem(answer, c.expect[0], c.expect[1]);
+      }
+      const unknown = await invoke(route.method, url, { token, body: { ...validBodies[route.operationId], surprise: true } });
+      expect(JSON.stringify(unknown.json.errors)).toContain('surprise');
+      expect(await snapshot()).toBe(before);
+    },
+  );
+
+  it('names every offending field of a validation failure', async () => {
+    const answer = await invoke('POST', '/products', {
+      token,
+      body: { code: 'lower', name: '', seatModel: 'floating', extra: 1 },
+    });
+    expectProblem(answer, 400, 'VALIDATION_FAILED');
+    const paths = (answer.json.errors as { path: string }[]).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.code', 'body.name', 'body.seatModel']));
+    expect(answer.json.requestId).toBeTruthy();
+  });
+
+  it('refuses malformed path parameters, unknown query parameters and out-of-range limits', async () => {
+    const before = await snapshot();
+    expectProblem(await invoke('GET', '/products/not-a-code', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('GET', '/customers/12345', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('DELETE', '/tokens/tok_%ZZ', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('GET', '/products?limit=0', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('GET', '/products?limit=abc', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('GET', '/products?limit=101', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('GET', '/products?sort=name', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('GET', '/products?cursor=garbage', { token }), 400, 'INVALID_CURSOR');
+    expectProblem(await invoke('GET', '/audit-events?entityType=product', { token }), 400, 'VALIDATION_FAILED');
+    expectProblem(await invoke('DELETE', `/customers/${customerId}`, { token, body: {} }), 400, 'VALIDATION_FAILED');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it.each(tokenRoutes.map((r) => [r.operationId, r] as const))(
+    '%s: without a valid token is 401 and writes nothing',
+    async (_name, route) => {
+      const before = await snapshot();
+      const url = urlOf(route);
+      for (const auth of [undefined, 'tsr_nope', `${token}x`, token.replace('tsr_', 'tsx_')]) {
+        const answer = await invoke(route.method, url, {
+          ...(auth ? { headers: { authorization: `Bearer ${auth}` } } : {}),
+          ...(route.schemas.body ? { body: { name: 'x' } } : {}),
+        });
+        expectProblem(answer, 401, 'UNAUTHENTICATED');
+        expect(answer.headers['www-authenticate']).toBe('Bearer realm="tessera"');
+      }
+      expect(await snapshot()).toBe(before);
+    },
+  );
+
+  it('answers a conflict, not a 5xx, for a duplicate and writes no second audit event', async () => {
+    const before = await snapshot();
+    const answer = await invoke('POST', '/products', { token, body: { code: 'PBX', name: 'PBX', seatModel: 'instance' } });
+    expectProblem(answer, 409, 'ALREADY_EXISTS');
+    expect(await snapshot()).toBe(before);
+  });
+});
