@@ -20,7 +20,8 @@ const importMillis = (file: string): number => {
   return Number(out.trim().split('\n').pop());
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export const bundles = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bundles-'));
@@ -37,12 +38,16 @@ export const bundles = async () => {
         target: 'node22',
         format: 'esm',
         mainFields: ['module', 'main'],
-        banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+        banner: {
+          js: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+        },
         logLevel: 'error',
       });
       const kib = statSync(outfile).size / 1024;
       const times = Array.from({ length: IMPORT_RUNS }, () => importMillis(outfile));
-      console.log(`${group.padEnd(12)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}`);
+      console.log(
+        `${group.padEnd(12)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}`,
+      );
     }
     writeFileSync(join(dir, '.done'), '');
   } finally {

@@ -68,12 +68,16 @@ const main = async () => {
 
   const target = values.local
     ? await localTarget()
-    : { tableName: values.table ?? fail('--table (or --local) is required.'), endpoint: values.endpoint };
+    : {
+        tableName: values.table ?? fail('--table (or --local) is required.'),
+        endpoint: values.endpoint,
+      };
   if (values.local) {
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   }
-  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const region =
+    values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const db = documentClient({ region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
 
   const created = await createToken(

@@ -21,7 +21,8 @@ Install one, then run the command again:
   macOS:          brew install openjdk@17
   other:          install a JRE 17+ and put 'java' on PATH (or set JAVA_HOME)`;
 
-const javaBinary = () => (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
+const javaBinary = () =>
+  process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 
 export const assertJava = (): void => {
   const probe = spawnSync(javaBinary(), ['-version'], { stdio: 'ignore' });
@@ -39,7 +40,11 @@ export const freePort = (): Promise<number> =>
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 

@@ -17,7 +17,8 @@ export interface IncomingRequest {
 }
 
 const isText = (contentType: string | undefined) =>
-  !contentType || /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml))/i.test(contentType);
+  !contentType ||
+  /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml))/i.test(contentType);
 
 export const toProxyEvent = (
   request: IncomingRequest,
@@ -38,7 +39,7 @@ export const toProxyEvent = (
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of params) {
     query[name] = value; // like API Gateway: the last value wins in the single-value map
-    (multiQuery[name] ??= []).push(value);
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
   }
 
   const raw = request.body === undefined ? undefined : Buffer.from(request.body);

@@ -141,7 +141,11 @@ export const updateCustomer = async (
 ): Promise<Customer> => {
   const before = await getCustomer(store, ctx.principal, id);
   assertCan(ctx.principal, 'customer:update');
-  const after: Customer = { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() };
+  const after: Customer = {
+    ...before,
+    version: before.version + 1,
+    updatedAt: ctx.now.toISOString(),
+  };
   if (input.name !== undefined) after.name = input.name;
   for (const field of nullable) {
     const value = input[field];
@@ -173,7 +177,13 @@ export const deleteCustomer = async (
     );
   }
   await store.remove(before, project, [
-    auditEvent(ctx, 'project.deleted', { type: 'project', id: project.id, customerId: id }, project, null),
+    auditEvent(
+      ctx,
+      'project.deleted',
+      { type: 'project', id: project.id, customerId: id },
+      project,
+      null,
+    ),
     auditEvent(ctx, 'customer.deleted', ref(id), before, null),
   ]);
 };

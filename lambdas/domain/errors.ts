@@ -44,5 +44,4 @@ export const notFound = (what: string): DomainError =>
 export const forbidden = (message = 'Your role does not allow this.'): DomainError =>
   new DomainError('FORBIDDEN', message);
 
-export const isDomainError = (error: unknown): error is DomainError =>
-  error instanceof DomainError;
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -7,10 +7,16 @@ import type { Principal } from './principal.ts';
 
 export const ProductCode = z
   .string()
-  .regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'Use 2–32 upper-case letters, digits or _, starting with a letter');
+  .regex(
+    /^[A-Z][A-Z0-9_]{1,31}$/,
+    'Use 2–32 upper-case letters, digits or _, starting with a letter',
+  );
 export const ModuleCode = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'Use 1–40 lower-case letters, digits, - or _, starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9_-]{0,39}$/,
+    'Use 1–40 lower-case letters, digits, - or _, starting with a letter',
+  );
 
 export const ProductModule = z.strictObject({
   code: ModuleCode,
@@ -20,7 +26,9 @@ export type ProductModule = z.infer<typeof ProductModule>;
 
 export const SeatModel = z
   .enum(['concurrent', 'named', 'instance'])
-  .describe('concurrent = users signed in now; named = assigned users; instance = activated instances');
+  .describe(
+    'concurrent = users signed in now; named = assigned users; instance = activated instances',
+  );
 export const Aggregation = z
   .enum(['sum', 'max'])
   .describe('How licenses of this product combine in a pool: summed, or the largest one counts');
@@ -28,7 +36,10 @@ export const Aggregation = z
 const Modules = z
   .array(ProductModule)
   .max(200)
-  .refine((mods) => new Set(mods.map((m) => m.code)).size === mods.length, 'Module codes must be unique');
+  .refine(
+    (mods) => new Set(mods.map((m) => m.code)).size === mods.length,
+    'Module codes must be unique',
+  );
 
 export const CreateProductInput = z.strictObject({
   code: ProductCode,
@@ -37,7 +48,10 @@ export const CreateProductInput = z.strictObject({
   modules: Modules.default([]),
   seatModel: SeatModel,
   aggregation: Aggregation.default('sum'),
-  returnable: z.boolean().default(true).describe('Whether activations/seats may go back to the balance'),
+  returnable: z
+    .boolean()
+    .default(true)
+    .describe('Whether activations/seats may go back to the balance'),
 });
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
 

@@ -58,7 +58,10 @@ export interface ProjectStore {
   /** Writes the project and raises the customer's project count, only if the customer exists. */
   create(project: Project, event: AuditEvent): Promise<void>;
   get(customerId: string, projectId: string): Promise<Project | undefined>;
-  list(customerId: string, query: { limit: number; cursor?: string; q?: string }): Promise<Page<Project>>;
+  list(
+    customerId: string,
+    query: { limit: number; cursor?: string; q?: string },
+  ): Promise<Page<Project>>;
   replace(before: Project, after: Project, event: AuditEvent): Promise<void>;
   /** Deletes the project and lowers the customer's project count, only while it has no licenses. */
   remove(project: Project, event: AuditEvent): Promise<void>;
@@ -138,7 +141,11 @@ export const updateProject = async (
 ): Promise<Project> => {
   const before = await getProject(store, ctx.principal, customerId, projectId);
   assertCan(ctx.principal, 'project:write');
-  const after: Project = { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() };
+  const after: Project = {
+    ...before,
+    version: before.version + 1,
+    updatedAt: ctx.now.toISOString(),
+  };
   if (input.name !== undefined) after.name = input.name;
   if (input.description === null) delete after.description;
   else if (input.description !== undefined) after.description = input.description;

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { PageQuery, type Page, Timestamp } from './common.ts';
+import { type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
-import { assertCan, assertCustomerVisible, assertNotSelfEscalation, customerScope } from './policy.ts';
+import {
+  assertCan,
+  assertCustomerVisible,
+  assertNotSelfEscalation,
+  customerScope,
+} from './policy.ts';
 import { isCustomerRole, type Principal, Role } from './principal.ts';
 
 /**
@@ -14,17 +19,16 @@ export const TOKEN_PATTERN = /^tsr_([0-9a-z]{16})_([A-Za-z0-9_-]{43})$/;
 
 export const TokenId = z.string().regex(/^tok_[0-9a-z]{16}$/, 'Not a token id');
 
-export const CreateTokenInput = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100).describe('What the token is for, e.g. "CRM sync"'),
-    role: Role,
-    customerId: z
-      .string()
-      .regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id')
-      .optional()
-      .describe('Required for customer roles; a customer admin may omit it (its own customer)'),
-    expiresAt: Timestamp.optional(),
-  });
+export const CreateTokenInput = z.strictObject({
+  name: z.string().trim().min(1).max(100).describe('What the token is for, e.g. "CRM sync"'),
+  role: Role,
+  customerId: z
+    .string()
+    .regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id')
+    .optional()
+    .describe('Required for customer roles; a customer admin may omit it (its own customer)'),
+  expiresAt: Timestamp.optional(),
+});
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 
 export const TokenPath = z.strictObject({ tokenId: TokenId });
@@ -105,7 +109,8 @@ export const createToken = async (
   assertNotSelfEscalation(ctx.principal, input.role);
   const own = customerScope(ctx.principal);
   const customerId = input.customerId ?? own;
-  if (own !== undefined && customerId !== undefined) assertCustomerVisible(ctx.principal, customerId);
+  if (own !== undefined && customerId !== undefined)
+    assertCustomerVisible(ctx.principal, customerId);
   if (isCustomerRole(input.role) && customerId === undefined) {
     throw new DomainError('VALIDATION_FAILED', 'Customer roles need a customerId.', {
       errors: [{ path: 'body.customerId', message: 'Required for customer roles' }],
@@ -185,7 +190,8 @@ export const authenticate = async (
   if (!match?.[1] || presented === undefined) throw unauthenticated;
   const token = await store.get(`tok_${match[1]}`);
   if (!token || !secrets.equal(token.hash, secrets.hash(presented))) throw unauthenticated;
-  if (token.revokedAt || (token.expiresAt && new Date(token.expiresAt) <= now)) throw unauthenticated;
+  if (token.revokedAt || (token.expiresAt && new Date(token.expiresAt) <= now))
+    throw unauthenticated;
   if (token.role === 'customer-admin' || token.role === 'customer-user') {
     if (!token.customerId) throw unauthenticated;
     return { kind: 'token', tokenId: token.id, role: token.role, customerId: token.customerId };

@@ -1,10 +1,11 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
+import { config } from '../config.ts';
 import type { ChangeContext } from '../domain/audit.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -12,8 +13,12 @@ import { authenticate } from '../middleware/auth.ts';
 import { cors } from '../middleware/cors.ts';
 import { logger, metrics, tracer } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
-import { type ParsedInput, parseRequest, type RequestContext, resolveRoute } from '../middleware/request.ts';
-import { config } from '../config.ts';
+import {
+  type ParsedInput,
+  parseRequest,
+  type RequestContext,
+  resolveRoute,
+} from '../middleware/request.ts';
 import { type RouteGroup, routesOf } from '../routes.ts';
 import { type Runtime, runtime } from './runtime.ts';
 

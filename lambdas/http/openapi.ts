@@ -26,7 +26,10 @@ const parameters = (route: Route) => {
   for (const where of ['path', 'query'] as const) {
     const schema = route.schemas[where];
     if (!schema) continue;
-    const json = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
+    const json = jsonSchema(schema, 'input') as {
+      properties?: Record<string, object>;
+      required?: string[];
+    };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       out.push({
         name,

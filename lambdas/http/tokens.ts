@@ -11,7 +11,12 @@ import { httpHandler, parsed } from './handler.ts';
 
 export const handler = httpHandler('tokens', {
   createToken: ({ input, runtime, change }) =>
-    createToken(runtime.stores.tokens, runtime.secrets, change, parsed(CreateTokenInput, input.body)),
+    createToken(
+      runtime.stores.tokens,
+      runtime.secrets,
+      change,
+      parsed(CreateTokenInput, input.body),
+    ),
   listTokens: ({ input, runtime, principal }) =>
     listTokens(runtime.stores.tokens, principal, parsed(TokenListQuery, input.query)),
   getToken: ({ input, runtime, principal }) =>

@@ -1,7 +1,11 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../adapters/clock.ts';
-import { authenticate as authenticateToken, type TokenSecrets, type TokenStore } from '../domain/tokens.ts';
+import {
+  authenticate as authenticateToken,
+  type TokenSecrets,
+  type TokenStore,
+} from '../domain/tokens.ts';
 import { logger } from './observability.ts';
 import { bearerToken, type RequestContext } from './request.ts';
 
@@ -16,7 +20,12 @@ export const authenticate = (deps: {
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
   before: async ({ event, context }) => {
     if (context.route.auth === 'none') return;
-    const principal = await authenticateToken(deps.tokens, deps.secrets, bearerToken(event), deps.clock.now());
+    const principal = await authenticateToken(
+      deps.tokens,
+      deps.secrets,
+      bearerToken(event),
+      deps.clock.now(),
+    );
     context.principal = principal;
     if (principal.kind === 'token') {
       logger.appendKeys({

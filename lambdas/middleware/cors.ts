@@ -8,7 +8,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 export const cors = (
   allowedOrigins: readonly string[],
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => {
-  const decorate = (request: { event: APIGatewayProxyEvent; response: APIGatewayProxyResult | null }) => {
+  const decorate = (request: {
+    event: APIGatewayProxyEvent;
+    response: APIGatewayProxyResult | null;
+  }) => {
     const { response } = request;
     if (!response) return;
     const origin = Object.entries(request.event.headers ?? {}).find(
@@ -20,5 +23,8 @@ export const cors = (
       response.headers['access-control-expose-headers'] = 'x-request-id';
     }
   };
-  return { after: async (request) => decorate(request), onError: async (request) => decorate(request) };
+  return {
+    after: async (request) => decorate(request),
+    onError: async (request) => decorate(request),
+  };
 };

@@ -1,7 +1,7 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type ErrorCode, isDomainError } from '../domain/errors.ts';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from './observability.ts';
 
 /** The one table from error code to HTTP status. */

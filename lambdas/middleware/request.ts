@@ -61,7 +61,10 @@ const parseBody = (event: APIGatewayProxyEvent, route: Route): unknown => {
     return undefined;
   }
   if (text !== undefined && Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    throw new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+    );
   }
   const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {
@@ -81,7 +84,12 @@ const parseBody = (event: APIGatewayProxyEvent, route: Route): unknown => {
  * Validates path, query and body against the matched route's schemas. Registered after
  * authentication, so an anonymous caller learns nothing about the shape an endpoint expects.
  */
-export const parseRequest = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
+export const parseRequest = (): MiddlewareObj<
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Error,
+  RequestContext
+> => ({
   before: async ({ event, context }) => {
     const { route } = context;
     const body = parseBody(event, route);
@@ -94,7 +102,12 @@ export const parseRequest = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayPr
 });
 
 /** Finds the route API Gateway matched, from the event's resource template and method. */
-export const resolveRoute = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
+export const resolveRoute = (): MiddlewareObj<
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Error,
+  RequestContext
+> => ({
   before: async ({ event, context }) => {
     const route = routeFor(event.httpMethod, event.resource);
     if (!route) throw new DomainError('ROUTE_NOT_FOUND', 'There is no such route.');

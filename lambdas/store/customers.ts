@@ -6,22 +6,29 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import type { Project } from '../domain/projects.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, counterIs, exists, versionIs } from './conditions.ts';
-import { keys } from './keys.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
+import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { projectItem } from './projects.ts';
 import { transact } from './transact.ts';
 
 export const customerItem = (c: Customer) =>
-  toItem('customer', { ...keys.customer(c.id), ...keys.customerList(c.name.toLowerCase(), c.id) }, c, {
-    search: searchText(c.name, c.externalRef, c.contactEmail, c.id),
-  });
+  toItem(
+    'customer',
+    { ...keys.customer(c.id), ...keys.customerList(c.name.toLowerCase(), c.id) },
+    c,
+    {
+      search: searchText(c.name, c.externalRef, c.contactEmail, c.id),
+    },
+  );
 
 /** Maintained by the transactions that create and delete projects and tokens. */
 const customerCounters = ['projectCount', 'tokenCount'] as const;
 
 const changedMeanwhile = (old: unknown) =>
-  old ? new DomainError('CONCURRENT_MODIFICATION', 'The customer changed meanwhile; retry.') : notFound('Customer');
+  old
+    ? new DomainError('CONCURRENT_MODIFICATION', 'The customer changed meanwhile; retry.')
+    : notFound('Customer');
 
 const noTokens: Condition = {
   expression: 'attribute_not_exists(#tokenCount) OR #tokenCount = :noTokens',
@@ -39,7 +46,11 @@ export const customerStore = (db: Db, tableName: string): CustomerStore => ({
 
   get: async (customerId) => {
     const out = await db.send(
-      new GetCommand({ TableName: tableName, Key: keys.customer(customerId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.customer(customerId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? fromItem<Customer>(out.Item) : undefined;
   },
@@ -75,7 +86,10 @@ export const customerStore = (db: Db, tableName: string): CustomerStore => ({
         onConflict: (old) => {
           if (!old) return notFound('Customer');
           if (old.projectCount !== 1 || (old.tokenCount ?? 0) !== 0) {
-            return new DomainError('HAS_DEPENDENTS', 'The customer gained projects or tokens meanwhile.');
+            return new DomainError(
+              'HAS_DEPENDENTS',
+              'The customer gained projects or tokens meanwhile.',
+            );
           }
           return changedMeanwhile(old);
         },

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../adapters/dynamodb.ts';
 import type { Page } from '../domain/common.ts';
 import { DomainError } from '../domain/errors.ts';
-import { type IndexName, tableDefinition } from './table-definition.ts';
 import type { Item } from './items.ts';
+import { type IndexName, tableDefinition } from './table-definition.ts';
 
 export interface PageRequest {
   tableName: string;
@@ -25,7 +25,11 @@ const keyNames = (index?: IndexName): { partition: string; sort: string; all: st
   const base = [tableDefinition.partitionKey, tableDefinition.sortKey];
   const gsi = tableDefinition.globalSecondaryIndexes.find((i) => i.indexName === index);
   if (!gsi) return { partition: base[0] as string, sort: base[1] as string, all: base };
-  return { partition: gsi.partitionKey, sort: gsi.sortKey, all: [...base, gsi.partitionKey, gsi.sortKey] };
+  return {
+    partition: gsi.partitionKey,
+    sort: gsi.sortKey,
+    all: [...base, gsi.partitionKey, gsi.sortKey],
+  };
 };
 
 const invalidCursor = () =>
@@ -46,7 +50,8 @@ const decodeCursor = (cursor: string, request: PageRequest): Item => {
   if (!parsed.success) throw invalidCursor();
   const key = parsed.data;
   const sameKeys =
-    Object.keys(key).length === names.all.length && names.all.every((n) => typeof key[n] === 'string');
+    Object.keys(key).length === names.all.length &&
+    names.all.every((n) => typeof key[n] === 'string');
   const samePartition = key[names.partition] === request.partition;
   const samePrefix =
     request.sortPrefix === undefined || (key[names.sort] ?? '').startsWith(request.sortPrefix);

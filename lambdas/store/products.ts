@@ -5,8 +5,8 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import type { Product, ProductStore } from '../domain/products.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, counterIs, exists, versionIs } from './conditions.ts';
-import { keys } from './keys.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
+import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { transact } from './transact.ts';
 
@@ -16,7 +16,9 @@ const item = (p: Product) =>
   });
 
 const changedMeanwhile = (code: string) => (old: unknown) =>
-  old ? new DomainError('CONCURRENT_MODIFICATION', `Product ${code} changed meanwhile; retry.`) : notFound(`Product ${code}`);
+  old
+    ? new DomainError('CONCURRENT_MODIFICATION', `Product ${code} changed meanwhile; retry.`)
+    : notFound(`Product ${code}`);
 
 export const productStore = (db: Db, tableName: string): ProductStore => ({
   create: (product, event) =>
@@ -24,13 +26,16 @@ export const productStore = (db: Db, tableName: string): ProductStore => ({
       {
         put: item(product),
         condition: absent,
-        onConflict: () => new DomainError('ALREADY_EXISTS', `Product ${product.code} already exists.`),
+        onConflict: () =>
+          new DomainError('ALREADY_EXISTS', `Product ${product.code} already exists.`),
       },
       auditWrite(event),
     ]),
 
   get: async (code) => {
-    const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.product(code), ConsistentRead: true }));
+    const out = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.product(code), ConsistentRead: true }),
+    );
     return out.Item ? fromItem<Product>(out.Item) : undefined;
   },
 
@@ -64,7 +69,10 @@ export const productStore = (db: Db, tableName: string): ProductStore => ({
         condition: all(exists, versionIs(product.version), counterIs('licenseCount', 0)),
         onConflict: (old) =>
           old && old.licenseCount !== 0
-            ? new DomainError('HAS_DEPENDENTS', `Product ${product.code} gained licenses meanwhile.`)
+            ? new DomainError(
+                'HAS_DEPENDENTS',
+                `Product ${product.code} gained licenses meanwhile.`,
+              )
             : changedMeanwhile(product.code)(old),
       },
       auditWrite(event),

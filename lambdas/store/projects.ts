@@ -5,8 +5,8 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import type { Project, ProjectStore } from '../domain/projects.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, counterIs, exists, versionIs } from './conditions.ts';
-import { keys } from './keys.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
+import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { transact } from './transact.ts';
 
@@ -14,7 +14,9 @@ export const projectItem = (p: Project) =>
   toItem('project', keys.project(p.customerId, p.id), p, { search: searchText(p.name, p.id) });
 
 const changedMeanwhile = (old: unknown) =>
-  old ? new DomainError('CONCURRENT_MODIFICATION', 'The project changed meanwhile; retry.') : notFound('Project');
+  old
+    ? new DomainError('CONCURRENT_MODIFICATION', 'The project changed meanwhile; retry.')
+    : notFound('Project');
 
 const countProjects = (customerId: string, delta: 1 | -1) => ({
   update: keys.customer(customerId),
@@ -37,7 +39,11 @@ export const projectStore = (db: Db, tableName: string): ProjectStore => ({
 
   get: async (customerId, projectId) => {
     const out = await db.send(
-      new GetCommand({ TableName: tableName, Key: keys.project(customerId, projectId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.project(customerId, projectId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? fromItem<Project>(out.Item) : undefined;
   },
@@ -72,7 +78,8 @@ export const projectStore = (db: Db, tableName: string): ProjectStore => ({
         condition: all(exists, versionIs(project.version), counterIs('licenseCount', 0)),
         onConflict: (old) => {
           if (!old) return notFound('Project');
-          if (old.licenseCount !== 0) return new DomainError('HAS_DEPENDENTS', 'The project gained licenses meanwhile.');
+          if (old.licenseCount !== 0)
+            return new DomainError('HAS_DEPENDENTS', 'The project gained licenses meanwhile.');
           return changedMeanwhile(old);
         },
       },

@@ -4,18 +4,22 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import type { ApiToken, TokenStore } from '../domain/tokens.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
-import { keys } from './keys.ts';
 import { fromItem, toItem } from './items.ts';
+import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import type { Write } from './transact.ts';
 import { transact } from './transact.ts';
 
 const item = (t: ApiToken) =>
-  toItem('token', {
-    ...keys.token(t.id),
-    ...keys.tokenList(t.createdAt, t.id),
-    ...(t.customerId ? keys.customerTokens(t.customerId, t.createdAt, t.id) : {}),
-  }, t);
+  toItem(
+    'token',
+    {
+      ...keys.token(t.id),
+      ...keys.tokenList(t.createdAt, t.id),
+      ...(t.customerId ? keys.customerTokens(t.customerId, t.createdAt, t.id) : {}),
+    },
+    t,
+  );
 
 const notRevoked: Condition = {
   expression: 'attribute_not_exists(#revokedAt)',
@@ -78,7 +82,9 @@ export const tokenStore = (db: Db, tableName: string): TokenStore => ({
         },
         condition: all(exists, notRevoked),
         onConflict: (old) =>
-          old ? new DomainError('CONCURRENT_MODIFICATION', 'The token was revoked meanwhile.') : notFound('Token'),
+          old
+            ? new DomainError('CONCURRENT_MODIFICATION', 'The token was revoked meanwhile.')
+            : notFound('Token'),
       },
       ...(before.customerId ? [countTokens(before.customerId, -1)] : []),
       auditWrite(event),

@@ -1,11 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type TransactWriteCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
 import { DomainError } from '../domain/errors.ts';
 import { type Condition, toParams } from './conditions.ts';
-import type { PrimaryKey } from './keys.ts';
 import type { Item } from './items.ts';
+import type { PrimaryKey } from './keys.ts';
 
 /**
  * One write of a transaction. `onConflict` turns a failed condition into the domain error the
@@ -45,7 +45,9 @@ const toTransactItem = (tableName: string, write: Write) => {
     return { Put: { TableName: tableName, Item: write.put, ...conditionParams(write.condition) } };
   }
   if ('remove' in write) {
-    return { Delete: { TableName: tableName, Key: write.remove, ...conditionParams(write.condition) } };
+    return {
+      Delete: { TableName: tableName, Key: write.remove, ...conditionParams(write.condition) },
+    };
   }
   if ('update' in write) {
     return {

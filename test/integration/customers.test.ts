@@ -25,13 +25,20 @@ import { keys } from '../../lambdas/store/keys.ts';
 import { createTestTable } from '../support/table.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
-const bound = (customerId: string, role: 'customer-admin' | 'customer-user' = 'customer-admin'): Principal => ({
+const bound = (
+  customerId: string,
+  role: 'customer-admin' | 'customer-user' = 'customer-admin',
+): Principal => ({
   kind: 'token',
   tokenId: `tok_${role}`,
   role,
   customerId,
 });
-const ctx = (principal: Principal = admin): ChangeContext => ({ principal, now: new Date(), ids: idGenerator() });
+const ctx = (principal: Principal = admin): ChangeContext => ({
+  principal,
+  now: new Date(),
+  ids: idGenerator(),
+});
 const codeOf = async (promise: Promise<unknown>) =>
   promise.then(
     () => 'resolved',
@@ -54,8 +61,14 @@ describe('customers and projects on DynamoDB Local', () => {
     expect(projects.items).toEqual([
       expect.objectContaining({ id: customer.defaultProjectId, name: 'Default', isDefault: true }),
     ]);
-    const trail = await listAuditEvents(stores.audit, admin, { limit: 10, customerId: customer.id });
-    expect(trail.items.map((e) => e.action).sort()).toEqual(['customer.created', 'project.created']);
+    const trail = await listAuditEvents(stores.audit, admin, {
+      limit: 10,
+      customerId: customer.id,
+    });
+    expect(trail.items.map((e) => e.action).sort()).toEqual([
+      'customer.created',
+      'project.created',
+    ]);
   });
 
   it('finds customers by a case-insensitive name search', async () => {
@@ -68,14 +81,24 @@ describe('customers and projects on DynamoDB Local', () => {
     const mine = await createCustomer(stores.customers, ctx(), { name: 'Mine Ltd' });
     const theirs = await createCustomer(stores.customers, ctx(), { name: 'Theirs Ltd' });
     const me = bound(mine.id, 'customer-user');
-    expect((await listCustomers(stores.customers, me, { limit: 25 })).items.map((c) => c.id)).toEqual([mine.id]);
+    expect(
+      (await listCustomers(stores.customers, me, { limit: 25 })).items.map((c) => c.id),
+    ).toEqual([mine.id]);
     expect(await codeOf(getCustomer(stores.customers, me, theirs.id))).toBe('NOT_FOUND');
     expect(await codeOf(listProjects(stores.projects, me, theirs.id, search))).toBe('NOT_FOUND');
-    expect(await codeOf(getProject(stores.projects, me, theirs.id, theirs.defaultProjectId))).toBe('NOT_FOUND');
-    expect(await codeOf(createProject(stores.projects, ctx(bound(mine.id)), theirs.id, { name: 'x' }))).toBe('NOT_FOUND');
-    expect(await codeOf(listAuditEvents(stores.audit, me, { limit: 5, customerId: theirs.id }))).toBe('FORBIDDEN');
+    expect(await codeOf(getProject(stores.projects, me, theirs.id, theirs.defaultProjectId))).toBe(
+      'NOT_FOUND',
+    );
     expect(
-      await codeOf(listAuditEvents(stores.audit, bound(mine.id), { limit: 5, customerId: theirs.id })),
+      await codeOf(createProject(stores.projects, ctx(bound(mine.id)), theirs.id, { name: 'x' })),
+    ).toBe('NOT_FOUND');
+    expect(
+      await codeOf(listAuditEvents(stores.audit, me, { limit: 5, customerId: theirs.id })),
+    ).toBe('FORBIDDEN');
+    expect(
+      await codeOf(
+        listAuditEvents(stores.audit, bound(mine.id), { limit: 5, customerId: theirs.id }),
+      ),
     ).toBe('NOT_FOUND');
   });
 
@@ -92,9 +115,23 @@ describe('customers and projects on DynamoDB Local', () => {
 
   it('lets a customer admin create and rename projects, but a customer user not', async () => {
     const customer = await createCustomer(stores.customers, ctx(), { name: 'Projects Inc' });
-    const project = await createProject(stores.projects, ctx(bound(customer.id)), customer.id, { name: 'Milan site' });
-    expect(await codeOf(createProject(stores.projects, ctx(bound(customer.id, 'customer-user')), customer.id, { name: 'x' }))).toBe('FORBIDDEN');
-    const renamed = await updateProject(stores.projects, ctx(bound(customer.id)), customer.id, project.id, { name: 'Rome site' });
+    const project = await createProject(stores.projects, ctx(bound(customer.id)), customer.id, {
+      name: 'Milan site',
+    });
+    expect(
+      await codeOf(
+        createProject(stores.projects, ctx(bound(customer.id, 'customer-user')), customer.id, {
+          name: 'x',
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    const renamed = await updateProject(
+      stores.projects,
+      ctx(bound(customer.id)),
+      customer.id,
+      project.id,
+      { name: 'Rome site' },
+    );
     expect(renamed).toMatchObject({ name: 'Rome site', version: 2 });
     expect((await getCustomer(stores.customers, admin, customer.id)).projectCount).toBe(2);
   });
@@ -102,8 +139,12 @@ describe('customers and projects on DynamoDB Local', () => {
   it('refuses to delete the default project, a project with licenses, or a customer with projects', async () => {
     const customer = await createCustomer(stores.customers, ctx(), { name: 'Deps Co' });
     const extra = await createProject(stores.projects, ctx(), customer.id, { name: 'Extra' });
-    expect(await codeOf(deleteProject(stores.projects, ctx(), customer.id, customer.defaultProjectId))).toBe('HAS_DEPENDENTS');
-    expect(await codeOf(deleteCustomer(stores.customers, stores.projects.get, ctx(), customer.id))).toBe('HAS_DEPENDENTS');
+    expect(
+      await codeOf(deleteProject(stores.projects, ctx(), customer.id, customer.defaultProjectId)),
+    ).toBe('HAS_DEPENDENTS');
+    expect(
+      await codeOf(deleteCustomer(stores.customers, stores.projects.get, ctx(), customer.id)),
+    ).toBe('HAS_DEPENDENTS');
     await table.db.send(
       new UpdateCommand({
         TableName: table.tableName,
@@ -112,7 +153,9 @@ describe('customers and projects on DynamoDB Local', () => {
         ExpressionAttributeValues: { ':one': 1 },
       }),
     );
-    expect(await codeOf(deleteProject(stores.projects, ctx(), customer.id, extra.id))).toBe('HAS_DEPENDENTS');
+    expect(await codeOf(deleteProject(stores.projects, ctx(), customer.id, extra.id))).toBe(
+      'HAS_DEPENDENTS',
+    );
   });
 
   it('refuses to delete a customer with live tokens until they are revoked', async () => {
@@ -122,11 +165,15 @@ describe('customers and projects on DynamoDB Local', () => {
       role: 'customer-user',
       customerId: customer.id,
     });
-    expect(await codeOf(deleteCustomer(stores.customers, stores.projects.get, ctx(), customer.id))).toBe('HAS_DEPENDENTS');
+    expect(
+      await codeOf(deleteCustomer(stores.customers, stores.projects.get, ctx(), customer.id)),
+    ).toBe('HAS_DEPENDENTS');
     await revokeToken(stores.tokens, ctx(), token.id);
     await deleteCustomer(stores.customers, stores.projects.get, ctx(), customer.id);
     expect(await codeOf(getCustomer(stores.customers, admin, customer.id))).toBe('NOT_FOUND');
-    expect(await codeOf(getProject(stores.projects, admin, customer.id, customer.defaultProjectId))).toBe('NOT_FOUND');
+    expect(
+      await codeOf(getProject(stores.projects, admin, customer.id, customer.defaultProjectId)),
+    ).toBe('NOT_FOUND');
   });
 
   it('deletes a project and lowers the project count in the same transaction', async () => {
@@ -146,7 +193,9 @@ describe('customers and projects on DynamoDB Local', () => {
     const created = results.filter((r) => r === 'resolved').length;
     const projects = await listProjects(stores.projects, admin, customer.id, { limit: 100 });
     expect(projects.items).toHaveLength(1 + created);
-    expect((await getCustomer(stores.customers, admin, customer.id)).projectCount).toBe(1 + created);
+    expect((await getCustomer(stores.customers, admin, customer.id)).projectCount).toBe(
+      1 + created,
+    );
   });
 
   it('keeps the project count when a customer is renamed while a project is created', async () => {
@@ -171,7 +220,9 @@ describe('customers and projects on DynamoDB Local', () => {
 
   it('refuses a project for a customer that does not exist', async () => {
     expect(
-      await codeOf(createProject(stores.projects, ctx(), 'cus_00000000000000000000000000', { name: 'x' })),
+      await codeOf(
+        createProject(stores.projects, ctx(), 'cus_00000000000000000000000000', { name: 'x' }),
+      ),
     ).toBe('NOT_FOUND');
   });
 });

@@ -15,8 +15,12 @@ let customerId: string;
 let projectId: string;
 
 const snapshot = async () => {
-  const out = await table.db.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }));
-  return JSON.stringify((out.Items ?? []).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`)));
+  const out = await table.db.send(
+    new ScanCommand({ TableName: table.tableName, ConsistentRead: true }),
+  );
+  return JSON.stringify(
+    (out.Items ?? []).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`)),
+  );
 };
 
 /** A concrete URL for a route, with ids of things that exist, so only the input is wrong. */
@@ -41,7 +45,11 @@ const validBodies: Record<string, Record<string, unknown>> = {
 };
 const tokenRoutes = routes.filter((r) => r.auth === 'token');
 
-const expectProblem = (answer: { status: number; headers: Record<string, unknown>; json: { code?: string } }, status: number, code: string) => {
+const expectProblem = (
+  answer: { status: number; headers: Record<string, unknown>; json: { code?: string } },
+  status: number,
+  code: string,
+) => {
   expect(answer.status).toBe(status);
   expect(answer.headers['content-type']).toBe('application/problem+json');
   expect(answer.json.code).toBe(code);
@@ -52,9 +60,18 @@ beforeAll(async () => {
   process.env.TABLE_NAME = table.tableName;
   process.env.DYNAMODB_ENDPOINT = table.endpoint;
   const stores = createStores(table.db, table.tableName);
-  const ctx = { principal: { kind: 'system' as const, name: 'test' }, now: new Date(), ids: idGenerator() };
-  token = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'admin', role: 'vendor-admin' })).token;
-  const product = await invoke('POST', '/products', { token, body: { code: 'PBX', name: 'PBX', seatModel: 'instance' } });
+  const ctx = {
+    principal: { kind: 'system' as const, name: 'test' },
+    now: new Date(),
+    ids: idGenerator(),
+  };
+  token = (
+    await createToken(stores.tokens, tokenSecrets, ctx, { name: 'admin', role: 'vendor-admin' })
+  ).token;
+  const product = await invoke('POST', '/products', {
+    token,
+    body: { code: 'PBX', name: 'PBX', seatModel: 'instance' },
+  });
   expect(product.status).toBe(201);
   const customer = await invoke('POST', '/customers', { token, body: { name: 'Acme' } });
   customerId = customer.json.id as string;
@@ -72,25 +89,46 @@ describe('bad input never reaches the data', () => {
       const before = await snapshot();
       const url = urlOf(route);
       const cases = [
-        { rawBody: '{"name": ', headers: { 'content-type': 'application/json' }, expect: [400, 'MALFORMED_JSON'] },
-        { rawBody: '{"name":"x"}', headers: { 'content-type': 'text/plain' }, expect: [415, 'UNSUPPORTED_MEDIA_TYPE'] },
+        {
+          rawBody: '{"name": ',
+          headers: { 'content-type': 'application/json' },
+          expect: [400, 'MALFORMED_JSON'],
+        },
+        {
+          rawBody: '{"name":"x"}',
+          headers: { 'content-type': 'text/plain' },
+          expect: [415, 'UNSUPPORTED_MEDIA_TYPE'],
+        },
         { rawBody: '{"name":"x"}', headers: {}, expect: [415, 'UNSUPPORTED_MEDIA_TYPE'] },
         {
           rawBody: JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES) }),
           headers: { 'content-type': 'application/json' },
           expect: [413, 'PAYLOAD_TOO_LARGE'],
         },
-        { body: { ...validBodies[route.operationId], surprise: true }, expect: [400, 'VALIDATION_FAILED'] },
-        { body: { name: 42, role: [], code: {}, seatModel: 7 }, expect: [400, 'VALIDATION_FAILED'] },
+        {
+          body: { ...validBodies[route.operationId], surprise: true },
+          expect: [400, 'VALIDATION_FAILED'],
+        },
+        {
+          body: { name: 42, role: [], code: {}, seatModel: 7 },
+          expect: [400, 'VALIDATION_FAILED'],
+        },
         { body: [], expect: [400, 'VALIDATION_FAILED'] },
         { body: null, expect: [400, 'VALIDATION_FAILED'] },
-        { rawBody: '', headers: { 'content-type': 'application/json' }, expect: [400, 'VALIDATION_FAILED'] },
+        {
+          rawBody: '',
+          headers: { 'content-type': 'application/json' },
+          expect: [400, 'VALIDATION_FAILED'],
+        },
       ] as const;
       for (const c of cases) {
         const answer = await invoke(route.method, url, { token, ...c });
         expectProblem(answer, c.expect[0], c.expect[1]);
       }
-      const unknown = await invoke(route.method, url, { token, body: { ...validBodies[route.operationId], surprise: true } });
+      const unknown = await invoke(route.method, url, {
+        token,
+        body: { ...validBodies[route.operationId], surprise: true },
+      });
       expect(JSON.stringify(unknown.json.errors)).toContain('surprise');
       expect(await snapshot()).toBe(before);
     },
@@ -116,9 +154,21 @@ describe('bad input never reaches the data', () => {
     expectProblem(await invoke('GET', '/products?limit=abc', { token }), 400, 'VALIDATION_FAILED');
     expectProblem(await invoke('GET', '/products?limit=101', { token }), 400, 'VALIDATION_FAILED');
     expectProblem(await invoke('GET', '/products?sort=name', { token }), 400, 'VALIDATION_FAILED');
-    expectProblem(await invoke('GET', '/products?cursor=garbage', { token }), 400, 'INVALID_CURSOR');
-    expectProblem(await invoke('GET', '/audit-events?entityType=product', { token }), 400, 'VALIDATION_FAILED');
-    expectProblem(await invoke('DELETE', `/customers/${customerId}`, { token, body: {} }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await invoke('GET', '/products?cursor=garbage', { token }),
+      400,
+      'INVALID_CURSOR',
+    );
+    expectProblem(
+      await invoke('GET', '/audit-events?entityType=product', { token }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await invoke('DELETE', `/customers/${customerId}`, { token, body: {} }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(await snapshot()).toBe(before);
   });
 
@@ -141,7 +191,10 @@ describe('bad input never reaches the data', () => {
 
   it('answers a conflict, not a 5xx, for a duplicate and writes no second audit event', async () => {
     const before = await snapshot();
-    const answer = await invoke('POST', '/products', { token, body: { code: 'PBX', name: 'PBX', seatModel: 'instance' } });
+    const answer = await invoke('POST', '/products', {
+      token,
+      body: { code: 'PBX', name: 'PBX', seatModel: 'instance' },
+    });
     expectProblem(answer, 409, 'ALREADY_EXISTS');
     expect(await snapshot()).toBe(before);
   });

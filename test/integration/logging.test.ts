@@ -22,8 +22,15 @@ beforeAll(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
   const stores = createStores(table.db, table.tableName);
-  const ctx = { principal: { kind: 'system' as const, name: 'test' }, now: new Date(), ids: idGenerator() };
-  secrets.push((await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' })).token);
+  const ctx = {
+    principal: { kind: 'system' as const, name: 'test' },
+    now: new Date(),
+    ids: idGenerator(),
+  };
+  secrets.push(
+    (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
+      .token,
+  );
 });
 
 afterAll(() => vi.restoreAllMocks());
@@ -33,11 +40,18 @@ const secrets: string[] = [];
 describe('logs', () => {
   it('carry request id, operation and principal but never a token, in success or failure', async () => {
     const admin = secrets[0] as string;
-    const created = await invoke('POST', '/tokens', { token: admin, body: { name: 'b', role: 'vendor-support' } });
+    const created = await invoke('POST', '/tokens', {
+      token: admin,
+      body: { name: 'b', role: 'vendor-support' },
+    });
     secrets.push(created.json.token as string);
     await invoke('GET', '/products', { token: created.json.token as string });
     await invoke('GET', '/products', { token: `${admin}tampered` });
-    await invoke('POST', '/products', { token: admin, rawBody: '{"code":', headers: { 'content-type': 'application/json' } });
+    await invoke('POST', '/products', {
+      token: admin,
+      rawBody: '{"code":',
+      headers: { 'content-type': 'application/json' },
+    });
 
     const output = lines.join('');
     expect(output).toContain('"operation":"listProducts"');

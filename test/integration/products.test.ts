@@ -2,6 +2,7 @@ import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { auditEvent, type ChangeContext } from '../../lambdas/domain/audit.ts';
+import type { Principal } from '../../lambdas/domain/principal.ts';
 import {
   CreateProductInput,
   createProduct,
@@ -10,7 +11,6 @@ import {
   listProducts,
   updateProduct,
 } from '../../lambdas/domain/products.ts';
-import type { Principal } from '../../lambdas/domain/principal.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { keys } from '../../lambdas/store/keys.ts';
 import { createTestTable } from '../support/table.ts';
@@ -55,7 +55,11 @@ const auditCount = async (code: string) => {
 
 describe('products on DynamoDB Local', () => {
   it('creates a product with an audit event naming who, what and the after-image', async () => {
-    await createProduct(stores.products, ctx(), input('PBX', { modules: [{ code: 'ivr', name: 'IVR' }] }));
+    await createProduct(
+      stores.products,
+      ctx(),
+      input('PBX', { modules: [{ code: 'ivr', name: 'IVR' }] }),
+    );
     const page = await stores.audit.list({ limit: 10, entityType: 'product', entityId: 'PBX' });
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({
@@ -69,13 +73,17 @@ describe('products on DynamoDB Local', () => {
 
   it('refuses a second product with the same code and writes no second audit event', async () => {
     await createProduct(stores.products, ctx(), input('CHAT'));
-    expect(await codeOf(createProduct(stores.products, ctx(), input('CHAT')))).toBe('ALREADY_EXISTS');
+    expect(await codeOf(createProduct(stores.products, ctx(), input('CHAT')))).toBe(
+      'ALREADY_EXISTS',
+    );
     expect(await auditCount('CHAT')).toBe(1);
   });
 
   it('lets exactly one of 10 concurrent creations of one code win', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => codeOf(createProduct(stores.products, ctx(), input('RACE')))),
+      Array.from({ length: 10 }, () =>
+        codeOf(createProduct(stores.products, ctx(), input('RACE'))),
+      ),
     );
     expect(results.filter((r) => r === 'resolved')).toHaveLength(1);
     expect(results.filter((r) => r === 'ALREADY_EXISTS')).toHaveLength(9);
@@ -84,7 +92,10 @@ describe('products on DynamoDB Local', () => {
 
   it('records before and after on update and bumps the version', async () => {
     await createProduct(stores.products, ctx(), input('EMAIL'));
-    const after = await updateProduct(stores.products, ctx(), 'EMAIL', { name: 'E-mail', aggregation: 'max' });
+    const after = await updateProduct(stores.products, ctx(), 'EMAIL', {
+      name: 'E-mail',
+      aggregation: 'max',
+    });
     expect(after).toMatchObject({ name: 'E-mail', aggregation: 'max', version: 2 });
     const page = await stores.audit.list({ limit: 10, entityType: 'product', entityId: 'EMAIL' });
     expect(page.items[0]).toMatchObject({
@@ -97,7 +108,9 @@ describe('products on DynamoDB Local', () => {
   it('turns a lost update race into CONCURRENT_MODIFICATION instead of overwriting', async () => {
     await createProduct(stores.products, ctx(), input('SMS'));
     const results = await Promise.all(
-      ['One', 'Two', 'Three', 'Four'].map((name) => codeOf(updateProduct(stores.products, ctx(), 'SMS', { name }))),
+      ['One', 'Two', 'Three', 'Four'].map((name) =>
+        codeOf(updateProduct(stores.products, ctx(), 'SMS', { name })),
+      ),
     );
     const winners = results.filter((r) => r === 'resolved').length;
     expect(winners).toBeGreaterThanOrEqual(1);
@@ -135,7 +148,9 @@ describe('products on DynamoDB Local', () => {
       }),
     );
     expect(await codeOf(deleteProduct(stores.products, ctx(), 'GW'))).toBe('HAS_DEPENDENTS');
-    expect(await codeOf(stores.products.remove(read, event('GW', read, null)))).toBe('HAS_DEPENDENTS');
+    expect(await codeOf(stores.products.remove(read, event('GW', read, null)))).toBe(
+      'HAS_DEPENDENTS',
+    );
     expect(await getProduct(stores.products, admin, 'GW')).toMatchObject({ code: 'GW' });
   });
 
@@ -153,7 +168,11 @@ describe('products on DynamoDB Local', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listProducts(stores.products, admin, { limit: 5, q: 'page_', ...(cursor ? { cursor } : {}) });
+      const page = await listProducts(stores.products, admin, {
+        limit: 5,
+        q: 'page_',
+        ...(cursor ? { cursor } : {}),
+      });
       expect(page.items.length).toBeLessThanOrEqual(5);
       seen.push(...page.items.map((p) => p.code));
       cursor = page.nextCursor ?? undefined;
@@ -164,9 +183,15 @@ describe('products on DynamoDB Local', () => {
   it('refuses a cursor that another listing handed out', async () => {
     await createProduct(stores.products, ctx(), input('CUR_A'));
     await createProduct(stores.products, ctx(), input('CUR_B'));
-    const foreign = Buffer.from(JSON.stringify({ pk: 'CUSTOMER#x', sk: 'CUSTOMER', gsi1pk: 'CUSTOMERS', gsi1sk: 'x' })).toString('base64url');
-    expect(await codeOf(listProducts(stores.products, admin, { limit: 1, cursor: foreign }))).toBe('INVALID_CURSOR');
-    expect(await codeOf(listProducts(stores.products, admin, { limit: 1, cursor: 'not base64 json' }))).toBe('INVALID_CURSOR');
+    const foreign = Buffer.from(
+      JSON.stringify({ pk: 'CUSTOMER#x', sk: 'CUSTOMER', gsi1pk: 'CUSTOMERS', gsi1sk: 'x' }),
+    ).toString('base64url');
+    expect(await codeOf(listProducts(stores.products, admin, { limit: 1, cursor: foreign }))).toBe(
+      'INVALID_CURSOR',
+    );
+    expect(
+      await codeOf(listProducts(stores.products, admin, { limit: 1, cursor: 'not base64 json' })),
+    ).toBe('INVALID_CURSOR');
   });
 
   it('keeps seat model and aggregation fixed once licenses exist', async () => {
@@ -179,7 +204,11 @@ describe('products on DynamoDB Local', () => {
         ExpressionAttributeValues: { ':one': 1 },
       }),
     );
-    expect(await codeOf(updateProduct(stores.products, ctx(), 'LOCKED', { seatModel: 'named' }))).toBe('HAS_DEPENDENTS');
-    expect(await codeOf(updateProduct(stores.products, ctx(), 'LOCKED', { name: 'Still fine' }))).toBe('resolved');
+    expect(
+      await codeOf(updateProduct(stores.products, ctx(), 'LOCKED', { seatModel: 'named' })),
+    ).toBe('HAS_DEPENDENTS');
+    expect(
+      await codeOf(updateProduct(stores.products, ctx(), 'LOCKED', { name: 'Still fine' })),
+    ).toBe('resolved');
   });
 });

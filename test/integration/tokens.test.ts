@@ -41,9 +41,14 @@ const login = (token: string | undefined, now = new Date()) =>
 
 describe('API tokens on DynamoDB Local', () => {
   it('shows the secret once and stores only its hash', async () => {
-    const created = await createToken(stores.tokens, tokenSecrets, ctx(), { name: 'ops', role: 'vendor-support' });
+    const created = await createToken(stores.tokens, tokenSecrets, ctx(), {
+      name: 'ops',
+      role: 'vendor-support',
+    });
     expect(created.token).toMatch(/^tsr_[0-9a-z]{16}_[A-Za-z0-9_-]{43}$/);
-    const raw = await table.db.send(new GetCommand({ TableName: table.tableName, Key: keys.token(created.id) }));
+    const raw = await table.db.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.token(created.id) }),
+    );
     expect(JSON.stringify(raw.Item)).not.toContain(created.token);
     expect(raw.Item?.hash).toBe(tokenSecrets.hash(created.token));
     const shown = await getToken(stores.tokens, admin, created.id);
@@ -52,8 +57,15 @@ describe('API tokens on DynamoDB Local', () => {
   });
 
   it('authenticates a live token as its role, and refuses unknown, altered and malformed ones', async () => {
-    const created = await createToken(stores.tokens, tokenSecrets, ctx(), { name: 'a', role: 'vendor-admin' });
-    expect(await login(created.token)).toEqual({ kind: 'token', tokenId: created.id, role: 'vendor-admin' });
+    const created = await createToken(stores.tokens, tokenSecrets, ctx(), {
+      name: 'a',
+      role: 'vendor-admin',
+    });
+    expect(await login(created.token)).toEqual({
+      kind: 'token',
+      tokenId: created.id,
+      role: 'vendor-admin',
+    });
     const altered = `${created.token.slice(0, -1)}${created.token.endsWith('A') ? 'B' : 'A'}`;
     expect(await codeOf(login(altered))).toBe('UNAUTHENTICATED');
     expect(await codeOf(login(tokenSecrets.mint().token))).toBe('UNAUTHENTICATED');
@@ -62,7 +74,10 @@ describe('API tokens on DynamoDB Local', () => {
   });
 
   it('stops authenticating a token the moment it is revoked, and audits the revocation', async () => {
-    const created = await createToken(stores.tokens, tokenSecrets, ctx(), { name: 'b', role: 'vendor-admin' });
+    const created = await createToken(stores.tokens, tokenSecrets, ctx(), {
+      name: 'b',
+      role: 'vendor-admin',
+    });
     await revokeToken(stores.tokens, ctx(), created.id);
     expect(await codeOf(login(created.token))).toBe('UNAUTHENTICATED');
     const trail = await stores.audit.list({ limit: 5, entityType: 'token', entityId: created.id });
@@ -74,9 +89,15 @@ describe('API tokens on DynamoDB Local', () => {
   it('stops authenticating a token after its expiry', async () => {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + 60_000).toISOString();
-    const created = await createToken(stores.tokens, tokenSecrets, ctx(admin, now), { name: 'c', role: 'vendor-admin', expiresAt });
+    const created = await createToken(stores.tokens, tokenSecrets, ctx(admin, now), {
+      name: 'c',
+      role: 'vendor-admin',
+      expiresAt,
+    });
     expect(await codeOf(login(created.token, now))).toBe('resolved');
-    expect(await codeOf(login(created.token, new Date(now.getTime() + 61_000)))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(login(created.token, new Date(now.getTime() + 61_000)))).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it('binds customer tokens to an existing customer and refuses unknown customers', async () => {
@@ -86,7 +107,10 @@ describe('API tokens on DynamoDB Local', () => {
       role: 'customer-admin',
       customerId: customer.id,
     });
-    expect(await login(created.token)).toMatchObject({ role: 'customer-admin', customerId: customer.id });
+    expect(await login(created.token)).toMatchObject({
+      role: 'customer-admin',
+      customerId: customer.id,
+    });
     expect(
       await codeOf(
         createToken(stores.tokens, tokenSecrets, ctx(), {
@@ -96,18 +120,40 @@ describe('API tokens on DynamoDB Local', () => {
         }),
       ),
     ).toBe('NOT_FOUND');
-    expect(await codeOf(createToken(stores.tokens, tokenSecrets, ctx(), { name: 'x', role: 'customer-user' }))).toBe('VALIDATION_FAILED');
+    expect(
+      await codeOf(
+        createToken(stores.tokens, tokenSecrets, ctx(), { name: 'x', role: 'customer-user' }),
+      ),
+    ).toBe('VALIDATION_FAILED');
   });
 
   it('lets a customer admin mint customer tokens for its own customer only, never vendor tokens', async () => {
     const mine = await createCustomer(stores.customers, ctx(), { name: 'Self Service' });
     const other = await createCustomer(stores.customers, ctx(), { name: 'Other Co' });
-    const me: Principal = { kind: 'token', tokenId: 'tok_me', role: 'customer-admin', customerId: mine.id };
-    const created = await createToken(stores.tokens, tokenSecrets, ctx(me), { name: 'user', role: 'customer-user' });
+    const me: Principal = {
+      kind: 'token',
+      tokenId: 'tok_me',
+      role: 'customer-admin',
+      customerId: mine.id,
+    };
+    const created = await createToken(stores.tokens, tokenSecrets, ctx(me), {
+      name: 'user',
+      role: 'customer-user',
+    });
     expect(created.customerId).toBe(mine.id);
-    expect(await codeOf(createToken(stores.tokens, tokenSecrets, ctx(me), { name: 'x', role: 'vendor-admin' }))).toBe('FORBIDDEN');
     expect(
-      await codeOf(createToken(stores.tokens, tokenSecrets, ctx(me), { name: 'x', role: 'customer-user', customerId: other.id })),
+      await codeOf(
+        createToken(stores.tokens, tokenSecrets, ctx(me), { name: 'x', role: 'vendor-admin' }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await codeOf(
+        createToken(stores.tokens, tokenSecrets, ctx(me), {
+          name: 'x',
+          role: 'customer-user',
+          customerId: other.id,
+        }),
+      ),
     ).toBe('NOT_FOUND');
     const listed = await listTokens(stores.tokens, me, { limit: 100, includeRevoked: true });
     expect(listed.items.map((t) => t.customerId)).toEqual([mine.id]);
@@ -116,11 +162,25 @@ describe('API tokens on DynamoDB Local', () => {
 
   it('hides revoked tokens from listings unless asked', async () => {
     const customer = await createCustomer(stores.customers, ctx(), { name: 'Listing Co' });
-    const me: Principal = { kind: 'token', tokenId: 'tok_l', role: 'customer-admin', customerId: customer.id };
-    const a = await createToken(stores.tokens, tokenSecrets, ctx(me), { name: 'a', role: 'customer-user' });
+    const me: Principal = {
+      kind: 'token',
+      tokenId: 'tok_l',
+      role: 'customer-admin',
+      customerId: customer.id,
+    };
+    const a = await createToken(stores.tokens, tokenSecrets, ctx(me), {
+      name: 'a',
+      role: 'customer-user',
+    });
     await createToken(stores.tokens, tokenSecrets, ctx(me), { name: 'b', role: 'customer-user' });
     await revokeToken(stores.tokens, ctx(me), a.id);
-    expect((await listTokens(stores.tokens, me, { limit: 10, includeRevoked: false })).items.map((t) => t.name)).toEqual(['b']);
-    expect((await listTokens(stores.tokens, me, { limit: 10, includeRevoked: true })).items).toHaveLength(2);
+    expect(
+      (await listTokens(stores.tokens, me, { limit: 10, includeRevoked: false })).items.map(
+        (t) => t.name,
+      ),
+    ).toEqual(['b']);
+    expect(
+      (await listTokens(stores.tokens, me, { limit: 10, includeRevoked: true })).items,
+    ).toHaveLength(2);
   });
 });

@@ -30,7 +30,12 @@ export interface Answer {
 export const invoke = async (
   method: string,
   url: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer> => {
   const [path = '', query] = url.split('?');
   const found = matchRoute(method, path);
@@ -40,14 +45,18 @@ export const invoke = async (
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...options.headers,
   };
-  const body = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+  const body =
+    options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
   const event = toProxyEvent(
     { method, path, ...(query ? { query } : {}), headers, ...(body !== undefined ? { body } : {}) },
     found.route,
     found.pathParameters,
   );
   const handler = await handlerOf(found.route.group);
-  const result = await handler(event, lambdaContext(found.route.group, event.requestContext.requestId));
+  const result = await handler(
+    event,
+    lambdaContext(found.route.group, event.requestContext.requestId),
+  );
   return {
     status: result.statusCode,
     headers: result.headers ?? {},

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { documentClient } from '../../lambdas/adapters/dynamodb.ts';
 import { ensureTable } from '../../bin/local/tables.ts';
+import { documentClient } from '../../lambdas/adapters/dynamodb.ts';
 
 /** A fresh table on the shared DynamoDB Local, so test files never see each other's data. */
 export const createTestTable = async () => {

@@ -25,7 +25,11 @@ describe('OpenAPI document', () => {
   });
 
   it('declares bearer tokens on protected routes and none on open ones', () => {
-    expect((doc.paths['/health']?.get as { security: unknown[] }).security).toEqual([]);
-    expect((doc.paths['/tokens']?.get as { security: unknown[] }).security).toEqual([{ apiToken: [] }]);
+    expect((doc.paths['/health']?.get as { security?: unknown[] } | undefined)?.security).toEqual(
+      [],
+    );
+    expect((doc.paths['/tokens']?.get as { security?: unknown[] } | undefined)?.security).toEqual([
+      { apiToken: [] },
+    ]);
   });
 });

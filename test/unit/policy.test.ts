@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../lambdas/domain/errors.ts';
+import type { DomainError } from '../../lambdas/domain/errors.ts';
 import { assertCan, assertCustomerVisible, can } from '../../lambdas/domain/policy.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_a', role: 'vendor-admin' };
 const support: Principal = { kind: 'token', tokenId: 'tok_s', role: 'vendor-support' };
-const custAdmin: Principal = { kind: 'token', tokenId: 'tok_c', role: 'customer-admin', customerId: 'cus_1' };
-const custUser: Principal = { kind: 'token', tokenId: 'tok_u', role: 'customer-user', customerId: 'cus_1' };
+const custAdmin: Principal = {
+  kind: 'token',
+  tokenId: 'tok_c',
+  role: 'customer-admin',
+  customerId: 'cus_1',
+};
+const custUser: Principal = {
+  kind: 'token',
+  tokenId: 'tok_u',
+  role: 'customer-user',
+  customerId: 'cus_1',
+};
 
 const codeOf = (fn: () => void): string | undefined => {
   try {

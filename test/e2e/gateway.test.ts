@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
+import { routes } from '../../lambdas/routes.ts';
+import { createTestTable } from '../support/table.ts';
+
+/** What API Gateway answers by itself in AWS, the local server answers the same way. */
+let platform: LocalPlatform;
+let stateDir: string;
+const ORIGIN = 'http://localhost:5173';
+
+beforeAll(async () => {
+  const table = await createTestTable();
+  stateDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+  platform = await startLocal({
+    stateDir,
+    port: 0,
+    dynamoEndpoint: table.endpoint,
+    tableName: table.tableName,
+    corsOrigins: [ORIGIN],
+    quiet: true,
+  });
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+const problemOf = async (response: Response) => {
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  return (await response.json()) as { code: string; status: number };
+};
+
+describe('the local gateway', () => {
+  it('serves health without a token', async () => {
+    const response = await fetch(`${platform.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      service: 'tessera',
+      stage: 'local',
+    });
+  });
+
+  it('serves an OpenAPI 3.1 document listing every route', async () => {
+    const doc = (await (await fetch(`${platform.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of routes)
+      expect(doc.paths[route.path]?.[route.method.toLowerCase()]).toBeDefined();
+  });
+
+  it('answers an unknown route with 404 ROUTE_NOT_FOUND and a wrong method with 405 and Allow', async () => {
+    expect((await problemOf(await fetch(`${platform.url}/nowhere`))).code).toBe('ROUTE_NOT_FOUND');
+    const wrong = await fetch(`${platform.url}/health`, { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET');
+    expect((await problemOf(wrong)).code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('refuses a body over 64 KiB with 413 before any handler parses it', async () => {
+    const response = await fetch(`${platform.url}/products`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${platform.adminToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'x'.repeat(70 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect((await problemOf(response)).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers CORS preflight for allowed origins only, and decorates answers and problems', async () => {
+    const allowed = await fetch(`${platform.url}/products`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const foreign = await fetch(`${platform.url}/products`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const problem = await fetch(`${platform.url}/products`, { headers: { origin: ORIGIN } });
+    expect(problem.status).toBe(401);
+    expect(problem.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+  });
+});
