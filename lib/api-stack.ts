@@ -1,0 +1,195 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  Cors,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { groups, type RouteGroup, routes } from '../lambdas/routes.ts';
+import type { StageConfig } from './config.ts';
+import { TesseraFunction } from './constructs/tessera-function.ts';
+import { ApiFirewall } from './waf.ts';
+
+export interface ApiStackProps extends StackProps {
+  stage: StageConfig;
+  table: ITable;
+}
+
+export const API_STAGE = 'v1';
+
+/** What API Gateway answers by itself, as problem documents with Tessera's stable codes. */
+const gatewayProblems = [
+  { type: ResponseType.THROTTLED, status: '429', code: 'RATE_LIMITED', title: 'Too Many Requests' },
+  { type: ResponseType.WAF_FILTERED, status: '403', code: 'REQUEST_BLOCKED', title: 'Forbidden' },
+  // REST APIs answer an unknown path with 403 "Missing Authentication Token"; it is a 404.
+  {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    status: '404',
+    code: 'ROUTE_NOT_FOUND',
+    title: 'Not Found',
+  },
+  {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    status: '413',
+    code: 'PAYLOAD_TOO_LARGE',
+    title: 'Content Too Large',
+  },
+  { type: ResponseType.DEFAULT_4XX, status: undefined, code: 'BAD_REQUEST', title: 'Bad Request' },
+  {
+    type: ResponseType.DEFAULT_5XX,
+    status: undefined,
+    code: 'INTERNAL',
+    title: 'Internal Server Error',
+  },
+] as const;
+
+/** `status` is known for the typed responses; the DEFAULT_* ones cover several statuses. */
+export const problemTemplate = (code: string, title: string, status?: string) =>
+  JSON.stringify({
+    type: `urn:tessera:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    ...(status ? { status: Number(status) } : {}),
+    code,
+    detail: '__DETAIL__',
+    requestId: '$context.requestId',
+  }).replace('"__DETAIL__"', '$context.error.messageString'); // already a quoted JSON string
+
+/**
+ * The HTTP API: a REST API (see docs/adr/0001) whose resources and methods come from the route
+ * table, one Lambda per route group, WAF in front, JSON access logs, stage throttling.
+ */
+export class ApiStack extends Stack {
+  readonly api: RestApi;
+  readonly functions: Record<RouteGroup, TesseraFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: stage.logRetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `tessera-${stage.name}`,
+      description: 'Tessera license platform API',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: API_STAGE,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false, // would log bodies and headers: tokens and keys
+        throttlingRateLimit: stage.throttling.rateLimit,
+        throttlingBurstLimit: stage.throttling.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        // Route templates, never concrete paths or headers: no key or token reaches a log.
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: AccessLogField.contextRequestId(),
+            ip: AccessLogField.contextIdentitySourceIp(),
+            method: AccessLogField.contextHttpMethod(),
+            route: AccessLogField.contextResourcePath(),
+            status: AccessLogField.contextStatus(),
+            latencyMs: AccessLogField.contextResponseLatency(),
+            integrationLatencyMs: AccessLogField.contextIntegrationLatency(),
+            responseLength: AccessLogField.contextResponseLength(),
+            waf: AccessLogField.contextWafResponseCode(),
+            error: AccessLogField.contextErrorMessage(),
+            userAgent: AccessLogField.contextIdentityUserAgent(),
+          }),
+        ),
+      },
+      ...(stage.corsOrigins.length > 0
+        ? {
+            defaultCorsPreflightOptions: {
+              allowOrigins: stage.corsOrigins,
+              allowMethods: Cors.ALL_METHODS,
+              allowHeaders: ['authorization', 'content-type'],
+            },
+          }
+        : {}),
+    });
+
+    for (const problem of gatewayProblems) {
+      this.api.addGatewayResponse(`Problem${problem.code}${problem.type.responseType}`, {
+        type: problem.type,
+        ...(problem.status ? { statusCode: problem.status } : {}),
+        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        templates: {
+          'application/json': problemTemplate(problem.code, problem.title, problem.status),
+        },
+      });
+    }
+
+    this.functions = {} as Record<RouteGroup, TesseraFunction>;
+    for (const [group, spec] of Object.entries(groups) as [
+      RouteGroup,
+      (typeof groups)[RouteGroup],
+    ][]) {
+      const fn = new TesseraFunction(this, `${group[0]?.toUpperCase()}${group.slice(1)}Function`, {
+        entry: `lambdas/http/${group}.ts`,
+        description: `Tessera ${group}: ${spec.description}`,
+        stage: stage.name,
+        logRetention: stage.logRetentionDays,
+        environment: { CORS_ORIGINS: stage.corsOrigins.join(',') },
+      });
+      if (spec.table !== 'none') fn.bindTable(props.table, spec.table);
+      this.functions[group] = fn;
+    }
+
+    const integrations = new Map<RouteGroup, LambdaIntegration>();
+    for (const route of routes) {
+      let integration = integrations.get(route.group);
+      if (!integration) {
+        integration = new LambdaIntegration(this.functions[route.group].fn);
+        integrations.set(route.group, integration);
+      }
+      this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+        operationName: route.operationId,
+      });
+    }
+
+    new ApiFirewall(this, 'Firewall', {
+      stageArn: this.api.deploymentStage.stageArn,
+      requestsPer5MinutesPerIp: stage.waf.requestsPer5MinutesPerIp,
+      instanceRequestsPer5MinutesPerIp: stage.waf.instanceRequestsPer5MinutesPerIp,
+    });
+
+    Validations.of(this.api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Requests are validated in the functions with the route table’s zod schemas, which answer RFC 9457 problem documents with stable codes; an API Gateway validator would answer differently.',
+      },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Callers present Tessera API tokens (or, on instance routes, license keys and activation tokens) that the functions verify against hashes in DynamoDB; open routes (health, OpenAPI) are public by design.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Tessera does not use Cognito: principals are API tokens and activation tokens verified in the functions.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-level role that lets API Gateway write execution logs (APIG6) is AWS’s own managed policy by design.',
+      },
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'TableName', { value: props.table.tableName });
+  }
+}

@@ -1,0 +1,38 @@
+import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack } from './api-stack.ts';
+import { loadStageConfig } from './config.ts';
+import { DataStack } from './data-stack.ts';
+import { ObservabilityStack } from './observability-stack.ts';
+
+/** Builds every Tessera stack for the stage selected in the app's context; bin/ and tests share it. */
+export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
+  const stage = loadStageConfig((key) => app.node.tryGetContext(key));
+  const env = {
+    ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
+    ...(process.env.CDK_DEFAULT_REGION ? { region: process.env.CDK_DEFAULT_REGION } : {}),
+  };
+  const prefix = `Tessera-${stage.name}`;
+  const data = new DataStack(app, `${prefix}-Data`, {
+    env,
+    stage,
+    description: 'Tessera data: DynamoDB table',
+  });
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    env,
+    stage,
+    table: data.table,
+    description: 'Tessera API: REST API, WAF, Lambda functions',
+  });
+  const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
+    env,
+    stage,
+    api: api.api,
+    functions: api.functions,
+    description: 'Tessera operations: dashboard, alarms',
+  });
+  Tags.of(app).add('tessera:stage', stage.name);
+  const nag = options.nag === false ? undefined : new AwsSolutionsChecks(app, { verbose: true });
+  if (nag) Validations.of(app).addPlugins(nag);
+  return { stage, data, api, observability, nag };
+};

@@ -1,0 +1,123 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { tableDefinition } from '../../lambdas/store/table-definition.ts';
+
+export type TableAccess = 'read' | 'write';
+
+/** Exactly the item-level actions each access level needs; no Scan, no table management. */
+export const tableActions: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  write: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+};
+
+export interface TesseraFunctionProps {
+  /** Path of the handler module, relative to the repository root. */
+  entry: string;
+  description: string;
+  stage: string;
+  logRetention: RetentionDays;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+}
+
+/**
+ * Every Tessera Lambda: Node 22 on arm64, an ESM bundle minified by esbuild with the AWS SDK v3
+ * inside it, X-Ray tracing, its own log group with a retention, and a role that starts with
+ * nothing but writing its own logs. Access is added per function with `bindTable`.
+ */
+export class TesseraFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: TesseraFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Tessera ${id}: least privilege, granted per resource`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Fn', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        STAGE: props.stage,
+        POWERTOOLS_SERVICE_NAME: 'tessera',
+        POWERTOOLS_METRICS_NAMESPACE: 'Tessera',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: bundlingOptions,
+    });
+
+    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions. The
+    // statement lands in a policy under the function, so acknowledge on this whole construct.
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray trace upload (xray:PutTraceSegments, PutTelemetryRecords) supports only Resource "*".',
+    });
+    // Node 22 is the platform's chosen runtime (DESIGN.md): a deliberate, tested version.
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Runtime pinned to Node.js 22 by design decision; upgrades are deliberate and tested.',
+    });
+  }
+
+  /** Grants the item-level actions of `access` on the table and its named indexes, nothing more. */
+  bindTable(table: ITable, access: TableAccess): void {
+    const indexArns = tableDefinition.globalSecondaryIndexes.map(
+      (index) => `${table.tableArn}/index/${index.indexName}`,
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...tableActions[access]],
+        resources: [table.tableArn, ...indexArns],
+      }),
+    );
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+  }
+}
+
+/** One set of bundling options; `npm run bench` builds with the same ones to report sizes. */
+export const bundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  target: 'node22',
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies still call require(); give them one inside the ESM bundle.
+  banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+  // Bundle the AWS SDK v3 too: pinned versions, smaller cold start than the runtime's copy.
+  externalModules: [],
+  forceDockerBundling: false,
+};
