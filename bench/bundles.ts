@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { bundlingOptions } from '../lib/constructs/tessera-function.ts';
 import { groups } from '../lambdas/routes.ts';
 
 /**
@@ -49,7 +50,6 @@ export const bundles = async () => {
         `${group.padEnd(12)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}`,
       );
     }
-    writeFileSync(join(dir, '.done'), '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
