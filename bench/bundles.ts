@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundlingOptions } from '../lib/constructs/tessera-function.ts';
 import { groups } from '../lambdas/routes.ts';
+import { bundlingOptions } from '../lib/constructs/tessera-function.ts';
 
 /**
  * Per-function bundle size (minified, AWS SDK bundled, as the Lambda functions are built) and
@@ -34,14 +34,13 @@ export const bundles = async () => {
         entryPoints: [`lambdas/http/${group}.ts`],
         outfile,
         bundle: true,
-        minify: true,
+        // The options the Lambda functions are bundled with (lib/constructs/tessera-function.ts).
+        minify: bundlingOptions.minify,
         platform: 'node',
-        target: 'node22',
+        target: bundlingOptions.target,
         format: 'esm',
-        mainFields: ['module', 'main'],
-        banner: {
-          js: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-        },
+        mainFields: bundlingOptions.mainFields,
+        banner: { js: bundlingOptions.banner },
         logLevel: 'error',
       });
       const kib = statSync(outfile).size / 1024;
