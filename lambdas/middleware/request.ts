@@ -1,3 +1,4 @@
+import { parse } from '@aws-lambda-powertools/parser';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -23,18 +24,24 @@ export interface RequestContext extends Context {
   principal?: Principal;
 }
 
-const issuesOf = (where: string, error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join('.'),
+type Issue = { message: string; path?: readonly (PropertyKey | { key: PropertyKey })[] };
+
+const issuesOf = (where: string, issues: readonly Issue[]): FieldIssue[] =>
+  issues.map((issue) => ({
+    path: [where, ...(issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p))].join(
+      '.',
+    ),
     message: issue.message,
   }));
 
+/** Powertools Parser validates against the route's zod schema (Standard Schema underneath). */
 const validate = (where: string, schema: z.ZodType | undefined, value: unknown): unknown => {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = parse(value, undefined, schema, true);
   if (!result.success) {
+    const cause = (result.error as Error & { cause?: readonly Issue[] }).cause ?? [];
     throw new DomainError('VALIDATION_FAILED', `The request ${where} is not valid.`, {
-      errors: issuesOf(where, result.error),
+      errors: issuesOf(where, cause),
     });
   }
   return result.data;
