@@ -14,6 +14,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { groups, type RouteGroup, routes } from '../lambdas/routes.ts';
+import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
 import { TesseraFunction } from './constructs/tessera-function.ts';
 import { ApiFirewall } from './waf.ts';
@@ -23,7 +24,7 @@ export interface ApiStackProps extends StackProps {
   table: ITable;
 }
 
-export const API_STAGE = 'v1';
+export { API_STAGE };
 
 /** What API Gateway answers by itself, as problem documents with Tessera's stable codes. */
 const gatewayProblems = [
@@ -73,6 +74,7 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { stage } = props;
+    assertInstanceRoutesUnderPrefix(routes);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: stage.logRetentionDays,

@@ -10,7 +10,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -51,6 +51,22 @@ export class ObservabilityStack extends Stack {
       masterKey: key,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
+    // this statement CloudWatch is "not authorized to perform SNS:Publish" and alarms stay silent.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+        },
+      }),
+    );
     this.alarmTopic.addSubscription(new EmailSubscription(stage.alarmEmail));
     const notify = new SnsAction(this.alarmTopic);
 
@@ -65,7 +81,7 @@ export class ObservabilityStack extends Stack {
     });
     new Alarm(this, 'Api5xxRate', {
       alarmDescription:
-        'More than 1% of API requests failed with 5xx for 10 minutes. See docs/runbook.md.',
+        'More than 1% of API requests failed with 5xx for 10 minutes: see the dashboard, then the function logs.',
       metric: serverErrorRate,
       threshold: 1,
       evaluationPeriods: 2,

@@ -1,8 +1,25 @@
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { INSTANCE_PATH_PREFIX } from './api-paths.ts';
 
 /** Instance-facing routes live under this prefix (stage included): WAF limits them hardest. */
-export const INSTANCE_PATH_PREFIX = '/v1/instance/';
+export { INSTANCE_PATH_PREFIX };
+
+/**
+ * A rate-limited caller gets 429 and a problem document with the same `code` API Gateway's own
+ * throttling answers with. (WAF sets Content-Type itself and offers no problem+json type.)
+ */
+const RATE_LIMITED_BODY = 'RateLimited';
+const rateLimitedProblem = JSON.stringify({
+  type: 'urn:tessera:problem:rate-limited',
+  title: 'Too Many Requests',
+  status: 429,
+  code: 'RATE_LIMITED',
+  detail: 'Too many requests from this address. Slow down and retry in a few minutes.',
+});
+const blockRateLimited = {
+  block: { customResponse: { responseCode: 429, customResponseBodyKey: RATE_LIMITED_BODY } },
+};
 
 export interface ApiFirewallProps {
   stageArn: string;
@@ -50,11 +67,14 @@ export class ApiFirewall extends Construct {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('TesseraApi'),
+      customResponseBodies: {
+        [RATE_LIMITED_BODY]: { contentType: 'APPLICATION_JSON', content: rateLimitedProblem },
+      },
       rules: [
         {
           name: 'InstanceRoutesRatePerIp',
           priority: 0,
-          action: { block: {} },
+          action: blockRateLimited,
           statement: {
             rateBasedStatement: {
               limit: props.instanceRequestsPer5MinutesPerIp,
@@ -64,7 +84,12 @@ export class ApiFirewall extends Construct {
                   fieldToMatch: { uriPath: {} },
                   positionalConstraint: 'STARTS_WITH',
                   searchString: INSTANCE_PATH_PREFIX,
-                  textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+                  // `/v1//instance/`, `/v1/%69nstance/` or `/V1/Instance/` must not slip past.
+                  textTransformations: [
+                    { priority: 0, type: 'URL_DECODE' },
+                    { priority: 1, type: 'NORMALIZE_PATH' },
+                    { priority: 2, type: 'LOWERCASE' },
+                  ],
                 },
               },
             },
@@ -74,7 +99,7 @@ export class ApiFirewall extends Construct {
         {
           name: 'AllRoutesRatePerIp',
           priority: 1,
-          action: { block: {} },
+          action: blockRateLimited,
           statement: {
             rateBasedStatement: { limit: props.requestsPer5MinutesPerIp, aggregateKeyType: 'IP' },
           },
@@ -82,7 +107,8 @@ export class ApiFirewall extends Construct {
         },
         // The 8 KB body rule of the common set would block legitimate bodies up to Tessera's
         // own 64 KiB limit (enforced, with a problem document, in the function): count it only.
-        managed('AWSManagedRulesCommonRuleSet', 2, ['SizeRestrictions_BODY']),
+        // Instances are often libcurl-based and send no User-Agent: count that rule, don't block.
+        managed('AWSManagedRulesCommonRuleSet', 2, ['SizeRestrictions_BODY', 'NoUserAgent_HEADER']),
         managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
       ],
     });

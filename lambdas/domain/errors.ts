@@ -17,6 +17,10 @@ export const errorCodes = [
   'HAS_DEPENDENTS',
   'CONCURRENT_MODIFICATION',
   'INTERNAL',
+  // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
+  'RATE_LIMITED',
+  'REQUEST_BLOCKED',
+  'BAD_REQUEST',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

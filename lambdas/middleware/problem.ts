@@ -20,6 +20,9 @@ export const statusOf: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
+  RATE_LIMITED: 429,
+  REQUEST_BLOCKED: 403,
+  BAD_REQUEST: 400,
 };
 
 const titles: Record<number, string> = {
@@ -31,6 +34,7 @@ const titles: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../lambdas/routes.ts';
+import { type Route, routes } from '../../lambdas/routes.ts';
+import { assertInstanceRoutesUnderPrefix, INSTANCE_ROUTE_PREFIX } from '../../lib/api-paths.ts';
 import { INSTANCE_PATH_PREFIX } from '../../lib/waf.ts';
 import { synthTessera } from './app-fixture.ts';
 
@@ -67,6 +68,72 @@ describe('API stack', () => {
     });
   });
 
+  it('answers a WAF rate-limit block with 429 and a RATE_LIMITED problem, not a bare 403', () => {
+    const acl = Object.values(api.findResources('AWS::WAFv2::WebACL'))[0] as {
+      Properties: {
+        CustomResponseBodies: Record<string, { Content: string }>;
+        Rules: {
+          Name: string;
+          Action?: { Block?: { CustomResponse?: Record<string, unknown> } };
+        }[];
+      };
+    };
+    for (const name of ['InstanceRoutesRatePerIp', 'AllRoutesRatePerIp']) {
+      const rule = acl.Properties.Rules.find((r) => r.Name === name);
+      const response = rule?.Action?.Block?.CustomResponse;
+      expect(response?.ResponseCode).toBe(429);
+      const body = acl.Properties.CustomResponseBodies[String(response?.CustomResponseBodyKey)];
+      expect(JSON.parse(body?.Content ?? '{}')).toMatchObject({
+        status: 429,
+        code: 'RATE_LIMITED',
+      });
+    }
+  });
+
+  it('matches the instance prefix after decoding and normalizing the path', () => {
+    api.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'InstanceRoutesRatePerIp',
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              ScopeDownStatement: {
+                ByteMatchStatement: Match.objectLike({
+                  TextTransformations: [
+                    { Priority: 0, Type: 'URL_DECODE' },
+                    { Priority: 1, Type: 'NORMALIZE_PATH' },
+                    { Priority: 2, Type: 'LOWERCASE' },
+                  ],
+                }),
+              },
+            }),
+          },
+        }),
+      ]),
+    });
+  });
+
+  it('keeps instance-facing routes and the WAF prefix in step: the synth fails otherwise', () => {
+    const base = routes[0] as Route;
+    const flaggedOutside = {
+      ...base,
+      operationId: 'activate',
+      path: '/activations',
+      instanceFacing: true,
+    };
+    const unflaggedInside = {
+      ...base,
+      operationId: 'refresh',
+      path: `${INSTANCE_ROUTE_PREFIX}refresh`,
+    };
+    const flaggedInside = { ...unflaggedInside, instanceFacing: true };
+    expect(() => assertInstanceRoutesUnderPrefix(routes)).not.toThrow();
+    expect(() => assertInstanceRoutesUnderPrefix([flaggedInside])).not.toThrow();
+    expect(() => assertInstanceRoutesUnderPrefix([flaggedOutside])).toThrow(/activate/);
+    expect(() => assertInstanceRoutesUnderPrefix([unflaggedInside])).toThrow(/refresh/);
+    expect(INSTANCE_PATH_PREFIX).toBe(`/v1${INSTANCE_ROUTE_PREFIX}`);
+  });
+
   it('answers API Gateway’s own errors as problem documents with stable codes', () => {
     for (const [type, code, status] of [
       ['THROTTLED', 'RATE_LIMITED', '429'],
@@ -93,5 +160,36 @@ describe('API stack', () => {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
     });
     observability.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('lets CloudWatch alarms of this account publish to the topic despite its SSL-only policy', () => {
+    observability.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({
+              StringEquals: { 'aws:SourceAccount': Match.anyValue() },
+            }),
+          }),
+        ]),
+      },
+    });
+    observability.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
   });
 });
