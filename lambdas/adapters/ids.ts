@@ -20,7 +20,7 @@ export const randomBase32 = (length: number): string => {
   return out;
 };
 
-export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt';
+export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

@@ -3,7 +3,7 @@ import type { IdGenerator } from '../adapters/ids.ts';
 import { PageQuery, Timestamp } from './common.ts';
 import { type Actor, actorOf, type Principal } from './principal.ts';
 
-export const entityTypes = ['product', 'customer', 'project', 'token'] as const;
+export const entityTypes = ['product', 'customer', 'project', 'token', 'license'] as const;
 export const EntityType = z.enum(entityTypes);
 export type EntityType = z.infer<typeof EntityType>;
 

@@ -17,6 +17,10 @@ export const errorCodes = [
   'HAS_DEPENDENTS',
   'CONCURRENT_MODIFICATION',
   'INTERNAL',
+  'LICENSE_KEY_INVALID',
+  'LICENSE_ALREADY_ASSIGNED',
+  'LICENSE_REVOKED',
+  'LIMIT_BELOW_USAGE',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',

@@ -18,6 +18,11 @@ export const actions = [
   'token:read',
   'token:write',
   'audit:read',
+  'license:read',
+  'license:write',
+  'license:import',
+  /** See and copy a license's full key; others see only its first group. */
+  'license:key',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -31,6 +36,9 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'project:read',
     'project:write',
     'audit:read',
+    'license:read',
+    'license:import',
+    'license:key',
   ]),
   'customer-admin': new Set<Action>([
     'product:read',
@@ -40,8 +48,16 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'token:read',
     'token:write',
     'audit:read',
+    'license:read',
+    'license:import',
+    'license:key',
   ]),
-  'customer-user': new Set<Action>(['product:read', 'customer:read', 'project:read']),
+  'customer-user': new Set<Action>([
+    'product:read',
+    'customer:read',
+    'project:read',
+    'license:read',
+  ]),
 };
 
 export const can = (principal: Principal, action: Action): boolean =>

@@ -33,7 +33,11 @@ export const counterIs = (attribute: string, value: number): Condition => ({
 });
 
 export const all = (...parts: Condition[]): Condition => ({
-  expression: parts.map((p) => `(${p.expression})`).join(' AND '),
+  // A lone part stays bare: DynamoDB rejects redundant parentheses.
+  expression:
+    parts.length === 1
+      ? (parts[0] as Condition).expression
+      : parts.map((p) => `(${p.expression})`).join(' AND '),
   names: Object.assign({}, ...parts.map((p) => p.names)),
   values: Object.assign({}, ...parts.map((p) => p.values)),
 });

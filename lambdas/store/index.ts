@@ -1,6 +1,7 @@
 import type { Db } from '../adapters/dynamodb.ts';
 import { auditStore } from './audit.ts';
 import { customerStore } from './customers.ts';
+import { licenseStore } from './licenses.ts';
 import { productStore } from './products.ts';
 import { projectStore } from './projects.ts';
 import { tokenStore } from './tokens.ts';
@@ -11,6 +12,7 @@ export const createStores = (db: Db, tableName: string) => ({
   projects: projectStore(db, tableName),
   tokens: tokenStore(db, tableName),
   audit: auditStore(db, tableName),
+  licenses: licenseStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

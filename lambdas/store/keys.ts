@@ -59,3 +59,27 @@ export const keys = {
   }),
   customerAuditPartition: (customerId: string) => `CUSTOMER#${customerId}#AUDIT`,
 } as const;
+
+/** Licenses: by id; by key hash (import, activation); listed per product and per customer. */
+export const licenseKeys = {
+  license: (licenseId: string): PrimaryKey => ({ pk: `LICENSE#${licenseId}`, sk: 'LICENSE' }),
+  list: (productCode: string, createdAt: string, licenseId: string) => ({
+    gsi1pk: 'LICENSES',
+    gsi1sk: `${productCode}#${createdAt}#${licenseId}`,
+  }),
+  listPartition: 'LICENSES',
+  customerList: (
+    customerId: string,
+    projectId: string,
+    productCode: string,
+    createdAt: string,
+    licenseId: string,
+  ) => ({
+    gsi2pk: `CUSTOMER#${customerId}#LICENSES`,
+    gsi2sk: `${projectId}#${productCode}#${createdAt}#${licenseId}`,
+  }),
+  customerListPartition: (customerId: string) => `CUSTOMER#${customerId}#LICENSES`,
+  /** Keyed by the key's SHA-256 so the key itself never shows up as a partition key. */
+  byKey: (keyHash: string): PrimaryKey => ({ pk: `LICENSEKEY#${keyHash}`, sk: 'LICENSEKEY' }),
+  serialCounter: { pk: 'COUNTER#licenseSerial', sk: 'COUNTER' } as PrimaryKey,
+} as const;

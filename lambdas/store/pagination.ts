@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../adapters/dynamodb.ts';
 import type { Page } from '../domain/common.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { Condition } from './conditions.ts';
 import type { Item } from './items.ts';
 import { type IndexName, tableDefinition } from './table-definition.ts';
 
@@ -13,6 +14,8 @@ export interface PageRequest {
   sortPrefix?: string;
   /** Lower-cased substring matched against the item's `search` attribute. */
   q?: string;
+  /** A further condition on non-key attributes (applied after the read, like `q`). */
+  filter?: Condition;
   limit: number;
   cursor?: string;
   newestFirst?: boolean;
@@ -74,11 +77,25 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
     exprNames['#sort'] = names.sort;
     values[':sortPrefix'] = request.sortPrefix;
   }
-  const filter = request.q !== undefined ? { FilterExpression: 'contains(#search, :q)' } : {};
+  const filters: string[] = [];
   if (request.q !== undefined) {
+    filters.push('contains(#search, :q)');
     exprNames['#search'] = 'search';
     values[':q'] = request.q.toLowerCase();
   }
+  if (request.filter) {
+    filters.push(request.filter.expression);
+    Object.assign(exprNames, request.filter.names);
+    Object.assign(values, request.filter.values);
+  }
+  const filtered = filters.length > 0;
+  // DynamoDB rejects redundant parentheses, so wrap parts only when there is more than one.
+  const filter = filtered
+    ? {
+        FilterExpression:
+          filters.length === 1 ? filters[0] : filters.map((f) => `(${f})`).join(' AND '),
+      }
+    : {};
 
   const items: Item[] = [];
   let startKey = request.cursor ? decodeCursor(request.cursor, request) : undefined;
@@ -91,7 +108,7 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
       ExpressionAttributeValues: values,
       ScanIndexForward: !request.newestFirst,
       // Unfiltered reads fetch exactly what is missing; filtered reads fetch more per round trip.
-      Limit: request.q === undefined ? request.limit - items.length : 100,
+      Limit: filtered ? 100 : request.limit - items.length,
       ...filter,
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     };

@@ -29,7 +29,8 @@ const urlOf = (route: Route) =>
     .replace('{code}', 'PBX')
     .replace('{customerId}', customerId)
     .replace('{projectId}', projectId)
-    .replace('{tokenId}', 'tok_0000000000000000');
+    .replace('{tokenId}', 'tok_0000000000000000')
+    .replace('{licenseId}', 'lic_00000000000000000000000000');
 
 const withBody = routes.filter((r) => r.schemas.body);
 
@@ -42,6 +43,14 @@ const validBodies: Record<string, Record<string, unknown>> = {
   updateCustomer: { name: 'Renamed' },
   createProject: { name: 'Site' },
   updateProject: { name: 'Renamed' },
+  issueLicense: {
+    productCode: 'PBX',
+    registeredEmail: 'it@acme.example',
+    companyName: 'Acme',
+    seatLimit: 5,
+  },
+  updateLicense: { seatLimit: 6 },
+  importLicense: { key: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA' },
 };
 const tokenRoutes = routes.filter((r) => r.auth === 'token');
 

@@ -1,0 +1,441 @@
+import { z } from 'zod';
+import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { type Page, PageQuery, Timestamp } from './common.ts';
+import { DomainError, notFound } from './errors.ts';
+import { generateLicenseKey, maskLicenseKey, parseLicenseKey } from './license-key.ts';
+import {
+  daysLeft,
+  effectiveStatus,
+  type LicenseStatus,
+  type StoredStatus,
+} from './license-status.ts';
+import { assertCan, assertCustomerVisible, can, customerScope } from './policy.ts';
+import type { Principal } from './principal.ts';
+import { ModuleCode, type Product, ProductCode } from './products.ts';
+
+export const LicenseId = z.string().regex(/^lic_[0-9a-z]{26}$/, 'Not a license id');
+const CustomerRef = z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id');
+const ProjectRef = z.string().regex(/^prj_[0-9a-z]{26}$/, 'Not a project id');
+const Modules = z
+  .array(ModuleCode)
+  .max(200)
+  .refine((m) => new Set(m).size === m.length, 'Modules must be unique');
+
+export const IssueLicenseInput = z
+  .strictObject({
+    productCode: ProductCode,
+    customerId: CustomerRef.optional().describe('Omit to issue an unassigned key, imported later'),
+    projectId: ProjectRef.optional().describe("Defaults to the customer's default project"),
+    registeredEmail: z.email().max(254).describe('Activation codes are sent here'),
+    companyName: z.string().trim().min(1).max(200),
+    modules: Modules.default([]),
+    seatLimit: z.number().int().min(0).max(1_000_000),
+    maxActivations: z.number().int().min(1).max(100_000).default(1),
+    validFrom: Timestamp.optional().describe('Defaults to now'),
+    validTill: Timestamp.optional().describe('Omit for a perpetual license'),
+    maintenanceUntil: Timestamp.optional(),
+    trial: z.boolean().default(false),
+    notes: z.string().trim().max(2000).optional(),
+  })
+  .refine((i) => i.projectId === undefined || i.customerId !== undefined, {
+    message: 'A project needs its customer',
+    path: ['projectId'],
+  });
+export type IssueLicenseInput = z.infer<typeof IssueLicenseInput>;
+
+export const UpdateLicenseInput = z
+  .strictObject({
+    registeredEmail: z.email().max(254).optional(),
+    companyName: z.string().trim().min(1).max(200).optional(),
+    modules: Modules.optional(),
+    seatLimit: z.number().int().min(0).max(1_000_000).optional(),
+    maxActivations: z.number().int().min(1).max(100_000).optional(),
+    validFrom: Timestamp.optional(),
+    validTill: Timestamp.nullable().optional().describe('null makes the license perpetual'),
+    maintenanceUntil: Timestamp.nullable().optional(),
+    trial: z.boolean().optional(),
+    notes: z.string().trim().max(2000).nullable().optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export type UpdateLicenseInput = z.infer<typeof UpdateLicenseInput>;
+
+export const LicensePath = z.strictObject({ licenseId: LicenseId });
+export const ImportPath = z.strictObject({ customerId: CustomerRef });
+export const ImportLicenseInput = z.strictObject({
+  key: z.string().min(1).max(64).describe('As typed; dashes, spaces and case do not matter'),
+  projectId: ProjectRef.optional(),
+});
+
+export const licenseStatuses = [
+  'active',
+  'suspended',
+  'revoked',
+  'expired',
+  'not_yet_valid',
+] as const;
+export const LicenseListQuery = PageQuery.extend({
+  customerId: CustomerRef.optional(),
+  projectId: ProjectRef.optional(),
+  productCode: ProductCode.optional(),
+  status: z.enum(licenseStatuses).optional(),
+  q: z.string().trim().min(1).max(100).optional().describe('Matches key, serial, company, e-mail'),
+}).refine((q) => q.projectId === undefined || q.customerId !== undefined, {
+  message: 'projectId needs customerId',
+  path: ['projectId'],
+});
+export type LicenseListQuery = z.infer<typeof LicenseListQuery>;
+
+export interface License {
+  id: string;
+  key: string;
+  serial: string;
+  productCode: string;
+  customerId?: string;
+  projectId?: string;
+  registeredEmail: string;
+  companyName: string;
+  modules: string[];
+  seatLimit: number;
+  maxActivations: number;
+  /** Live activations; raised and lowered only by the activation transactions. */
+  activationCount: number;
+  validFrom: string;
+  validTill?: string;
+  maintenanceUntil?: string;
+  trial: boolean;
+  notes?: string;
+  status: StoredStatus;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const LicenseView = z.object({
+  id: LicenseId,
+  key: z.string().describe('Full key for those allowed to copy it, else only its first group'),
+  serial: z.string(),
+  productCode: z.string(),
+  customerId: z.string().optional(),
+  projectId: z.string().optional(),
+  registeredEmail: z.string(),
+  companyName: z.string(),
+  modules: z.array(z.string()),
+  seatLimit: z.number().int(),
+  maxActivations: z.number().int(),
+  activationCount: z.number().int(),
+  validFrom: Timestamp,
+  validTill: Timestamp.optional(),
+  maintenanceUntil: Timestamp.optional(),
+  trial: z.boolean(),
+  notes: z.string().optional(),
+  status: z.enum(licenseStatuses),
+  storedStatus: z.enum(['active', 'suspended', 'revoked']),
+  daysLeft: z.number().int().nullable().describe('null for perpetual licenses'),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type LicenseView = Omit<License, 'status'> & {
+  status: LicenseStatus;
+  storedStatus: StoredStatus;
+  daysLeft: number | null;
+};
+
+export interface LicenseListFilter {
+  customerId?: string;
+  projectId?: string;
+  productCode?: string;
+  status?: LicenseStatus;
+  q?: string;
+  now: Date;
+}
+
+export interface LicenseStore {
+  nextSerial(): Promise<number>;
+  /** License, key index, product and project counters, audit: one transaction. */
+  issue(license: License, event: AuditEvent): Promise<void>;
+  get(licenseId: string): Promise<License | undefined>;
+  findByKey(key: string): Promise<License | undefined>;
+  list(filter: LicenseListFilter, page: { limit: number; cursor?: string }): Promise<Page<License>>;
+  /** Writes changed fields under the version condition; never below live activations. */
+  replace(before: License, after: License, event: AuditEvent): Promise<void>;
+  /** Attaches an unassigned license to a project, only if still unassigned. */
+  assign(before: License, after: License, event: AuditEvent): Promise<void>;
+}
+
+export interface LicenseDeps {
+  licenses: LicenseStore;
+  products: { get(code: string): Promise<Product | undefined> };
+  customers: { get(id: string): Promise<{ defaultProjectId: string } | undefined> };
+  randomBytes: (size: number) => Uint8Array;
+}
+
+/** One spelling per instant, so stored times compare correctly as strings in DynamoDB filters. */
+const iso = (value: string): string => new Date(value).toISOString();
+
+export const formatSerial = (n: number): string => `TS${String(n).padStart(8, '0')}`;
+
+const ref = (l: License) => ({
+  type: 'license' as const,
+  id: l.id,
+  ...(l.customerId ? { customerId: l.customerId } : {}),
+});
+
+export const toLicenseView = (license: License, principal: Principal, now: Date): LicenseView => ({
+  ...license,
+  key: can(principal, 'license:key') ? license.key : maskLicenseKey(license.key),
+  status: effectiveStatus(license, now),
+  storedStatus: license.status,
+  daysLeft: daysLeft(license, now),
+});
+
+const invalid = (path: string, message: string) =>
+  new DomainError('VALIDATION_FAILED', message, { errors: [{ path, message }] });
+
+const checkModules = (product: Product, modules: string[]) => {
+  const known = new Set(product.modules.map((m) => m.code));
+  const unknown = modules.filter((m) => !known.has(m));
+  if (unknown.length > 0) {
+    throw invalid('body.modules', `Not modules of ${product.code}: ${unknown.join(', ')}`);
+  }
+};
+
+const checkWindow = (validFrom: string, validTill: string | undefined) => {
+  if (validTill !== undefined && new Date(validTill) <= new Date(validFrom)) {
+    throw invalid('body.validTill', 'validTill must lie after validFrom');
+  }
+};
+
+export const issueLicense = async (
+  deps: LicenseDeps,
+  ctx: ChangeContext,
+  input: IssueLicenseInput,
+): Promise<LicenseView> => {
+  assertCan(ctx.principal, 'license:write');
+  const product = await deps.products.get(input.productCode);
+  if (!product) throw invalid('body.productCode', `No product ${input.productCode}`);
+  checkModules(product, input.modules);
+  let projectId = input.projectId;
+  if (input.customerId && !projectId) {
+    const customer = await deps.customers.get(input.customerId);
+    if (!customer) throw invalid('body.customerId', 'No such customer');
+    projectId = customer.defaultProjectId;
+  }
+  const at = ctx.now.toISOString();
+  const validFrom = input.validFrom ? iso(input.validFrom) : at;
+  checkWindow(validFrom, input.validTill);
+  const license: License = {
+    id: ctx.ids.next('lic'),
+    key: generateLicenseKey(deps.randomBytes),
+    serial: formatSerial(await deps.licenses.nextSerial()),
+    productCode: product.code,
+    ...(input.customerId ? { customerId: input.customerId, projectId } : {}),
+    registeredEmail: input.registeredEmail,
+    companyName: input.companyName,
+    modules: input.modules,
+    seatLimit: input.seatLimit,
+    maxActivations: input.maxActivations,
+    activationCount: 0,
+    validFrom,
+    ...(input.validTill ? { validTill: iso(input.validTill) } : {}),
+    ...(input.maintenanceUntil ? { maintenanceUntil: iso(input.maintenanceUntil) } : {}),
+    trial: input.trial,
+    ...(input.notes ? { notes: input.notes } : {}),
+    status: 'active',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const { key: _key, ...withoutKey } = license;
+  // The key itself never goes into the audit trail; its holder is the license id.
+  await deps.licenses.issue(
+    license,
+    auditEvent(ctx, 'license.issued', ref(license), null, withoutKey),
+  );
+  return toLicenseView(license, ctx.principal, ctx.now);
+};
+
+const visibleLicense = async (store: LicenseStore, principal: Principal, id: string) => {
+  assertCan(principal, 'license:read');
+  const license = await store.get(id);
+  const own = customerScope(principal);
+  if (!license || (own !== undefined && license.customerId !== own)) throw notFound('License');
+  return license;
+};
+
+export const getLicense = async (
+  store: LicenseStore,
+  principal: Principal,
+  id: string,
+  now: Date,
+) => toLicenseView(await visibleLicense(store, principal, id), principal, now);
+
+export const listLicenses = async (
+  store: LicenseStore,
+  principal: Principal,
+  query: LicenseListQuery,
+  now: Date,
+): Promise<Page<LicenseView>> => {
+  assertCan(principal, 'license:read');
+  const own = customerScope(principal);
+  if (own !== undefined && query.customerId !== undefined)
+    assertCustomerVisible(principal, query.customerId);
+  const customerId = own ?? query.customerId;
+  const page = await store.list(
+    {
+      now,
+      ...(customerId ? { customerId } : {}),
+      ...(query.projectId ? { projectId: query.projectId } : {}),
+      ...(query.productCode ? { productCode: query.productCode } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.q ? { q: query.q } : {}),
+    },
+    { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+  );
+  return {
+    items: page.items.map((l) => toLicenseView(l, principal, now)),
+    nextCursor: page.nextCursor,
+  };
+};
+
+const withoutKey = ({ key: _key, ...rest }: License) => rest;
+
+const change = async (
+  deps: Pick<LicenseDeps, 'licenses'>,
+  ctx: ChangeContext,
+  before: License,
+  after: License,
+  action: string,
+) => {
+  await deps.licenses.replace(
+    before,
+    after,
+    auditEvent(ctx, action, ref(after), withoutKey(before), withoutKey(after)),
+  );
+  return toLicenseView(after, ctx.principal, ctx.now);
+};
+
+export const updateLicense = async (
+  deps: Pick<LicenseDeps, 'licenses' | 'products'>,
+  ctx: ChangeContext,
+  id: string,
+  input: UpdateLicenseInput,
+): Promise<LicenseView> => {
+  const before = await visibleLicense(deps.licenses, ctx.principal, id);
+  assertCan(ctx.principal, 'license:write');
+  if (before.status === 'revoked')
+    throw new DomainError('LICENSE_REVOKED', 'A revoked license cannot change.');
+  if (input.modules) {
+    const product = await deps.products.get(before.productCode);
+    if (product) checkModules(product, input.modules);
+  }
+  if (input.maxActivations !== undefined && input.maxActivations < before.activationCount) {
+    throw new DomainError(
+      'LIMIT_BELOW_USAGE',
+      'Return activations before lowering maxActivations below them.',
+      {
+        activationCount: before.activationCount,
+      },
+    );
+  }
+  const after: License = {
+    ...before,
+    version: before.version + 1,
+    updatedAt: ctx.now.toISOString(),
+  };
+  const { validTill, maintenanceUntil, notes, validFrom, ...plain } = input;
+  Object.assign(
+    after,
+    Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)),
+  );
+  if (validFrom !== undefined) after.validFrom = iso(validFrom);
+  for (const [field, value] of [
+    ['validTill', validTill ? iso(validTill) : validTill],
+    ['maintenanceUntil', maintenanceUntil ? iso(maintenanceUntil) : maintenanceUntil],
+    ['notes', notes],
+  ] as const) {
+    if (value === null) delete after[field];
+    else if (value !== undefined) after[field] = value;
+  }
+  checkWindow(after.validFrom, after.validTill);
+  return change(deps, ctx, before, after, 'license.updated');
+};
+
+const transitions = {
+  suspend: { target: 'suspended', action: 'license.suspended' },
+  reinstate: { target: 'active', action: 'license.reinstated' },
+  revoke: { target: 'revoked', action: 'license.revoked' },
+} as const;
+
+const transition =
+  (verb: keyof typeof transitions) =>
+  async (
+    deps: Pick<LicenseDeps, 'licenses'>,
+    ctx: ChangeContext,
+    id: string,
+  ): Promise<LicenseView> => {
+    const before = await visibleLicense(deps.licenses, ctx.principal, id);
+    assertCan(ctx.principal, 'license:write');
+    if (before.status === 'revoked') {
+      throw new DomainError('LICENSE_REVOKED', 'The license is revoked; revocation is final.');
+    }
+    const { target, action } = transitions[verb];
+    if (before.status === target) return toLicenseView(before, ctx.principal, ctx.now);
+    const after: License = {
+      ...before,
+      status: target,
+      version: before.version + 1,
+      updatedAt: ctx.now.toISOString(),
+    };
+    return change(deps, ctx, before, after, action);
+  };
+
+export const suspendLicense = transition('suspend');
+export const reinstateLicense = transition('reinstate');
+export const revokeLicense = transition('revoke');
+
+/** The seeds' "Import license" dialog: a valid, unassigned key joins the customer's balance. */
+export const importLicense = async (
+  deps: Pick<LicenseDeps, 'licenses' | 'customers'>,
+  ctx: ChangeContext,
+  customerId: string,
+  input: z.infer<typeof ImportLicenseInput>,
+): Promise<LicenseView> => {
+  assertCustomerVisible(ctx.principal, customerId);
+  assertCan(ctx.principal, 'license:import');
+  const parsed = parseLicenseKey(input.key);
+  if (!parsed.ok) {
+    throw new DomainError(
+      'LICENSE_KEY_INVALID',
+      parsed.reason === 'CHECKSUM'
+        ? 'That key has a typo: its check character does not match.'
+        : 'That is not a license key: 25 letters and digits in five groups.',
+      { reason: parsed.reason },
+    );
+  }
+  const customer = await deps.customers.get(customerId);
+  if (!customer) throw notFound('Customer');
+  const before = await deps.licenses.findByKey(parsed.key);
+  if (!before) throw notFound('License');
+  if (before.status === 'revoked')
+    throw new DomainError('LICENSE_REVOKED', 'That license is revoked.');
+  if (before.customerId !== undefined) {
+    throw new DomainError(
+      'LICENSE_ALREADY_ASSIGNED',
+      'That license already belongs to an account.',
+    );
+  }
+  const after: License = {
+    ...before,
+    customerId,
+    projectId: input.projectId ?? customer.defaultProjectId,
+    version: before.version + 1,
+    updatedAt: ctx.now.toISOString(),
+  };
+  await deps.licenses.assign(
+    before,
+    after,
+    auditEvent(ctx, 'license.imported', ref(after), withoutKey(before), withoutKey(after)),
+  );
+  return toLicenseView(after, ctx.principal, ctx.now);
+};

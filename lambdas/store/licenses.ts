@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '../adapters/dynamodb.ts';
+import { searchText } from '../domain/common.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
+import type { License, LicenseListFilter, LicenseStore } from '../domain/licenses.ts';
+import { auditWrite } from './audit.ts';
+import { absent, all, type Condition, exists, versionIs } from './conditions.ts';
+import { fromItem, replaceFields, toItem } from './items.ts';
+import { keys, licenseKeys } from './keys.ts';
+import { type PageRequest, queryPage } from './pagination.ts';
+import { transact, type Write } from './transact.ts';
+
+export const keyHash = (key: string): string =>
+  createHash('sha256').update(key, 'utf8').digest('hex');
+
+const item = (l: License) =>
+  toItem(
+    'license',
+    {
+      ...licenseKeys.license(l.id),
+      ...licenseKeys.list(l.productCode, l.createdAt, l.id),
+      ...(l.customerId && l.projectId
+        ? licenseKeys.customerList(l.customerId, l.projectId, l.productCode, l.createdAt, l.id)
+        : {}),
+    },
+    l,
+    { search: searchText(l.key, l.serial, l.companyName, l.registeredEmail, l.productCode) },
+  );
+
+const activationsAtMost = (max: number): Condition => ({
+  expression: '#activationCount <= :maxActivations',
+  names: { '#activationCount': 'activationCount' },
+  values: { ':maxActivations': max },
+});
+
+const unassigned: Condition = {
+  expression: 'attribute_not_exists(#customerId)',
+  names: { '#customerId': 'customerId' },
+  values: {},
+};
+
+const countLicense = (key: { pk: string; sk: string }, what: string): Write => ({
+  update: key,
+  set: {
+    expression: 'SET #licenseCount = #licenseCount + :one',
+    names: { '#licenseCount': 'licenseCount' },
+    values: { ':one': 1 },
+  },
+  condition: exists,
+  onConflict: () =>
+    new DomainError('VALIDATION_FAILED', `No such ${what}.`, {
+      errors: [{ path: `body.${what}Id`, message: `No such ${what}` }],
+    }),
+});
+
+/** Status filters as DynamoDB sees them; ISO-8601 UTC strings compare like the times they are. */
+const statusFilter = (status: LicenseListFilter['status'], now: Date): Condition | undefined => {
+  if (status === undefined) return undefined;
+  const names = { '#status': 'status', '#validFrom': 'validFrom', '#validTill': 'validTill' };
+  const values = { ':now': now.toISOString() };
+  const stored = (s: string) => ({
+    expression: '#status = :stored',
+    names: { '#status': 'status' },
+    values: { ':stored': s },
+  });
+  switch (status) {
+    case 'revoked':
+    case 'suspended':
+      return stored(status);
+    case 'not_yet_valid':
+      return {
+        expression: '#status = :active AND #validFrom > :now',
+        names,
+        values: { ...values, ':active': 'active' },
+      };
+    case 'expired':
+      return {
+        expression: '#status = :active AND #validFrom <= :now AND #validTill <= :now',
+        names,
+        values: { ...values, ':active': 'active' },
+      };
+    case 'active':
+      return {
+        expression:
+          '#status = :active AND #validFrom <= :now AND (attribute_not_exists(#validTill) OR #validTill > :now)',
+        names,
+        values: { ...values, ':active': 'active' },
+      };
+  }
+};
+
+const listRequest = (tableName: string, filter: LicenseListFilter): Omit<PageRequest, 'limit'> => {
+  const status = statusFilter(filter.status, filter.now);
+  const product: Condition | undefined =
+    filter.customerId && !filter.projectId && filter.productCode
+      ? {
+          expression: '#productCode = :productCode',
+          names: { '#productCode': 'productCode' },
+          values: { ':productCode': filter.productCode },
+        }
+      : undefined;
+  const conditions = [status, product].filter((c): c is Condition => c !== undefined);
+  const base = {
+    tableName,
+    ...(filter.q ? { q: filter.q } : {}),
+    ...(conditions.length > 0 ? { filter: all(...conditions) } : {}),
+    newestFirst: true,
+  };
+  if (filter.customerId) {
+    const prefix = filter.projectId
+      ? `${filter.projectId}#${filter.productCode ? `${filter.productCode}#` : ''}`
+      : undefined;
+    return {
+      ...base,
+      index: 'gsi2',
+      partition: licenseKeys.customerListPartition(filter.customerId),
+      ...(prefix ? { sortPrefix: prefix } : {}),
+    };
+  }
+  return {
+    ...base,
+    index: 'gsi1',
+    partition: licenseKeys.listPartition,
+    ...(filter.productCode ? { sortPrefix: `${filter.productCode}#` } : {}),
+  };
+};
+
+export const licenseStore = (db: Db, tableName: string): LicenseStore => {
+  const get = async (licenseId: string) => {
+    const out = await db.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: licenseKeys.license(licenseId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? fromItem<License>(out.Item) : undefined;
+  };
+  const changedMeanwhile = (old: Record<string, unknown> | undefined) =>
+    old
+      ? new DomainError('CONCURRENT_MODIFICATION', 'The license changed meanwhile; retry.')
+      : notFound('License');
+
+  return {
+    nextSerial: async () => {
+      const out = await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: licenseKeys.serialCounter,
+          UpdateExpression: 'ADD #n :one',
+          ExpressionAttributeNames: { '#n': 'value' },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.value);
+    },
+
+    issue: (license, event) =>
+      transact(db, tableName, [
+        { put: item(license), condition: absent },
+        {
+          put: toItem('licenseKey', licenseKeys.byKey(keyHash(license.key)), {
+            licenseId: license.id,
+          }),
+          condition: absent,
+          onConflict: () => new DomainError('CONCURRENT_MODIFICATION', 'Key collision; retry.'),
+        },
+        countLicense(keys.product(license.productCode), 'product'),
+        ...(license.customerId && license.projectId
+          ? [countLicense(keys.project(license.customerId, license.projectId), 'project')]
+          : []),
+        auditWrite(event),
+      ]),
+
+    get,
+
+    findByKey: async (key) => {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: licenseKeys.byKey(keyHash(key)),
+          ConsistentRead: true,
+        }),
+      );
+      const licenseId = out.Item?.licenseId;
+      return typeof licenseId === 'string' ? get(licenseId) : undefined;
+    },
+
+    list: async (filter, page) => {
+      const result = await queryPage(db, {
+        ...listRequest(tableName, filter),
+        limit: page.limit,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
+      return {
+        items: result.items.map((i) => fromItem<License>(i)),
+        nextCursor: result.nextCursor,
+      };
+    },
+
+    replace: (before, after, event) =>
+      transact(db, tableName, [
+        {
+          update: licenseKeys.license(before.id),
+          set: replaceFields(item(before), item(after), ['activationCount']),
+          condition: all(
+            exists,
+            versionIs(before.version),
+            activationsAtMost(after.maxActivations),
+          ),
+          onConflict: (old) =>
+            old && Number(old.activationCount) > after.maxActivations
+              ? new DomainError(
+                  'LIMIT_BELOW_USAGE',
+                  'Activations rose above the new limit meanwhile.',
+                )
+              : changedMeanwhile(old),
+        },
+        auditWrite(event),
+      ]),
+
+    assign: (before, after, event) =>
+      transact(db, tableName, [
+        {
+          update: licenseKeys.license(before.id),
+          set: replaceFields(item(before), item(after), ['activationCount']),
+          condition: all(exists, versionIs(before.version), unassigned),
+          onConflict: (old) =>
+            old?.customerId
+              ? new DomainError(
+                  'LICENSE_ALREADY_ASSIGNED',
+                  'That license already belongs to an account.',
+                )
+              : changedMeanwhile(old),
+        },
+        countLicense(
+          keys.project(after.customerId as string, after.projectId as string),
+          'project',
+        ),
+        auditWrite(event),
+      ]),
+  };
+};
