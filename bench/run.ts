@@ -2,9 +2,15 @@
  * `npm run bench`: runs every benchmark and prints its figures. Benchmarks measure; tests assert
  * behaviour. Pass names to run a subset: `npm run bench -- bundles`.
  */
+import { activationCapacity } from './activation-capacity.ts';
 import { bundles } from './bundles.ts';
+import { licenseFiles } from './license-files.ts';
 
-const benchmarks: Record<string, () => Promise<void>> = { bundles };
+const benchmarks: Record<string, () => Promise<void>> = {
+  bundles,
+  licenseFiles,
+  activationCapacity,
+};
 
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(benchmarks)) {

@@ -20,6 +20,17 @@ const Config = z.object({
   /** Set only by the local runtime and the tests: DynamoDB Local's URL. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** KMS key (id or ARN) that signs license files in AWS. */
+  SIGNING_KEY_ID: z.string().min(1).optional(),
+  /** Local runtime only: the P-256 PEM that stands in for KMS. */
+  SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** Retired public keys still published in the JWKS after a rotation (JSON JWKS or JWK array). */
+  RETIRED_SIGNING_KEYS: z.string().optional(),
+  /** SES sender identity (AWS). */
+  SENDER_ADDRESS: z.email().default('licensing@tessera.local'),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Local runtime only: write e-mails as .eml files here instead of sending them. */
+  OUTBOX_DIR: z.string().min(1).optional(),
   TESSERA_VERSION: z.string().default('0.1.0'),
 });
 

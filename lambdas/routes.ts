@@ -4,6 +4,15 @@
  * Pure data plus zod schemas: no AWS SDK imports, so CDK can load it at synth time.
  */
 import type { z } from 'zod';
+import {
+  ActivatedView,
+  ActivationPath,
+  FinishActivationInput,
+  RefreshedView,
+  StartActivationInput,
+  StartedView,
+  ValidateInput,
+} from './domain/activations.ts';
 import { AuditEventView, AuditQuery } from './domain/audit.ts';
 import { pageOf } from './domain/common.ts';
 import {
@@ -44,7 +53,7 @@ import {
   TokenPath,
   TokenViewSchema,
 } from './domain/tokens.ts';
-import { HealthView } from './http/meta-schemas.ts';
+import { HealthView, JwksView, ReturnedView, ValidationView } from './http/meta-schemas.ts';
 
 /** One Lambda function per group. `table` is the least access the group's function needs. */
 export const groups = {
@@ -57,12 +66,21 @@ export const groups = {
     description: 'License registry: issue, change, suspend, revoke, import',
     table: 'write',
   },
+  activation: { description: 'Instance activation step 1: e-mails one-time codes', table: 'write' },
+  instance: {
+    description: 'Activation step 2, refresh, return, JWKS: the only function that signs',
+    table: 'write',
+  },
+  validate: { description: 'Instance license validation', table: 'read' },
 } as const satisfies Record<string, { description: string; table: 'none' | 'read' | 'write' }>;
 
 export type RouteGroup = keyof typeof groups;
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-/** `none`: open; `token`: an API token (Authorization: Bearer tsr_…). */
-export type RouteAuth = 'none' | 'token';
+/**
+ * `none`: open; `token`: an API token (Authorization: Bearer tsr_…); `activation`: an instance's
+ * activation token (Authorization: Bearer tsa_…), checked by the operation itself.
+ */
+export type RouteAuth = 'none' | 'token' | 'activation';
 
 export interface RouteSchemas {
   path?: z.ZodType;
@@ -393,6 +411,83 @@ export const routes: readonly Route[] = [
     status: 200,
     summary: "Attach an unassigned license to a customer's balance by its key",
     schemas: { path: ImportPath, body: ImportLicenseInput, response: LicenseView },
+  }),
+
+  route({
+    operationId: 'startActivation',
+    method: 'POST',
+    path: '/instance/activations',
+    group: 'activation',
+    auth: 'none',
+    instanceFacing: true,
+    status: 201,
+    summary: 'Activation step 1: license key + fingerprint; a code goes to the registered e-mail',
+    schemas: { body: StartActivationInput, response: StartedView },
+  }),
+  route({
+    operationId: 'resendActivationCode',
+    method: 'POST',
+    path: '/instance/activations/{activationId}/resend',
+    group: 'activation',
+    auth: 'none',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Send a new code (the old one stops working); limited',
+    schemas: { path: ActivationPath, response: StartedView },
+  }),
+  route({
+    operationId: 'completeActivation',
+    method: 'POST',
+    path: '/instance/activations/{activationId}/complete',
+    group: 'instance',
+    auth: 'none',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Activation step 2: the code; answers the activation token and the license file',
+    schemas: { path: ActivationPath, body: FinishActivationInput, response: ActivatedView },
+  }),
+  route({
+    operationId: 'refreshLicenseFile',
+    method: 'POST',
+    path: '/instance/refresh',
+    group: 'instance',
+    auth: 'activation',
+    instanceFacing: true,
+    status: 200,
+    summary: 'A fresh license file with the current terms',
+    schemas: { response: RefreshedView },
+  }),
+  route({
+    operationId: 'returnActivation',
+    method: 'POST',
+    path: '/instance/return',
+    group: 'instance',
+    auth: 'activation',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Deactivate this instance; the slot goes back where the product allows',
+    schemas: { response: ReturnedView },
+  }),
+  route({
+    operationId: 'validateLicense',
+    method: 'POST',
+    path: '/instance/validate',
+    group: 'validate',
+    auth: 'none',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Check a key (and fingerprint, module): { valid, code } in a documented precedence',
+    schemas: { body: ValidateInput, response: ValidationView },
+  }),
+  route({
+    operationId: 'getJwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    group: 'instance',
+    auth: 'none',
+    status: 200,
+    summary: 'Public keys that verify license files (JWKS)',
+    schemas: { response: JwksView },
   }),
 ];
 

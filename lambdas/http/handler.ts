@@ -14,6 +14,7 @@ import { cors } from '../middleware/cors.ts';
 import { logger, metrics, tracer } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
 import {
+  bearerToken,
   type ParsedInput,
   parseRequest,
   type RequestContext,
@@ -28,6 +29,8 @@ export interface OperationRequest {
   /** Who changes what, for audit events; built from the principal and the request id. */
   change: ChangeContext;
   runtime: Runtime;
+  /** The raw bearer credential, for operations that authenticate an instance themselves. */
+  bearer: string | undefined;
 }
 
 export type Operation = (request: OperationRequest) => Promise<unknown>;
@@ -42,7 +45,12 @@ const anonymous: Principal = { kind: 'system', name: 'anonymous' };
  * Builds a route group's Lambda handler: middlewares first, the dispatch last. The dispatch turns
  * the event into one operation call and shapes the answer; operations hold no HTTP concerns.
  */
-export const httpHandler = (group: RouteGroup, operations: Record<string, Operation>) => {
+export const httpHandler = (
+  group: RouteGroup,
+  operations: Record<string, Operation>,
+  /** Extra response headers per operation, e.g. a public cache lifetime. */
+  responseHeaders: Record<string, Record<string, string>> = {},
+) => {
   const needsToken = routesOf(group).some((r) => r.auth === 'token');
   for (const route of routesOf(group)) {
     if (!operations[route.operationId]) throw new Error(`No operation for ${route.operationId}`);
@@ -60,6 +68,7 @@ export const httpHandler = (group: RouteGroup, operations: Record<string, Operat
     const result = await operation({
       input,
       principal,
+      bearer: bearerToken(event),
       get runtime() {
         return runtime();
       },
@@ -70,7 +79,11 @@ export const httpHandler = (group: RouteGroup, operations: Record<string, Operat
     });
     metrics.addDimension('operation', route.operationId);
     metrics.addMetric('Requests', MetricUnit.Count, 1);
-    const headers = { 'x-request-id': requestId, 'cache-control': 'no-store' };
+    const headers = {
+      'x-request-id': requestId,
+      'cache-control': 'no-store',
+      ...responseHeaders[route.operationId],
+    };
     if (route.status === 204) return { statusCode: 204, headers, body: '' };
     return {
       statusCode: route.status,

@@ -1,4 +1,5 @@
 import type { Db } from '../adapters/dynamodb.ts';
+import { activationStore } from './activations.ts';
 import { auditStore } from './audit.ts';
 import { customerStore } from './customers.ts';
 import { licenseStore } from './licenses.ts';
@@ -13,6 +14,7 @@ export const createStores = (db: Db, tableName: string) => ({
   tokens: tokenStore(db, tableName),
   audit: auditStore(db, tableName),
   licenses: licenseStore(db, tableName),
+  activations: activationStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

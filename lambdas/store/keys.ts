@@ -83,3 +83,20 @@ export const licenseKeys = {
   byKey: (keyHash: string): PrimaryKey => ({ pk: `LICENSEKEY#${keyHash}`, sk: 'LICENSEKEY' }),
   serialCounter: { pk: 'COUNTER#licenseSerial', sk: 'COUNTER' } as PrimaryKey,
 } as const;
+
+/** Activations: by id; listed per license; a license's fingerprint bound to its active activation. */
+export const activationKeys = {
+  activation: (activationId: string): PrimaryKey => ({
+    pk: `ACTIVATION#${activationId}`,
+    sk: 'ACTIVATION',
+  }),
+  list: (licenseId: string, createdAt: string, activationId: string) => ({
+    gsi1pk: `LICENSE#${licenseId}#ACTIVATIONS`,
+    gsi1sk: `${createdAt}#${activationId}`,
+  }),
+  listPartition: (licenseId: string) => `LICENSE#${licenseId}#ACTIVATIONS`,
+  binding: (licenseId: string, fingerprintHash: string): PrimaryKey => ({
+    pk: `LICENSE#${licenseId}`,
+    sk: `FINGERPRINT#${fingerprintHash}`,
+  }),
+} as const;

@@ -30,7 +30,8 @@ const urlOf = (route: Route) =>
     .replace('{customerId}', customerId)
     .replace('{projectId}', projectId)
     .replace('{tokenId}', 'tok_0000000000000000')
-    .replace('{licenseId}', 'lic_00000000000000000000000000');
+    .replace('{licenseId}', 'lic_00000000000000000000000000')
+    .replace('{activationId}', 'act_00000000000000000000000000');
 
 const withBody = routes.filter((r) => r.schemas.body);
 
@@ -51,6 +52,9 @@ const validBodies: Record<string, Record<string, unknown>> = {
   },
   updateLicense: { seatLimit: 6 },
   importLicense: { key: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA' },
+  startActivation: { key: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA', fingerprint: 'host-0001' },
+  completeActivation: { code: '1234-5678' },
+  validateLicense: { key: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA' },
 };
 const tokenRoutes = routes.filter((r) => r.auth === 'token');
 

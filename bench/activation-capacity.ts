@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
+import { ensureTable } from '../bin/local/tables.ts';
+import { activationSecrets } from '../lambdas/adapters/activation-secrets.ts';
+import { idGenerator } from '../lambdas/adapters/ids.ts';
+import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
+import {
+  type ActivationDeps,
+  authenticateInstance,
+  finishActivation,
+  refreshActivation,
+  startActivation,
+  validate,
+} from '../lambdas/domain/activations.ts';
+import type { EmailMessage } from '../lambdas/domain/emails.ts';
+import { IssueLicenseInput, issueLicense } from '../lambdas/domain/licenses.ts';
+import { CreateProductInput, createProduct } from '../lambdas/domain/products.ts';
+import { createStores } from '../lambdas/store/index.ts';
+
+/**
+ * DynamoDB capacity each instance call consumes, read from ReturnConsumedCapacity on every
+ * request the use case makes (DynamoDB Local reports the units DynamoDB would charge).
+ */
+export const activationCapacity = async () => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const dynamo = await startDynamoDbLocal({});
+  try {
+    const raw = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    let read = 0;
+    let write = 0;
+    // DynamoDB Local reports one CapacityUnits total per call; the command says which kind it is.
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+        const result = await next(args);
+        const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+        const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
+          CapacityUnits?: number;
+        }[];
+        const units = list.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        if (/^(Get|Query|BatchGet|TransactGet)/.test(context.commandName ?? '')) read += units;
+        else write += units;
+        return result;
+      },
+      { step: 'initialize', name: 'consumedCapacity' },
+    );
+    await ensureTable(raw, 'bench');
+    const db = DynamoDBDocumentClient.from(raw, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const stores = createStores(db, 'bench');
+    const ids = idGenerator();
+    const admin = { principal: { kind: 'system' as const, name: 'bench' }, now: new Date(), ids };
+    let lastCode = '';
+    const deps: ActivationDeps = {
+      activations: stores.activations,
+      licenses: stores.licenses,
+      products: stores.products,
+      customers: stores.customers,
+      mailer: {
+        send: async (m: EmailMessage) => {
+          lastCode = /\d{4}-\d{4}/.exec(m.text)?.[0] ?? '';
+        },
+      },
+      signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),
+      secrets: activationSecrets,
+      ids,
+      fileId: () => ids.next('evt'),
+      now: () => new Date(),
+    };
+    await createProduct(
+      stores.products,
+      admin,
+      CreateProductInput.parse({ code: 'PBX', name: 'PBX', seatModel: 'instance' }),
+    );
+    const license = await issueLicense(
+      {
+        licenses: stores.licenses,
+        products: stores.products,
+        customers: stores.customers,
+        randomBytes,
+      },
+      admin,
+      IssueLicenseInput.parse({
+        productCode: 'PBX',
+        registeredEmail: 'a@b.example',
+        companyName: 'Bench',
+        seatLimit: 1,
+        maxActivations: 1000,
+      }),
+    );
+    const measure = async (label: string, fn: () => Promise<unknown>) => {
+      read = 0;
+      write = 0;
+      await fn();
+      console.log(
+        `${label.padEnd(20)} ${read.toFixed(1).padStart(6)} RCU ${write.toFixed(1).padStart(6)} WCU`,
+      );
+    };
+    console.log('call                    read   write   (one call, item sizes as in the tests)');
+    let activationId = '';
+    await measure('activation start', async () => {
+      activationId = (
+        await startActivation(deps, { key: license.key, fingerprint: 'bench-host-1' })
+      ).activationId;
+    });
+    let token = '';
+    await measure('activation finish', async () => {
+      token = (await finishActivation(deps, activationId, lastCode)).activationToken;
+    });
+    await measure('validate', () =>
+      validate(deps, { key: license.key, fingerprint: 'bench-host-1', module: 'x' }),
+    );
+    await measure('refresh', async () =>
+      refreshActivation(deps, await authenticateInstance(deps, token)),
+    );
+  } finally {
+    await dynamo.stop();
+  }
+};

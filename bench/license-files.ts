@@ -1,0 +1,87 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { buildJwks } from '../lambdas/adapters/jwks.ts';
+import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
+import { buildClaims } from '../lambdas/domain/license-file.ts';
+import { verifyLicenseFile } from '../sdk/src/verify.ts';
+
+/**
+ * License files: signing time per file with the local signer, and offline verifications per
+ * second with the SDK next to a bare `crypto.verify` of the same signature with the same key
+ * (the ratio is the SDK's overhead: envelope and header checks, JWKS lookup, claim checks), with
+ * jose's jwtVerify as a reference point.
+ */
+const RUN_MS = 1000;
+
+/** Runs `fn` for RUN_MS after a warm-up and returns operations per second. */
+const rate = async (fn: () => unknown): Promise<number> => {
+  for (let i = 0; i < 200; i++) await fn();
+  let n = 0;
+  const start = process.hrtime.bigint();
+  const end = start + BigInt(RUN_MS) * 1_000_000n;
+  let now = start;
+  while (now < end) {
+    for (let i = 0; i < 50; i++) await fn();
+    n += 50;
+    now = process.hrtime.bigint();
+  }
+  return n / (Number(now - start) / 1e9);
+};
+
+const fmt = (value: number) => Math.round(value).toLocaleString('en-US').padStart(9);
+
+export const licenseFiles = async () => {
+  const privateKeyPem = generateSigningKeyPem();
+  const signer = localSigner({ privateKeyPem });
+  const issuedAt = new Date();
+  const claims = buildClaims({
+    license: {
+      id: 'lic_01jabcdefghjkmnpqrstvwxyz0',
+      serial: 'TSR-000123',
+      product: 'CALL_CENTER',
+      modules: ['ivr', 'recording', 'wallboard', 'crm'],
+      seatModel: 'concurrent',
+      seatLimit: 50,
+      maxActivations: 3,
+      validFrom: new Date(issuedAt.getTime() - 86_400_000),
+      validTill: new Date(issuedAt.getTime() + 365 * 86_400_000),
+      trial: false,
+      customerName: 'Acme Telecom',
+      registeredEmail: 'it@acme.example',
+    },
+    activation: { id: 'act_01jabcdefghjkmnpqrstvwxyz0', fingerprint: 'fp:9f86d081884c7d65' },
+    issuedAt,
+    fileId: 'lf_01jabcdefghjkmnpqrstvwxyz0',
+  });
+  const file = await signer.sign(claims);
+  const jwks = await buildJwks([signer]);
+  const [h, p, s] = file.split('.');
+  const input = Buffer.from(`${h}.${p}`, 'ascii');
+  const signature = Buffer.from(s ?? '', 'base64url');
+  const privateKey = createPrivateKey(privateKeyPem);
+  const publicKey = createPublicKey(privateKey);
+  const options = { fingerprint: 'fp:9f86d081884c7d65' };
+  if (!verifyLicenseFile(file, jwks, options).valid) throw new Error('bench file does not verify');
+
+  const signs = await rate(() => signer.sign(claims));
+  const rawSigns = await rate(() =>
+    sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
+  );
+  const sdk = await rate(() => verifyLicenseFile(file, jwks, options));
+  const raw = await rate(() =>
+    verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature),
+  );
+  const joseSet = createLocalJWKSet(jwks);
+  const jose = await rate(() => jwtVerify(file, joseSet, { algorithms: ['ES256'] }));
+
+  console.log(`license file: ${file.length} characters, ES256 (P-256), node ${process.version}`);
+  console.log('                                          ops/s     µs/op');
+  const row = (name: string, ops: number) =>
+    console.log(`${name.padEnd(40)} ${fmt(ops)} ${(1e6 / ops).toFixed(1).padStart(9)}`);
+  row('sign: localSigner.sign (claims → JWS)', signs);
+  row('sign: bare crypto.sign, same input', rawSigns);
+  row('verify: SDK verifyLicenseFile', sdk);
+  row('verify: bare crypto.verify, same key', raw);
+  row('verify: jose jwtVerify (reference)', jose);
+  console.log(`SDK / bare crypto.verify = ${(sdk / raw).toFixed(2)}`);
+};

@@ -1,0 +1,414 @@
+import { z } from 'zod';
+import {
+  ACTIVATION_TOKEN_PATTERN,
+  CODE_TTL_SECONDS,
+  Fingerprint,
+  formatCode,
+  licenseBlock,
+  MAX_CODE_ATTEMPTS,
+  MAX_CODE_RESENDS,
+  normalizeCode,
+  type ValidationCode,
+  type ValidationResult,
+  validateLicense,
+} from './activation-rules.ts';
+import { Timestamp } from './common.ts';
+import type { EmailMessage } from './emails.ts';
+import { activationCodeEmail, maskEmail } from './emails.ts';
+import { DomainError, type ErrorCode } from './errors.ts';
+import { buildClaims, type LicenseClaims } from './license-file.ts';
+import { parseLicenseKey } from './license-key.ts';
+import type { License } from './licenses.ts';
+import type { Product } from './products.ts';
+
+export const StartActivationInput = z.strictObject({
+  key: z.string().min(1).max(64),
+  fingerprint: Fingerprint,
+  hostname: z.string().trim().min(1).max(253).optional(),
+  platform: z.string().trim().min(1).max(100).optional(),
+  metadata: z
+    .record(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/), z.string().max(200))
+    .refine((m) => Object.keys(m).length <= 20, 'At most 20 metadata entries')
+    .optional(),
+});
+export const FinishActivationInput = z.strictObject({
+  code: z.string().regex(/^\s*\d{4}[\s-]?\d{4}\s*$/, 'Eight digits, e.g. 4821-0937'),
+});
+export const ActivationPath = z.strictObject({
+  activationId: z.string().regex(/^act_[0-9a-z]{26}$/, 'Not an activation id'),
+});
+export const ValidateInput = z.strictObject({
+  key: z.string().min(1).max(64),
+  fingerprint: Fingerprint.optional(),
+  module: z.string().min(1).max(40).optional(),
+});
+
+export type ActivationStatus =
+  | 'pending'
+  | 'active'
+  | 'returned'
+  | 'revoked'
+  | 'superseded'
+  | 'failed';
+
+export interface Activation {
+  id: string;
+  licenseId: string;
+  fingerprint: string;
+  hostname?: string;
+  platform?: string;
+  metadata?: Record<string, string>;
+  status: ActivationStatus;
+  codeHash?: string;
+  codeExpiresAt?: string;
+  attempts: number;
+  resends: number;
+  tokenHash?: string;
+  createdAt: string;
+  activatedAt?: string;
+  lastSeenAt?: string;
+  endedAt?: string;
+}
+
+export const ActivationView = z.object({
+  id: z.string(),
+  licenseId: z.string(),
+  fingerprint: z.string(),
+  hostname: z.string().optional(),
+  platform: z.string().optional(),
+  status: z.enum(['pending', 'active', 'returned', 'revoked', 'superseded', 'failed']),
+  createdAt: Timestamp,
+  activatedAt: Timestamp.optional(),
+  lastSeenAt: Timestamp.optional(),
+});
+
+export const StartedView = z.object({
+  activationId: z.string(),
+  emailHint: z.string().describe('Where the code went, masked'),
+  codeExpiresAt: Timestamp,
+  attemptsLeft: z.number().int(),
+});
+export const ActivatedView = z.object({
+  activationId: z.string(),
+  activationToken: z.string().describe('Shown once; send it as Bearer to refresh and return'),
+  licenseFile: z.string().describe('Compact JWS (ES256); verify offline with the JWKS'),
+  refreshBy: Timestamp,
+});
+export const RefreshedView = ActivatedView.omit({ activationToken: true });
+
+export interface ActivationSecrets {
+  newCode(): string;
+  hash(value: string): string;
+  equal(hashA: string, hashB: string): boolean;
+  newToken(activationId: string): { token: string; hash: string };
+}
+
+export interface ActivationStore {
+  createPending(activation: Activation): Promise<void>;
+  get(activationId: string): Promise<Activation | undefined>;
+  /** The active activation of this license bound to this fingerprint, if any. */
+  boundTo(licenseId: string, fingerprint: string): Promise<string | undefined>;
+  /** Counts one code attempt, only while pending and under the limit; returns the new count. */
+  countAttempt(activation: Activation, max: number): Promise<number>;
+  replaceCode(
+    activation: Activation,
+    codeHash: string,
+    expiresAt: string,
+    maxResends: number,
+  ): Promise<void>;
+  fail(activation: Activation, now: string): Promise<void>;
+  /** New slot: license counter below max, fingerprint binding, pending → active; one transaction. */
+  activateNew(activation: Activation, tokenHash: string, now: string): Promise<void>;
+  /** Same fingerprint again: takes over the previous activation's slot without counting. */
+  activateAgain(
+    activation: Activation,
+    previousId: string,
+    tokenHash: string,
+    now: string,
+  ): Promise<void>;
+  touch(activation: Activation, now: string): Promise<void>;
+  /** Ends an active activation and gives its slot back: status, counter, binding; one transaction. */
+  release(activation: Activation, status: 'returned' | 'revoked', now: string): Promise<void>;
+}
+
+export interface ActivationDeps {
+  activations: ActivationStore;
+  licenses: {
+    findByKey(key: string): Promise<License | undefined>;
+    get(id: string): Promise<License | undefined>;
+  };
+  products: { get(code: string): Promise<Product | undefined> };
+  customers: { get(id: string): Promise<{ name: string } | undefined> };
+  mailer: { send(message: EmailMessage): Promise<unknown> };
+  signer: { sign(claims: LicenseClaims): Promise<string> };
+  secrets: ActivationSecrets;
+  ids: { next(prefix: 'act'): string };
+  fileId: () => string;
+  now: () => Date;
+}
+
+const errorFor: Record<Exclude<ValidationCode, 'VALID'>, { code: ErrorCode; message: string }> = {
+  KEY_INVALID: {
+    code: 'LICENSE_KEY_INVALID',
+    message: 'That is not a valid license key; check it for typos.',
+  },
+  NOT_FOUND: { code: 'LICENSE_NOT_FOUND', message: 'No license has this key.' },
+  REVOKED: { code: 'LICENSE_REVOKED', message: 'This license is revoked.' },
+  SUSPENDED: {
+    code: 'LICENSE_SUSPENDED',
+    message: 'This license is suspended; contact your vendor.',
+  },
+  NOT_YET_VALID: { code: 'LICENSE_NOT_YET_VALID', message: 'This license is not valid yet.' },
+  EXPIRED: { code: 'LICENSE_EXPIRED', message: 'This license has expired.' },
+  FINGERPRINT_MISMATCH: { code: 'UNAUTHENTICATED', message: 'This instance is not activated.' },
+  MODULE_NOT_LICENSED: { code: 'FORBIDDEN', message: 'The module is not licensed.' },
+};
+const refuse = (code: Exclude<ValidationCode, 'VALID'>) =>
+  new DomainError(errorFor[code].code, errorFor[code].message);
+
+const activeLicense = (license: License | undefined, now: Date): License => {
+  if (!license) throw refuse('NOT_FOUND');
+  const block = licenseBlock(license, now);
+  if (block) throw refuse(block);
+  return license;
+};
+
+const sendCode = async (
+  deps: ActivationDeps,
+  license: License,
+  activation: Activation,
+  code: string,
+  expiresAt: string,
+) => {
+  const product = await deps.products.get(license.productCode);
+  await deps.mailer.send(
+    activationCodeEmail({
+      to: license.registeredEmail,
+      code: formatCode(code),
+      productName: product?.name ?? license.productCode,
+      companyName: license.companyName,
+      serial: license.serial,
+      ...(activation.hostname ? { hostname: activation.hostname } : {}),
+      expiresAt,
+    }),
+  );
+};
+
+/** Step 1: key + fingerprint → a pending activation and a code e-mailed to the registered address. */
+export const startActivation = async (
+  deps: ActivationDeps,
+  input: z.infer<typeof StartActivationInput>,
+) => {
+  const now = deps.now();
+  const parsed = parseLicenseKey(input.key);
+  if (!parsed.ok) throw refuse('KEY_INVALID');
+  const license = activeLicense(await deps.licenses.findByKey(parsed.key), now);
+  const again = await deps.activations.boundTo(license.id, input.fingerprint);
+  if (!again && license.activationCount >= license.maxActivations) {
+    throw new DomainError(
+      'ACTIVATION_LIMIT_REACHED',
+      'Every activation of this license is in use; return one first.',
+      {
+        maxActivations: license.maxActivations,
+      },
+    );
+  }
+  const code = deps.secrets.newCode();
+  const id = deps.ids.next('act');
+  const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000).toISOString();
+  const activation: Activation = {
+    id,
+    licenseId: license.id,
+    fingerprint: input.fingerprint,
+    ...(input.hostname ? { hostname: input.hostname } : {}),
+    ...(input.platform ? { platform: input.platform } : {}),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
+    status: 'pending',
+    codeHash: deps.secrets.hash(`${id}:${code}`),
+    codeExpiresAt: expiresAt,
+    attempts: 0,
+    resends: 0,
+    createdAt: now.toISOString(),
+  };
+  await deps.activations.createPending(activation);
+  await sendCode(deps, license, activation, code, expiresAt);
+  return {
+    activationId: id,
+    emailHint: maskEmail(license.registeredEmail),
+    codeExpiresAt: expiresAt,
+    attemptsLeft: MAX_CODE_ATTEMPTS,
+  };
+};
+
+const pending = async (deps: ActivationDeps, activationId: string): Promise<Activation> => {
+  const activation = await deps.activations.get(activationId);
+  if (!activation) throw new DomainError('NOT_FOUND', 'No such activation.');
+  if (activation.status === 'failed')
+    throw new DomainError('ACTIVATION_LOCKED', 'Too many wrong codes; start again.');
+  if (activation.status !== 'pending')
+    throw new DomainError('ACTIVATION_NOT_PENDING', 'This activation is already finished.');
+  return activation;
+};
+
+/** Resend: a new code replaces the old one; the attempt count carries over. */
+export const resendCode = async (deps: ActivationDeps, activationId: string) => {
+  const now = deps.now();
+  const activation = await pending(deps, activationId);
+  if (activation.resends >= MAX_CODE_RESENDS) {
+    throw new DomainError(
+      'RESEND_LIMIT_REACHED',
+      'No more codes for this activation; start again later.',
+    );
+  }
+  const license = activeLicense(await deps.licenses.get(activation.licenseId), now);
+  const code = deps.secrets.newCode();
+  const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000).toISOString();
+  await deps.activations.replaceCode(
+    activation,
+    deps.secrets.hash(`${activation.id}:${code}`),
+    expiresAt,
+    MAX_CODE_RESENDS,
+  );
+  await sendCode(deps, license, activation, code, expiresAt);
+  return {
+    activationId,
+    emailHint: maskEmail(license.registeredEmail),
+    codeExpiresAt: expiresAt,
+    attemptsLeft: Math.max(0, MAX_CODE_ATTEMPTS - activation.attempts),
+  };
+};
+
+const licenseFile = async (
+  deps: ActivationDeps,
+  license: License,
+  activation: Activation,
+  now: Date,
+) => {
+  const product = await deps.products.get(license.productCode);
+  const customer = license.customerId ? await deps.customers.get(license.customerId) : undefined;
+  const claims = buildClaims({
+    license: {
+      id: license.id,
+      serial: license.serial,
+      product: license.productCode,
+      modules: license.modules,
+      seatModel: product?.seatModel ?? 'instance',
+      seatLimit: license.seatLimit,
+      maxActivations: license.maxActivations,
+      validFrom: license.validFrom,
+      ...(license.validTill ? { validTill: license.validTill } : {}),
+      ...(license.maintenanceUntil ? { maintenanceUntil: license.maintenanceUntil } : {}),
+      trial: license.trial,
+      customerName: customer?.name ?? license.companyName,
+      registeredEmail: license.registeredEmail,
+    },
+    activation: { id: activation.id, fingerprint: activation.fingerprint },
+    issuedAt: now,
+    fileId: deps.fileId(),
+  });
+  return {
+    licenseFile: await deps.signer.sign(claims),
+    refreshBy: new Date(claims.rfb * 1000).toISOString(),
+  };
+};
+
+/** Step 2: the code → an active activation, its token (shown once) and the signed license file. */
+export const finishActivation = async (
+  deps: ActivationDeps,
+  activationId: string,
+  typedCode: string,
+) => {
+  const now = deps.now();
+  const activation = await pending(deps, activationId);
+  // Count the attempt before comparing, so parallel guesses cannot exceed the limit.
+  const attempts = await deps.activations.countAttempt(activation, MAX_CODE_ATTEMPTS);
+  if (!activation.codeExpiresAt || new Date(activation.codeExpiresAt) <= now) {
+    throw new DomainError('CODE_EXPIRED', 'The code has expired; ask for a new one.');
+  }
+  const matches = deps.secrets.equal(
+    activation.codeHash ?? '',
+    deps.secrets.hash(`${activation.id}:${normalizeCode(typedCode)}`),
+  );
+  if (!matches) {
+    if (attempts >= MAX_CODE_ATTEMPTS) {
+      await deps.activations.fail(activation, now.toISOString());
+      throw new DomainError('ACTIVATION_LOCKED', 'Too many wrong codes; start again.');
+    }
+    throw new DomainError('CODE_INVALID', 'That code is not right.', {
+      attemptsLeft: MAX_CODE_ATTEMPTS - attempts,
+    });
+  }
+  const license = activeLicense(await deps.licenses.get(activation.licenseId), now);
+  const token = deps.secrets.newToken(activation.id);
+  const previous = await deps.activations.boundTo(license.id, activation.fingerprint);
+  if (previous)
+    await deps.activations.activateAgain(activation, previous, token.hash, now.toISOString());
+  else await deps.activations.activateNew(activation, token.hash, now.toISOString());
+  const file = await licenseFile(deps, license, activation, now);
+  return { activationId: activation.id, activationToken: token.token, ...file };
+};
+
+/** The instance behind an activation token; every failure is the same 401. */
+export const authenticateInstance = async (deps: ActivationDeps, presented: string | undefined) => {
+  const unauthenticated = new DomainError(
+    'UNAUTHENTICATED',
+    'A valid activation token is required.',
+  );
+  const match = presented ? ACTIVATION_TOKEN_PATTERN.exec(presented) : null;
+  if (!match?.[1] || !presented) throw unauthenticated;
+  const activation = await deps.activations.get(`act_${match[1]}`);
+  if (
+    !activation?.tokenHash ||
+    !deps.secrets.equal(activation.tokenHash, deps.secrets.hash(presented))
+  ) {
+    throw unauthenticated;
+  }
+  if (activation.status !== 'active') {
+    throw new DomainError('UNAUTHENTICATED', `This activation is ${activation.status}.`, {
+      status: activation.status,
+    });
+  }
+  return activation;
+};
+
+/** Refresh: a fresh file with the license's current terms; suspension or revocation answer instead. */
+export const refreshActivation = async (deps: ActivationDeps, activation: Activation) => {
+  const now = deps.now();
+  const license = activeLicense(await deps.licenses.get(activation.licenseId), now);
+  await deps.activations.touch(activation, now.toISOString());
+  return { activationId: activation.id, ...(await licenseFile(deps, license, activation, now)) };
+};
+
+/** Return: the slot goes back to the balance, where the product allows it. */
+export const returnActivation = async (deps: ActivationDeps, activation: Activation) => {
+  const now = deps.now();
+  const license = await deps.licenses.get(activation.licenseId);
+  const product = license ? await deps.products.get(license.productCode) : undefined;
+  if (product && !product.returnable) {
+    throw new DomainError(
+      'NOT_RETURNABLE',
+      `${product.code} licenses cannot be returned to the balance.`,
+    );
+  }
+  await deps.activations.release(activation, 'returned', now.toISOString());
+  return { activationId: activation.id, status: 'returned' as const };
+};
+
+export const validate = async (
+  deps: ActivationDeps,
+  input: z.infer<typeof ValidateInput>,
+): Promise<ValidationResult> => {
+  const parsed = parseLicenseKey(input.key);
+  const license = parsed.ok ? await deps.licenses.findByKey(parsed.key) : undefined;
+  const bound =
+    license && input.fingerprint !== undefined
+      ? (await deps.activations.boundTo(license.id, input.fingerprint)) !== undefined
+      : undefined;
+  return validateLicense({
+    typedKey: input.key,
+    license,
+    fingerprintBound: bound,
+    ...(input.module ? { module: input.module } : {}),
+    now: deps.now(),
+  });
+};

@@ -1,0 +1,27 @@
+import { activationSecrets } from '../adapters/activation-secrets.ts';
+import type { ActivationDeps } from '../domain/activations.ts';
+import type { Runtime } from './runtime.ts';
+
+/** The activation use cases' ports, from the runtime plus this function's mailer or signer. */
+export const activationDeps = (
+  runtime: Runtime,
+  extra: Pick<ActivationDeps, 'mailer' | 'signer'>,
+): ActivationDeps => ({
+  activations: runtime.stores.activations,
+  licenses: runtime.stores.licenses,
+  products: runtime.stores.products,
+  customers: runtime.stores.customers,
+  secrets: activationSecrets,
+  ids: runtime.ids,
+  fileId: () => runtime.ids.next('evt'),
+  now: () => runtime.clock.now(),
+  ...extra,
+});
+
+/** Functions that must never send or sign get these: a call would be a wiring bug. */
+export const noMailer: ActivationDeps['mailer'] = {
+  send: () => Promise.reject(new Error('This function does not send e-mail')),
+};
+export const noSigner: ActivationDeps['signer'] = {
+  sign: () => Promise.reject(new Error('This function does not sign license files')),
+};

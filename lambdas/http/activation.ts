@@ -1,0 +1,18 @@
+import {
+  ActivationPath,
+  resendCode,
+  StartActivationInput,
+  startActivation,
+} from '../domain/activations.ts';
+import { activationDeps, noSigner } from './activation-deps.ts';
+import { httpHandler, type OperationRequest, parsed } from './handler.ts';
+import { currentMailer } from './mailing.ts';
+
+const deps = (r: OperationRequest) =>
+  activationDeps(r.runtime, { mailer: currentMailer(), signer: noSigner });
+
+export const handler = httpHandler('activation', {
+  startActivation: (r) => startActivation(deps(r), parsed(StartActivationInput, r.input.body)),
+  resendActivationCode: (r) =>
+    resendCode(deps(r), parsed(ActivationPath, r.input.path).activationId),
+});

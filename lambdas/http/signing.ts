@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { parsePublicJwks } from '../adapters/jwks.ts';
+import type { LicenseSigner, PublicJwk } from '../adapters/signer.ts';
+import { kmsSigner } from '../adapters/signer-kms.ts';
+import { localSigner } from '../adapters/signer-local.ts';
+import { config } from '../config.ts';
+
+/**
+ * The license-file signer for this process: KMS in AWS, the local P-256 key on the local
+ * runtime. Built once; only the `instance` function imports this module, so only it can sign.
+ */
+let signer: LicenseSigner | undefined;
+
+export const currentSigner = (): LicenseSigner => {
+  if (signer) return signer;
+  const cfg = config();
+  if (cfg.SIGNING_KEY_ID) {
+    signer = kmsSigner({
+      client: new KMSClient({ region: cfg.AWS_REGION }),
+      keyId: cfg.SIGNING_KEY_ID,
+    });
+  } else if (cfg.SIGNING_KEY_FILE) {
+    signer = localSigner({ privateKeyPem: readFileSync(cfg.SIGNING_KEY_FILE, 'utf8') });
+  } else {
+    throw new Error(
+      'No signing key configured: set SIGNING_KEY_ID (KMS) or SIGNING_KEY_FILE (local)',
+    );
+  }
+  return signer;
+};
+
+export const retiredKeys = (): PublicJwk[] => {
+  const raw = config().RETIRED_SIGNING_KEYS;
+  return raw ? parsePublicJwks(raw) : [];
+};

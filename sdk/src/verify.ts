@@ -1,0 +1,365 @@
+import { createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
+
+/**
+ * Offline verification of a Tessera license file: a compact JWS, `alg: ES256`,
+ * `typ: tessera-license+jwt`, signed by a key the vendor publishes at `/.well-known/jwks.json`.
+ *
+ * `verifyLicenseFile` never throws for a bad file: every outcome is a typed result. (It throws a
+ * TypeError only for a programming error in the options, e.g. an invalid `now`.)
+ *
+ * Checks run in this order and the first failure is the result (the precedence):
+ *
+ *  1. MALFORMED            not a compact JWS: not a string, larger than 64 KiB, not three
+ *                          base64url parts, or a header that is not a JSON object
+ *  2. UNSUPPORTED_ALG      the header asks for what this verifier does not do: `alg` other than
+ *                          ES256 (`none`, HS256, …), another `typ`, or `crit` extensions
+ *  3. UNKNOWN_KEY          no `kid`, or no usable P-256 signing key with that `kid` in the JWKS
+ *  4. BAD_SIGNATURE        the signature does not verify: the file was altered or not signed by
+ *                          that key
+ *  5. MALFORMED            signed, but not a Tessera claim set (wrong `iss`, missing claims)
+ *  6. FINGERPRINT_MISMATCH `options.fingerprint` is given and differs from the file's `fpr`
+ *  7. NOT_YET_VALID        now < `nbf` (the license starts later)
+ *  8. EXPIRED              now >= `exp` (the license has ended)
+ *  9. REFRESH_OVERDUE      now >= `rfb` + grace (offline for too long: refresh the file)
+ *
+ * Nothing from an unauthenticated payload is ever reported: until step 4 passes, only the
+ * envelope is looked at. Steps 6–9 return the (authenticated) claims alongside the code, so an
+ * application can say which license expired or when the file should have been refreshed.
+ */
+
+export type FailureCode =
+  | 'MALFORMED'
+  | 'UNSUPPORTED_ALG'
+  | 'UNKNOWN_KEY'
+  | 'BAD_SIGNATURE'
+  | 'FINGERPRINT_MISMATCH'
+  | 'NOT_YET_VALID'
+  | 'EXPIRED'
+  | 'REFRESH_OVERDUE';
+
+export type SeatModel = 'concurrent' | 'named' | 'instance' | (string & {});
+
+/** The license terms (`lic` claim). Times are NumericDate: seconds since the epoch. */
+export interface LicenseTerms {
+  serial: string;
+  product: string;
+  modules: string[];
+  seatModel: SeatModel;
+  seats: number;
+  maxActivations: number;
+  maintenanceUntil?: number;
+  trial: boolean;
+  customer: string;
+  email: string;
+}
+
+/** The claim set of a license file; see docs/license-files.md for the table. */
+export interface LicenseClaims {
+  iss: 'tessera';
+  /** License id. */
+  sub: string;
+  /** Unique id of this file. */
+  jti: string;
+  iat: number;
+  /** License valid-from; absent = valid from issue. */
+  nbf?: number;
+  /** License valid-till; absent = perpetual. */
+  exp?: number;
+  /** Refresh-by: fetch a fresh file from this time on. */
+  rfb: number;
+  /** Offline grace in seconds: the file is honoured until `rfb + grc`. */
+  grc?: number;
+  /** Activation id. */
+  act: string;
+  /** Fingerprint of the instance the file was issued to. */
+  fpr: string;
+  lic: LicenseTerms;
+  [claim: string]: unknown;
+}
+
+export interface LicenseValid {
+  valid: true;
+  code: 'VALID';
+  claims: LicenseClaims;
+  /** The key that signed the file. */
+  kid: string;
+  /** True once `rfb` has passed: the file is still honoured, but refresh it now. */
+  refreshDue: boolean;
+  refreshBy: Date;
+  /** When the file stops being honoured if it is not refreshed (`rfb` + grace). */
+  graceEndsAt: Date;
+  /** License end (`exp`); null = perpetual. */
+  expiresAt: Date | null;
+}
+
+export type LicenseInvalid =
+  | {
+      valid: false;
+      code: 'MALFORMED' | 'UNSUPPORTED_ALG' | 'UNKNOWN_KEY' | 'BAD_SIGNATURE';
+      message: string;
+    }
+  | {
+      valid: false;
+      code: 'FINGERPRINT_MISMATCH' | 'NOT_YET_VALID' | 'EXPIRED' | 'REFRESH_OVERDUE';
+      message: string;
+      /** Signature-checked: safe to show (which license, when it ended, …). */
+      claims: LicenseClaims;
+    };
+
+export type VerifyResult = LicenseValid | LicenseInvalid;
+
+export interface VerifyOptions {
+  /** This instance's fingerprint. When given, a file issued to another instance is rejected. */
+  fingerprint?: string;
+  /** Default: the current time. */
+  now?: Date;
+  /** Overrides the file's `grc` (the grace the server signed); absent `grc` counts as 0. */
+  graceSeconds?: number;
+  /** Allowed clock skew for `nbf` and `exp`, in seconds. Default 0. */
+  clockToleranceSeconds?: number;
+}
+
+export interface Jwks {
+  keys: JsonWebKey[];
+}
+
+export const LICENSE_FILE_TYP = 'tessera-license+jwt';
+export const MAX_FILE_LENGTH = 64 * 1024;
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const ES256_SIGNATURE_CHARS = 86; // 64 bytes, base64url without padding
+
+const fail = (
+  code: 'MALFORMED' | 'UNSUPPORTED_ALG' | 'UNKNOWN_KEY' | 'BAD_SIGNATURE',
+  message: string,
+): LicenseInvalid => ({ valid: false, code, message });
+
+const failWith = (
+  code: 'FINGERPRINT_MISMATCH' | 'NOT_YET_VALID' | 'EXPIRED' | 'REFRESH_OVERDUE',
+  message: string,
+  claims: LicenseClaims,
+): LicenseInvalid => ({ valid: false, code, message, claims });
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const decodeJson = (segment: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/** Header values go into messages (and so into logs) shortened: they are not authenticated. */
+const show = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+};
+
+/** Imported keys, per JWK object: a JWKS held by a cache is imported once, not per file. */
+const importedKeys = new WeakMap<object, KeyObject | null>();
+
+const importKey = (jwk: JsonWebKey): KeyObject | null => {
+  let key = importedKeys.get(jwk);
+  if (key !== undefined) return key;
+  try {
+    const ok =
+      jwk.kty === 'EC' &&
+      jwk.crv === 'P-256' &&
+      (jwk.alg === undefined || jwk.alg === 'ES256') &&
+      (jwk.use === undefined || jwk.use === 'sig') &&
+      (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify')));
+    key = ok
+      ? createPublicKey({
+          key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
+          format: 'jwk',
+        })
+      : null;
+  } catch {
+    key = null;
+  }
+  importedKeys.set(jwk, key);
+  return key;
+};
+
+const findKey = (jwks: unknown, kid: string): KeyObject | string => {
+  if (!isObject(jwks) || !Array.isArray(jwks.keys)) return 'The JWKS has no "keys" array';
+  let seen = false;
+  for (const jwk of jwks.keys as unknown[]) {
+    if (!isObject(jwk) || jwk.kid !== kid) continue;
+    seen = true;
+    const key = importKey(jwk as JsonWebKey);
+    if (key) return key;
+  }
+  return seen
+    ? `The JWKS key ${show(kid)} is not a P-256 signing key`
+    : `No key ${show(kid)} in the JWKS (a newer key? refresh the JWKS)`;
+};
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/** Returns the claims, or what is wrong with them. Unknown claims are allowed (newer servers). */
+const readClaims = (payload: unknown): LicenseClaims | string => {
+  if (!isObject(payload)) return 'The payload is not a JSON object';
+  const c = payload;
+  if (c.iss !== 'tessera') return 'Not a Tessera license file (iss)';
+  for (const name of ['sub', 'jti', 'act', 'fpr'] as const) {
+    if (!isText(c[name])) return `Claim "${name}" is missing or not a string`;
+  }
+  for (const name of ['iat', 'rfb'] as const) {
+    if (!isTime(c[name])) return `Claim "${name}" is missing or not a time`;
+  }
+  for (const name of ['nbf', 'exp'] as const) {
+    if (c[name] !== undefined && !isTime(c[name])) return `Claim "${name}" is not a time`;
+  }
+  if (c.grc !== undefined && !isTime(c.grc)) return 'Claim "grc" is not a number of seconds';
+  const lic = c.lic;
+  if (!isObject(lic)) return 'Claim "lic" is missing';
+  for (const name of ['serial', 'product', 'seatModel', 'customer', 'email'] as const) {
+    if (!isText(lic[name])) return `Claim "lic.${name}" is missing or not a string`;
+  }
+  if (!Array.isArray(lic.modules) || !lic.modules.every(isText)) {
+    return 'Claim "lic.modules" is not a list of strings';
+  }
+  if (!isCount(lic.seats) || !isCount(lic.maxActivations)) {
+    return 'Claims "lic.seats" and "lic.maxActivations" must be counts';
+  }
+  if (typeof lic.trial !== 'boolean') return 'Claim "lic.trial" is not a boolean';
+  if (lic.maintenanceUntil !== undefined && !isTime(lic.maintenanceUntil)) {
+    return 'Claim "lic.maintenanceUntil" is not a time';
+  }
+  return c as LicenseClaims;
+};
+
+const checkOptions = (options: VerifyOptions): number => {
+  const now = options.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new TypeError('options.now must be a valid Date');
+  }
+  for (const name of ['graceSeconds', 'clockToleranceSeconds'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new TypeError(`options.${name} must be a non-negative number`);
+    }
+  }
+  return now.getTime() / 1000;
+};
+
+const verifyOrFail = (file: unknown, jwks: unknown, options: VerifyOptions, now: number) => {
+  // 1. The envelope.
+  if (typeof file !== 'string') return fail('MALFORMED', 'A license file is a string');
+  if (file.length > MAX_FILE_LENGTH) {
+    return fail('MALFORMED', `The license file is larger than ${MAX_FILE_LENGTH} characters`);
+  }
+  const text = file.trim(); // a trailing newline from a text file is not an error
+  if (text.length === 0) return fail('MALFORMED', 'The license file is empty');
+  const parts = text.split('.');
+  if (parts.length !== 3) return fail('MALFORMED', 'Not a compact JWS (three dot-separated parts)');
+  const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
+  // The signature may be empty here: an unsecured JWS (`alg: none`) is reported as such below.
+  for (const part of signaturePart === '' ? [headerPart, payloadPart] : parts) {
+    if (!BASE64URL.test(part) || part.length % 4 === 1) {
+      return fail('MALFORMED', 'A part of the license file is not base64url');
+    }
+  }
+  const header = decodeJson(headerPart);
+  if (!isObject(header)) return fail('MALFORMED', 'The JWS header is not a JSON object');
+
+  // 2. What the header asks for.
+  if (header.alg !== 'ES256') {
+    return fail('UNSUPPORTED_ALG', `Algorithm ${show(header.alg)} is not accepted`);
+  }
+  if (header.typ !== LICENSE_FILE_TYP) {
+    return fail('UNSUPPORTED_ALG', `Type ${show(header.typ)} is not a license file`);
+  }
+  if (header.crit !== undefined) {
+    return fail('UNSUPPORTED_ALG', 'Critical header extensions are not supported');
+  }
+
+  // 3. The key.
+  const kid = header.kid;
+  if (!isText(kid)) return fail('UNKNOWN_KEY', 'The JWS header names no key (kid)');
+  const key = findKey(jwks, kid);
+  if (typeof key === 'string') return fail('UNKNOWN_KEY', key);
+
+  // 4. The signature, over the parts exactly as they are in the file.
+  const signature = Buffer.from(signaturePart, 'base64url');
+  // Exactly 64 bytes, canonically encoded: one signature has one spelling.
+  if (
+    signaturePart.length !== ES256_SIGNATURE_CHARS ||
+    signature.toString('base64url') !== signaturePart
+  ) {
+    return fail('BAD_SIGNATURE', 'An ES256 signature is 64 bytes (r‖s), base64url');
+  }
+  const signed = verify(
+    'sha256',
+    Buffer.from(`${headerPart}.${payloadPart}`, 'ascii'),
+    { key, dsaEncoding: 'ieee-p1363' },
+    signature,
+  );
+  if (!signed) return fail('BAD_SIGNATURE', 'The signature does not verify');
+
+  // 5. Authenticated from here on: the claims.
+  const claims = readClaims(decodeJson(payloadPart));
+  if (typeof claims === 'string') return fail('MALFORMED', claims);
+
+  // 6. Bound to this instance?
+  if (options.fingerprint !== undefined && options.fingerprint !== claims.fpr) {
+    return failWith('FINGERPRINT_MISMATCH', 'The file was issued to another instance', claims);
+  }
+
+  // 7–9. Time.
+  const skew = options.clockToleranceSeconds ?? 0;
+  if (claims.nbf !== undefined && now < claims.nbf - skew) {
+    return failWith('NOT_YET_VALID', `The license is valid from ${iso(claims.nbf)}`, claims);
+  }
+  if (claims.exp !== undefined && now >= claims.exp + skew) {
+    return failWith('EXPIRED', `The license expired at ${iso(claims.exp)}`, claims);
+  }
+  const grace = options.graceSeconds ?? claims.grc ?? 0;
+  const graceEnds = claims.rfb + grace;
+  if (now >= graceEnds) {
+    return failWith(
+      'REFRESH_OVERDUE',
+      `The file was due for refresh at ${iso(claims.rfb)}; the offline grace ended at ${iso(graceEnds)}`,
+      claims,
+    );
+  }
+
+  const valid: LicenseValid = {
+    valid: true,
+    code: 'VALID',
+    claims,
+    kid,
+    refreshDue: now >= claims.rfb,
+    refreshBy: new Date(claims.rfb * 1000),
+    graceEndsAt: new Date(graceEnds * 1000),
+    expiresAt: claims.exp === undefined ? null : new Date(claims.exp * 1000),
+  };
+  return valid;
+};
+
+/**
+ * Verifies a license file offline against a JWKS. See the precedence of the result codes above
+ * (and in sdk/README.md).
+ */
+export const verifyLicenseFile = (
+  file: string,
+  jwks: Jwks,
+  options: VerifyOptions = {},
+): VerifyResult => {
+  const now = checkOptions(options);
+  try {
+    return verifyOrFail(file, jwks, options, now);
+  } catch (error) {
+    // Belt and braces: nothing above should throw, but a verifier must not crash its host.
+    return fail('MALFORMED', `The license file could not be read: ${String(error)}`);
+  }
+};

@@ -1,0 +1,119 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
+import { TesseraApiError, TesseraClient } from '../../sdk/src/client.ts';
+import { type Jwks, verifyLicenseFile } from '../../sdk/src/verify.ts';
+import { createTestTable } from '../support/table.ts';
+
+/** The README's licensing walkthrough over HTTP: issue, activate by e-mailed code, verify, refresh, return. */
+let platform: LocalPlatform;
+let stateDir: string;
+let admin: string;
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${platform.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${admin}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+
+/** The code in the newest activation e-mail of the outbox, as a person would read it. */
+const codeFromOutbox = async (): Promise<string> => {
+  const files = (await readdir(platform.outboxDir)).filter((f) => f.endsWith('.eml')).sort();
+  const newest = files.at(-1);
+  if (!newest) throw new Error('outbox is empty');
+  const eml = await readFile(join(platform.outboxDir, newest), 'utf8');
+  const code = /\b(\d{4}-\d{4})\b/.exec(eml)?.[1];
+  if (!code) throw new Error(`no code in ${newest}`);
+  return code;
+};
+
+beforeAll(async () => {
+  const table = await createTestTable();
+  stateDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+  platform = await startLocal({
+    stateDir,
+    port: 0,
+    dynamoEndpoint: table.endpoint,
+    tableName: table.tableName,
+    quiet: true,
+  });
+  admin = platform.adminToken as string;
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('licensing walkthrough on the local runtime', () => {
+  it('activates with the e-mailed code, verifies offline against the JWKS, refreshes and returns', async () => {
+    expect(
+      (
+        await api('POST', '/products', {
+          code: 'PBX',
+          name: 'PBX',
+          seatModel: 'instance',
+          modules: [{ code: 'ivr', name: 'IVR' }],
+        })
+      ).status,
+    ).toBe(201);
+    const customer = await api('POST', '/customers', { name: 'Acme' });
+    const issued = await api('POST', '/licenses', {
+      productCode: 'PBX',
+      customerId: customer.json.id,
+      registeredEmail: 'it@acme.example',
+      companyName: 'Acme',
+      seatLimit: 20,
+      maxActivations: 1,
+      modules: ['ivr'],
+    });
+    expect(issued.status).toBe(201);
+    const key = issued.json.key as string;
+
+    const instance = new TesseraClient({ baseUrl: platform.url });
+    const started = await instance.startActivation({
+      key,
+      fingerprint: 'host-abc-123',
+      hostname: 'pbx-1',
+    });
+    expect(started.emailHint).toMatch(/•/);
+    const done = await instance.completeActivation(started.activationId, await codeFromOutbox());
+
+    const jwks = (await (await fetch(`${platform.url}/.well-known/jwks.json`)).json()) as Jwks;
+    const verified = verifyLicenseFile(done.licenseFile, jwks, { fingerprint: 'host-abc-123' });
+    expect(verified).toMatchObject({ valid: true });
+    expect(
+      verifyLicenseFile(done.licenseFile, jwks, { fingerprint: 'another-host' }),
+    ).toMatchObject({
+      valid: false,
+      code: 'FINGERPRINT_MISMATCH',
+    });
+
+    const second = new TesseraClient({ baseUrl: platform.url });
+    const refused = await second
+      .startActivation({ key, fingerprint: 'host-two-456' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TesseraApiError);
+    expect((refused as TesseraApiError).code).toBe('ACTIVATION_LIMIT_REACHED');
+
+    const refreshed = await instance.refresh();
+    expect(
+      verifyLicenseFile(refreshed.licenseFile, jwks, { fingerprint: 'host-abc-123' }),
+    ).toMatchObject({ valid: true });
+    expect(
+      await instance.validate({ key, fingerprint: 'host-abc-123', module: 'ivr' }),
+    ).toMatchObject({ valid: true, code: 'VALID' });
+
+    await instance.returnActivation();
+    const again = await second.startActivation({ key, fingerprint: 'host-two-456' });
+    expect(again.activationId).toMatch(/^act_/);
+  });
+});
