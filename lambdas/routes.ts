@@ -6,8 +6,12 @@
 import type { z } from 'zod';
 import {
   ActivatedView,
+  ActivationListPath,
+  ActivationListQuery,
   ActivationPath,
+  ActivationView,
   FinishActivationInput,
+  LicenseActivationPath,
   RefreshedView,
   StartActivationInput,
   StartedView,
@@ -413,6 +417,30 @@ export const routes: readonly Route[] = [
     schemas: { path: ImportPath, body: ImportLicenseInput, response: LicenseView },
   }),
 
+  route({
+    operationId: 'listActivations',
+    method: 'GET',
+    path: '/licenses/{licenseId}/activations',
+    group: 'licenses',
+    auth: 'token',
+    status: 200,
+    summary: 'The instances activated on a license, newest first',
+    schemas: {
+      path: ActivationListPath,
+      query: ActivationListQuery,
+      response: pageOf(ActivationView),
+    },
+  }),
+  route({
+    operationId: 'deactivateInstance',
+    method: 'DELETE',
+    path: '/licenses/{licenseId}/activations/{activationId}',
+    group: 'licenses',
+    auth: 'token',
+    status: 200,
+    summary: 'Deactivate an instance; the slot goes back where the product allows',
+    schemas: { path: LicenseActivationPath, response: ReturnedView },
+  }),
   route({
     operationId: 'startActivation',
     method: 'POST',

@@ -12,13 +12,15 @@ import {
   type ValidationResult,
   validateLicense,
 } from './activation-rules.ts';
-import { Timestamp } from './common.ts';
+import { type Page, PageQuery, Timestamp } from './common.ts';
 import type { EmailMessage } from './emails.ts';
 import { activationCodeEmail, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
 import { buildClaims, type LicenseClaims } from './license-file.ts';
 import { parseLicenseKey } from './license-key.ts';
 import type { License } from './licenses.ts';
+import { assertCan } from './policy.ts';
+import type { Principal } from './principal.ts';
 import type { Product } from './products.ts';
 
 export const StartActivationInput = z.strictObject({
@@ -37,6 +39,13 @@ export const FinishActivationInput = z.strictObject({
 export const ActivationPath = z.strictObject({
   activationId: z.string().regex(/^act_[0-9a-z]{26}$/, 'Not an activation id'),
 });
+export const LicenseActivationPath = z.strictObject({
+  licenseId: z.string().regex(/^lic_[0-9a-z]{26}$/, 'Not a license id'),
+  activationId: z.string().regex(/^act_[0-9a-z]{26}$/, 'Not an activation id'),
+});
+export const ActivationListPath = LicenseActivationPath.pick({ licenseId: true });
+export const ActivationListQuery = PageQuery;
+
 export const ValidateInput = z.strictObject({
   key: z.string().min(1).max(64),
   fingerprint: Fingerprint.optional(),
@@ -129,6 +138,10 @@ export interface ActivationStore {
   touch(activation: Activation, now: string): Promise<void>;
   /** Ends an active activation and gives its slot back: status, counter, binding; one transaction. */
   release(activation: Activation, status: 'returned' | 'revoked', now: string): Promise<void>;
+  listByLicense(
+    licenseId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Activation>>;
 }
 
 export interface ActivationDeps {
@@ -411,4 +424,45 @@ export const validate = async (
     ...(input.module ? { module: input.module } : {}),
     now: deps.now(),
   });
+};
+
+const toView = ({
+  codeHash: _c,
+  tokenHash: _t,
+  codeExpiresAt: _e,
+  attempts: _a,
+  resends: _r,
+  ...view
+}: Activation) => view;
+
+/** A license's activations, newest first, for those who may see the license. */
+export const listActivations = async (
+  deps: Pick<ActivationDeps, 'activations'> & { visibleLicense: (id: string) => Promise<License> },
+  licenseId: string,
+  page: { limit: number; cursor?: string },
+) => {
+  await deps.visibleLicense(licenseId);
+  const result = await deps.activations.listByLicense(licenseId, page);
+  return { items: result.items.map(toView), nextCursor: result.nextCursor };
+};
+
+/** An admin's deactivation: the same rules as the instance's own return. */
+export const deactivate = async (
+  deps: ActivationDeps & { visibleLicense: (id: string) => Promise<License> },
+  principal: Principal,
+  licenseId: string,
+  activationId: string,
+) => {
+  await deps.visibleLicense(licenseId);
+  assertCan(principal, 'activation:manage');
+  const activation = await deps.activations.get(activationId);
+  if (!activation || activation.licenseId !== licenseId)
+    throw new DomainError('NOT_FOUND', 'No such activation.');
+  if (activation.status !== 'active') {
+    throw new DomainError(
+      'ACTIVATION_NOT_PENDING',
+      `This activation is ${activation.status}, not active.`,
+    );
+  }
+  return returnActivation(deps, activation);
 };

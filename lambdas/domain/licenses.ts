@@ -255,7 +255,8 @@ export const issueLicense = async (
   return toLicenseView(license, ctx.principal, ctx.now);
 };
 
-const visibleLicense = async (store: LicenseStore, principal: Principal, id: string) => {
+/** A license as the principal may see it: 404 for other customers' licenses. */
+export const visibleLicense = async (store: LicenseStore, principal: Principal, id: string) => {
   assertCan(principal, 'license:read');
   const license = await store.get(id);
   const own = customerScope(principal);

@@ -23,6 +23,8 @@ export const actions = [
   'license:import',
   /** See and copy a license's full key; others see only its first group. */
   'license:key',
+  /** Deactivate an instance on someone's behalf (its slot goes back where the product allows). */
+  'activation:manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -39,6 +41,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'license:read',
     'license:import',
     'license:key',
+    'activation:manage',
   ]),
   'customer-admin': new Set<Action>([
     'product:read',
@@ -51,6 +54,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'license:read',
     'license:import',
     'license:key',
+    'activation:manage',
   ]),
   'customer-user': new Set<Action>([
     'product:read',

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
+  ActivationListPath,
+  ActivationListQuery,
+  deactivate,
+  LicenseActivationPath,
+  listActivations,
+} from '../domain/activations.ts';
+import {
   getLicense,
   ImportLicenseInput,
   ImportPath,
@@ -14,7 +21,9 @@ import {
   suspendLicense,
   UpdateLicenseInput,
   updateLicense,
+  visibleLicense,
 } from '../domain/licenses.ts';
+import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
 import { httpHandler, type OperationRequest, parsed } from './handler.ts';
 
 const deps = ({ runtime }: OperationRequest) => ({
@@ -25,7 +34,22 @@ const deps = ({ runtime }: OperationRequest) => ({
 });
 const licenseId = (r: OperationRequest) => parsed(LicensePath, r.input.path).licenseId;
 
+const activationAdmin = (r: OperationRequest) => ({
+  ...activationDeps(r.runtime, { mailer: noMailer, signer: noSigner }),
+  visibleLicense: (id: string) => visibleLicense(r.runtime.stores.licenses, r.principal, id),
+});
+
 export const handler = httpHandler('licenses', {
+  listActivations: (r) =>
+    listActivations(
+      activationAdmin(r),
+      parsed(ActivationListPath, r.input.path).licenseId,
+      parsed(ActivationListQuery, r.input.query),
+    ),
+  deactivateInstance: (r) => {
+    const path = parsed(LicenseActivationPath, r.input.path);
+    return deactivate(activationAdmin(r), r.principal, path.licenseId, path.activationId);
+  },
   issueLicense: (r) => issueLicense(deps(r), r.change, parsed(IssueLicenseInput, r.input.body)),
   listLicenses: (r) =>
     listLicenses(

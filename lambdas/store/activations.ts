@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { activationKeys, licenseKeys } from './keys.ts';
+import { queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
 const fingerprintHash = (fingerprint: string) =>
@@ -297,4 +298,19 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => (
         condition: boundTo(activation.id),
       },
     ]),
+
+  listByLicense: async (licenseId, page) => {
+    const result = await queryPage(db, {
+      tableName,
+      index: 'gsi1',
+      partition: activationKeys.listPartition(licenseId),
+      limit: page.limit,
+      newestFirst: true,
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
+    return {
+      items: result.items.map((i) => fromItem<Activation>(i)),
+      nextCursor: result.nextCursor,
+    };
+  },
 });

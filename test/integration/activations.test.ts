@@ -7,13 +7,16 @@ import { generateSigningKeyPem, localSigner } from '../../lambdas/adapters/signe
 import {
   type ActivationDeps,
   authenticateInstance,
+  deactivate,
   finishActivation,
+  listActivations,
   refreshActivation,
   resendCode,
   returnActivation,
   startActivation,
   validate,
 } from '../../lambdas/domain/activations.ts';
+import { createCustomer } from '../../lambdas/domain/customers.ts';
 import type { EmailMessage } from '../../lambdas/domain/emails.ts';
 import { generateLicenseKey } from '../../lambdas/domain/license-key.ts';
 import {
@@ -21,6 +24,7 @@ import {
   issueLicense,
   suspendLicense,
   updateLicense,
+  visibleLicense,
 } from '../../lambdas/domain/licenses.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { CreateProductInput, createProduct } from '../../lambdas/domain/products.ts';
@@ -273,5 +277,52 @@ describe('activation on DynamoDB Local', () => {
     expect(await v({ key: license.key, fingerprint: 'someone-else', module: 'fax' })).toMatchObject(
       { valid: false, code: 'SUSPENDED' },
     );
+  });
+
+  it('lets an admin list a license’s instances and deactivate one, hiding them from other customers', async () => {
+    const customer = await createCustomer(stores.customers, ctx(), { name: 'Instances Ltd' });
+    const other = await createCustomer(stores.customers, ctx(), { name: 'Nosy Ltd' });
+    const license = await newLicense({ customerId: customer.id, maxActivations: 2 });
+    const done = await activate(license.key, 'machine-listed');
+    const adminDeps = (principal: Principal) => ({
+      ...deps,
+      visibleLicense: (id: string) => visibleLicense(stores.licenses, principal, id),
+    });
+    const listed = await listActivations(adminDeps(admin), license.id, { limit: 10 });
+    expect(listed.items.map((a) => [a.id, a.status])).toEqual([[done.activationId, 'active']]);
+    expect(JSON.stringify(listed.items)).not.toMatch(/tokenHash|codeHash/);
+    const nosy: Principal = {
+      kind: 'token',
+      tokenId: 'tok_n',
+      role: 'customer-admin',
+      customerId: other.id,
+    };
+    expect(await codeOf(listActivations(adminDeps(nosy), license.id, { limit: 10 }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codeOf(deactivate(adminDeps(nosy), nosy, license.id, done.activationId))).toBe(
+      'NOT_FOUND',
+    );
+    const user: Principal = {
+      kind: 'token',
+      tokenId: 'tok_u',
+      role: 'customer-user',
+      customerId: customer.id,
+    };
+    expect(await codeOf(deactivate(adminDeps(user), user, license.id, done.activationId))).toBe(
+      'FORBIDDEN',
+    );
+    const owner: Principal = {
+      kind: 'token',
+      tokenId: 'tok_o',
+      role: 'customer-admin',
+      customerId: customer.id,
+    };
+    await deactivate(adminDeps(owner), owner, license.id, done.activationId);
+    expect((await stores.licenses.get(license.id))?.activationCount).toBe(0);
+    expect(await codeOf(deactivate(adminDeps(owner), owner, license.id, done.activationId))).toBe(
+      'ACTIVATION_NOT_PENDING',
+    );
+    expect(await codeOf(authenticateInstance(deps, done.activationToken))).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,0 +1,107 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { idGenerator } from '../../lambdas/adapters/ids.ts';
+import { generateSigningKeyPem } from '../../lambdas/adapters/signer-local.ts';
+import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
+import { createToken } from '../../lambdas/domain/tokens.ts';
+import { createStores } from '../../lambdas/store/index.ts';
+import { invoke } from '../support/invoke.ts';
+import { createTestTable } from '../support/table.ts';
+
+/** The AWS configuration (SES, no outbox) at DEBUG: no key, code or token may reach a log line. */
+const lines: string[] = [];
+const capture = (chunk: unknown) => {
+  lines.push(String(chunk));
+  return true;
+};
+const ses = mockClient(SESv2Client);
+let admin: string;
+
+beforeAll(async () => {
+  const table = await createTestTable();
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-keys-'));
+  const keyFile = join(dir, 'signing-key.pem');
+  await writeFile(keyFile, generateSigningKeyPem());
+  Object.assign(process.env, {
+    TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    SIGNING_KEY_FILE: keyFile,
+    SENDER_ADDRESS: 'licensing@vendor.example',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    POWERTOOLS_METRICS_DISABLED: 'false',
+  });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  const stores = createStores(table.db, table.tableName);
+  const ctx = {
+    principal: { kind: 'system' as const, name: 'test' },
+    now: new Date(),
+    ids: idGenerator(),
+  };
+  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
+    .token;
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  ses.restore();
+});
+
+describe('instance API logs', () => {
+  it('never carry a license key, activation code or activation token', async () => {
+    await invoke('POST', '/products', {
+      token: admin,
+      body: { code: 'PBX', name: 'PBX', seatModel: 'instance' },
+    });
+    const license = await invoke('POST', '/licenses', {
+      token: admin,
+      body: {
+        productCode: 'PBX',
+        registeredEmail: 'it@acme.example',
+        companyName: 'Acme',
+        seatLimit: 1,
+      },
+    });
+    const key = license.json.key as string;
+    const started = await invoke('POST', '/instance/activations', {
+      body: { key, fingerprint: 'host-logs-1' },
+    });
+    expect(started.status).toBe(201);
+    const mail = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    const code = /\d{4}-\d{4}/.exec(mail?.Content?.Simple?.Body?.Text?.Data ?? '')?.[0] as string;
+    expect(code).toBeDefined();
+    const wrong = code === '0000-0000' ? '1111-1111' : '0000-0000';
+    const id = started.json.activationId as string;
+    expect(
+      (await invoke('POST', `/instance/activations/${id}/complete`, { body: { code: wrong } })).json
+        .code,
+    ).toBe('CODE_INVALID');
+    const done = await invoke('POST', `/instance/activations/${id}/complete`, { body: { code } });
+    expect(done.status).toBe(200);
+    const token = done.json.activationToken as string;
+    await invoke('POST', '/instance/refresh', { headers: { authorization: `Bearer ${token}` } });
+    await invoke('POST', '/instance/refresh', { headers: { authorization: `Bearer ${token}x` } });
+    await invoke('POST', '/instance/validate', { body: { key, fingerprint: 'host-logs-1' } });
+    await invoke('POST', '/instance/validate', { body: { key: `${key.slice(0, -1)}Q` } });
+    await invoke('POST', '/instance/return', { headers: { authorization: `Bearer ${token}` } });
+
+    const output = lines.join('');
+    expect(output).toContain('"operation":"completeActivation"');
+    for (const secret of [
+      key,
+      key.replaceAll('-', ''),
+      code,
+      code.replace('-', ''),
+      token,
+      token.slice(-43),
+    ]) {
+      expect(output).not.toContain(secret);
+    }
+    expect(output).not.toMatch(/tsa_[0-9a-z]{26}_/);
+  });
+});
