@@ -150,7 +150,11 @@ export const createJwksCache = (options: JwksCacheOptions): JwksCache => {
       try {
         jwks = await load(false);
       } catch (error) {
-        return { valid: false, code: 'UNKNOWN_KEY', message: toError(error).message };
+        // Keep the precedence: a malformed file is MALFORMED even with no keys at hand.
+        const result = verifyLicenseFile(file, { keys: [] }, verifyOptions);
+        return result.valid || result.code !== 'UNKNOWN_KEY'
+          ? result
+          : { ...result, message: toError(error).message };
       }
       const result = verifyLicenseFile(file, jwks, verifyOptions);
       if (result.valid || result.code !== 'UNKNOWN_KEY') return result;

@@ -499,6 +499,7 @@ describe('JWKS cache', () => {
     });
     await expect(cache.get()).rejects.toBeInstanceOf(JwksUnavailableError);
     expect(await cache.verify(good, { now })).toMatchObject({ valid: false, code: 'UNKNOWN_KEY' });
+    expect(await cache.verify('garbage', { now })).toMatchObject({ code: 'MALFORMED' });
   });
 
   it('refetches when a file names a kid it does not have yet (key rotation)', async () => {
