@@ -6,8 +6,6 @@
  *   npm run admin -- create-token --role vendor-admin --name "first admin" --table <TableName> --region eu-west-1
  *   npm run admin -- create-token --role vendor-admin --name me --local
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { documentClient } from '../lambdas/adapters/dynamodb.ts';
 import { idGenerator } from '../lambdas/adapters/ids.ts';
@@ -16,6 +14,7 @@ import { isDomainError } from '../lambdas/domain/errors.ts';
 import { Role } from '../lambdas/domain/principal.ts';
 import { CreateTokenInput, createToken } from '../lambdas/domain/tokens.ts';
 import { tokenStore } from '../lambdas/store/tokens.ts';
+import { defaultStateDir, readRunning } from './local/state.ts';
 
 const usage = `Usage:
   npm run admin -- create-token --role <role> --name <name> [--customer <cus_…>] [--expires <ISO time>]
@@ -29,16 +28,11 @@ const fail = (message: string): never => {
 };
 
 const localTarget = async () => {
-  const stateDir = process.env.TESSERA_STATE_DIR ?? join(process.cwd(), '.tessera');
-  try {
-    const running = JSON.parse(await readFile(join(stateDir, 'local.json'), 'utf8')) as {
-      dynamoEndpoint: string;
-      tableName: string;
-    };
-    return { endpoint: running.dynamoEndpoint, tableName: running.tableName };
-  } catch {
+  const stateDir = defaultStateDir();
+  const running = await readRunning(stateDir);
+  if (!running)
     return fail(`No running local Tessera found in ${stateDir}: start it with 'npm start' first.`);
-  }
+  return { endpoint: running.dynamoEndpoint, tableName: running.tableName };
 };
 
 const main = async () => {

@@ -1,75 +1,132 @@
 /**
  * `npm start`: the whole of Tessera on this machine, on embedded defaults.
- *   PORT (default 8787), TESSERA_STATE_DIR (default ./.tessera), CORS_ORIGINS (comma-separated).
+ *
+ *   PORT                   HTTP port (default 8787)
+ *   TESSERA_STATE_DIR      state folder (default <repo>/.tessera)
+ *   CORS_ORIGINS           comma-separated browser origins (default http://localhost:5173)
+ *   TESSERA_DYNAMODB_PORT  DynamoDB Local's port (default: a free one)
+ *
+ * Routes are served at the root (http://127.0.0.1:8787/products); in AWS the API's stage adds
+ * `/v1`. The first start prints a vendor-admin token once; Ctrl-C stops everything.
  */
-import { resolve } from 'node:path';
-import { JAVA_MISSING } from './local/dynamodb.ts';
-import { startLocal } from './local/runtime.ts';
+
+import { JavaMissingError } from './local/dynamodb.ts';
+import { DEFAULT_PORT, type LocalPlatform, startLocal } from './local/runtime.ts';
+import { AlreadyRunningError } from './local/state.ts';
 
 // Lambda runs Node 22; on a Node 20 workstation the SDK's end-of-support notice is only noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const port = Number(process.env.PORT ?? 8787);
-const stateDir = resolve(process.env.TESSERA_STATE_DIR ?? '.tessera');
+const portFrom = (name: string, value: string | undefined, fallback?: number) => {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`${name} must be a port number (0-65535), not '${value}'.`);
+    process.exit(2);
+  }
+  return port;
+};
+
+const port = portFrom('PORT', process.env.PORT, DEFAULT_PORT) ?? DEFAULT_PORT;
+const dynamoPort = portFrom('TESSERA_DYNAMODB_PORT', process.env.TESSERA_DYNAMODB_PORT);
 const corsOrigins = (process.env.CORS_ORIGINS ?? 'http://localhost:5173')
   .split(',')
   .map((o) => o.trim())
   .filter(Boolean);
 
-const main = async () => {
-  const started = Date.now();
-  let platform: Awaited<ReturnType<typeof startLocal>>;
-  try {
-    platform = await startLocal({ stateDir, port, corsOrigins });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message === JAVA_MISSING) console.error(message);
-    else if ((error as { code?: string }).code === 'EADDRINUSE') {
-      console.error(`Port ${port} is taken. Start on another one: PORT=8788 npm start`);
-    } else console.error('Tessera could not start:', error);
-    process.exit(1);
-  }
-
+const banner = (platform: LocalPlatform, readyMs: number) => {
   const lines = [
     '',
-    `Tessera is running at ${platform.url}   (ready in ${Date.now() - started} ms)`,
-    `  state folder   ${platform.stateDir}`,
-    `  outbox         ${platform.outboxDir}`,
-    `  DynamoDB Local ${platform.dynamoEndpoint}  (table ${platform.tableName}, java pid ${platform.dynamoPid})`,
-    `  API document   ${platform.url}/openapi.json`,
+    `Tessera is running at ${platform.url}   (ready in ${(readyMs / 1000).toFixed(1)} s)`,
+    `  state folder    ${platform.stateDir}`,
+    `  outbox          ${platform.outboxDir}   (e-mails land here as .eml files)`,
+    `  signing key     ${platform.signingKeyFile}   (stands in for KMS)`,
+    `  DynamoDB Local  ${platform.dynamoEndpoint}  (table ${platform.tableName}, java pid ${platform.dynamoPid})`,
+    `  API document    ${platform.url}/openapi.json`,
+    `  CORS origins    ${corsOrigins.join(', ') || '(none)'}`,
   ];
-  console.log(lines.join('\n'));
   if (platform.adminToken) {
-    console.log(
-      [
-        '',
-        '  First start: here is your vendor-admin token. It is shown this once; Tessera keeps only its hash.',
-        '',
-        `    ${platform.adminToken}`,
-        '',
-        `    export T=${platform.adminToken}`,
-        `    curl -s ${platform.url}/products -H "authorization: Bearer $T"`,
-      ].join('\n'),
+    const rule = '='.repeat(78);
+    lines.push(
+      '',
+      rule,
+      '  FIRST START: your vendor-admin token. It is shown this once; Tessera keeps only',
+      '  its hash. Copy it now.',
+      '',
+      `    ${platform.adminToken}`,
+      '',
+      `    export T=${platform.adminToken}`,
+      `    curl -s ${platform.url}/products -H "authorization: Bearer $T"`,
+      rule,
     );
   } else {
-    console.log(
-      '\n  The admin token was printed on first start. Need another? While this runs:\n' +
-        '    npm run admin -- create-token --role vendor-admin --name me --local',
+    lines.push(
+      '',
+      '  The vendor-admin token was printed on first start. Need another? While this runs:',
+      '    npm run admin -- create-token --role vendor-admin --name me --local',
     );
   }
-  console.log('\nPress Ctrl-C to stop.\n');
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping Tessera (finishing requests, then DynamoDB Local)…`);
-    await platform.stop();
-    console.log('Stopped.');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  lines.push('', 'Press Ctrl-C to stop.', '');
+  // The token goes to the terminal once, by console.log, never through the structured logger.
+  console.log(lines.join('\n'));
 };
 
-void main();
+const explain = (error: unknown): string => {
+  if (error instanceof JavaMissingError || error instanceof AlreadyRunningError) {
+    return error.message;
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return `Port ${port} is taken (is Tessera already running?). Start on another one: PORT=${port + 1} npm start`;
+  }
+  return `Tessera could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+};
+
+let platform: LocalPlatform | undefined;
+let stopping = false;
+
+const shutdown = async (reason: string, code: number) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}: stopping Tessera (finishing requests, then DynamoDB Local)…`);
+  try {
+    await platform?.stop();
+    console.log('Stopped.');
+  } catch (error) {
+    console.error('Stopping failed:', error);
+    code = 1;
+  }
+  process.exit(code);
+};
+
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      void shutdown(signal, 0);
+      return;
+    }
+    // One Ctrl-C can arrive twice (the terminal signals the group and tsx relays it too), so
+    // only a second press a moment later forces the exit; the exit hook still kills DynamoDB Local.
+    if (Date.now() - firstSignalAt > 1_000) {
+      console.log('Forced stop.');
+      process.exit(130);
+    }
+  });
+}
+
+try {
+  platform = await startLocal({
+    port,
+    corsOrigins,
+    ...(dynamoPort !== undefined ? { dynamoPort } : {}),
+    onDynamoExit: (detail) => {
+      console.error(`\nDynamoDB Local stopped unexpectedly (${detail.trim()})`);
+      void shutdown('DynamoDB Local is gone', 1);
+    },
+  });
+} catch (error) {
+  console.error(explain(error));
+  process.exit(1);
+}
+if (!stopping) banner(platform, performance.now());

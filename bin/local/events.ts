@@ -5,6 +5,10 @@ import type { Route } from '../../lambdas/routes.ts';
 /**
  * Builds the API Gateway REST (v1) proxy event that API Gateway would send for a request, so the
  * local server and the tests drive the very same handlers the Lambda functions run.
+ *
+ * Locally the routes are served at the root (`http://127.0.0.1:8787/products`); in AWS the stage
+ * adds a prefix (`https://…/v1/products`). As in AWS, `path` and `resource` carry no stage, and
+ * `requestContext.path` does (`/v1/products`).
  */
 export interface IncomingRequest {
   method: string;
@@ -14,11 +18,25 @@ export interface IncomingRequest {
   headers?: Record<string, string | string[] | undefined>;
   body?: Buffer | string;
   sourceIp?: string;
+  /** The gateway's request id (also `awsRequestId` locally); generated when absent. */
+  requestId?: string;
 }
 
-const isText = (contentType: string | undefined) =>
+/**
+ * Bodies of these types reach the handler as UTF-8 text; anything else as base64 with
+ * `isBase64Encoded` (what API Gateway does for the binary media types of an API).
+ */
+export const isTextContentType = (contentType: string | undefined): boolean =>
   !contentType ||
-  /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml))/i.test(contentType);
+  /^(text\/|application\/([\w.-]+\+)?(json|xml)\b|application\/(x-www-form-urlencoded|javascript|yaml)\b)/i.test(
+    contentType.trim(),
+  );
+
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+const pad = (n: number) => String(n).padStart(2, '0');
+/** API Gateway's `requestTime` format: `09/Apr/2015:12:34:56 +0000`. */
+const requestTime = (at: Date) =>
+  `${pad(at.getUTCDate())}/${MONTHS[at.getUTCMonth()]}/${at.getUTCFullYear()}:${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())} +0000`;
 
 export const toProxyEvent = (
   request: IncomingRequest,
@@ -30,9 +48,13 @@ export const toProxyEvent = (
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
-    headers[name] = values.join(',');
-    multiValueHeaders[name] = values;
+    const last = values[values.length - 1];
+    if (last === undefined) continue;
+    headers[name] = last; // like API Gateway: a repeated header keeps its last value here…
+    multiValueHeaders[name] = values; // …and all of them here
   }
+  const header = (wanted: string) =>
+    Object.entries(headers).find(([name]) => name.toLowerCase() === wanted)?.[1];
 
   const params = new URLSearchParams(request.query ?? '');
   const query: Record<string, string> = {};
@@ -44,8 +66,9 @@ export const toProxyEvent = (
 
   const raw = request.body === undefined ? undefined : Buffer.from(request.body);
   const hasBody = raw !== undefined && raw.length > 0;
-  const text = isText(headers['content-type'] ?? headers['Content-Type']);
-  const requestId = randomUUID();
+  const text = isTextContentType(header('content-type'));
+  const requestId = request.requestId ?? randomUUID();
+  const now = new Date();
 
   return {
     resource: route.path,
@@ -68,7 +91,9 @@ export const toProxyEvent = (
       path: `/v1${request.path}`,
       stage: 'v1',
       requestId,
-      requestTimeEpoch: Date.now(),
+      requestTimeEpoch: now.getTime(),
+      requestTime: requestTime(now),
+      domainName: header('host') ?? 'localhost',
       resourceId: 'local',
       resourcePath: route.path,
       identity: {
@@ -85,7 +110,7 @@ export const toProxyEvent = (
         principalOrgId: null,
         sourceIp: request.sourceIp ?? '127.0.0.1',
         user: null,
-        userAgent: headers['user-agent'] ?? null,
+        userAgent: header('user-agent') ?? null,
         userArn: null,
       },
     },

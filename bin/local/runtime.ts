@@ -1,40 +1,73 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../lambdas/adapters/dynamodb.ts';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
-import { tokenStore } from '../../lambdas/store/tokens.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
-import { startLocalServer } from './server.ts';
+import { assertPortFree, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
+import type { LocalServerOptions } from './server.ts';
+import {
+  acquireLock,
+  clearRunning,
+  defaultStateDir,
+  prepareStateDir,
+  readStateRecord,
+  releaseLock,
+  writeRunning,
+  writeStateRecord,
+} from './state.ts';
 import { ensureTable } from './tables.ts';
 
 /**
+ * The handler-side modules (route table, stores, domain) take a good half second to load: they
+ * load while DynamoDB Local boots, instead of before it.
+ */
+const loadLater = () => Promise.all([import('./bootstrap.ts'), import('./server.ts')]);
+
+/**
  * The whole platform on one machine: DynamoDB Local, the table, the HTTP server in front of the
- * real handlers, and a first admin token. `npm start` and the e2e tests both start it from here.
+ * real handlers, and a first admin token. `npm start` (bin/local.ts) and the e2e tests both
+ * start it from here.
+ *
+ * Handlers read their configuration from the environment once per process, so one process runs
+ * one platform configuration at a time: a second startLocal() in the same process must use the
+ * same table name and DynamoDB endpoint (pass `dynamoPort` to get the same endpoint back).
  */
 export interface LocalOptions {
-  stateDir: string;
-  port: number;
-  /** Use this DynamoDB instead of starting one (the tests share one DynamoDB Local). */
+  /** Default: TESSERA_STATE_DIR or `<repo>/.tessera`. */
+  stateDir?: string;
+  /** HTTP port; default 8787, 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** Run DynamoDB Local in memory: nothing survives stop(). */
+  inMemory?: boolean;
+  /** Use this DynamoDB (e.g. the tests' shared DynamoDB Local) instead of starting one. */
   dynamoEndpoint?: string;
+  /** Port for the DynamoDB Local this starts; default a free one. */
+  dynamoPort?: number;
+  /** Default `tessera`. */
   tableName?: string;
+  /** Browser origins allowed by CORS; default none. */
   corsOrigins?: readonly string[];
+  /** No request log lines. */
   quiet?: boolean;
+  /** Called if DynamoDB Local dies while the platform runs. */
+  onDynamoExit?: (detail: string) => void;
 }
 
 export interface LocalPlatform {
   url: string;
   stateDir: string;
   outboxDir: string;
+  /** The local P-256 key that signs license files in place of KMS. */
+  signingKeyFile: string;
   dynamoEndpoint: string;
+  /** The DynamoDB Local process this platform started (none with `dynamoEndpoint`). */
   dynamoPid?: number;
   tableName: string;
-  /** Set only on the start that created it: the first admin token, shown once. */
+  /** Set only on the start that minted it: the first vendor-admin token, shown once. */
   adminToken?: string;
+  /** Finishes in-flight requests (10 s at most), then stops DynamoDB Local. Idempotent. */
   stop(): Promise<void>;
 }
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_TABLE = 'tessera';
 
 /** Everything the handlers read from the environment, set before any handler is loaded. */
 const configureHandlers = (env: Record<string, string>) => {
@@ -43,90 +76,102 @@ const configureHandlers = (env: Record<string, string>) => {
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_SERVICE_NAME: 'tessera',
     POWERTOOLS_METRICS_NAMESPACE: 'Tessera',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_DEV: 'false',
+    // One EMF blob per request drowns the terminal; set it to 'false' to see the metrics.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     STAGE: 'local',
     ...env,
   });
 };
 
-const bootstrapAdmin = async (endpoint: string, tableName: string) => {
-  const store = tokenStore(
-    documentClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1' }),
-    tableName,
-  );
-  const existing = await store.list({}, { limit: 1 });
-  if (existing.items.length > 0) return undefined;
-  const created = await createToken(
-    store,
-    tokenSecrets,
-    { principal: { kind: 'system', name: 'local-bootstrap' }, now: new Date(), ids: idGenerator() },
-    { name: 'local bootstrap admin', role: 'vendor-admin' },
-  );
-  return created.token;
-};
-
-export const startLocal = async (options: LocalOptions): Promise<LocalPlatform> => {
-  const outboxDir = join(options.stateDir, 'outbox');
-  const dbDir = join(options.stateDir, 'dynamodb');
-  await mkdir(outboxDir, { recursive: true });
-  await mkdir(dbDir, { recursive: true });
-  const tableName = options.tableName ?? 'tessera';
-
-  const dynamo: DynamoDbLocal | undefined = options.dynamoEndpoint
-    ? undefined
-    : await startDynamoDbLocal({ dbPath: dbDir });
-  const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
+export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatform> => {
+  const paths = await prepareStateDir(options.stateDir ?? defaultStateDir());
+  const tableName = options.tableName ?? DEFAULT_TABLE;
+  const port = options.port ?? DEFAULT_PORT;
+  const host = options.host ?? '127.0.0.1';
+  const corsOrigins = options.corsOrigins ?? [];
+  await acquireLock(paths);
+  let dynamo: DynamoDbLocal | undefined;
   try {
+    // Fail on a taken port before paying for DynamoDB Local's start.
+    if (port !== 0) await assertPortFree(port);
+    const modules = loadLater();
+    // KMS's stand-in: one P-256 key per state folder, kept across restarts.
+    const signingKey = modules.then(([m]) => m.loadOrCreateLocalSigningKey(paths.root));
+    signingKey.catch(() => undefined); // awaited below; do not let an early failure go unhandled
+    dynamo = options.dynamoEndpoint
+      ? undefined
+      : await startDynamoDbLocal({
+          ...(options.inMemory ? {} : { dbPath: paths.dynamodb }),
+          ...(options.dynamoPort !== undefined ? { port: options.dynamoPort } : {}),
+          ...(options.onDynamoExit ? { onUnexpectedExit: options.onDynamoExit } : {}),
+        });
+    const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
+    const [[{ bootstrapAdmin }, { startLocalServer }], { path: signingKeyFile }] =
+      await Promise.all([modules, signingKey]);
     configureHandlers({
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: endpoint,
-      CORS_ORIGINS: (options.corsOrigins ?? []).join(','),
-      TESSERA_OUTBOX_DIR: outboxDir,
+      CORS_ORIGINS: corsOrigins.join(','),
+      OUTBOX_DIR: paths.outbox,
+      SIGNING_KEY_FILE: signingKeyFile,
     });
     const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
-    await ensureTable(client, tableName);
-    client.destroy();
-    const adminToken = await bootstrapAdmin(endpoint, tableName);
-    const server = await startLocalServer({
-      port: options.port,
-      corsOrigins: options.corsOrigins ?? [],
-      ...(options.quiet ? { log: () => undefined } : {}),
+    try {
+      await ensureTable(client, tableName);
+    } finally {
+      client.destroy();
+    }
+    const adminToken = await bootstrapAdmin(paths, endpoint, tableName);
+    if (!(await readStateRecord(paths))) {
+      await writeStateRecord(paths, {
+        version: 1,
+        createdAt: new Date().toISOString(),
+        tableName,
+      });
+    }
+    const serverOptions: LocalServerOptions = { port, host, corsOrigins };
+    if (options.quiet) serverOptions.log = () => undefined;
+    const server = await startLocalServer(serverOptions);
+    await writeRunning(paths, {
+      pid: process.pid,
+      url: server.url,
+      dynamoEndpoint: endpoint,
+      tableName,
+      startedAt: new Date().toISOString(),
     });
-    const running = join(options.stateDir, 'local.json');
-    await writeFile(
-      running,
-      JSON.stringify(
-        { url: server.url, dynamoEndpoint: endpoint, tableName, pid: process.pid },
-        null,
-        2,
-      ),
-    );
+
+    let stopping: Promise<void> | undefined;
     return {
       url: server.url,
-      stateDir: options.stateDir,
-      outboxDir,
+      stateDir: paths.root,
+      outboxDir: paths.outbox,
+      signingKeyFile,
       dynamoEndpoint: endpoint,
       ...(dynamo ? { dynamoPid: dynamo.pid } : {}),
       tableName,
       ...(adminToken ? { adminToken } : {}),
-      stop: async () => {
-        await server.close();
-        await rm(running, { force: true });
-        await dynamo?.stop();
+      stop: () => {
+        stopping ??= (async () => {
+          try {
+            await server.close();
+          } finally {
+            await dynamo?.stop();
+            // Last: until the lock is gone no second start touches this folder's DynamoDB files
+            // (two emulators on one database file lose data).
+            await clearRunning(paths);
+            await releaseLock(paths);
+          }
+        })();
+        return stopping;
       },
     };
   } catch (error) {
     await dynamo?.stop();
+    await releaseLock(paths);
     throw error;
   }
 };
-
-/** What the last start wrote, for tools that talk to a running local Tessera. */
-export const readRunning = async (stateDir: string) =>
-  JSON.parse(await readFile(join(stateDir, 'local.json'), 'utf8')) as {
-    url: string;
-    dynamoEndpoint: string;
-    tableName: string;
-  };

@@ -7,78 +7,148 @@ import type { RouteGroup } from '../../lambdas/routes.ts';
 import { lambdaContext, toProxyEvent } from './events.ts';
 
 /**
- * Plays API Gateway for the local runtime: matches the route table, builds the proxy event,
- * calls the group's handler (the same module Lambda runs) and writes its answer back. What API
- * Gateway itself answers in AWS (unknown routes, wrong methods, huge bodies, CORS preflight),
- * this server answers the same way, as problem documents.
+ * Plays API Gateway (REST, proxy integration) for the local runtime: matches the route table,
+ * builds the proxy event, calls the group's handler (the very module Lambda runs, loaded once per
+ * group on first use) and writes its answer back. What API Gateway answers by itself in AWS, this
+ * server answers the same way, as problem documents:
+ *   unknown path → 404 ROUTE_NOT_FOUND · known path, other method → 405 METHOD_NOT_ALLOWED + Allow
+ *   body over 10 MB → 413 PAYLOAD_TOO_LARGE · CORS preflight (OPTIONS) → 204 from the origin list
+ *   handler throws or returns garbage → 502 · handler slower than 29 s → 504
+ * Routes are served at the root; in AWS the stage adds `/v1` in front.
+ * Request logs carry method, route template, status, time and request id: never a body, a query
+ * string or a header (the Authorization header least of all).
  */
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type Handler = (
+  event: APIGatewayProxyEvent,
+  context: Context,
+) => Promise<APIGatewayProxyResult>;
 
-/** API Gateway's own payload limit; handlers enforce Tessera's smaller one. */
-const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
-const ALLOWED_HEADERS = 'authorization,content-type';
+/** API Gateway's own payload limit; the handlers enforce Tessera's much smaller one. */
+export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** API Gateway REST's integration timeout. */
+const GATEWAY_TIMEOUT_MS = 29_000;
+/** What the preflight allows; the CDK API's preflight must allow the same. */
+export const CORS_ALLOWED_HEADERS = 'authorization,content-type';
+export const CORS_MAX_AGE_SECONDS = '600';
 
 export interface LocalServerOptions {
   port: number;
   host?: string;
   corsOrigins: readonly string[];
+  /** One structured line per request and per failure; defaults to JSON on stdout. */
   log?: (line: Record<string, unknown>) => void;
+  /** Where a group's handler comes from; defaults to importing `lambdas/http/<group>.ts`. */
+  loadHandler?: (group: RouteGroup) => Promise<Handler>;
+  /** The Lambda timeout the context reports (getRemainingTimeInMillis). */
+  functionTimeoutMs?: number;
 }
 
 export interface LocalServer {
   url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, and cuts what is left after the deadline. */
   close(deadlineMs?: number): Promise<void>;
 }
 
-const problem = (
-  res: ServerResponse,
-  status: number,
-  code: string,
-  title: string,
-  detail: string,
-  extra: Record<string, string> = {},
-) => {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...extra });
-  res.end(
-    JSON.stringify({
-      type: `urn:tessera:problem:${code.toLowerCase().replaceAll('_', '-')}`,
-      title,
-      status,
-      code,
-      detail,
-    }),
-  );
+const importHandler = async (group: RouteGroup): Promise<Handler> => {
+  const module = (await import(`../../lambdas/http/${group}.ts`)) as { handler?: Handler };
+  if (typeof module.handler !== 'function') {
+    throw new Error(`lambdas/http/${group}.ts exports no handler`);
+  }
+  return module.handler;
 };
 
-const readBody = (req: IncomingMessage): Promise<Buffer | 'too-large'> =>
+class GatewayProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+/** The same document shape and headers as the handlers' problems (lambdas/middleware/problem.ts). */
+const writeProblem = (res: ServerResponse, requestId: string, problem: GatewayProblem) => {
+  const body = JSON.stringify({
+    type: `urn:tessera:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`,
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    detail: problem.detail,
+    requestId,
+  });
+  res.writeHead(problem.status, {
+    'content-type': 'application/problem+json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': requestId,
+    ...problem.headers,
+  });
+  res.end(body);
+};
+
+const tooLarge = () =>
+  new GatewayProblem(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'Content Too Large',
+    `Request bodies are limited to ${GATEWAY_MAX_BODY_BYTES} bytes.`,
+  );
+
+/** Reads the body; past the limit it keeps draining (so the client reads our answer) but keeps nothing. */
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let over = declared > GATEWAY_MAX_BODY_BYTES;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > GATEWAY_MAX_BODY) tooLarge = true;
-      else chunks.push(chunk);
+      if (size > GATEWAY_MAX_BODY_BYTES) over = true;
+      if (!over) chunks.push(chunk);
     });
-    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 
+/** Header names as the client sent them (API Gateway keeps their case), all values of each. */
+const headersOf = (req: IncomingMessage): Record<string, string[]> => {
+  const byLower = new Map<string, { name: string; values: string[] }>();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    const value = req.rawHeaders[i + 1] as string;
+    const entry = byLower.get(name.toLowerCase());
+    if (entry) entry.values.push(value);
+    else byLower.set(name.toLowerCase(), { name, values: [value] });
+  }
+  return Object.fromEntries([...byLower.values()].map((e) => [e.name, e.values]));
+};
+
+const isResult = (value: unknown): value is APIGatewayProxyResult =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isInteger((value as APIGatewayProxyResult).statusCode) &&
+  ['string', 'undefined'].includes(typeof (value as APIGatewayProxyResult).body);
+
 export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+  const load = options.loadHandler ?? importHandler;
   const handlers = new Map<RouteGroup, Promise<Handler>>();
   const handlerOf = (group: RouteGroup) => {
     let handler = handlers.get(group);
     if (!handler) {
-      handler = import(`../../lambdas/http/${group}.ts`).then(
-        (m: { handler: Handler }) => m.handler,
-      );
+      handler = load(group);
       handlers.set(group, handler);
+      handler.catch(() => handlers.delete(group)); // a failed load is retried on the next request
     }
     return handler;
   };
-  const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
 
-  const preflight = (req: IncomingMessage, res: ServerResponse) => {
+  const preflight = (req: IncomingMessage, res: ServerResponse, methods: string[]) => {
     const origin = req.headers.origin;
     const allowed = origin !== undefined && options.corsOrigins.includes(origin);
     res.writeHead(204, {
@@ -86,118 +156,199 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       ...(allowed
         ? {
             'access-control-allow-origin': origin,
-            'access-control-allow-methods': 'GET,POST,PATCH,PUT,DELETE,OPTIONS',
-            'access-control-allow-headers': ALLOWED_HEADERS,
-            'access-control-max-age': '600',
+            'access-control-allow-methods': [...methods, 'OPTIONS'].join(','),
+            'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+            'access-control-max-age': CORS_MAX_AGE_SECONDS,
           }
         : {}),
     });
     res.end();
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const invoke = async (handler: Handler, event: APIGatewayProxyEvent, group: RouteGroup) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new GatewayProblem(
+              504,
+              'INTERNAL',
+              'Gateway Timeout',
+              'The function did not answer in time.',
+            ),
+          ),
+        GATEWAY_TIMEOUT_MS,
+      );
+    });
+    try {
+      const context = lambdaContext(
+        group,
+        event.requestContext.requestId,
+        options.functionTimeoutMs,
+      );
+      return await Promise.race([handler(event, context), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (method === 'OPTIONS') return preflight(req, res);
-    const found = matchRoute(method, url.pathname);
+    // Split by hand: `new URL('//x', base)` would read `x` as a host name.
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const path = queryAt === -1 ? target : target.slice(0, queryAt);
+    const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
+    const done = (status: number, route?: string, extra: Record<string, unknown> = {}) =>
+      log({
+        level: status >= 500 ? 'ERROR' : 'INFO',
+        message: 'request',
+        requestId,
+        method,
+        route: route ?? '(no route)', // the template, never the concrete path: paths carry ids
+        status,
+        ms: Date.now() - started,
+        ...extra,
+      });
+
+    if (method === 'OPTIONS') {
+      // No route uses OPTIONS, so this lists every method of the path, or finds no such path.
+      const resource = matchRoute('OPTIONS', path);
+      if (resource.kind === 'method-not-allowed') {
+        req.resume();
+        const methods = [...new Set(resource.allowed)];
+        preflight(req, res, methods);
+        const template = matchRoute(methods[0] ?? 'GET', path);
+        return done(204, template.kind === 'match' ? template.route.path : undefined);
+      }
+    }
+    const found = matchRoute(method, path);
     if (found.kind === 'not-found') {
-      return problem(
-        res,
+      throw new GatewayProblem(
         404,
         'ROUTE_NOT_FOUND',
         'Not Found',
-        `No route ${method} ${url.pathname}.`,
+        `There is no route ${method} ${path}.`,
       );
     }
     if (found.kind === 'method-not-allowed') {
-      return problem(
-        res,
+      throw new GatewayProblem(
         405,
         'METHOD_NOT_ALLOWED',
         'Method Not Allowed',
-        `${method} is not allowed here.`,
-        {
-          allow: found.allowed.join(', '),
-        },
+        `${method} is not allowed on ${path}. Allowed: ${found.allowed.join(', ')}.`,
+        { allow: found.allowed.join(', ') },
       );
     }
+
+    const route = found.route;
     const body = await readBody(req);
-    if (body === 'too-large') {
-      return problem(
-        res,
-        413,
-        'PAYLOAD_TOO_LARGE',
-        'Content Too Large',
-        'The request body is too large.',
-      );
-    }
     const event = toProxyEvent(
       {
         method,
-        path: url.pathname,
-        query: url.search.slice(1),
-        headers: req.headers,
+        path,
+        query,
+        headers: headersOf(req),
         body,
+        requestId,
         ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}),
       },
-      found.route,
+      route,
       found.pathParameters,
     );
-    const group = found.route.group;
-    let result: APIGatewayProxyResult;
+
+    let result: unknown;
     try {
-      const handler = await handlerOf(group);
-      result = await handler(
-        event,
-        lambdaContext(group, event.requestContext.requestId ?? randomUUID()),
-      );
+      result = await invoke(await handlerOf(route.group), event, route.group);
     } catch (error) {
-      // In AWS a crashed function is API Gateway's 502; the details stay in the function's log.
-      log({ level: 'ERROR', message: 'handler crashed', group, error: String(error) });
-      return problem(res, 502, 'INTERNAL', 'Bad Gateway', 'The function failed.');
+      if (error instanceof GatewayProblem) throw error;
+      // In AWS a crashed invocation is API Gateway's 502; the details stay in the function's log.
+      log({
+        level: 'ERROR',
+        message: 'handler failed',
+        requestId,
+        group: route.group,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      throw new GatewayProblem(502, 'INTERNAL', 'Bad Gateway', 'The function failed.');
     }
+    if (!isResult(result)) {
+      log({ level: 'ERROR', message: 'malformed handler result', requestId, group: route.group });
+      throw new GatewayProblem(502, 'INTERNAL', 'Bad Gateway', 'The function answered garbage.');
+    }
+
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
     for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
-    res.writeHead(result.statusCode, headers);
-    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-    log({
-      level: 'INFO',
-      message: 'request',
-      method,
-      // The route template, never the concrete path: paths may one day carry keys.
-      route: found.route.path,
-      status: result.statusCode,
-      ms: Date.now() - started,
-    });
+    headers['x-amzn-requestid'] ??= requestId;
+    const payload = result.isBase64Encoded
+      ? Buffer.from(result.body ?? '', 'base64')
+      : Buffer.from(result.body ?? '', 'utf8');
+    res.writeHead(result.statusCode, { ...headers, 'content-length': payload.length });
+    res.end(payload);
+    done(result.statusCode, route.path, { group: route.group });
   };
 
+  const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log({ level: 'ERROR', message: 'local server failure', error: String(error) });
-      if (!res.headersSent) problem(res, 502, 'INTERNAL', 'Bad Gateway', 'The request failed.');
-      else res.end();
-    });
+    const requestId = randomUUID();
+    const work = handle(req, res, requestId)
+      .catch((error: unknown) => {
+        const problem =
+          error instanceof GatewayProblem
+            ? error
+            : new GatewayProblem(502, 'INTERNAL', 'Bad Gateway', 'The request failed.');
+        if (!(error instanceof GatewayProblem)) {
+          log({
+            level: 'ERROR',
+            message: 'local gateway failure',
+            requestId,
+            error: String(error),
+          });
+        }
+        req.resume(); // drain what the client still sends, so it reads our answer
+        if (res.headersSent) res.end();
+        else writeProblem(res, requestId, problem);
+        log({
+          level: problem.status >= 500 ? 'ERROR' : 'INFO',
+          message: 'request',
+          requestId,
+          method: req.method,
+          status: problem.status,
+          code: problem.code,
+        });
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  const address = server.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
 
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
-    close: (deadlineMs = 5_000) =>
-      new Promise((resolve) => {
-        // Stop accepting; let in-flight requests finish, then cut idle keep-alive sockets.
+    url: `http://${host}:${port}`,
+    port,
+    close: (deadlineMs = 10_000) => {
+      closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), deadlineMs);
         server.close(() => {
           clearTimeout(force);
           resolve();
         });
         server.closeIdleConnections();
-      }),
+        // Keep-alive sockets that finish their request after close() must not hold us up.
+        void Promise.allSettled([...inFlight]).then(() => server.closeIdleConnections());
+      });
+      return closing;
+    },
   };
 };

@@ -63,7 +63,7 @@ describe('the local gateway', () => {
     expect((await problemOf(wrong)).code).toBe('METHOD_NOT_ALLOWED');
   });
 
-  it('refuses a body over 64 KiB with 413 before any handler parses it', async () => {
+  it("refuses a body over the handlers' 64 KiB limit with the handler's 413 problem", async () => {
     const response = await fetch(`${platform.url}/products`, {
       method: 'POST',
       headers: {
@@ -76,7 +76,20 @@ describe('the local gateway', () => {
     expect((await problemOf(response)).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('answers CORS preflight for allowed origins only, and decorates answers and problems', async () => {
+  it("refuses a body over API Gateway's 10 MB limit at the gateway, before any handler runs", async () => {
+    const response = await fetch(`${platform.url}/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    const problem = await problemOf(response);
+    expect(problem.code).toBe('PAYLOAD_TOO_LARGE');
+    // No token was sent: a handler would have answered 401, so the gateway answered.
+    expect(response.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('answers CORS preflight on known paths for allowed origins only (404 elsewhere), and handler answers carry CORS headers', async () => {
     const allowed = await fetch(`${platform.url}/products`, {
       method: 'OPTIONS',
       headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
@@ -84,11 +97,21 @@ describe('the local gateway', () => {
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(allowed.headers.get('access-control-allow-methods')?.split(',').sort()).toEqual([
+      'GET',
+      'OPTIONS',
+      'POST',
+    ]);
     const foreign = await fetch(`${platform.url}/products`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const unknown = await fetch(`${platform.url}/nowhere`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'GET' },
+    });
+    expect(unknown.status).toBe(404);
     const problem = await fetch(`${platform.url}/products`, { headers: { origin: ORIGIN } });
     expect(problem.status).toBe(401);
     expect(problem.headers.get('access-control-allow-origin')).toBe(ORIGIN);
