@@ -11,18 +11,26 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { groups, type RouteGroup, routes } from '../lambdas/routes.ts';
 import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
 import { TesseraFunction } from './constructs/tessera-function.ts';
+import { Mail } from './mail.ts';
 import { ApiFirewall } from './waf.ts';
 
 export interface ApiStackProps extends StackProps {
   stage: StageConfig;
   table: ITable;
+  /** The KMS key that signs license files now (the data stack's active signing key). */
+  signingKey: IKey;
 }
+
+/** DESIGN.md: only the function that signs may call kms:Sign, only mailers may send e-mail. */
+export const SIGNING_GROUP = 'instance' satisfies RouteGroup;
+export const MAIL_GROUP = 'activation' satisfies RouteGroup;
 
 export { API_STAGE };
 
@@ -70,6 +78,7 @@ export const problemTemplate = (code: string, title: string, status?: string) =>
 export class ApiStack extends Stack {
   readonly api: RestApi;
   readonly functions: Record<RouteGroup, TesseraFunction>;
+  readonly mail: Mail;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -134,6 +143,8 @@ export class ApiStack extends Stack {
       });
     }
 
+    this.mail = new Mail(this, 'Mail', { stage: stage.name, senderAddress: stage.senderAddress });
+
     this.functions = {} as Record<RouteGroup, TesseraFunction>;
     for (const [group, spec] of Object.entries(groups) as [
       RouteGroup,
@@ -147,6 +158,8 @@ export class ApiStack extends Stack {
         environment: { CORS_ORIGINS: stage.corsOrigins.join(',') },
       });
       if (spec.table !== 'none') fn.bindTable(props.table, spec.table);
+      if (group === SIGNING_GROUP) fn.bindSigningKey(props.signingKey, stage.retiredSigningKeys);
+      if (group === MAIL_GROUP) fn.bindMail(this.mail);
       this.functions[group] = fn;
     }
 

@@ -16,13 +16,14 @@ export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
   const data = new DataStack(app, `${prefix}-Data`, {
     env,
     stage,
-    description: 'Tessera data: DynamoDB table',
+    description: 'Tessera data: DynamoDB table, license-signing KMS key',
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env,
     stage,
     table: data.table,
-    description: 'Tessera API: REST API, WAF, Lambda functions',
+    signingKey: data.signingKey,
+    description: 'Tessera API: REST API, WAF, Lambda functions, SES configuration set',
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     env,

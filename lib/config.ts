@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePublicJwks } from '../lambdas/adapters/jwks.ts';
 
 /**
  * Stage configuration, read from cdk.json context (`tessera:stages`, selected by
@@ -8,6 +9,45 @@ import { z } from 'zod';
 const retentionDays = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653,
 ] as const;
+
+/** A label for one KMS signing key of a stage (`k1`, `2026-06`): part of its alias and construct id. */
+const SigningKeyName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,19}$/, 'lower-case letters, digits and -, at most 20');
+
+/**
+ * Lambda allows 4 KB for all of a function's environment variables together; a JWK takes about
+ * 200 bytes, so this leaves room for a handful of retired keys and everything else.
+ */
+const RETIRED_KEYS_MAX_CHARS = 2_000;
+
+/**
+ * Public keys still published in the JWKS after a rotation: a JWKS (`{"keys":[…]}`) as a JSON
+ * string, as cdk.json JSON, or an array of JWKs. Checked here exactly as the instance function
+ * will parse it (public P-256 keys with a kid, points on the curve), then passed on compact.
+ */
+const RetiredSigningKeys = z
+  .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .transform((value, ctx) => {
+    try {
+      const keys = parsePublicJwks(typeof value === 'string' ? value : JSON.stringify(value));
+      const json = JSON.stringify({ keys });
+      if (json.length > RETIRED_KEYS_MAX_CHARS) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${keys.length} keys take ${json.length} characters; at most ${RETIRED_KEYS_MAX_CHARS} fit Lambda's 4 KB environment`,
+        });
+        return z.NEVER;
+      }
+      return keys.length > 0 ? json : undefined;
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a JWKS of public P-256 keys with a kid: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      });
+      return z.NEVER;
+    }
+  });
 
 export const StageConfig = z.strictObject({
   alarmEmail: z.email().describe('Receives every alarm of the stage'),
@@ -31,8 +71,26 @@ export const StageConfig = z.strictObject({
       message: `One of ${retentionDays.join(', ')}`,
     })
     .default(90),
+  signingKeys: z
+    .array(SigningKeyName)
+    .min(1)
+    .max(4)
+    .refine((names) => new Set(names).size === names.length, { message: 'Names must be unique' })
+    .default(['k1'])
+    .describe('The KMS license-signing keys the stage holds; add one to rotate (docs/deploy.md)'),
+  activeSigningKey: SigningKeyName.optional().describe(
+    'The key of signingKeys that signs license files; default the last one listed',
+  ),
+  retiredSigningKeys: RetiredSigningKeys.optional().describe(
+    'Public keys the JWKS keeps publishing besides the active key (JWKS JSON)',
+  ),
 });
-export type StageConfig = z.infer<typeof StageConfig> & { name: string };
+
+export type StageConfig = Omit<z.infer<typeof StageConfig>, 'activeSigningKey'> & {
+  name: string;
+  /** Always set after loading: the one key that signs. */
+  activeSigningKey: string;
+};
 
 const StageName = z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and -');
 
@@ -54,5 +112,13 @@ export const loadStageConfig = (context: (key: string) => unknown): StageConfig 
     );
     throw new Error(`Invalid stage configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, name: name.data };
+  const { signingKeys } = parsed.data;
+  const activeSigningKey = parsed.data.activeSigningKey ?? signingKeys[signingKeys.length - 1];
+  if (activeSigningKey === undefined || !signingKeys.includes(activeSigningKey)) {
+    throw new Error(
+      `Invalid stage configuration:\n  tessera:stages.${name.data}.activeSigningKey: ` +
+        `'${activeSigningKey}' is not one of signingKeys (${signingKeys.join(', ')})`,
+    );
+  }
+  return { ...parsed.data, activeSigningKey, name: name.data };
 };

@@ -1,11 +1,13 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../lambdas/store/table-definition.ts';
+import { type Mail, sendActions } from '../mail.ts';
 
 export type TableAccess = 'read' | 'write';
 
@@ -22,6 +24,9 @@ export const tableActions: Record<TableAccess, readonly string[]> = {
   ],
 };
 
+/** Signing a license file, and reading the public key for the JWKS and the signer's self-check. */
+export const signingActions = ['kms:Sign', 'kms:GetPublicKey'] as const;
+
 export interface TesseraFunctionProps {
   /** Path of the handler module, relative to the repository root. */
   entry: string;
@@ -36,7 +41,8 @@ export interface TesseraFunctionProps {
 /**
  * Every Tessera Lambda: Node 22 on arm64, an ESM bundle minified by esbuild with the AWS SDK v3
  * inside it, X-Ray tracing, its own log group with a retention, and a role that starts with
- * nothing but writing its own logs. Access is added per function with `bindTable`.
+ * nothing but writing its own logs. Access is added per function with `bindTable`, and for the
+ * one signer and the one mailer, `bindSigningKey` and `bindMail`.
  */
 export class TesseraFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -105,6 +111,41 @@ export class TesseraFunction extends Construct {
       }),
     );
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
+  }
+
+  /**
+   * Makes this the function that signs license files: `kms:Sign` and `kms:GetPublicKey` on `key`
+   * alone, and `SIGNING_KEY_ID` = the key's ARN (the kid is then the key id). `retiredKeys` is
+   * the JWKS of public keys still published after a rotation (`RETIRED_SIGNING_KEYS`).
+   */
+  bindSigningKey(key: IKey, retiredKeys?: string): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...signingActions],
+        resources: [key.keyArn],
+      }),
+    );
+    this.fn.addEnvironment('SIGNING_KEY_ID', key.keyArn);
+    if (retiredKeys) this.fn.addEnvironment('RETIRED_SIGNING_KEYS', retiredKeys);
+  }
+
+  /**
+   * Makes this a function that sends e-mail: `ses:SendEmail` on the sender identity and the
+   * configuration set, only with the stage's sender as From; `SENDER_ADDRESS` and
+   * `SES_CONFIGURATION_SET` tell the mailer which.
+   */
+  bindMail(mail: Mail): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...sendActions],
+        resources: mail.sendResources,
+        conditions: { StringEquals: { 'ses:FromAddress': mail.senderAddress } },
+      }),
+    );
+    this.fn.addEnvironment('SENDER_ADDRESS', mail.senderAddress);
+    this.fn.addEnvironment('SES_CONFIGURATION_SET', mail.configurationSet.configurationSetName);
   }
 }
 

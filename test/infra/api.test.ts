@@ -5,7 +5,7 @@ import { assertInstanceRoutesUnderPrefix, INSTANCE_ROUTE_PREFIX } from '../../li
 import { INSTANCE_PATH_PREFIX } from '../../lib/waf.ts';
 import { synthTessera } from './app-fixture.ts';
 
-const { api, observability } = synthTessera();
+const { api, observability, stacks } = synthTessera();
 
 describe('API stack', () => {
   it('exposes every route of the route table as a method, and nothing else', () => {
@@ -16,6 +16,39 @@ describe('API stack', () => {
       .filter((m) => m.Properties.HttpMethod !== 'OPTIONS')
       .map((m) => m.Properties.OperationName);
     expect(operations.sort()).toEqual(routes.map((r) => r.operationId).sort());
+  });
+
+  it('serves each route at its path from its group’s function (JWKS and instance routes too)', () => {
+    const resources = api.findResources('AWS::ApiGateway::Resource') as Record<
+      string,
+      { Properties: { PathPart: string; ParentId: { Ref?: string } } }
+    >;
+    const pathOf = (ref: string | undefined): string => {
+      const resource = ref ? resources[ref] : undefined;
+      return resource
+        ? `${pathOf(resource.Properties.ParentId.Ref)}/${resource.Properties.PathPart}`
+        : '';
+    };
+    const methods = Object.values(api.findResources('AWS::ApiGateway::Method')) as {
+      Properties: {
+        HttpMethod: string;
+        OperationName?: string;
+        ResourceId: { Ref?: string };
+        Integration?: unknown;
+      };
+    }[];
+    for (const route of routes) {
+      const method = methods.find((m) => m.Properties.OperationName === route.operationId);
+      expect(method?.Properties.HttpMethod, route.operationId).toBe(route.method);
+      expect(pathOf(method?.Properties.ResourceId.Ref), route.operationId).toBe(route.path);
+      const fn = stacks.api.functions[route.group].fn.node.defaultChild as never;
+      expect(JSON.stringify(method?.Properties.Integration)).toContain(
+        `"${stacks.api.getLogicalId(fn)}"`,
+      );
+    }
+    expect(routes.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/.well-known/jwks.json', '/instance/activations']),
+    );
   });
 
   it('logs access as JSON with route templates, never headers, and traces and throttles the stage', () => {

@@ -4,8 +4,17 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildTessera } from '../../lib/app.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
+  context: Record<string, unknown> & { 'tessera:stages': Record<string, Record<string, unknown>> };
 };
+
+/** Context that changes some keys of one stage of cdk.json (and selects that stage). */
+export const withStage = (stage: string, changes: Record<string, unknown>) => ({
+  'tessera:stage': stage,
+  'tessera:stages': {
+    ...cdkJson.context['tessera:stages'],
+    [stage]: { ...cdkJson.context['tessera:stages'][stage], ...changes },
+  },
+});
 
 /** The app as cdk.json configures it, with asset bundling skipped so tests stay fast. */
 export const newApp = (context: Record<string, unknown> = {}) =>
