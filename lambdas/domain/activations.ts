@@ -186,6 +186,22 @@ const activeLicense = (license: License | undefined, now: Date): License => {
   return license;
 };
 
+/** A failed send is the instance's 503, never a 500; whether to retry comes from the mailer. */
+const send = async (deps: ActivationDeps, message: EmailMessage) => {
+  try {
+    await deps.mailer.send(message);
+  } catch (error) {
+    const retryable = (error as { retryable?: unknown }).retryable === true;
+    throw new DomainError(
+      'EMAIL_NOT_SENT',
+      'The activation code could not be e-mailed; try again shortly.',
+      {
+        retryable,
+      },
+    );
+  }
+};
+
 const sendCode = async (
   deps: ActivationDeps,
   license: License,
@@ -194,7 +210,8 @@ const sendCode = async (
   expiresAt: string,
 ) => {
   const product = await deps.products.get(license.productCode);
-  await deps.mailer.send(
+  await send(
+    deps,
     activationCodeEmail({
       to: license.registeredEmail,
       code: formatCode(code),

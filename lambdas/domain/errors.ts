@@ -32,6 +32,7 @@ export const errorCodes = [
   'CODE_EXPIRED',
   'RESEND_LIMIT_REACHED',
   'NOT_RETURNABLE',
+  'EMAIL_NOT_SENT',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',

@@ -3,6 +3,7 @@ import type { Mailer } from '../adapters/mailer.ts';
 import { outboxMailer } from '../adapters/mailer-outbox.ts';
 import { sesMailer } from '../adapters/mailer-ses.ts';
 import { config } from '../config.ts';
+import { activationCodeIn } from '../domain/emails.ts';
 import { logger } from '../middleware/observability.ts';
 
 /**
@@ -20,8 +21,10 @@ export const currentMailer = (): Mailer => {
         from: cfg.SENDER_ADDRESS,
         // Local runtime only: the code in the log line saves opening the .eml file.
         log: (line) => logger.info(line),
-        reveal: (message) =>
-          message.tag === 'activation-code' ? /\d{4}-\d{4}/.exec(message.text)?.[0] : undefined,
+        reveal: (message) => {
+          const code = activationCodeIn(message);
+          return code ? `code ${code}` : undefined;
+        },
       })
     : sesMailer({
         client: new SESv2Client({ region: cfg.AWS_REGION }),

@@ -35,6 +35,7 @@ export const statusOf: Record<ErrorCode, number> = {
   CODE_EXPIRED: 410,
   RESEND_LIMIT_REACHED: 429,
   NOT_RETURNABLE: 409,
+  EMAIL_NOT_SENT: 503,
   RATE_LIMITED: 429,
   REQUEST_BLOCKED: 403,
   BAD_REQUEST: 400,
@@ -52,6 +53,7 @@ const titles: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -325,4 +325,19 @@ describe('activation on DynamoDB Local', () => {
     );
     expect(await codeOf(authenticateInstance(deps, done.activationToken))).toBe('UNAUTHENTICATED');
   });
+
+  it('answers EMAIL_NOT_SENT, never a 500, when the code cannot be mailed', async () => {
+    const license = await newLicense();
+    const failing = {
+      ...deps,
+      mailer: {
+        send: () => Promise.reject(Object.assign(new Error('throttled'), { retryable: true })),
+      },
+    };
+    const error = await startActivation(failing, {
+      key: license.key,
+      fingerprint: 'machine-mailfail',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EMAIL_NOT_SENT', details: { retryable: true } });
+  });
 });

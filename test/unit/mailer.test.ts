@@ -1,24 +1,106 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  AccountSuspendedException,
+  LimitExceededException,
+  MailFromDomainNotVerifiedException,
+  MessageRejected,
+  SESv2Client,
+  SESv2ServiceException,
+  SendEmailCommand,
+  type SendEmailCommandInput,
+  SendingPausedException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Mailer } from '../../lambdas/adapters/mailer.ts';
-import { MailerError } from '../../lambdas/adapters/mailer.ts';
+import { type Mailer, MailerError } from '../../lambdas/adapters/mailer.ts';
 import { outboxMailer } from '../../lambdas/adapters/mailer-outbox.ts';
-import { sesMailer } from '../../lambdas/adapters/mailer-ses.ts';
-import { activationCodeEmail, maskEmail } from '../../lambdas/domain/emails.ts';
+import { SES_TAG_NAME, sesMailer } from '../../lambdas/adapters/mailer-ses.ts';
+import {
+  activationCodeEmail,
+  activationCodeIn,
+  type EmailMessage,
+  maskEmail,
+} from '../../lambdas/domain/emails.ts';
 
-const message = activationCodeEmail({
-  to: 'it@müller.example',
-  code: '4821-0937',
+const FROM = 'licensing@vendor.example';
+const CODE = '4821-0937';
+
+const facts = {
+  to: 'it@acme.example',
+  code: '48210937',
   productName: 'Call Center',
-  companyName: 'Müller <script>alert(1)</script> GmbH',
+  companyName: 'Acme <script>alert(1)</script> & Co',
   serial: 'TS00000042',
   hostname: 'pbx-1',
   expiresAt: '2026-11-23T12:15:00Z',
-});
+};
+const message = activationCodeEmail(facts);
+
+// ---------------------------------------------------------------------------------------------
+// Reading an .eml back, as a mail client would: unfold headers, decode RFC 2047 words, split the
+// multipart body at its boundary, undo each part's transfer encoding.
+
+const decodeWords = (value: string): string =>
+  value
+    .replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)\s+(?==\?)/g, '$1')
+    .replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, b64: string) =>
+      Buffer.from(b64, 'base64').toString('utf8'),
+    );
+
+const decodeQuotedPrintable = (body: string): string =>
+  Buffer.from(
+    body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
+
+const parseHeaders = (head: string): Map<string, string> => {
+  const headers = new Map<string, string>();
+  for (const line of head.replace(/\r\n(?=[ \t])/g, '').split('\r\n')) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return headers;
+};
+
+interface ParsedEml {
+  raw: string;
+  headers: Map<string, string>;
+  parts: { headers: Map<string, string>; content: string }[];
+}
+
+const parseEml = (raw: string): ParsedEml => {
+  const split = raw.indexOf('\r\n\r\n');
+  const headers = parseHeaders(raw.slice(0, split));
+  const boundary = /boundary="([^"]+)"/.exec(headers.get('content-type') ?? '')?.[1] ?? '';
+  const body = raw.slice(split + 4);
+  const closing = body.indexOf(`\r\n--${boundary}--`);
+  const parts = body
+    .slice(0, closing)
+    .split(`\r\n--${boundary}\r\n`)
+    .slice(1)
+    .map((part) => {
+      const end = part.indexOf('\r\n\r\n');
+      const partHeaders = parseHeaders(part.slice(0, end));
+      const encoded = part.slice(end + 4);
+      const encoding = partHeaders.get('content-transfer-encoding');
+      const content =
+        encoding === 'base64'
+          ? Buffer.from(encoded.replace(/\s/g, ''), 'base64').toString('utf8')
+          : encoding === 'quoted-printable'
+            ? decodeQuotedPrintable(encoded)
+            : encoded;
+      return { headers: partHeaders, content };
+    });
+  return { raw, headers, parts };
+};
+
+// ---------------------------------------------------------------------------------------------
+// One contract, two implementations.
 
 /** What a recipient would get, read back from wherever the mailer delivered it. */
 interface Delivered {
@@ -29,139 +111,518 @@ interface Delivered {
   tag: string;
 }
 
+interface Harness {
+  mailer: Mailer;
+  /** Everything delivered so far, oldest first. */
+  delivered: () => Promise<Delivered[]>;
+}
+
 const ses = mockClient(SESv2Client);
-afterEach(() => ses.reset());
+afterEach(() => {
+  ses.reset();
+});
 
-const decodeHeader = (value: string) =>
-  value.replace(/=\?UTF-8\?B\?([^?]+)\?=/g, (_, b64: string) =>
-    Buffer.from(b64, 'base64').toString('utf8'),
-  );
+/** Exactly what SES must be asked to send for a message (text normalised to CRLF is not SES's job). */
+const expectedSesInput = (m: EmailMessage, to: string): SendEmailCommandInput => ({
+  FromEmailAddress: FROM,
+  Destination: { ToAddresses: [to] },
+  Content: {
+    Simple: {
+      Subject: { Data: m.subject, Charset: 'UTF-8' },
+      Body: {
+        Text: { Data: m.text, Charset: 'UTF-8' },
+        Html: { Data: m.html, Charset: 'UTF-8' },
+      },
+    },
+  },
+  EmailTags: [{ Name: SES_TAG_NAME, Value: m.tag }],
+  ConfigurationSetName: 'tessera-prod',
+});
 
-/** The same contract for SES (AWS) and the outbox (local runtime). */
-const implementations: [
-  string,
-  () => Promise<{ mailer: Mailer; delivered: () => Promise<Delivered> }>,
-][] = [
-  [
-    'SES v2',
-    async () => {
-      ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
-      const mailer = sesMailer({
-        client: new SESv2Client({}),
-        from: 'licensing@vendor.example',
-        configurationSetName: 'tessera',
-      });
-      return {
-        mailer,
-        delivered: async () => {
-          const input = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
-          expect(input).toMatchObject({
-            FromEmailAddress: 'licensing@vendor.example',
-            ConfigurationSetName: 'tessera',
-            EmailTags: [{ Name: 'tessera-message', Value: 'activation-code' }],
-          });
-          const simple = input?.Content?.Simple;
-          expect(simple?.Body?.Text?.Charset).toBe('UTF-8');
-          return {
-            to: input?.Destination?.ToAddresses?.[0] ?? '',
-            subject: simple?.Subject?.Data ?? '',
-            text: simple?.Body?.Text?.Data ?? '',
-            html: simple?.Body?.Html?.Data ?? '',
-            tag: input?.EmailTags?.[0]?.Value ?? '',
-          };
-        },
-      };
-    },
-  ],
-  [
-    'outbox',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'tessera-outbox-'));
-      const mailer = outboxMailer({ dir, from: 'licensing@vendor.example' });
-      return {
-        mailer,
-        delivered: async () => {
-          const files = await readdir(dir);
-          expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
-          const raw = await readFile(join(dir, files[0] as string), 'utf8');
-          expect(raw).toContain('4821-0937'); // greppable, as the README tells developers
-          const [head = '', ...rest] = raw.split('\r\n\r\n');
-          const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(head)?.[1] ?? '';
-          const body = rest.join('\r\n\r\n');
-          const parts = body.split(/--tessera-[^\r\n]+/);
-          const textPart = parts.find((p) => p.includes('text/plain')) ?? '';
-          const htmlPart = parts.find((p) => p.includes('text/html')) ?? '';
-          return {
-            to: header('To'),
-            subject: decodeHeader(header('Subject')),
-            text: textPart.split('\r\n\r\n').slice(1).join('\r\n\r\n').trim(),
-            html: Buffer.from(
-              htmlPart.split('\r\n\r\n').slice(1).join('').replace(/\s/g, ''),
-              'base64',
-            ).toString('utf8'),
-            tag: header('X-Tessera-Tag'),
-          };
-        },
-      };
-    },
-  ],
+const sesHarness = async (): Promise<Harness> => {
+  let n = 0;
+  ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
+  return {
+    mailer: sesMailer({
+      client: new SESv2Client({}),
+      from: FROM,
+      configurationSetName: 'tessera-prod',
+    }),
+    delivered: async () =>
+      ses.commandCalls(SendEmailCommand).map((call) => {
+        const input = call.args[0].input;
+        const simple = input.Content?.Simple;
+        return {
+          to: input.Destination?.ToAddresses?.[0] ?? '',
+          subject: simple?.Subject?.Data ?? '',
+          text: simple?.Body?.Text?.Data ?? '',
+          html: simple?.Body?.Html?.Data ?? '',
+          tag: input.EmailTags?.find((t) => t.Name === SES_TAG_NAME)?.Value ?? '',
+        };
+      }),
+  };
+};
+
+const readOutbox = async (dir: string): Promise<ParsedEml[]> => {
+  const files = (await readdir(dir).catch(() => [] as string[])).sort();
+  return Promise.all(files.map(async (f) => parseEml(await readFile(join(dir, f), 'utf8'))));
+};
+
+const outboxHarness = async (): Promise<Harness> => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'tessera-outbox-')), 'not', 'yet', 'there');
+  return {
+    mailer: outboxMailer({ dir, from: FROM }),
+    delivered: async () =>
+      (await readOutbox(dir)).map((eml) => {
+        const part = (type: string) =>
+          eml.parts.find((p) => p.headers.get('content-type')?.startsWith(type))?.content ?? '';
+        return {
+          to: eml.headers.get('to') ?? '',
+          subject: decodeWords(eml.headers.get('subject') ?? ''),
+          // The file holds CRLF line ends, as RFC 5322 wants; the message says what it says.
+          text: part('text/plain').replace(/\r\n/g, '\n'),
+          html: part('text/html'),
+          tag: eml.headers.get('x-tessera-tag') ?? '',
+        };
+      }),
+  };
+};
+
+const implementations: [string, () => Promise<Harness>][] = [
+  ['SES v2', sesHarness],
+  ['outbox', outboxHarness],
 ];
 
-describe.each(implementations)('%s mailer', (_name, setup) => {
-  it('delivers subject, text and HTML intact to the registered address, tagged', async () => {
+describe.each(implementations)('the %s mailer keeps the mailer contract', (_name, setup) => {
+  it('delivers subject, text and HTML intact to the recipient, tagged, and names the message', async () => {
     const { mailer, delivered } = await setup();
     const { messageId } = await mailer.send(message);
-    expect(messageId).toBeTruthy();
-    const got = await delivered();
-    expect(got).toMatchObject({ to: message.to, subject: message.subject, tag: 'activation-code' });
-    expect(got.text).toContain('4821-0937');
-    expect(got.text).toContain('<script>alert(1)</script>');
-    expect(got.html).toContain('4821-0937');
-    expect(got.html).not.toContain('<script>');
-    expect(got.html).toContain('&#60;script&#62;');
+    expect(messageId).toEqual(expect.any(String));
+    expect(messageId.length).toBeGreaterThan(0);
+    expect(await delivered()).toEqual([
+      {
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        tag: 'activation-code',
+      },
+    ]);
+  });
+
+  it('round-trips a non-ASCII subject and body', async () => {
+    const { mailer, delivered } = await setup();
+    const german: EmailMessage = {
+      ...message,
+      subject: 'Aktivierungscode für Müller GmbH',
+      text: `Ihr Aktivierungscode: ${CODE}\nGrüße aus Köln – «Müller» 😀\n`,
+    };
+    const long: EmailMessage = { ...german, subject: 'Lizenz läuft ab: '.repeat(8).trim() };
+    await mailer.send(german);
+    await mailer.send(long);
+    const [first, second] = await delivered();
+    expect(first).toMatchObject({ subject: german.subject, text: german.text });
+    expect(second?.subject).toBe(long.subject);
+  });
+
+  it('delivers to the ASCII form of an internationalised domain', async () => {
+    const { mailer, delivered } = await setup();
+    await mailer.send({ ...message, to: 'it@müller.example' });
+    expect((await delivered())[0]?.to).toBe('it@xn--mller-kva.example');
+  });
+
+  it.each([
+    ['a non-ASCII local part (SES has no SMTPUTF8)', 'jürgen@acme.example'],
+    ['a header injection', 'it@acme.example\r\nBcc: all@evil.example'],
+    ['a display name', 'IT <it@acme.example>'],
+    ['no domain', 'it@'],
+    ['no @', 'it.acme.example'],
+  ])('refuses %s with a non-retryable MailerError and sends nothing', async (_why, to) => {
+    const { mailer, delivered } = await setup();
+    const error = await mailer.send({ ...message, to }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailerError);
+    expect(error).toMatchObject({ reason: 'invalid-message', retryable: false });
+    expect((error as MailerError).message).not.toContain(to);
+    expect(await delivered()).toEqual([]);
+  });
+
+  it('refuses a tag that is not [A-Za-z0-9_-]', async () => {
+    const { mailer, delivered } = await setup();
+    const error = await mailer.send({ ...message, tag: 'x/../../etc' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'MailerError', reason: 'invalid-message' });
+    expect(await delivered()).toEqual([]);
+  });
+
+  it('keeps a text part with lines longer than a mail line may be', async () => {
+    const { mailer, delivered } = await setup();
+    const wide = { ...message, text: `Your activation code: ${CODE}\n${'x = y; '.repeat(400)}\n` };
+    await mailer.send(wide);
+    expect((await delivered())[0]?.text).toBe(wide.text);
   });
 });
 
-describe('SES failures', () => {
+// ---------------------------------------------------------------------------------------------
+
+describe('the SES v2 mailer', () => {
+  it('asks SES for exactly one simple UTF-8 message from the sender, tagged, in the configuration set', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: '0100018f-abc' });
+    const mailer = sesMailer({
+      client: new SESv2Client({}),
+      from: FROM,
+      configurationSetName: 'tessera-prod',
+    });
+    expect(await mailer.send(message)).toEqual({ messageId: '0100018f-abc' });
+    const calls = ses.commandCalls(SendEmailCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toStrictEqual(expectedSesInput(message, 'it@acme.example'));
+  });
+
+  it('names no configuration set when none is configured', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
+    await sesMailer({ client: new SESv2Client({}), from: FROM }).send(message);
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input).not.toHaveProperty(
+      'ConfigurationSetName',
+    );
+  });
+
+  const meta = { $metadata: { httpStatusCode: 400, requestId: 'req-7f3a' } };
+  const secretish = `${message.subject} ${message.text} ${message.to}`;
+
   it.each([
-    ['TooManyRequestsException', true],
-    ['MessageRejected', false],
-    ['MailFromDomainNotVerifiedException', false],
+    ['MessageRejected', new MessageRejected({ message: secretish, ...meta }), 'rejected', false],
+    [
+      'MailFromDomainNotVerifiedException',
+      new MailFromDomainNotVerifiedException({ message: secretish, ...meta }),
+      'sender-not-verified',
+      false,
+    ],
+    [
+      'AccountSuspendedException',
+      new AccountSuspendedException({ message: secretish, ...meta }),
+      'account-suspended',
+      false,
+    ],
+    [
+      'SendingPausedException',
+      new SendingPausedException({ message: secretish, ...meta }),
+      'sending-paused',
+      false,
+    ],
+    [
+      'TooManyRequestsException',
+      new TooManyRequestsException({ message: secretish, ...meta }),
+      'throttled',
+      true,
+    ],
+    [
+      'LimitExceededException',
+      new LimitExceededException({ message: secretish, ...meta }),
+      'throttled',
+      true,
+    ],
+    [
+      'an SES server error',
+      new SESv2ServiceException({
+        name: 'InternalFailure',
+        $fault: 'server',
+        message: secretish,
+        $metadata: { httpStatusCode: 500, requestId: 'req-7f3a' },
+      }),
+      'unavailable',
+      true,
+    ],
+    [
+      'a network timeout',
+      Object.assign(new Error(secretish), { name: 'TimeoutError' }),
+      'unavailable',
+      true,
+    ],
+    ['anything else', new Error(secretish), 'unknown', false],
   ])(
-    '%s becomes a MailerError (retryable: %s) that never carries the code',
-    async (name, retryable) => {
-      ses.on(SendEmailCommand).rejects(Object.assign(new Error(`boom ${message.text}`), { name }));
-      const mailer = sesMailer({ client: new SESv2Client({}), from: 'licensing@vendor.example' });
+    '%s becomes a MailerError (%s, retryable: %s) that carries nothing of the message',
+    async (_what, thrown, reason, retryable) => {
+      ses.on(SendEmailCommand).rejects(thrown);
+      const mailer = sesMailer({ client: new SESv2Client({}), from: FROM });
       const error = await mailer.send(message).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MailerError);
-      expect((error as MailerError).retryable).toBe(retryable);
-      expect((error as MailerError).message).not.toContain('4821');
+      expect(error).toMatchObject({ reason, retryable });
+      const { message: text, cause } = error as MailerError;
+      expect(cause).toBeUndefined();
+      for (const secret of [CODE, '48210937', message.subject, message.to, 'alert(1)']) {
+        expect(text).not.toContain(secret);
+        expect(JSON.stringify(error)).not.toContain(secret);
+      }
     },
   );
+
+  it('names the SES error and request id for the operator', async () => {
+    ses.on(SendEmailCommand).rejects(new SendingPausedException({ message: 'paused', ...meta }));
+    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM })
+      .send(message)
+      .catch((e: unknown) => e)) as MailerError;
+    expect(error).toMatchObject({ providerCode: 'SendingPausedException', requestId: 'req-7f3a' });
+    expect(error.message).toContain('activation-code');
+    expect(error.message).toContain('SendingPausedException');
+    expect(error.message).toContain('req-7f3a');
+  });
+
+  it('says what a sandbox rejection means without repeating the address SES named', async () => {
+    ses.on(SendEmailCommand).rejects(
+      new MessageRejected({
+        message:
+          'Email address is not verified. The following identities failed the check in region EU-WEST-1: it@acme.example',
+        ...meta,
+      }),
+    );
+    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM })
+      .send(message)
+      .catch((e: unknown) => e)) as MailerError;
+    expect(error.message).toMatch(/sandbox/);
+    expect(error.message).not.toContain('it@acme.example');
+  });
 });
 
-describe('outbox', () => {
-  it('writes 50 concurrent messages as 50 distinct files and logs the code only when asked to', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'tessera-outbox-'));
+// ---------------------------------------------------------------------------------------------
+
+describe('the outbox mailer', () => {
+  const newDir = async () => mkdtemp(join(tmpdir(), 'tessera-outbox-'));
+
+  it('writes an RFC 5322 file a mail client opens and grep reads', async () => {
+    const dir = await newDir();
+    const now = new Date('2026-11-23T12:00:05.123Z');
+    const { messageId } = await outboxMailer({ dir, from: FROM, now: () => now }).send(message);
+    const [file, ...others] = await readdir(dir);
+    expect(others).toEqual([]);
+    expect(file).toMatch(/^2026-11-23T12-00-05\.123Z-activation-code-[0-9a-f]{8}\.eml$/);
+    const raw = await readFile(join(dir, file as string), 'utf8');
+    const eml = parseEml(raw);
+
+    expect(messageId).toMatch(/^<[0-9a-f]{32}@tessera\.local>$/);
+    expect(file).toContain(messageId.slice(1, 9));
+    expect(Object.fromEntries(eml.headers)).toMatchObject({
+      from: FROM,
+      to: 'it@acme.example',
+      subject: message.subject,
+      date: 'Mon, 23 Nov 2026 12:00:05 +0000',
+      'message-id': messageId,
+      'mime-version': '1.0',
+      'x-tessera-tag': 'activation-code',
+    });
+    expect(eml.headers.get('content-type')).toMatch(/^multipart\/alternative; boundary="/);
+    expect(eml.parts.map((p) => p.headers.get('content-type'))).toEqual([
+      'text/plain; charset=UTF-8',
+      'text/html; charset=UTF-8',
+    ]);
+    expect(raw.split('\r\n').every((line) => Buffer.byteLength(line) <= 998)).toBe(true);
+    expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // CRLF only, no bare line ends
+    // The README's `grep -o '[0-9]\{4\}-[0-9]\{4\}' file | head -1` finds the code.
+    expect(/[0-9]{4}-[0-9]{4}/.exec(raw)?.[0]).toBe(CODE);
+  });
+
+  it('encodes a non-ASCII subject as RFC 2047 words on lines of at most 76 characters', async () => {
+    const dir = await newDir();
+    const subject = 'Aktivierungscode für Müller GmbH – Lizenz TS00000042, läuft bald ab';
+    await outboxMailer({ dir, from: FROM }).send({ ...message, subject });
+    const [eml] = await readOutbox(dir);
+    const raw = eml?.raw ?? '';
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
+    const lines = head.slice(head.indexOf('Subject:')).split('\r\n');
+    const subjectLines = [lines[0] ?? '', ...lines.slice(1).filter((l) => /^\s/.test(l))];
+    expect(subjectLines.length).toBeGreaterThan(1);
+    expect(subjectLines.every((l) => l.length <= 76 && /^(Subject: | )=\?UTF-8\?B\?/.test(l))).toBe(
+      true,
+    );
+    expect(/^[\x20-\x7e\r\n\t]*$/.test(head)).toBe(true);
+    expect(decodeWords(eml?.headers.get('subject') ?? '')).toBe(subject);
+  });
+
+  it('writes 50 concurrent messages as 50 distinct complete files and leaves no temporary file', async () => {
+    const dir = await newDir();
+    const lines: string[] = [];
+    const mailer = outboxMailer({ dir, from: FROM, log: (l) => lines.push(l) });
+    const codes = Array.from({ length: 50 }, (_, i) => String(10_000_000 + i * 7919));
+    const ids = await Promise.all(
+      codes.map((code) => mailer.send(activationCodeEmail({ ...facts, code }))),
+    );
+    const files = await readdir(dir);
+    expect(files.filter((f) => !f.endsWith('.eml'))).toEqual([]);
+    expect(new Set(files).size).toBe(50);
+    expect(new Set(ids.map((r) => r.messageId)).size).toBe(50);
+    const emls = await readOutbox(dir);
+    const found = emls.map((eml) => /[0-9]{4}-[0-9]{4}/.exec(eml.raw)?.[0]?.replace('-', ''));
+    expect(found.sort()).toEqual([...codes].sort());
+    expect(lines).toHaveLength(50);
+  });
+
+  it('logs one line naming the file, recipient and tag, and the code only through reveal', async () => {
+    const dir = await newDir();
+    const quiet: string[] = [];
+    await outboxMailer({ dir, from: FROM, log: (l) => quiet.push(l) }).send(message);
+    const [line] = quiet;
+    const [file] = await readdir(dir);
+    expect(quiet).toHaveLength(1);
+    expect(line).toContain(join(dir, file as string));
+    expect(line).toContain('it@acme.example');
+    expect(line).toContain('activation-code');
+    expect(line).not.toContain(CODE);
+    expect(line).not.toContain('48210937');
+
+    const told: string[] = [];
+    await outboxMailer({
+      dir,
+      from: FROM,
+      log: (l) => told.push(l),
+      reveal: (m) => {
+        const code = activationCodeIn(m);
+        return code ? `code ${code}` : undefined;
+      },
+    }).send(message);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/ \| code 4821-0937$/);
+    expect(told[0]).not.toMatch(/[\r\n]/);
+  });
+
+  it('still delivers when reveal throws', async () => {
+    const dir = await newDir();
     const lines: string[] = [];
     const mailer = outboxMailer({
       dir,
-      from: 'a@b.example',
+      from: FROM,
       log: (l) => lines.push(l),
-      reveal: () => '4821-0937',
+      reveal: () => {
+        throw new Error('nope');
+      },
     });
-    await Promise.all(Array.from({ length: 50 }, () => mailer.send(message)));
-    expect(new Set(await readdir(dir)).size).toBe(50);
-    expect(lines.every((l) => l.includes('4821-0937'))).toBe(true);
+    await expect(mailer.send(message)).resolves.toHaveProperty('messageId');
+    expect(lines).toHaveLength(1);
+  });
+
+  it('fails with a MailerError, leaving nothing behind, when the outbox cannot be written', async () => {
+    const parent = await newDir();
+    const blocker = join(parent, 'outbox');
+    await writeFile(blocker, 'a file where the folder should be');
+    const error = await outboxMailer({ dir: blocker, from: FROM })
+      .send(message)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailerError);
+    expect(error).toMatchObject({ reason: 'unavailable' });
+    expect((error as MailerError).message).not.toContain(CODE);
+    expect(await readdir(parent)).toEqual(['outbox']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the activation-code e-mail', () => {
+  it('says who asked for which license on which host, shows the grouped code first and when it expires', () => {
+    expect(message.tag).toBe('activation-code');
+    expect(message.to).toBe('it@acme.example');
+    expect(message.subject).toBe('Activation code for Call Center license TS00000042');
+    expect(message.subject).not.toContain('4821');
+    expect(message.text.split('\n')[0]).toBe(`Your activation code: ${CODE}`);
+    for (const part of [message.text, message.html]) {
+      expect(part).toContain(CODE);
+      expect(part).toContain('TS00000042');
+      expect(part).toContain('Call Center');
+      expect(part).toContain('pbx-1');
+      expect(part).toContain('23 Nov 2026, 12:15 UTC');
+      expect(part).toContain('If you did not request this, ignore this e-mail');
+      expect(part).toContain('useless without the instance');
+    }
+    expect(activationCodeIn(message)).toBe(CODE);
+    expect(activationCodeIn({ ...message, tag: 'expiry-reminder' })).toBeUndefined();
+  });
+
+  it('escapes the company name in HTML and keeps it verbatim in text', () => {
+    expect(message.text).toContain('Acme <script>alert(1)</script> & Co');
+    expect(message.html).not.toContain('<script>');
+    expect(message.html).toContain('Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
+  });
+
+  it('escapes every interpolated value in HTML', () => {
+    const evil = '<i>"x" & \'y\'</i>';
+    const m = activationCodeEmail({
+      to: 'it@acme.example',
+      code: '1234-5678',
+      productName: `P${evil}`,
+      companyName: `C${evil}`,
+      serial: `S${evil}`,
+      hostname: `H${evil}`,
+      expiresAt: '2026-11-23T12:15:00Z',
+    });
+    const escaped = '&lt;i&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/i&gt;';
+    for (const prefix of ['P', 'C', 'S', 'H']) expect(m.html).toContain(`${prefix}${escaped}`);
+    expect(m.html).not.toContain('<i>');
+    expect(m.html).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(m.text).toContain(`H${evil}`);
+  });
+
+  it('leaves out the host when the instance did not report one', () => {
+    const { hostname: _, ...withoutHost } = facts;
+    const m = activationCodeEmail(withoutHost);
+    expect(m.text).not.toMatch(/Host|host/);
+    expect(m.text).toContain('An instance has requested activation of the Call Center license');
+  });
+
+  it('keeps values on one line, so none can forge a code line', () => {
+    const m = activationCodeEmail({
+      ...facts,
+      companyName: 'Acme\nYour activation code: 0000-0000',
+    });
+    expect(m.text.match(/^Your activation code: .*$/gm)).toEqual([`Your activation code: ${CODE}`]);
+    expect(activationCodeIn(m)).toBe(CODE);
+  });
+
+  it('formats the expiry for a locale, always in UTC, and falls back on a bad locale', () => {
+    expect(activationCodeEmail({ ...facts, locale: 'de-DE' }).text).toContain(
+      '23.11.2026, 12:15 UTC',
+    );
+    expect(activationCodeEmail({ ...facts, locale: 'not a locale!' }).text).toContain(
+      '23 Nov 2026, 12:15 UTC',
+    );
+    expect(() => activationCodeEmail({ ...facts, expiresAt: 'soon' })).toThrow(/expiresAt/);
+  });
+
+  it('groups the code in fours however it is given', () => {
+    for (const code of ['48210937', '4821-0937', '4821 0937']) {
+      expect(activationCodeIn(activationCodeEmail({ ...facts, code }))).toBe(CODE);
+    }
   });
 });
 
 describe('maskEmail', () => {
   it.each([
     ['ian@acme.example', 'i•••@a•••.example'],
-    ['a@b.co', 'a•••@b•••.co'],
-    ['it@mail.acme.co.uk', 'i•••@m•••.uk'],
+    ['Ian.Smith@Acme.Example', 'I•••@a•••.example'],
+    ['it@mail.acme.co.uk', 'i•••@m•••.co.uk'],
+    ['it@acme.co.uk', 'i•••@a•••.co.uk'],
+    ['it@acme.com.au', 'i•••@a•••.com.au'],
+    ['it@co.uk', 'i•••@c•••.uk'],
+    ['it@mail.acme.example', 'i•••@m•••.example'],
+    ['a@acme.example', '•••@a•••.example'],
+    ['ian@b.example', 'i•••@•••.example'],
+    ['a@b.co', '•••@•••.co'],
+    ['it@m.acme.example', 'i•••@m•••.example'],
+    ['it@acme.example.', 'i•••@a•••.example'],
+    ['jürgen@müller.example', 'j•••@m•••.example'],
+    ['😀x@acme.example', '😀•••@a•••.example'],
+    ['x@localhost', '•••@l•••'],
+    ['it@[192.0.2.1]', 'i•••@•••'],
+    ['not-an-address', '•••@•••'],
+    ['@acme.example', '•••@•••'],
+    ['it@', '•••@•••'],
   ])('hides %s as %s', (address, hint) => {
     expect(maskEmail(address)).toBe(hint);
+  });
+
+  it('never contains the address, its local part or its domain name', () => {
+    for (const address of ['ian@acme.example', 'it@mail.acme.co.uk', 'a@b.co', 'ab@cd.example']) {
+      const masked = maskEmail(address);
+      const [local = '', domain = ''] = address.split('@');
+      expect(masked).not.toContain(address);
+      expect(masked).not.toContain(`${local}@`);
+      expect(masked).not.toContain(`@${domain}`);
+      expect(masked).not.toContain(domain.split('.')[0]);
+    }
   });
 });
