@@ -1,19 +1,16 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TesseraApiError, TesseraClient } from '../../sdk/src/client.ts';
 import { type Jwks, verifyLicenseFile } from '../../sdk/src/verify.ts';
-import { createTestTable } from '../support/table.ts';
+import { useLocalPlatform } from '../support/platform.ts';
 
 /** The README's licensing walkthrough over HTTP: issue, activate by e-mailed code, verify, refresh, return. */
-let platform: LocalPlatform;
-let stateDir: string;
+const local = useLocalPlatform();
 let admin: string;
 
 const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${platform.url}${path}`, {
+  const response = await fetch(`${local().url}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${admin}`,
@@ -26,31 +23,17 @@ const api = async (method: string, path: string, body?: unknown) => {
 
 /** The code in the newest activation e-mail of the outbox, as a person would read it. */
 const codeFromOutbox = async (): Promise<string> => {
-  const files = (await readdir(platform.outboxDir)).filter((f) => f.endsWith('.eml')).sort();
+  const files = (await readdir(local().outboxDir)).filter((f) => f.endsWith('.eml')).sort();
   const newest = files.at(-1);
   if (!newest) throw new Error('outbox is empty');
-  const eml = await readFile(join(platform.outboxDir, newest), 'utf8');
+  const eml = await readFile(join(local().outboxDir, newest), 'utf8');
   const code = /\b(\d{4}-\d{4})\b/.exec(eml)?.[1];
   if (!code) throw new Error(`no code in ${newest}`);
   return code;
 };
 
-beforeAll(async () => {
-  const table = await createTestTable();
-  stateDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
-  platform = await startLocal({
-    stateDir,
-    port: 0,
-    dynamoEndpoint: table.endpoint,
-    tableName: table.tableName,
-    quiet: true,
-  });
-  admin = platform.adminToken as string;
-});
-
-afterAll(async () => {
-  await platform?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  admin = local().adminToken as string;
 });
 
 describe('licensing walkthrough on the local runtime', () => {
@@ -78,7 +61,7 @@ describe('licensing walkthrough on the local runtime', () => {
     expect(issued.status).toBe(201);
     const key = issued.json.key as string;
 
-    const instance = new TesseraClient({ baseUrl: platform.url });
+    const instance = new TesseraClient({ baseUrl: local().url });
     const started = await instance.startActivation({
       key,
       fingerprint: 'host-abc-123',
@@ -87,7 +70,7 @@ describe('licensing walkthrough on the local runtime', () => {
     expect(started.emailHint).toMatch(/•/);
     const done = await instance.completeActivation(started.activationId, await codeFromOutbox());
 
-    const jwks = (await (await fetch(`${platform.url}/.well-known/jwks.json`)).json()) as Jwks;
+    const jwks = (await (await fetch(`${local().url}/.well-known/jwks.json`)).json()) as Jwks;
     const verified = verifyLicenseFile(done.licenseFile, jwks, { fingerprint: 'host-abc-123' });
     expect(verified).toMatchObject({ valid: true });
     expect(
@@ -97,7 +80,7 @@ describe('licensing walkthrough on the local runtime', () => {
       code: 'FINGERPRINT_MISMATCH',
     });
 
-    const second = new TesseraClient({ baseUrl: platform.url });
+    const second = new TesseraClient({ baseUrl: local().url });
     const refused = await second
       .startActivation({ key, fingerprint: 'host-two-456' })
       .catch((e: unknown) => e);

@@ -1,33 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
+import { describe, expect, it } from 'vitest';
 import { routes } from '../../lambdas/routes.ts';
-import { createTestTable } from '../support/table.ts';
+import { useLocalPlatform } from '../support/platform.ts';
 
 /** What API Gateway answers by itself in AWS, the local server answers the same way. */
-let platform: LocalPlatform;
-let stateDir: string;
 const ORIGIN = 'http://localhost:5173';
-
-beforeAll(async () => {
-  const table = await createTestTable();
-  stateDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
-  platform = await startLocal({
-    stateDir,
-    port: 0,
-    dynamoEndpoint: table.endpoint,
-    tableName: table.tableName,
-    corsOrigins: [ORIGIN],
-    quiet: true,
-  });
-});
-
-afterAll(async () => {
-  await platform?.stop();
-  await rm(stateDir, { recursive: true, force: true });
-});
+const local = useLocalPlatform({ corsOrigins: [ORIGIN] });
 
 const problemOf = async (response: Response) => {
   expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -36,7 +13,7 @@ const problemOf = async (response: Response) => {
 
 describe('the local gateway', () => {
   it('serves health without a token', async () => {
-    const response = await fetch(`${platform.url}/health`);
+    const response = await fetch(`${local().url}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
@@ -46,7 +23,7 @@ describe('the local gateway', () => {
   });
 
   it('serves an OpenAPI 3.1 document listing every route', async () => {
-    const doc = (await (await fetch(`${platform.url}/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${local().url}/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, Record<string, unknown>>;
     };
@@ -56,18 +33,18 @@ describe('the local gateway', () => {
   });
 
   it('answers an unknown route with 404 ROUTE_NOT_FOUND and a wrong method with 405 and Allow', async () => {
-    expect((await problemOf(await fetch(`${platform.url}/nowhere`))).code).toBe('ROUTE_NOT_FOUND');
-    const wrong = await fetch(`${platform.url}/health`, { method: 'DELETE' });
+    expect((await problemOf(await fetch(`${local().url}/nowhere`))).code).toBe('ROUTE_NOT_FOUND');
+    const wrong = await fetch(`${local().url}/health`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');
     expect((await problemOf(wrong)).code).toBe('METHOD_NOT_ALLOWED');
   });
 
   it("refuses a body over the handlers' 64 KiB limit with the handler's 413 problem", async () => {
-    const response = await fetch(`${platform.url}/products`, {
+    const response = await fetch(`${local().url}/products`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${platform.adminToken}`,
+        authorization: `Bearer ${local().adminToken}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify({ name: 'x'.repeat(70 * 1024) }),
@@ -77,7 +54,7 @@ describe('the local gateway', () => {
   });
 
   it("refuses a body over API Gateway's 10 MB limit at the gateway, before any handler runs", async () => {
-    const response = await fetch(`${platform.url}/products`, {
+    const response = await fetch(`${local().url}/products`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) }),
@@ -90,7 +67,7 @@ describe('the local gateway', () => {
   });
 
   it('answers CORS preflight on known paths for allowed origins only (404 elsewhere), and handler answers carry CORS headers', async () => {
-    const allowed = await fetch(`${platform.url}/products`, {
+    const allowed = await fetch(`${local().url}/products`, {
       method: 'OPTIONS',
       headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
     });
@@ -102,17 +79,17 @@ describe('the local gateway', () => {
       'OPTIONS',
       'POST',
     ]);
-    const foreign = await fetch(`${platform.url}/products`, {
+    const foreign = await fetch(`${local().url}/products`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
-    const unknown = await fetch(`${platform.url}/nowhere`, {
+    const unknown = await fetch(`${local().url}/nowhere`, {
       method: 'OPTIONS',
       headers: { origin: ORIGIN, 'access-control-request-method': 'GET' },
     });
     expect(unknown.status).toBe(404);
-    const problem = await fetch(`${platform.url}/products`, { headers: { origin: ORIGIN } });
+    const problem = await fetch(`${local().url}/products`, { headers: { origin: ORIGIN } });
     expect(problem.status).toBe(401);
     expect(problem.headers.get('access-control-allow-origin')).toBe(ORIGIN);
   });

@@ -1,19 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
-import { createTestTable } from '../support/table.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalPlatform } from '../support/platform.ts';
 
 /** The README's tour, step by step, over real HTTP against the local runtime. */
-let platform: LocalPlatform;
-let stateDir: string;
-let table: Awaited<ReturnType<typeof createTestTable>>;
+const local = useLocalPlatform();
 let admin: string;
 
 const call = async (method: string, path: string, token?: string, body?: unknown) => {
-  const response = await fetch(`${platform.url}${path}`, {
+  const response = await fetch(`${local().url}${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -31,22 +25,8 @@ const call = async (method: string, path: string, token?: string, body?: unknown
   };
 };
 
-beforeAll(async () => {
-  table = await createTestTable();
-  stateDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
-  platform = await startLocal({
-    stateDir,
-    port: 0,
-    dynamoEndpoint: table.endpoint,
-    tableName: table.tableName,
-    quiet: true,
-  });
-  admin = platform.adminToken as string;
-});
-
-afterAll(async () => {
-  await platform?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  admin = local().adminToken as string;
 });
 
 describe('the README tour on the local runtime', () => {
@@ -111,10 +91,10 @@ describe('the README tour on the local runtime', () => {
   });
 
   it('answers malformed JSON with a problem document and writes nothing', async () => {
-    const before = await table.db.send(
-      new ScanCommand({ TableName: table.tableName, Select: 'COUNT' }),
+    const before = await local().table.db.send(
+      new ScanCommand({ TableName: local().table.tableName, Select: 'COUNT' }),
     );
-    const response = await fetch(`${platform.url}/products`, {
+    const response = await fetch(`${local().url}/products`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: '{"code":"x"',
@@ -122,8 +102,8 @@ describe('the README tour on the local runtime', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(((await response.json()) as { code: string }).code).toBe('MALFORMED_JSON');
-    const after = await table.db.send(
-      new ScanCommand({ TableName: table.tableName, Select: 'COUNT' }),
+    const after = await local().table.db.send(
+      new ScanCommand({ TableName: local().table.tableName, Select: 'COUNT' }),
     );
     expect(after.Count).toBe(before.Count);
   });

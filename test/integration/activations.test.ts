@@ -29,17 +29,13 @@ import {
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { CreateProductInput, createProduct } from '../../lambdas/domain/products.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
 const clock = fixedClock(new Date());
 const ids = idGenerator();
 const ctx = () => ({ principal: admin, now: clock.now(), ids });
-const codeOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: { code?: string }) => error.code ?? String(error),
-  );
 
 const sent: EmailMessage[] = [];
 let stores: Stores;

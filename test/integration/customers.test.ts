@@ -22,6 +22,7 @@ import {
 import { createToken, revokeToken } from '../../lambdas/domain/tokens.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { keys } from '../../lambdas/store/keys.ts';
+import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
@@ -39,11 +40,6 @@ const ctx = (principal: Principal = admin): ChangeContext => ({
   now: new Date(),
   ids: idGenerator(),
 });
-const codeOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: { code?: string }) => error.code ?? String(error),
-  );
 const search = { limit: 25 };
 
 let stores: Stores;

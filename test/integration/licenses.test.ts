@@ -23,6 +23,7 @@ import { createProject, getProject } from '../../lambdas/domain/projects.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { licenseKeys } from '../../lambdas/store/keys.ts';
 import { keyHash } from '../../lambdas/store/licenses.ts';
+import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
@@ -31,11 +32,6 @@ const ctx = (principal: Principal = admin, now = new Date()): ChangeContext => (
   now,
   ids: idGenerator(),
 });
-const codeOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: { code?: string }) => error.code ?? String(error),
-  );
 const bound = (customerId: string, role: 'customer-admin' | 'customer-user'): Principal => ({
   kind: 'token',
   tokenId: `tok_${role}`,

@@ -13,6 +13,7 @@ import {
 } from '../../lambdas/domain/products.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { keys } from '../../lambdas/store/keys.ts';
+import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
@@ -27,12 +28,6 @@ const input = (code: string, extra: Record<string, unknown> = {}) =>
 
 const event = (code: string, before: object | null, after: object | null) =>
   auditEvent(ctx(), 'product.test', { type: 'product', id: code }, before, after);
-
-const codeOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: { code?: string }) => error.code ?? String(error),
-  );
 
 let stores: Stores;
 let table: Awaited<ReturnType<typeof createTestTable>>;

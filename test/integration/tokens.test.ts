@@ -14,6 +14,7 @@ import {
 } from '../../lambdas/domain/tokens.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { keys } from '../../lambdas/store/keys.ts';
+import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
@@ -22,11 +23,6 @@ const ctx = (principal: Principal = admin, now = new Date()): ChangeContext => (
   now,
   ids: idGenerator(),
 });
-const codeOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: { code?: string }) => error.code ?? String(error),
-  );
 
 let stores: Stores;
 let table: Awaited<ReturnType<typeof createTestTable>>;

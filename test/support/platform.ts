@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
+import { createTestTable } from './table.ts';
+
+/**
+ * The whole local platform for one e2e file: its own table on the shared DynamoDB Local and its
+ * own state folder, started before the file's tests and stopped after them.
+ */
+export const useLocalPlatform = (options: { corsOrigins?: readonly string[] } = {}) => {
+  const holder: {
+    platform?: LocalPlatform;
+    stateDir?: string;
+    table?: Awaited<ReturnType<typeof createTestTable>>;
+  } = {};
+  beforeAll(async () => {
+    const table = await createTestTable();
+    holder.table = table;
+    holder.stateDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+    holder.platform = await startLocal({
+      stateDir: holder.stateDir,
+      port: 0,
+      dynamoEndpoint: table.endpoint,
+      tableName: table.tableName,
+      quiet: true,
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    });
+  });
+  afterAll(async () => {
+    await holder.platform?.stop();
+    if (holder.stateDir) await rm(holder.stateDir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!holder.platform || !holder.table) throw new Error('the platform is not started yet');
+    return { ...holder.platform, table: holder.table };
+  };
+};
