@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IdGenerator } from '../adapters/ids.ts';
 import {
   ACTIVATION_TOKEN_PATTERN,
   CODE_TTL_SECONDS,
@@ -12,6 +13,7 @@ import {
   type ValidationResult,
   validateLicense,
 } from './activation-rules.ts';
+import { type AuditEvent, auditEvent } from './audit.ts';
 import { type Page, PageQuery, Timestamp } from './common.ts';
 import type { EmailMessage } from './emails.ts';
 import { activationCodeEmail, maskEmail } from './emails.ts';
@@ -137,7 +139,12 @@ export interface ActivationStore {
   ): Promise<void>;
   touch(activation: Activation, now: string): Promise<void>;
   /** Ends an active activation and gives its slot back: status, counter, binding; one transaction. */
-  release(activation: Activation, status: 'returned' | 'revoked', now: string): Promise<void>;
+  release(
+    activation: Activation,
+    status: 'returned' | 'revoked',
+    now: string,
+    event?: AuditEvent,
+  ): Promise<void>;
   listByLicense(
     licenseId: string,
     page: { limit: number; cursor?: string },
@@ -155,7 +162,7 @@ export interface ActivationDeps {
   mailer: { send(message: EmailMessage): Promise<unknown> };
   signer: { sign(claims: LicenseClaims): Promise<string> };
   secrets: ActivationSecrets;
-  ids: { next(prefix: 'act'): string };
+  ids: IdGenerator;
   fileId: () => string;
   now: () => Date;
 }
@@ -410,7 +417,12 @@ export const refreshActivation = async (deps: ActivationDeps, activation: Activa
 };
 
 /** Return: the slot goes back to the balance, where the product allows it. */
-export const returnActivation = async (deps: ActivationDeps, activation: Activation) => {
+export const returnActivation = async (
+  deps: ActivationDeps,
+  activation: Activation,
+  /** Set when a person deactivates the instance: their change goes into the audit trail. */
+  by?: Principal,
+) => {
   const now = deps.now();
   const license = await deps.licenses.get(activation.licenseId);
   const product = license ? await deps.products.get(license.productCode) : undefined;
@@ -420,7 +432,25 @@ export const returnActivation = async (deps: ActivationDeps, activation: Activat
       `${product.code} licenses cannot be returned to the balance.`,
     );
   }
-  await deps.activations.release(activation, 'returned', now.toISOString());
+  const event =
+    by && license
+      ? auditEvent(
+          { principal: by, now, ids: deps.ids },
+          'license.instance-deactivated',
+          {
+            type: 'license',
+            id: license.id,
+            ...(license.customerId ? { customerId: license.customerId } : {}),
+          },
+          {
+            activationId: activation.id,
+            fingerprint: activation.fingerprint,
+            status: activation.status,
+          },
+          { activationId: activation.id, fingerprint: activation.fingerprint, status: 'returned' },
+        )
+      : undefined;
+  await deps.activations.release(activation, 'returned', now.toISOString(), event);
   return { activationId: activation.id, status: 'returned' as const };
 };
 
@@ -481,5 +511,5 @@ export const deactivate = async (
       `This activation is ${activation.status}, not active.`,
     );
   }
-  return returnActivation(deps, activation);
+  return returnActivation(deps, activation, principal);
 };

@@ -4,6 +4,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
 import type { Activation, ActivationStore } from '../domain/activations.ts';
 import { DomainError } from '../domain/errors.ts';
+import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { activationKeys, licenseKeys } from './keys.ts';
@@ -274,8 +275,9 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => (
     }
   },
 
-  release: (activation, status, now) =>
+  release: (activation, status, now, event) =>
     transact(db, tableName, [
+      ...(event ? [auditWrite(event)] : []),
       moveActivation(activation, 'active', { status, endedAt: now }, ['tokenHash']),
       {
         update: licenseKeys.license(activation.licenseId),

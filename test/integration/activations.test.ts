@@ -316,6 +316,16 @@ describe('activation on DynamoDB Local', () => {
     };
     await deactivate(adminDeps(owner), owner, license.id, done.activationId);
     expect((await stores.licenses.get(license.id))?.activationCount).toBe(0);
+    const trail = await stores.audit.list({
+      limit: 5,
+      entityType: 'license',
+      entityId: license.id,
+    });
+    expect(trail.items[0]).toMatchObject({
+      action: 'license.instance-deactivated',
+      actor: { id: 'tok_o', role: 'customer-admin' },
+      after: { activationId: done.activationId, status: 'returned' },
+    });
     expect(await codeOf(deactivate(adminDeps(owner), owner, license.id, done.activationId))).toBe(
       'ACTIVATION_NOT_PENDING',
     );
