@@ -65,7 +65,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
 };
 
 export const can = (principal: Principal, action: Action): boolean =>
-  principal.kind === 'system' || grants[principal.role].has(action);
+  principal.kind === 'system' || (principal.kind === 'token' && grants[principal.role].has(action));
 
 export const assertCan = (principal: Principal, action: Action): void => {
   if (!can(principal, action)) throw forbidden();
@@ -81,7 +81,14 @@ export const assertCustomerVisible = (principal: Principal, customerId: string):
 export const customerScope = (principal: Principal): string | undefined => boundCustomer(principal);
 
 export const assertNotSelfEscalation = (principal: Principal, requested: Role): void => {
-  if (principal.kind === 'system' || principal.role === 'vendor-admin') return;
-  if (principal.role === 'customer-admin' && requested.startsWith('customer-')) return;
+  if (principal.kind === 'system') return;
+  if (principal.kind === 'token' && principal.role === 'vendor-admin') return;
+  if (
+    principal.kind === 'token' &&
+    principal.role === 'customer-admin' &&
+    requested.startsWith('customer-')
+  ) {
+    return;
+  }
   throw new DomainError('FORBIDDEN', `Your role may not create '${requested}' tokens.`);
 };

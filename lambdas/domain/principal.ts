@@ -11,7 +11,9 @@ export const isCustomerRole = (role: Role): boolean =>
 export type Principal =
   | { kind: 'token'; tokenId: string; role: 'vendor-admin' | 'vendor-support' }
   | { kind: 'token'; tokenId: string; role: 'customer-admin' | 'customer-user'; customerId: string }
-  | { kind: 'system'; name: string };
+  | { kind: 'system'; name: string }
+  /** An open route's caller (instances before activation): no rights at all. */
+  | { kind: 'anonymous' };
 
 /** The actor recorded on audit events. */
 export interface Actor {
@@ -23,6 +25,7 @@ export interface Actor {
 
 export const actorOf = (principal: Principal): Actor => {
   if (principal.kind === 'system') return { type: 'system', id: principal.name };
+  if (principal.kind === 'anonymous') return { type: 'system', id: 'anonymous' };
   return {
     type: 'token',
     id: principal.tokenId,

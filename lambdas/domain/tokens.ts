@@ -8,7 +8,7 @@ import {
   assertNotSelfEscalation,
   customerScope,
 } from './policy.ts';
-import { isCustomerRole, type Principal, Role } from './principal.ts';
+import { actorOf, isCustomerRole, type Principal, Role } from './principal.ts';
 
 /**
  * API tokens: `tsr_<16 id chars>_<43 secret chars>`. The prefix makes a leaked token easy to spot
@@ -135,7 +135,7 @@ export const createToken = async (
     hash: minted.hash,
     preview: minted.token.slice(0, 24),
     createdAt: ctx.now.toISOString(),
-    createdBy: ctx.principal.kind === 'token' ? ctx.principal.tokenId : ctx.principal.name,
+    createdBy: actorOf(ctx.principal).id,
     ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
   };
   await store.create(token, auditEvent(ctx, 'token.created', ref(token), null, token));

@@ -39,7 +39,8 @@ export type Operation = (request: OperationRequest) => Promise<unknown>;
 export const parsed = <T extends z.ZodType>(_schema: T, value: unknown): z.output<T> =>
   value as z.output<T>;
 
-const anonymous: Principal = { kind: 'system', name: 'anonymous' };
+/** Open routes run as nobody: a route left open by mistake can do nothing the policy guards. */
+const anonymous: Principal = { kind: 'anonymous' };
 
 /**
  * Builds a route group's Lambda handler: middlewares first, the dispatch last. The dispatch turns

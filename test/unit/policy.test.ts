@@ -52,4 +52,11 @@ describe('policy', () => {
     expect(codeOf(() => assertCustomerVisible(custAdmin, 'cus_1'))).toBeUndefined();
     expect(codeOf(() => assertCustomerVisible(support, 'cus_2'))).toBeUndefined();
   });
+
+  it('gives the caller of an open route no rights at all', () => {
+    const nobody: Principal = { kind: 'anonymous' };
+    for (const action of ['product:read', 'license:write', 'token:write', 'audit:read'] as const) {
+      expect(can(nobody, action)).toBe(false);
+    }
+  });
 });
