@@ -51,7 +51,12 @@ const operation = (route: Route) => ({
   operationId: route.operationId,
   summary: route.summary,
   tags: [route.group],
-  ...(route.auth === 'token' ? { security: [{ apiToken: [] }] } : { security: [] }),
+  security:
+    route.auth === 'token'
+      ? [{ apiToken: [] }]
+      : route.auth === 'activation'
+        ? [{ activationToken: [] }]
+        : [],
   parameters: parameters(route),
   ...(route.schemas.body
     ? {
@@ -97,6 +102,11 @@ const build = (serverUrl?: string) => {
       schemas: { Problem: jsonSchema(Problem, 'output') },
       securitySchemes: {
         apiToken: { type: 'http', scheme: 'bearer', description: 'An API token: `tsr_…`' },
+        activationToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An instance’s activation token: `tsa_…`, from completing an activation',
+        },
       },
     },
   };

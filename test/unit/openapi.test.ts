@@ -32,4 +32,9 @@ describe('OpenAPI document', () => {
       { apiToken: [] },
     ]);
   });
+
+  it('asks for the activation token where an instance authenticates', () => {
+    const refresh = doc.paths['/instance/refresh']?.post as { security?: unknown[] } | undefined;
+    expect(refresh?.security).toEqual([{ activationToken: [] }]);
+  });
 });
