@@ -3,6 +3,7 @@ import { activationStore } from './activations.ts';
 import { auditStore } from './audit.ts';
 import { customerStore } from './customers.ts';
 import { licenseStore } from './licenses.ts';
+import { poolStore } from './pools.ts';
 import { productStore } from './products.ts';
 import { projectStore } from './projects.ts';
 import { tokenStore } from './tokens.ts';
@@ -15,6 +16,7 @@ export const createStores = (db: Db, tableName: string) => ({
   audit: auditStore(db, tableName),
   licenses: licenseStore(db, tableName),
   activations: activationStore(db, tableName),
+  pools: poolStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

@@ -100,3 +100,22 @@ export const activationKeys = {
     sk: `FINGERPRINT#${fingerprintHash}`,
   }),
 } as const;
+
+/**
+ * Pools: one item per (project, product). Each license of the pool is one `lic#<id>` attribute
+ * (seat limit, status, validity), written in the same transaction as the license itself, so
+ * the limit computed at checkout is never stale. Listed per customer for the entitlements view.
+ */
+export const poolKeys = {
+  pool: (projectId: string, productCode: string): PrimaryKey => ({
+    pk: `POOL#${projectId}#${productCode}`,
+    sk: 'POOL',
+  }),
+  customerList: (customerId: string, projectId: string, productCode: string) => ({
+    gsi2pk: `CUSTOMER#${customerId}#POOLS`,
+    gsi2sk: `${projectId}#${productCode}`,
+  }),
+  customerListPartition: (customerId: string) => `CUSTOMER#${customerId}#POOLS`,
+  licenseAttribute: (licenseId: string) => `lic#${licenseId}`,
+  licenseAttributePrefix: 'lic#',
+} as const;

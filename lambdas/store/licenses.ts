@@ -7,7 +7,7 @@ import type { License, LicenseListFilter, LicenseStore } from '../domain/license
 import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
-import { keys, licenseKeys } from './keys.ts';
+import { keys, licenseKeys, poolKeys } from './keys.ts';
 import { type PageRequest, queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
@@ -53,6 +53,54 @@ const countLicense = (key: { pk: string; sk: string }, what: string): Write => (
       errors: [{ path: `body.${what}Id`, message: `No such ${what}` }],
     }),
 });
+
+/**
+ * The license's entry in its pool, created with the pool on first use. `licensesVersion` moves
+ * with every entry change, so a checkout can tell that the limit it computed is still current.
+ */
+const poolEntry = (l: License): Write[] => {
+  if (!l.customerId || !l.projectId) return [];
+  const list = poolKeys.customerList(l.customerId, l.projectId, l.productCode);
+  return [
+    {
+      update: poolKeys.pool(l.projectId, l.productCode),
+      set: {
+        expression:
+          'SET #entry = :entry, #customerId = :customerId, #projectId = :projectId, ' +
+          '#productCode = :productCode, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk, #type = :type, ' +
+          '#used = if_not_exists(#used, :zero), ' +
+          '#licensesVersion = if_not_exists(#licensesVersion, :zero) + :one',
+        names: {
+          '#entry': poolKeys.licenseAttribute(l.id),
+          '#customerId': 'customerId',
+          '#projectId': 'projectId',
+          '#productCode': 'productCode',
+          '#gsi2pk': 'gsi2pk',
+          '#gsi2sk': 'gsi2sk',
+          '#type': '_type',
+          '#used': 'used',
+          '#licensesVersion': 'licensesVersion',
+        },
+        values: {
+          ':entry': {
+            seatLimit: l.seatLimit,
+            status: l.status,
+            validFrom: l.validFrom,
+            ...(l.validTill ? { validTill: l.validTill } : {}),
+          },
+          ':customerId': l.customerId,
+          ':projectId': l.projectId,
+          ':productCode': l.productCode,
+          ':gsi2pk': list.gsi2pk,
+          ':gsi2sk': list.gsi2sk,
+          ':type': 'pool',
+          ':zero': 0,
+          ':one': 1,
+        },
+      },
+    },
+  ];
+};
 
 /** Status filters as DynamoDB sees them; ISO-8601 UTC strings compare like the times they are. */
 const statusFilter = (status: LicenseListFilter['status'], now: Date): Condition | undefined => {
@@ -171,6 +219,7 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
         ...(license.customerId && license.projectId
           ? [countLicense(keys.project(license.customerId, license.projectId), 'project')]
           : []),
+        ...poolEntry(license),
         auditWrite(event),
       ]),
 
@@ -218,6 +267,7 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
                 )
               : changedMeanwhile(old),
         },
+        ...poolEntry(after),
         auditWrite(event),
       ]),
 
@@ -239,6 +289,7 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
           keys.project(after.customerId as string, after.projectId as string),
           'project',
         ),
+        ...poolEntry(after),
         auditWrite(event),
       ]),
   };

@@ -17,6 +17,7 @@ import {
   suspendLicense,
   updateLicense,
 } from '../../lambdas/domain/licenses.ts';
+import { poolLimit } from '../../lambdas/domain/pools.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { CreateProductInput, createProduct, getProduct } from '../../lambdas/domain/products.ts';
 import { createProject, getProject } from '../../lambdas/domain/projects.ts';
@@ -316,5 +317,24 @@ describe('licenses on DynamoDB Local', () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen.sort()).toEqual([active.id, expired.id, suspended.id].sort());
+  });
+
+  it('keeps each pool’s licenses current in the same transactions, so its limit is never stale', async () => {
+    const customer = await createCustomer(stores.customers, ctx(), { name: 'Pool Co' });
+    const a = await issue({ customerId: customer.id, seatLimit: 10 });
+    const b = await issue({ customerId: customer.id, seatLimit: 15 });
+    const limitNow = async () => {
+      const pool = await stores.pools.get(customer.defaultProjectId, 'CALL_CENTER');
+      return pool ? poolLimit(pool.licenses, 'sum', new Date()) : undefined;
+    };
+    expect(await limitNow()).toBe(25);
+    await suspendLicense(deps, ctx(), b.id);
+    expect(await limitNow()).toBe(10);
+    await updateLicense(deps, ctx(), a.id, { seatLimit: 12 });
+    expect(await limitNow()).toBe(12);
+    await revokeLicense(deps, ctx(), a.id);
+    expect(await limitNow()).toBe(0);
+    const pool = await stores.pools.get(customer.defaultProjectId, 'CALL_CENTER');
+    expect(pool).toMatchObject({ customerId: customer.id, used: 0, licensesVersion: 5 });
   });
 });
