@@ -33,6 +33,9 @@ export const errorCodes = [
   'RESEND_LIMIT_REACHED',
   'NOT_RETURNABLE',
   'EMAIL_NOT_SENT',
+  'POOL_FULL',
+  'NO_ENTITLEMENT',
+  'LEASE_GONE',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',

@@ -6,6 +6,7 @@ import { licenseStore } from './licenses.ts';
 import { poolStore } from './pools.ts';
 import { productStore } from './products.ts';
 import { projectStore } from './projects.ts';
+import { seatStore } from './seats.ts';
 import { tokenStore } from './tokens.ts';
 
 export const createStores = (db: Db, tableName: string) => ({
@@ -17,6 +18,7 @@ export const createStores = (db: Db, tableName: string) => ({
   licenses: licenseStore(db, tableName),
   activations: activationStore(db, tableName),
   pools: poolStore(db, tableName),
+  seats: seatStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

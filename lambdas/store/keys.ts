@@ -119,3 +119,12 @@ export const poolKeys = {
   licenseAttribute: (licenseId: string) => `lic#${licenseId}`,
   licenseAttributePrefix: 'lic#',
 } as const;
+
+/** Concurrent seat leases live in their pool's partition, one item per session. */
+export const leaseKeys = {
+  lease: (projectId: string, productCode: string, sessionId: string): PrimaryKey => ({
+    pk: `POOL#${projectId}#${productCode}`,
+    sk: `LEASE#${sessionId}`,
+  }),
+  sortPrefix: 'LEASE#',
+} as const;

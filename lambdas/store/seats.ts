@@ -1,0 +1,185 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '../adapters/dynamodb.ts';
+import { DomainError, isDomainError } from '../domain/errors.ts';
+import type { Lease, SeatStore } from '../domain/seats.ts';
+import { absent, all, type Condition, exists } from './conditions.ts';
+import { fromItem, toItem } from './items.ts';
+import { leaseKeys, poolKeys } from './keys.ts';
+import { poolStore } from './pools.ts';
+import { transact, type Write } from './transact.ts';
+
+const usedBelow = (limit: number, licensesVersion: number): Condition => ({
+  expression: '#used < :limit AND #licensesVersion = :licensesVersion',
+  names: { '#used': 'used', '#licensesVersion': 'licensesVersion' },
+  values: { ':limit': limit, ':licensesVersion': licensesVersion },
+});
+
+const lowerUsed = (projectId: string, productCode: string): Write => ({
+  update: poolKeys.pool(projectId, productCode),
+  set: {
+    expression: 'SET #used = #used - :one',
+    names: { '#used': 'used' },
+    values: { ':one': 1 },
+  },
+  condition: { expression: '#used > :zero', names: { '#used': 'used' }, values: { ':zero': 0 } },
+});
+
+/** GC only: DynamoDB TTL deletes long-dead leases; seats are freed by release and reclaim. */
+const ttlOf = (expiresAt: string) => Math.floor(new Date(expiresAt).getTime() / 1000) + 86_400;
+
+export const seatStore = (db: Db, tableName: string): SeatStore => {
+  const pools = poolStore(db, tableName);
+  const release = async (
+    lease: Pick<Lease, 'projectId' | 'productCode' | 'sessionId'>,
+    onlyIfExpiresAt?: string,
+  ) => {
+    try {
+      await transact(db, tableName, [
+        {
+          remove: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
+          condition: onlyIfExpiresAt
+            ? all(exists, {
+                expression: '#expiresAt = :seen',
+                names: { '#expiresAt': 'expiresAt' },
+                values: { ':seen': onlyIfExpiresAt },
+              })
+            : exists,
+          onConflict: () => new DomainError('NOT_FOUND', 'The lease is gone.'),
+        },
+        lowerUsed(lease.projectId, lease.productCode),
+      ]);
+      return true;
+    } catch (error) {
+      if (
+        isDomainError(error) &&
+        (error.code === 'NOT_FOUND' || error.code === 'CONCURRENT_MODIFICATION')
+      )
+        return false;
+      throw error;
+    }
+  };
+
+  return {
+    pool: (projectId, productCode) => pools.get(projectId, productCode),
+
+    lease: async (projectId, productCode, sessionId) => {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: leaseKeys.lease(projectId, productCode, sessionId),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ? fromItem<Lease>(out.Item) : undefined;
+    },
+
+    checkout: (lease, limit, licensesVersion) =>
+      transact(db, tableName, [
+        {
+          update: poolKeys.pool(lease.projectId, lease.productCode),
+          set: {
+            expression: 'SET #used = #used + :one',
+            names: { '#used': 'used' },
+            values: { ':one': 1 },
+          },
+          condition: all(exists, usedBelow(limit, licensesVersion)),
+          onConflict: (old) =>
+            old && Number(old.licensesVersion) === licensesVersion
+              ? new DomainError('POOL_FULL', 'Every seat of this pool is in use.', {
+                  used: Number(old.used),
+                  limit,
+                })
+              : new DomainError('CONCURRENT_MODIFICATION', 'The pool’s licenses changed; retry.'),
+        },
+        {
+          put: toItem(
+            'lease',
+            leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
+            lease,
+            {
+              ttl: ttlOf(lease.expiresAt),
+            },
+          ),
+          condition: absent,
+          onConflict: () => new DomainError('ALREADY_EXISTS', 'This session holds a seat already.'),
+        },
+      ]),
+
+    release: (lease) => release(lease),
+
+    reclaimExpired: async (projectId, productCode, now) => {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          FilterExpression: '#expiresAt < :now',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: {
+            ':pk': poolKeys.pool(projectId, productCode).pk,
+            ':prefix': leaseKeys.sortPrefix,
+            ':now': now.toISOString(),
+          },
+          ConsistentRead: true,
+        }),
+      );
+      let freed = 0;
+      for (const item of out.Items ?? []) {
+        const lease = fromItem<Lease>(item);
+        if (await release(lease, lease.expiresAt)) freed++;
+      }
+      return freed;
+    },
+
+    heartbeat: async (lease, at, expiresAt) => {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
+            UpdateExpression: 'SET #expiresAt = :expiresAt, #heartbeatAt = :at, #ttl = :ttl',
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: {
+              '#expiresAt': 'expiresAt',
+              '#heartbeatAt': 'heartbeatAt',
+              '#ttl': 'ttl',
+              '#pk': 'pk',
+            },
+            ExpressionAttributeValues: {
+              ':expiresAt': expiresAt,
+              ':at': at,
+              ':ttl': ttlOf(expiresAt),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+};
+
+/** For tests and reconciliation: the live leases of a pool as stored. */
+export const countLeases = async (
+  db: Db,
+  tableName: string,
+  projectId: string,
+  productCode: string,
+) => {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+      ExpressionAttributeValues: {
+        ':pk': poolKeys.pool(projectId, productCode).pk,
+        ':prefix': leaseKeys.sortPrefix,
+      },
+      Select: 'COUNT',
+      ConsistentRead: true,
+    }),
+  );
+  return out.Count ?? 0;
+};
