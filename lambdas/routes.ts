@@ -51,6 +51,13 @@ import {
   UpdateProjectInput,
 } from './domain/projects.ts';
 import {
+  CheckoutInput,
+  HeartbeatView,
+  LeaseView,
+  ReleaseView,
+  SeatSession,
+} from './domain/seats.ts';
+import {
   CreatedTokenSchema,
   CreateTokenInput,
   TokenListQuery,
@@ -76,6 +83,7 @@ export const groups = {
     table: 'write',
   },
   validate: { description: 'Instance license validation', table: 'read' },
+  seats: { description: 'Concurrent seats: checkout, heartbeat, release', table: 'write' },
 } as const satisfies Record<string, { description: string; table: 'none' | 'read' | 'write' }>;
 
 export type RouteGroup = keyof typeof groups;
@@ -506,6 +514,39 @@ export const routes: readonly Route[] = [
     status: 200,
     summary: 'Check a key (and fingerprint, module): { valid, code } in a documented precedence',
     schemas: { body: ValidateInput, response: ValidationView },
+  }),
+  route({
+    operationId: 'checkoutSeat',
+    method: 'POST',
+    path: '/instance/seats/checkout',
+    group: 'seats',
+    auth: 'activation',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Take a concurrent seat for a user session (idempotent per session)',
+    schemas: { body: CheckoutInput, response: LeaseView },
+  }),
+  route({
+    operationId: 'heartbeatSeat',
+    method: 'POST',
+    path: '/instance/seats/heartbeat',
+    group: 'seats',
+    auth: 'activation',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Keep a seat; 410 LEASE_GONE once it was released or taken back',
+    schemas: { body: SeatSession, response: HeartbeatView },
+  }),
+  route({
+    operationId: 'releaseSeat',
+    method: 'POST',
+    path: '/instance/seats/release',
+    group: 'seats',
+    auth: 'activation',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Give a seat back (releasing twice is harmless)',
+    schemas: { body: SeatSession, response: ReleaseView },
   }),
   route({
     operationId: 'getJwks',

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { DomainError, isDomainError } from './errors.ts';
 import { type Aggregation, type PoolLicense, poolLimit } from './pools.ts';
 
@@ -17,6 +18,11 @@ export interface Lease {
   expiresAt: string;
 }
 
+/** A seat as its holder names it; with `activationId`, only that instance's lease matches. */
+export type SeatRef = Pick<Lease, 'projectId' | 'productCode' | 'sessionId'> & {
+  activationId?: string;
+};
+
 export interface PoolState {
   used: number;
   licensesVersion: number;
@@ -29,7 +35,7 @@ export interface SeatStore {
   /** Raises `used` below `limit` at `licensesVersion` and writes the lease; one transaction. */
   checkout(lease: Lease, limit: number, licensesVersion: number): Promise<void>;
   /** Deletes the lease and lowers `used`; false when the lease was already gone. */
-  release(lease: Pick<Lease, 'projectId' | 'productCode' | 'sessionId'>): Promise<boolean>;
+  release(lease: SeatRef): Promise<boolean>;
   /** Releases leases that expired before `now`; returns how many it freed. */
   reclaimExpired(projectId: string, productCode: string, now: Date): Promise<number>;
   /** Moves the lease's expiry; false when the lease is gone (released, reclaimed, forced). */
@@ -64,6 +70,12 @@ export const checkout = async (
   let reclaimed = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const existing = await store.lease(request.projectId, request.productCode, request.sessionId);
+    if (existing && existing.activationId !== request.activationId) {
+      throw new DomainError(
+        'ALREADY_EXISTS',
+        'Another instance holds a seat under this session id.',
+      );
+    }
     if (existing && new Date(existing.expiresAt) > now) return existing; // a retried checkout
     if (existing) await store.release(existing);
     const pool = await store.pool(request.projectId, request.productCode);
@@ -112,7 +124,7 @@ export const checkout = async (
 
 export const heartbeat = async (
   store: SeatStore,
-  lease: Pick<Lease, 'projectId' | 'productCode' | 'sessionId'>,
+  lease: SeatRef,
   leaseSeconds: number,
   now: Date,
 ) => {
@@ -121,4 +133,36 @@ export const heartbeat = async (
     throw new DomainError('LEASE_GONE', 'This seat was released or taken back; check out again.');
   }
   return { expiresAt };
+};
+
+export const SeatSession = z.strictObject({
+  sessionId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
+});
+export const CheckoutInput = SeatSession.extend({
+  userId: z.string().min(1).max(256).describe('Who takes the seat, as the instance knows them'),
+});
+export const LeaseView = z.object({
+  sessionId: z.string(),
+  userId: z.string(),
+  productCode: z.string(),
+  since: z.string(),
+  heartbeatAt: z.string(),
+  expiresAt: z.string(),
+});
+export const HeartbeatView = z.object({ expiresAt: z.string() });
+export const ReleaseView = z.object({ released: z.boolean() });
+
+/** Default lease length; heartbeats every few minutes keep a seat. */
+export const DEFAULT_LEASE_SECONDS = 10 * 60;
+
+/** The pool an activated instance draws from: its license's project and product. */
+export const poolOf = (license: { projectId?: string; productCode: string }) => {
+  if (!license.projectId) {
+    throw new DomainError('NO_ENTITLEMENT', 'This license is not in any customer’s balance yet.');
+  }
+  return { projectId: license.projectId, productCode: license.productCode };
 };

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
-import type { Lease, SeatStore } from '../domain/seats.ts';
+import type { Lease, SeatRef, SeatStore } from '../domain/seats.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { leaseKeys, poolKeys } from './keys.ts';
@@ -25,26 +25,33 @@ const lowerUsed = (projectId: string, productCode: string): Write => ({
   condition: { expression: '#used > :zero', names: { '#used': 'used' }, values: { ':zero': 0 } },
 });
 
+const expiresAtIs = (seen: string): Condition => ({
+  expression: '#expiresAt = :seen',
+  names: { '#expiresAt': 'expiresAt' },
+  values: { ':seen': seen },
+});
+
+const heldBy = (activationId: string): Condition => ({
+  expression: '#activationId = :holder',
+  names: { '#activationId': 'activationId' },
+  values: { ':holder': activationId },
+});
+
 /** GC only: DynamoDB TTL deletes long-dead leases; seats are freed by release and reclaim. */
 const ttlOf = (expiresAt: string) => Math.floor(new Date(expiresAt).getTime() / 1000) + 86_400;
 
 export const seatStore = (db: Db, tableName: string): SeatStore => {
   const pools = poolStore(db, tableName);
-  const release = async (
-    lease: Pick<Lease, 'projectId' | 'productCode' | 'sessionId'>,
-    onlyIfExpiresAt?: string,
-  ) => {
+  const release = async (lease: SeatRef, onlyIfExpiresAt?: string) => {
     try {
       await transact(db, tableName, [
         {
           remove: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
-          condition: onlyIfExpiresAt
-            ? all(exists, {
-                expression: '#expiresAt = :seen',
-                names: { '#expiresAt': 'expiresAt' },
-                values: { ':seen': onlyIfExpiresAt },
-              })
-            : exists,
+          condition: all(
+            exists,
+            ...(onlyIfExpiresAt ? [expiresAtIs(onlyIfExpiresAt)] : []),
+            ...(lease.activationId ? [heldBy(lease.activationId)] : []),
+          ),
           onConflict: () => new DomainError('NOT_FOUND', 'The lease is gone.'),
         },
         lowerUsed(lease.projectId, lease.productCode),

@@ -95,6 +95,29 @@ describe('licensing walkthrough on the local runtime', () => {
       await instance.validate({ key, fingerprint: 'host-abc-123', module: 'ivr' }),
     ).toMatchObject({ valid: true, code: 'VALID' });
 
+    const seat = async (action: string, body: Record<string, string>) => {
+      const response = await fetch(`${local().url}/instance/seats/${action}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${instance.activationToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    };
+    expect((await seat('checkout', { sessionId: 'desk-1', userId: 'agent-7' })).json).toMatchObject(
+      {
+        sessionId: 'desk-1',
+        productCode: 'PBX',
+      },
+    );
+    expect((await seat('heartbeat', { sessionId: 'desk-1' })).status).toBe(200);
+    expect((await seat('release', { sessionId: 'desk-1' })).json).toEqual({ released: true });
+    expect((await seat('release', { sessionId: 'desk-1' })).json).toEqual({ released: false });
+    const gone = await seat('heartbeat', { sessionId: 'desk-1' });
+    expect([gone.status, gone.json.code]).toEqual([410, 'LEASE_GONE']);
+
     await instance.returnActivation();
     const again = await second.startActivation({ key, fingerprint: 'host-two-456' });
     expect(again.activationId).toMatch(/^act_/);

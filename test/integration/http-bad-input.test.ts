@@ -55,6 +55,9 @@ const validBodies: Record<string, Record<string, unknown>> = {
   startActivation: { key: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA', fingerprint: 'host-0001' },
   completeActivation: { code: '1234-5678' },
   validateLicense: { key: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA' },
+  checkoutSeat: { sessionId: 'session-1', userId: 'agent-7' },
+  heartbeatSeat: { sessionId: 'session-1' },
+  releaseSeat: { sessionId: 'session-1' },
 };
 const tokenRoutes = routes.filter((r) => r.auth === 'token');
 
