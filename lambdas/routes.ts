@@ -18,7 +18,7 @@ import {
   ValidateInput,
 } from './domain/activations.ts';
 import { AuditEventView, AuditQuery } from './domain/audit.ts';
-import { pageOf } from './domain/common.ts';
+import { PageQuery, pageOf } from './domain/common.ts';
 import {
   CreateCustomerInput,
   CustomerListQuery,
@@ -54,7 +54,11 @@ import {
   CheckoutInput,
   HeartbeatView,
   LeaseView,
+  PoolPath,
+  PoolsPath,
+  PoolView,
   ReleaseView,
+  SeatPath,
   SeatSession,
 } from './domain/seats.ts';
 import {
@@ -448,6 +452,36 @@ export const routes: readonly Route[] = [
     status: 200,
     summary: 'Deactivate an instance; the slot goes back where the product allows',
     schemas: { path: LicenseActivationPath, response: ReturnedView },
+  }),
+  route({
+    operationId: 'listPools',
+    method: 'GET',
+    path: '/customers/{customerId}/pools',
+    group: 'licenses',
+    auth: 'token',
+    status: 200,
+    summary: "A customer's entitlements: each pool's used, limit and utilisation",
+    schemas: { path: PoolsPath, query: PageQuery, response: pageOf(PoolView) },
+  }),
+  route({
+    operationId: 'listSeats',
+    method: 'GET',
+    path: '/customers/{customerId}/projects/{projectId}/pools/{productCode}/seats',
+    group: 'licenses',
+    auth: 'token',
+    status: 200,
+    summary: 'The seats of a pool: user, instance, since, last heartbeat, expiry',
+    schemas: { path: PoolPath, query: PageQuery, response: pageOf(LeaseView) },
+  }),
+  route({
+    operationId: 'forceReleaseSeat',
+    method: 'DELETE',
+    path: '/customers/{customerId}/projects/{projectId}/pools/{productCode}/seats/{sessionId}',
+    group: 'licenses',
+    auth: 'token',
+    status: 200,
+    summary: 'Forced logout: free the seat now; the instance learns it at its next heartbeat',
+    schemas: { path: SeatPath, response: ReleaseView },
   }),
   route({
     operationId: 'startActivation',

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { DomainError, isDomainError } from './errors.ts';
+import type { Page } from './common.ts';
+import { DomainError, isDomainError, notFound } from './errors.ts';
+import { assertCan, assertCustomerVisible } from './policy.ts';
 import { type Aggregation, type PoolLicense, poolLimit } from './pools.ts';
+import type { Principal } from './principal.ts';
 
 /**
  * Concurrent seats. A checkout computes the pool's limit at the moment of the request from the
@@ -165,4 +168,131 @@ export const poolOf = (license: { projectId?: string; productCode: string }) => 
     throw new DomainError('NO_ENTITLEMENT', 'This license is not in any customer’s balance yet.');
   }
   return { projectId: license.projectId, productCode: license.productCode };
+};
+
+export const PoolsPath = z.strictObject({
+  customerId: z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id'),
+});
+export const PoolPath = PoolsPath.extend({
+  projectId: z.string().regex(/^prj_[0-9a-z]{26}$/, 'Not a project id'),
+  productCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'Not a product code'),
+});
+export const SeatPath = PoolPath.extend({
+  sessionId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
+});
+
+export const PoolView = z.object({
+  projectId: z.string(),
+  productCode: z.string(),
+  used: z.number().int(),
+  limit: z.number().int(),
+  utilisation: z.number().describe('used / limit, 0 when the limit is 0'),
+  licenses: z.number().int().describe('Licenses in the pool, valid now or not'),
+});
+
+/** The entitlements view: each pool's used, limit (valid now) and utilisation. */
+export const poolView = (
+  pool: PoolState & { projectId: string; productCode: string },
+  aggregation: Aggregation,
+  now: Date,
+) => {
+  const limit = poolLimit(pool.licenses, aggregation, now);
+  return {
+    projectId: pool.projectId,
+    productCode: pool.productCode,
+    used: pool.used,
+    limit,
+    utilisation: limit === 0 ? 0 : Math.round((pool.used / limit) * 1000) / 1000,
+    licenses: pool.licenses.length,
+  };
+};
+
+export interface PoolAdminStore {
+  get(
+    projectId: string,
+    productCode: string,
+  ): Promise<
+    (PoolState & { customerId: string; projectId: string; productCode: string }) | undefined
+  >;
+  listByCustomer(
+    customerId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<PoolState & { customerId: string; projectId: string; productCode: string }>>;
+  leases(
+    projectId: string,
+    productCode: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Lease>>;
+}
+
+export interface PoolAdminDeps {
+  pools: PoolAdminStore;
+  seats: SeatStore;
+  aggregationOf(productCode: string): Promise<Aggregation>;
+}
+
+export const listPools = async (
+  deps: PoolAdminDeps,
+  principal: Principal,
+  customerId: string,
+  page: { limit: number; cursor?: string },
+  now: Date,
+) => {
+  assertCustomerVisible(principal, customerId);
+  assertCan(principal, 'license:read');
+  const result = await deps.pools.listByCustomer(customerId, page);
+  const items = await Promise.all(
+    result.items.map(async (pool) =>
+      poolView(pool, await deps.aggregationOf(pool.productCode), now),
+    ),
+  );
+  return { items, nextCursor: result.nextCursor };
+};
+
+const visiblePool = async (
+  deps: PoolAdminDeps,
+  principal: Principal,
+  path: z.infer<typeof PoolPath>,
+) => {
+  assertCustomerVisible(principal, path.customerId);
+  const pool = await deps.pools.get(path.projectId, path.productCode);
+  if (!pool || pool.customerId !== path.customerId) throw notFound('Pool');
+  return pool;
+};
+
+/** The seats of a pool: user, instance (activation), since, last heartbeat, expiry. */
+export const listSeats = async (
+  deps: PoolAdminDeps,
+  principal: Principal,
+  path: z.infer<typeof PoolPath>,
+  page: { limit: number; cursor?: string },
+) => {
+  assertCan(principal, 'license:read');
+  await visiblePool(deps, principal, path);
+  const result = await deps.pools.leases(path.projectId, path.productCode, page);
+  return {
+    items: result.items.map(({ projectId: _p, ...lease }) => lease),
+    nextCursor: result.nextCursor,
+  };
+};
+
+/** The seeds' "forced logout": the seat is freed now; the instance learns it at its next heartbeat. */
+export const forceRelease = async (
+  deps: PoolAdminDeps,
+  principal: Principal,
+  path: z.infer<typeof SeatPath>,
+) => {
+  await visiblePool(deps, principal, path);
+  assertCan(principal, 'activation:manage');
+  const released = await deps.seats.release({
+    projectId: path.projectId,
+    productCode: path.productCode,
+    sessionId: path.sessionId,
+  });
+  if (!released) throw notFound('Seat');
+  return { released };
 };

@@ -6,6 +6,7 @@ import {
   LicenseActivationPath,
   listActivations,
 } from '../domain/activations.ts';
+import { PageQuery } from '../domain/common.ts';
 import {
   getLicense,
   ImportLicenseInput,
@@ -23,6 +24,14 @@ import {
   updateLicense,
   visibleLicense,
 } from '../domain/licenses.ts';
+import {
+  forceRelease,
+  listPools,
+  listSeats,
+  PoolPath,
+  PoolsPath,
+  SeatPath,
+} from '../domain/seats.ts';
 import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
 import { httpHandler, type OperationRequest, parsed } from './handler.ts';
 
@@ -39,7 +48,30 @@ const activationAdmin = (r: OperationRequest) => ({
   visibleLicense: (id: string) => visibleLicense(r.runtime.stores.licenses, r.principal, id),
 });
 
+const poolAdmin = (r: OperationRequest) => ({
+  pools: r.runtime.stores.pools,
+  seats: r.runtime.stores.seats,
+  aggregationOf: async (code: string) =>
+    (await r.runtime.stores.products.get(code))?.aggregation ?? 'sum',
+});
+
 export const handler = httpHandler('licenses', {
+  listPools: (r) =>
+    listPools(
+      poolAdmin(r),
+      r.principal,
+      parsed(PoolsPath, r.input.path).customerId,
+      parsed(PageQuery, r.input.query),
+      r.runtime.clock.now(),
+    ),
+  listSeats: (r) =>
+    listSeats(
+      poolAdmin(r),
+      r.principal,
+      parsed(PoolPath, r.input.path),
+      parsed(PageQuery, r.input.query),
+    ),
+  forceReleaseSeat: (r) => forceRelease(poolAdmin(r), r.principal, parsed(SeatPath, r.input.path)),
   listActivations: (r) =>
     listActivations(
       activationAdmin(r),

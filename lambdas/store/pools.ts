@@ -1,8 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import type { Page } from '../domain/common.ts';
 import type { StoredStatus } from '../domain/license-status.ts';
 import type { PoolLicense } from '../domain/pools.ts';
-import { poolKeys } from './keys.ts';
+import type { Lease } from '../domain/seats.ts';
+import { fromItem, type Item } from './items.ts';
+import { leaseKeys, poolKeys } from './keys.ts';
+import { queryPage } from './pagination.ts';
 
 export interface PoolRecord {
   customerId: string;
@@ -17,6 +21,20 @@ export interface PoolRecord {
 
 type Entry = { seatLimit: number; status: StoredStatus; validFrom: string; validTill?: string };
 
+const toRecord = (item: Item): PoolRecord => ({
+  customerId: String(item.customerId),
+  projectId: String(item.projectId),
+  productCode: String(item.productCode),
+  used: Number(item.used),
+  licensesVersion: Number(item.licensesVersion),
+  licenses: Object.entries(item)
+    .filter(([name]) => name.startsWith(poolKeys.licenseAttributePrefix))
+    .map(([name, entry]) => ({
+      licenseId: name.slice(poolKeys.licenseAttributePrefix.length),
+      ...(entry as Entry),
+    })),
+});
+
 export const poolStore = (db: Db, tableName: string) => ({
   get: async (projectId: string, productCode: string): Promise<PoolRecord | undefined> => {
     const out = await db.send(
@@ -26,21 +44,37 @@ export const poolStore = (db: Db, tableName: string) => ({
         ConsistentRead: true,
       }),
     );
-    const item = out.Item;
-    if (!item) return undefined;
-    const licenses = Object.entries(item)
-      .filter(([name]) => name.startsWith(poolKeys.licenseAttributePrefix))
-      .map(([name, entry]) => ({
-        licenseId: name.slice(poolKeys.licenseAttributePrefix.length),
-        ...(entry as Entry),
-      }));
-    return {
-      customerId: String(item.customerId),
-      projectId: String(item.projectId),
-      productCode: String(item.productCode),
-      used: Number(item.used),
-      licensesVersion: Number(item.licensesVersion),
-      licenses,
-    };
+    return out.Item ? toRecord(out.Item) : undefined;
+  },
+
+  /** A customer's pools, by project and product. */
+  listByCustomer: async (
+    customerId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<PoolRecord>> => {
+    const result = await queryPage(db, {
+      tableName,
+      index: 'gsi2',
+      partition: poolKeys.customerListPartition(customerId),
+      limit: page.limit,
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
+    return { items: result.items.map(toRecord), nextCursor: result.nextCursor };
+  },
+
+  /** The leases of a pool (expired ones too, until reclaimed), by session. */
+  leases: async (
+    projectId: string,
+    productCode: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Lease>> => {
+    const result = await queryPage(db, {
+      tableName,
+      partition: poolKeys.pool(projectId, productCode).pk,
+      sortPrefix: leaseKeys.sortPrefix,
+      limit: page.limit,
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
+    return { items: result.items.map((i) => fromItem<Lease>(i)), nextCursor: result.nextCursor };
   },
 });

@@ -31,7 +31,9 @@ const urlOf = (route: Route) =>
     .replace('{projectId}', projectId)
     .replace('{tokenId}', 'tok_0000000000000000')
     .replace('{licenseId}', 'lic_00000000000000000000000000')
-    .replace('{activationId}', 'act_00000000000000000000000000');
+    .replace('{activationId}', 'act_00000000000000000000000000')
+    .replace('{sessionId}', 'desk-1')
+    .replace('{productCode}', 'PBX');
 
 const withBody = routes.filter((r) => r.schemas.body);
 

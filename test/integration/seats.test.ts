@@ -5,7 +5,14 @@ import { type Customer, createCustomer } from '../../lambdas/domain/customers.ts
 import { IssueLicenseInput, issueLicense, suspendLicense } from '../../lambdas/domain/licenses.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { CreateProductInput, createProduct } from '../../lambdas/domain/products.ts';
-import { type CheckoutRequest, checkout, heartbeat } from '../../lambdas/domain/seats.ts';
+import {
+  type CheckoutRequest,
+  checkout,
+  forceRelease,
+  heartbeat,
+  listPools,
+  listSeats,
+} from '../../lambdas/domain/seats.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { countLeases } from '../../lambdas/store/seats.ts';
 import { codeOf } from '../support/outcome.ts';
@@ -140,5 +147,62 @@ describe('concurrent seats on DynamoDB Local', () => {
     const state = await pool.state();
     expect(state.used).toBe(state.leases);
     expect(state.used).toBeLessThanOrEqual(10);
+  });
+
+  it('shows a customer its pools and seats, and a forced release frees the seat at once', async () => {
+    const pool = await poolWith(4);
+    await checkout(stores.seats, pool.request('desk-a'), new Date());
+    const deps = {
+      pools: stores.pools,
+      seats: stores.seats,
+      aggregationOf: async () => 'sum' as const,
+    };
+    const owner: Principal = {
+      kind: 'token',
+      tokenId: 'tok_o',
+      role: 'customer-admin',
+      customerId: pool.customer.id,
+    };
+    const pools = await listPools(deps, owner, pool.customer.id, { limit: 10 }, new Date());
+    expect(pools.items).toEqual([
+      expect.objectContaining({ productCode: 'AGENTS', used: 1, limit: 4, utilisation: 0.25 }),
+    ]);
+    const path = {
+      customerId: pool.customer.id,
+      projectId: pool.customer.defaultProjectId,
+      productCode: 'AGENTS',
+    };
+    const seats = await listSeats(deps, owner, path, { limit: 10 });
+    expect(seats.items.map((l) => [l.sessionId, l.userId])).toEqual([['desk-a', 'user-desk-a']]);
+
+    const other = await createCustomer(stores.customers, ctx(), { name: 'Elsewhere' });
+    const nosy: Principal = {
+      kind: 'token',
+      tokenId: 'tok_n',
+      role: 'customer-admin',
+      customerId: other.id,
+    };
+    expect(await codeOf(listSeats(deps, nosy, path, { limit: 10 }))).toBe('NOT_FOUND');
+    expect(
+      await codeOf(listSeats(deps, admin, { ...path, customerId: other.id }, { limit: 10 })),
+    ).toBe('NOT_FOUND');
+    const user: Principal = {
+      kind: 'token',
+      tokenId: 'tok_u',
+      role: 'customer-user',
+      customerId: pool.customer.id,
+    };
+    expect(await codeOf(forceRelease(deps, user, { ...path, sessionId: 'desk-a' }))).toBe(
+      'FORBIDDEN',
+    );
+
+    await forceRelease(deps, owner, { ...path, sessionId: 'desk-a' });
+    expect(await pool.state()).toEqual({ used: 0, leases: 0 });
+    expect(await codeOf(heartbeat(stores.seats, pool.request('desk-a'), 600, new Date()))).toBe(
+      'LEASE_GONE',
+    );
+    expect(await codeOf(forceRelease(deps, owner, { ...path, sessionId: 'desk-a' }))).toBe(
+      'NOT_FOUND',
+    );
   });
 });
