@@ -14,6 +14,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { problemType } from '../lambdas/http/problem-type.ts';
 import { groups, type RouteGroup, routes } from '../lambdas/routes.ts';
 import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
@@ -63,7 +64,7 @@ const gatewayProblems = [
 /** `status` is known for the typed responses; the DEFAULT_* ones cover several statuses. */
 export const problemTemplate = (code: string, title: string, status?: string) =>
   JSON.stringify({
-    type: `urn:tessera:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(code),
     title,
     ...(status ? { status: Number(status) } : {}),
     code,

@@ -1,5 +1,6 @@
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { problemType } from '../lambdas/http/problem-type.ts';
 import { INSTANCE_PATH_PREFIX } from './api-paths.ts';
 
 /** Instance-facing routes live under this prefix (stage included): WAF limits them hardest. */
@@ -11,7 +12,7 @@ export { INSTANCE_PATH_PREFIX };
  */
 const RATE_LIMITED_BODY = 'RateLimited';
 const rateLimitedProblem = JSON.stringify({
-  type: 'urn:tessera:problem:rate-limited',
+  type: problemType('RATE_LIMITED'),
   title: 'Too Many Requests',
   status: 429,
   code: 'RATE_LIMITED',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { problemType } from '../../lambdas/http/problem-type.ts';
 import { matchRoute } from '../../lambdas/http/router.ts';
 import type { RouteGroup } from '../../lambdas/routes.ts';
 import { lambdaContext, toProxyEvent } from './events.ts';
@@ -73,7 +74,7 @@ class GatewayProblem extends Error {
 /** The same document shape and headers as the handlers' problems (lambdas/middleware/problem.ts). */
 const writeProblem = (res: ServerResponse, requestId: string, problem: GatewayProblem) => {
   const body = JSON.stringify({
-    type: `urn:tessera:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(problem.code),
     title: problem.title,
     status: problem.status,
     code: problem.code,

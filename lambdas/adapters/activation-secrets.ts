@@ -1,8 +1,8 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { CODE_DIGITS } from '../domain/activation-rules.ts';
 import type { ActivationSecrets } from '../domain/activations.ts';
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+import { sha256Hex as sha256 } from './hash.ts';
 
 export const activationSecrets: ActivationSecrets = {
   newCode: () => String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0'),

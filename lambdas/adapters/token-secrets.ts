@@ -1,8 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenSecrets } from '../domain/tokens.ts';
+import { sha256Hex as sha256 } from './hash.ts';
 import { randomBase32 } from './ids.ts';
-
-const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
 export const tokenSecrets: TokenSecrets = {
   mint: () => {

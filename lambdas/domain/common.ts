@@ -28,3 +28,16 @@ export const searchText = (...parts: (string | undefined)[]): string =>
     .filter((p): p is string => typeof p === 'string' && p.length > 0)
     .join(' ')
     .toLowerCase();
+
+/**
+ * PATCH semantics for every update: an absent (undefined) field stays as it was, `null` removes
+ * an optional field, any other value replaces it.
+ */
+export const applyPatch = <T extends object>(entity: T, patch: object): T => {
+  const next = { ...entity } as Record<string, unknown>;
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  return next as T;
+};

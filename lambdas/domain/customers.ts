@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { type Page, SearchQuery, Timestamp } from './common.ts';
+import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -131,8 +131,6 @@ export const listCustomers = async (
   return { items: matches ? [customer] : [], nextCursor: null };
 };
 
-const nullable = ['contactEmail', 'externalRef', 'notes'] as const;
-
 export const updateCustomer = async (
   store: CustomerStore,
   ctx: ChangeContext,
@@ -141,17 +139,10 @@ export const updateCustomer = async (
 ): Promise<Customer> => {
   const before = await getCustomer(store, ctx.principal, id);
   assertCan(ctx.principal, 'customer:update');
-  const after: Customer = {
-    ...before,
-    version: before.version + 1,
-    updatedAt: ctx.now.toISOString(),
-  };
-  if (input.name !== undefined) after.name = input.name;
-  for (const field of nullable) {
-    const value = input[field];
-    if (value === null) delete after[field];
-    else if (value !== undefined) after[field] = value;
-  }
+  const after = applyPatch(
+    { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() },
+    input,
+  );
   await store.replace(before, after, auditEvent(ctx, 'customer.updated', ref(id), before, after));
   return after;
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { type Page, PageQuery, Timestamp } from './common.ts';
+import { applyPatch, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { generateLicenseKey, maskLicenseKey, parseLicenseKey } from './license-key.ts';
 import {
@@ -339,25 +339,16 @@ export const updateLicense = async (
       },
     );
   }
-  const after: License = {
-    ...before,
-    version: before.version + 1,
-    updatedAt: ctx.now.toISOString(),
-  };
-  const { validTill, maintenanceUntil, notes, validFrom, ...plain } = input;
-  Object.assign(
-    after,
-    Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)),
+  const { validFrom, validTill, maintenanceUntil } = input;
+  const after = applyPatch(
+    { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() },
+    {
+      ...input,
+      ...(validFrom ? { validFrom: iso(validFrom) } : {}),
+      ...(validTill ? { validTill: iso(validTill) } : {}),
+      ...(maintenanceUntil ? { maintenanceUntil: iso(maintenanceUntil) } : {}),
+    },
   );
-  if (validFrom !== undefined) after.validFrom = iso(validFrom);
-  for (const [field, value] of [
-    ['validTill', validTill ? iso(validTill) : validTill],
-    ['maintenanceUntil', maintenanceUntil ? iso(maintenanceUntil) : maintenanceUntil],
-    ['notes', notes],
-  ] as const) {
-    if (value === null) delete after[field];
-    else if (value !== undefined) after[field] = value;
-  }
   checkWindow(after.validFrom, after.validTill);
   return change(deps, ctx, before, after, 'license.updated');
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { type Page, SearchQuery, Timestamp } from './common.ts';
+import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -167,15 +167,10 @@ export const updateProduct = async (
       { licenseCount: before.licenseCount },
     );
   }
-  const { description, ...rest } = input;
-  const after: Product = {
-    ...before,
-    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
-    version: before.version + 1,
-    updatedAt: ctx.now.toISOString(),
-  };
-  if (description === null) delete after.description;
-  else if (description !== undefined) after.description = description;
+  const after = applyPatch(
+    { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() },
+    input,
+  );
   await store.replace(before, after, auditEvent(ctx, 'product.updated', ref(code), before, after));
   return after;
 };

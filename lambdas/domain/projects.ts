@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { type Page, SearchQuery, Timestamp } from './common.ts';
+import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -141,14 +141,10 @@ export const updateProject = async (
 ): Promise<Project> => {
   const before = await getProject(store, ctx.principal, customerId, projectId);
   assertCan(ctx.principal, 'project:write');
-  const after: Project = {
-    ...before,
-    version: before.version + 1,
-    updatedAt: ctx.now.toISOString(),
-  };
-  if (input.name !== undefined) after.name = input.name;
-  if (input.description === null) delete after.description;
-  else if (input.description !== undefined) after.description = input.description;
+  const after = applyPatch(
+    { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() },
+    input,
+  );
   await store.replace(before, after, auditEvent(ctx, 'project.updated', ref(after), before, after));
   return after;
 };

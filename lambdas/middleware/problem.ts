@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type ErrorCode, isDomainError } from '../domain/errors.ts';
+import { problemType } from '../http/problem-type.ts';
 import { logger, metrics } from './observability.ts';
 
 /** The one table from error code to HTTP status. */
@@ -76,7 +77,7 @@ export const problem = (
       ...(status === 401 ? { 'www-authenticate': 'Bearer realm="tessera"' } : {}),
     },
     body: JSON.stringify({
-      type: `urn:tessera:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+      type: problemType(code),
       title: titles[status] ?? 'Error',
       status,
       code,

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { sha256Hex } from '../adapters/hash.ts';
 import type { Activation, ActivationStore } from '../domain/activations.ts';
 import { DomainError } from '../domain/errors.ts';
 import { auditWrite } from './audit.ts';
@@ -11,8 +11,7 @@ import { activationKeys, licenseKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
-const fingerprintHash = (fingerprint: string) =>
-  createHash('sha256').update(fingerprint, 'utf8').digest('hex');
+const fingerprintHash = sha256Hex;
 
 const item = (a: Activation, ttlSeconds?: number) =>
   toItem(

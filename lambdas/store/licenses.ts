@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { sha256Hex } from '../adapters/hash.ts';
 import { searchText } from '../domain/common.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { License, LicenseListFilter, LicenseStore } from '../domain/licenses.ts';
@@ -11,8 +11,8 @@ import { keys, licenseKeys, poolKeys } from './keys.ts';
 import { type PageRequest, queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
-export const keyHash = (key: string): string =>
-  createHash('sha256').update(key, 'utf8').digest('hex');
+/** License keys are found by their hash, so no key appears as a database key. */
+export const keyHash = sha256Hex;
 
 const item = (l: License) =>
   toItem(
