@@ -1,5 +1,14 @@
+import {
+  type HoldSeatOptions,
+  holdSeat,
+  newSessionId,
+  type Seat,
+  type SeatLease,
+} from './seats.ts';
+
 /**
- * The instance side of Tessera's HTTP API: activate (two steps), refresh, return, validate.
+ * The instance side of Tessera's HTTP API: activate (two steps), refresh, return, validate,
+ * and concurrent seats (checkout, heartbeat, release, or `holdSeat` for all three).
  * Plain `fetch`, no dependencies. Failures the server explains come back as TesseraApiError with
  * the problem document's stable `code`; `validate` answers a value, never an error, for a bad
  * license.
@@ -117,6 +126,33 @@ export class TesseraClient {
     module?: string;
   }): Promise<ValidationAnswer> {
     return this.call('POST', '/instance/validate', input);
+  }
+
+  /**
+   * Takes a seat of this instance's pool for a user session. Idempotent per session id: after a
+   * network failure, retry with the same id (it never takes a second seat). Without a session
+   * id, a random one is generated (read it from the answer). Refusals: 409 POOL_FULL (the
+   * problem carries `used` and `limit`), 409 NO_ENTITLEMENT, 409 ALREADY_EXISTS (another
+   * instance holds that session id).
+   */
+  checkout(input: { sessionId?: string; userId: string }): Promise<SeatLease> {
+    const body = { sessionId: input.sessionId ?? newSessionId(), userId: input.userId };
+    return this.call('POST', '/instance/seats/checkout', body, true);
+  }
+
+  /** Extends the lease; 410 LEASE_GONE once the seat was released, forced free or reclaimed. */
+  heartbeat(sessionId: string): Promise<{ expiresAt: string }> {
+    return this.call('POST', '/instance/seats/heartbeat', { sessionId }, true);
+  }
+
+  /** Gives the seat back; `released: false` when it was already gone (harmless). */
+  release(sessionId: string): Promise<{ released: boolean }> {
+    return this.call('POST', '/instance/seats/release', { sessionId }, true);
+  }
+
+  /** Checks a seat out and heartbeats it until released, aborted or lost: see `holdSeat`. */
+  holdSeat(options: HoldSeatOptions): Promise<Seat> {
+    return holdSeat(this, options);
   }
 
   private async call<T>(

@@ -19,6 +19,17 @@ export {
   JwksUnavailableError,
 } from './jwks-cache.ts';
 export {
+  type HoldSeatOptions,
+  holdSeat,
+  isTransient,
+  newSessionId,
+  type Seat,
+  type SeatApi,
+  type SeatLease,
+  type SeatLostReason,
+  type SeatState,
+} from './seats.ts';
+export {
   type FailureCode,
   type Jwks,
   LICENSE_FILE_TYP,
