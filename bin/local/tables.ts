@@ -5,6 +5,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -46,7 +47,7 @@ const createTable = async (client: DynamoDBClient, tableName: string): Promise<v
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: index.projection },
         })),
       }),
     );
@@ -58,12 +59,48 @@ const createTable = async (client: DynamoDBClient, tableName: string): Promise<v
 };
 
 /**
- * Creates Tessera's table from the same definition CDK deploys (keys, both GSIs with ALL
- * projection, on-demand billing), then makes sure TTL is on. Idempotent: safe on every start,
+ * A table kept from an earlier version may miss an index added since: add it, as a CloudFormation
+ * update does in AWS, so an existing `.tessera/` state keeps working after an upgrade.
+ */
+const addMissingIndexes = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set(
+    (described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName),
+  );
+  for (const index of tableDefinition.globalSecondaryIndexes) {
+    if (present.has(index.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: index.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: index.projection },
+            },
+          },
+        ],
+      }),
+    );
+  }
+};
+
+/**
+ * Creates Tessera's table from the same definition CDK deploys (keys, the GSIs and their
+ * projections, on-demand billing), then makes sure TTL is on. Idempotent: safe on every start,
  * and it completes a table whose first creation was interrupted before TTL was set.
  */
 export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   if (!(await exists(client, tableName))) await createTable(client, tableName);
+  else await addMissingIndexes(client, tableName);
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status === 'ENABLED' || status === 'ENABLING') return;

@@ -105,6 +105,8 @@ export interface License {
   trial: boolean;
   notes?: string;
   status: StoredStatus;
+  /** The `validTill` whose passing the expiry sweep recorded (event, notice); set by the sweep. */
+  expiryRecordedFor?: string;
   version: number;
   createdAt: string;
   updatedAt: string;

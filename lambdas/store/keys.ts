@@ -128,3 +128,69 @@ export const leaseKeys = {
   }),
   sortPrefix: 'LEASE#',
 } as const;
+
+/** Spreads the lease queue over partitions so heartbeats never meet on one index key. */
+export const LEASE_QUEUE_SHARDS = 8;
+
+const shardOf = (value: string) => {
+  let h = 0;
+  for (const c of value) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h % LEASE_QUEUE_SHARDS;
+};
+
+/**
+ * The scheduled jobs' work queues on gsi3 (sparse, keys only). An item is in a queue while it has
+ * these attributes; the job that finishes with it removes them in the same write.
+ */
+export const queueKeys = {
+  /** Leases by expiry: the seat reaper reads the ones that ran out. */
+  lease: (projectId: string, productCode: string, sessionId: string, expiresAt: string) => ({
+    gsi3pk: `QUEUE#LEASES#${shardOf(`${projectId}#${productCode}`)}`,
+    gsi3sk: `${expiresAt}#${projectId}#${productCode}#${sessionId}`,
+  }),
+  leasePartitions: Array.from({ length: LEASE_QUEUE_SHARDS }, (_, i) => `QUEUE#LEASES#${i}`),
+  /** Every pool, for reconciliation; constant keys, so counter updates never touch the index. */
+  pool: (projectId: string, productCode: string) => ({
+    gsi3pk: 'QUEUE#POOLS',
+    gsi3sk: `${projectId}#${productCode}`,
+  }),
+  poolPartition: 'QUEUE#POOLS',
+  /** Licenses with an end date whose expiry is not yet recorded, by end of validity. */
+  expiry: (validTill: string, licenseId: string) => ({
+    gsi3pk: 'QUEUE#EXPIRY',
+    gsi3sk: `${validTill}#${licenseId}`,
+  }),
+  expiryPartition: 'QUEUE#EXPIRY',
+  /** Pending activations by code expiry, for cleanup. */
+  pendingActivation: (codeExpiresAt: string, activationId: string) => ({
+    gsi3pk: 'QUEUE#PENDING',
+    gsi3sk: `${codeExpiresAt}#${activationId}`,
+  }),
+  pendingActivationPartition: 'QUEUE#PENDING',
+  /** E-mails to send (transactional outbox), by creation. */
+  notice: (createdAt: string, noticeId: string) => ({
+    gsi3pk: 'QUEUE#NOTICES',
+    gsi3sk: `${createdAt}#${noticeId}`,
+  }),
+  noticePartition: 'QUEUE#NOTICES',
+  attributes: ['gsi3pk', 'gsi3sk'] as const,
+} as const;
+
+/** Outbox notices and the once-only markers of reminders. */
+export const noticeKeys = {
+  notice: (noticeId: string): PrimaryKey => ({ pk: `NOTICE#${noticeId}`, sk: 'NOTICE' }),
+  /** One per license, end date, offset and recipient: its existence means "claimed". */
+  reminder: (licenseId: string, validTill: string, offsetDays: number, recipientHash: string) => ({
+    pk: `LICENSE#${licenseId}`,
+    sk: `REMINDER#${validTill}#${offsetDays}#${recipientHash}`,
+  }),
+} as const;
+
+/** Named seats: one assignment item per user in the pool's partition. */
+export const assignmentKeys = {
+  assignment: (projectId: string, productCode: string, userHash: string): PrimaryKey => ({
+    pk: `POOL#${projectId}#${productCode}`,
+    sk: `ASSIGN#${userHash}`,
+  }),
+  sortPrefix: 'ASSIGN#',
+} as const;

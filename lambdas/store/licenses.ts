@@ -7,7 +7,7 @@ import type { License, LicenseListFilter, LicenseStore } from '../domain/license
 import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
-import { keys, licenseKeys, poolKeys } from './keys.ts';
+import { keys, licenseKeys, poolKeys, queueKeys } from './keys.ts';
 import { type PageRequest, queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
@@ -22,6 +22,10 @@ const item = (l: License) =>
       ...licenseKeys.list(l.productCode, l.createdAt, l.id),
       ...(l.customerId && l.projectId
         ? licenseKeys.customerList(l.customerId, l.projectId, l.productCode, l.createdAt, l.id)
+        : {}),
+      // Queued for the expiry sweep until it recorded the end of this very validity.
+      ...(l.validTill && l.status !== 'revoked' && l.expiryRecordedFor !== l.validTill
+        ? queueKeys.expiry(l.validTill, l.id)
         : {}),
     },
     l,
@@ -61,6 +65,7 @@ const countLicense = (key: { pk: string; sk: string }, what: string): Write => (
 const poolEntry = (l: License): Write[] => {
   if (!l.customerId || !l.projectId) return [];
   const list = poolKeys.customerList(l.customerId, l.projectId, l.productCode);
+  const queue = queueKeys.pool(l.projectId, l.productCode);
   return [
     {
       update: poolKeys.pool(l.projectId, l.productCode),
@@ -68,6 +73,7 @@ const poolEntry = (l: License): Write[] => {
         expression:
           'SET #entry = :entry, #customerId = :customerId, #projectId = :projectId, ' +
           '#productCode = :productCode, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk, #type = :type, ' +
+          '#gsi3pk = :gsi3pk, #gsi3sk = :gsi3sk, ' +
           '#used = if_not_exists(#used, :zero), ' +
           '#licensesVersion = if_not_exists(#licensesVersion, :zero) + :one',
         names: {
@@ -77,6 +83,8 @@ const poolEntry = (l: License): Write[] => {
           '#productCode': 'productCode',
           '#gsi2pk': 'gsi2pk',
           '#gsi2sk': 'gsi2sk',
+          '#gsi3pk': 'gsi3pk',
+          '#gsi3sk': 'gsi3sk',
           '#type': '_type',
           '#used': 'used',
           '#licensesVersion': 'licensesVersion',
@@ -93,6 +101,8 @@ const poolEntry = (l: License): Write[] => {
           ':productCode': l.productCode,
           ':gsi2pk': list.gsi2pk,
           ':gsi2sk': list.gsi2sk,
+          ':gsi3pk': queue.gsi3pk,
+          ':gsi3sk': queue.gsi3sk,
           ':type': 'pool',
           ':zero': 0,
           ':one': 1,

@@ -10,6 +10,11 @@ export interface KeyDefinition {
 
 export interface IndexDefinition extends KeyDefinition {
   indexName: string;
+  /**
+   * `ALL` for listings that show the items; `KEYS_ONLY` for work queues, so an update to a
+   * non-key attribute (a seat counter) never writes to the index.
+   */
+  projection: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface TableDefinition extends KeyDefinition {
@@ -26,9 +31,12 @@ export const tableDefinition = {
   sortKey: 'sk',
   globalSecondaryIndexes: [
     // "All items of a kind" listings (products, customers, tokens, audit), sorted by gsi1sk.
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
     // "Everything of one customer" listings (tokens and audit events of a tenant).
-    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
+    // Work queues of the scheduled jobs, sparse and keys only: leases by expiry (sharded),
+    // licenses by end of validity, pending activations by code expiry, notices to send, pools.
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'KEYS_ONLY' },
   ],
   timeToLiveAttribute: 'ttl',
 } as const satisfies TableDefinition;

@@ -18,7 +18,7 @@ describe('data stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection },
       })),
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
