@@ -17,6 +17,13 @@ import {
   StartedView,
   ValidateInput,
 } from './domain/activations.ts';
+import {
+  AssignInput,
+  AssignmentCheckView,
+  AssignmentPath,
+  AssignmentView,
+  UnassignView,
+} from './domain/assignments.ts';
 import { AuditEventView, AuditQuery } from './domain/audit.ts';
 import { PageQuery, pageOf } from './domain/common.ts';
 import {
@@ -88,6 +95,7 @@ export const groups = {
   },
   validate: { description: 'Instance license validation', table: 'read' },
   seats: { description: 'Concurrent seats: checkout, heartbeat, release', table: 'write' },
+  assignments: { description: 'Named seats: assign, unassign, list', table: 'write' },
 } as const satisfies Record<string, { description: string; table: 'none' | 'read' | 'write' }>;
 
 export type RouteGroup = keyof typeof groups;
@@ -484,6 +492,36 @@ export const routes: readonly Route[] = [
     schemas: { path: SeatPath, response: ReleaseView },
   }),
   route({
+    operationId: 'listAssignments',
+    method: 'GET',
+    path: '/customers/{customerId}/projects/{projectId}/pools/{productCode}/assignments',
+    group: 'assignments',
+    auth: 'token',
+    status: 200,
+    summary: 'The named seats of a pool: who holds one, since when, assigned by whom',
+    schemas: { path: PoolPath, query: PageQuery, response: pageOf(AssignmentView) },
+  }),
+  route({
+    operationId: 'assignSeat',
+    method: 'POST',
+    path: '/customers/{customerId}/projects/{projectId}/pools/{productCode}/assignments',
+    group: 'assignments',
+    auth: 'token',
+    status: 201,
+    summary: 'Give a user a named seat; never more than the limit, a user never twice',
+    schemas: { path: PoolPath, body: AssignInput, response: AssignmentView },
+  }),
+  route({
+    operationId: 'unassignSeat',
+    method: 'DELETE',
+    path: '/customers/{customerId}/projects/{projectId}/pools/{productCode}/assignments/{userId}',
+    group: 'assignments',
+    auth: 'token',
+    status: 200,
+    summary: 'Take a named seat back from a user',
+    schemas: { path: AssignmentPath, response: UnassignView },
+  }),
+  route({
     operationId: 'startActivation',
     method: 'POST',
     path: '/instance/activations',
@@ -581,6 +619,17 @@ export const routes: readonly Route[] = [
     status: 200,
     summary: 'Give a seat back (releasing twice is harmless)',
     schemas: { body: SeatSession, response: ReleaseView },
+  }),
+  route({
+    operationId: 'checkSeatAssignment',
+    method: 'POST',
+    path: '/instance/seats/assignment',
+    group: 'seats',
+    auth: 'activation',
+    instanceFacing: true,
+    status: 200,
+    summary: 'Named-seat products: does this user hold a seat of the pool?',
+    schemas: { body: AssignInput, response: AssignmentCheckView },
   }),
   route({
     operationId: 'getJwks',

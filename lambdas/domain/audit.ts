@@ -3,7 +3,7 @@ import type { IdGenerator } from '../adapters/ids.ts';
 import { PageQuery, Timestamp } from './common.ts';
 import { type Actor, actorOf, type Principal } from './principal.ts';
 
-export const entityTypes = ['product', 'customer', 'project', 'token', 'license'] as const;
+export const entityTypes = ['product', 'customer', 'project', 'token', 'license', 'pool'] as const;
 export const EntityType = z.enum(entityTypes);
 export type EntityType = z.infer<typeof EntityType>;
 
@@ -58,7 +58,18 @@ export interface ChangeContext {
 }
 
 /** Fields that never go into an audit record: key material and store bookkeeping. */
-const hidden = new Set(['hash', 'pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'search']);
+const hidden = new Set([
+  'hash',
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'search',
+]);
 
 const snapshot = (value: object | null): Record<string, unknown> | null =>
   value === null

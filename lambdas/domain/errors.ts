@@ -36,6 +36,7 @@ export const errorCodes = [
   'POOL_FULL',
   'NO_ENTITLEMENT',
   'LEASE_GONE',
+  'WRONG_SEAT_MODEL',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',

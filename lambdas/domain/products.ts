@@ -33,6 +33,13 @@ export const Aggregation = z
   .enum(['sum', 'max'])
   .describe('How licenses of this product combine in a pool: summed, or the largest one counts');
 
+export const LeaseSeconds = z
+  .number()
+  .int()
+  .min(60)
+  .max(86_400)
+  .describe('Concurrent seats: how long a lease lasts without a heartbeat (default 600 s)');
+
 const Modules = z
   .array(ProductModule)
   .max(200)
@@ -52,6 +59,7 @@ export const CreateProductInput = z.strictObject({
     .boolean()
     .default(true)
     .describe('Whether activations/seats may go back to the balance'),
+  leaseSeconds: LeaseSeconds.optional(),
 });
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
 
@@ -63,6 +71,7 @@ export const UpdateProductInput = z
     seatModel: SeatModel.optional(),
     aggregation: Aggregation.optional(),
     returnable: z.boolean().optional(),
+    leaseSeconds: LeaseSeconds.nullable().optional(),
   })
   .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
 export type UpdateProductInput = z.infer<typeof UpdateProductInput>;
@@ -78,6 +87,8 @@ export interface Product {
   seatModel: z.infer<typeof SeatModel>;
   aggregation: z.infer<typeof Aggregation>;
   returnable: boolean;
+  /** Concurrent seats: lease length in seconds; absent means the default. */
+  leaseSeconds?: number;
   /** Licenses issued for this product; a product with licenses cannot be deleted. */
   licenseCount: number;
   version: number;
@@ -93,6 +104,7 @@ export const ProductView = z.object({
   seatModel: SeatModel,
   aggregation: Aggregation,
   returnable: z.boolean(),
+  leaseSeconds: z.number().int().optional(),
   licenseCount: z.number().int(),
   version: z.number().int(),
   createdAt: Timestamp,
@@ -124,6 +136,7 @@ export const createProduct = async (
     seatModel: input.seatModel,
     aggregation: input.aggregation,
     returnable: input.returnable,
+    ...(input.leaseSeconds ? { leaseSeconds: input.leaseSeconds } : {}),
     licenseCount: 0,
     version: 1,
     createdAt: at,

@@ -30,6 +30,11 @@ export interface PoolState {
   used: number;
   licensesVersion: number;
   licenses: PoolLicense[];
+  /** Named seats assigned. */
+  assigned: number;
+  /** Move with every change of `used` / `assigned`, for reconciliation. */
+  seatVersion: number;
+  assignVersion: number;
 }
 
 export interface SeatStore {
@@ -39,6 +44,8 @@ export interface SeatStore {
   checkout(lease: Lease, limit: number, licensesVersion: number): Promise<void>;
   /** Deletes the lease and lowers `used`; false when the lease was already gone. */
   release(lease: SeatRef): Promise<boolean>;
+  /** Releases the lease only while its expiry is still `seenExpiresAt` (no heartbeat since). */
+  releaseIfUnchanged(lease: SeatRef, seenExpiresAt: string): Promise<boolean>;
   /** Releases leases that expired before `now`; returns how many it freed. */
   reclaimExpired(projectId: string, productCode: string, now: Date): Promise<number>;
   /** Moves the lease's expiry; false when the lease is gone (released, reclaimed, forced). */

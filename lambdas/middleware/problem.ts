@@ -40,6 +40,7 @@ export const statusOf: Record<ErrorCode, number> = {
   POOL_FULL: 409,
   NO_ENTITLEMENT: 409,
   LEASE_GONE: 410,
+  WRONG_SEAT_MODEL: 409,
   RATE_LIMITED: 429,
   REQUEST_BLOCKED: 403,
   BAD_REQUEST: 400,

@@ -1,11 +1,13 @@
 import type { Db } from '../adapters/dynamodb.ts';
 import { activationStore } from './activations.ts';
+import { assignmentStore } from './assignments.ts';
 import { auditStore } from './audit.ts';
 import { customerStore } from './customers.ts';
 import { licenseStore } from './licenses.ts';
 import { poolStore } from './pools.ts';
 import { productStore } from './products.ts';
 import { projectStore } from './projects.ts';
+import { seatUpkeepStore } from './seat-upkeep.ts';
 import { seatStore } from './seats.ts';
 import { tokenStore } from './tokens.ts';
 
@@ -19,6 +21,8 @@ export const createStores = (db: Db, tableName: string) => ({
   activations: activationStore(db, tableName),
   pools: poolStore(db, tableName),
   seats: seatStore(db, tableName),
+  assignments: assignmentStore(db, tableName),
+  seatUpkeep: seatUpkeepStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

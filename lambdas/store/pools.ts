@@ -16,6 +16,11 @@ export interface PoolRecord {
   used: number;
   /** Moves whenever a license of the pool changes. */
   licensesVersion: number;
+  /** Named seats assigned; raised and lowered only by the assignment transactions. */
+  assigned: number;
+  /** Move with every change of `used` and `assigned`, so a repair can tell nothing moved. */
+  seatVersion: number;
+  assignVersion: number;
   licenses: PoolLicense[];
 }
 
@@ -27,6 +32,9 @@ const toRecord = (item: Item): PoolRecord => ({
   productCode: String(item.productCode),
   used: Number(item.used),
   licensesVersion: Number(item.licensesVersion),
+  assigned: Number(item.assigned ?? 0),
+  seatVersion: Number(item.seatVersion ?? 0),
+  assignVersion: Number(item.assignVersion ?? 0),
   licenses: Object.entries(item)
     .filter(([name]) => name.startsWith(poolKeys.licenseAttributePrefix))
     .map(([name, entry]) => ({

@@ -5,7 +5,7 @@ import { DomainError, isDomainError } from '../domain/errors.ts';
 import type { Lease, SeatRef, SeatStore } from '../domain/seats.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
-import { leaseKeys, poolKeys } from './keys.ts';
+import { leaseKeys, poolKeys, queueKeys } from './keys.ts';
 import { poolStore } from './pools.ts';
 import { transact, type Write } from './transact.ts';
 
@@ -15,12 +15,18 @@ const usedBelow = (limit: number, licensesVersion: number): Condition => ({
   values: { ':limit': limit, ':licensesVersion': licensesVersion },
 });
 
+/**
+ * Every change of `used` also moves `seatVersion`, so reconciliation can repair the counter only
+ * if no seat moved between its count and its write.
+ */
+const bumpSeatVersion = '#seatVersion = if_not_exists(#seatVersion, :zero) + :one';
+
 const lowerUsed = (projectId: string, productCode: string): Write => ({
   update: poolKeys.pool(projectId, productCode),
   set: {
-    expression: 'SET #used = #used - :one',
-    names: { '#used': 'used' },
-    values: { ':one': 1 },
+    expression: `SET #used = #used - :one, ${bumpSeatVersion}`,
+    names: { '#used': 'used', '#seatVersion': 'seatVersion' },
+    values: { ':one': 1, ':zero': 0 },
   },
   condition: { expression: '#used > :zero', names: { '#used': 'used' }, values: { ':zero': 0 } },
 });
@@ -86,9 +92,9 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
         {
           update: poolKeys.pool(lease.projectId, lease.productCode),
           set: {
-            expression: 'SET #used = #used + :one',
-            names: { '#used': 'used' },
-            values: { ':one': 1 },
+            expression: `SET #used = #used + :one, ${bumpSeatVersion}`,
+            names: { '#used': 'used', '#seatVersion': 'seatVersion' },
+            values: { ':one': 1, ':zero': 0 },
           },
           condition: all(exists, usedBelow(limit, licensesVersion)),
           onConflict: (old) =>
@@ -106,6 +112,12 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
             lease,
             {
               ttl: ttlOf(lease.expiresAt),
+              ...queueKeys.lease(
+                lease.projectId,
+                lease.productCode,
+                lease.sessionId,
+                lease.expiresAt,
+              ),
             },
           ),
           condition: absent,
@@ -114,6 +126,8 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
       ]),
 
     release: (lease) => release(lease),
+
+    releaseIfUnchanged: (lease, seenExpiresAt) => release(lease, seenExpiresAt),
 
     reclaimExpired: async (projectId, productCode, now) => {
       const out = await db.send(
@@ -144,18 +158,26 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
           new UpdateCommand({
             TableName: tableName,
             Key: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
-            UpdateExpression: 'SET #expiresAt = :expiresAt, #heartbeatAt = :at, #ttl = :ttl',
+            UpdateExpression:
+              'SET #expiresAt = :expiresAt, #heartbeatAt = :at, #ttl = :ttl, #gsi3sk = :queued',
             ConditionExpression: 'attribute_exists(#pk)',
             ExpressionAttributeNames: {
               '#expiresAt': 'expiresAt',
               '#heartbeatAt': 'heartbeatAt',
               '#ttl': 'ttl',
               '#pk': 'pk',
+              '#gsi3sk': 'gsi3sk',
             },
             ExpressionAttributeValues: {
               ':expiresAt': expiresAt,
               ':at': at,
               ':ttl': ttlOf(expiresAt),
+              ':queued': queueKeys.lease(
+                lease.projectId,
+                lease.productCode,
+                lease.sessionId,
+                expiresAt,
+              ).gsi3sk,
             },
           }),
         );

@@ -1,0 +1,137 @@
+import type { Aggregation } from './pools.ts';
+import { poolLimit } from './pools.ts';
+import type { PoolState } from './seats.ts';
+
+/**
+ * Seat upkeep, run by jobs: the reaper frees leases that ran out without a release (a crashed
+ * instance), and reconciliation recounts each pool's leases and assignments and repairs a counter
+ * that drifted. Neither is needed for correctness of a checkout (a full pool reclaims expired
+ * leases itself); they keep the counters honest and the entitlements view current.
+ */
+export interface ExpiredLease {
+  projectId: string;
+  productCode: string;
+  sessionId: string;
+  expiresAt: string;
+}
+
+export interface PoolCount {
+  pool: PoolState;
+  leases: number;
+  assignments: number;
+}
+
+export interface CounterRepair {
+  projectId: string;
+  productCode: string;
+  counter: 'used' | 'assigned';
+  value: number;
+  /** The version read with the count; the repair is skipped if it moved. */
+  seenVersion: number;
+}
+
+export interface SeatUpkeepStore {
+  expiredLeases(now: Date): AsyncIterable<ExpiredLease>;
+  /** Frees the lease only if no heartbeat moved its expiry since it was read. */
+  releaseExpired(lease: ExpiredLease): Promise<boolean>;
+  pools(): AsyncIterable<{ projectId: string; productCode: string }>;
+  count(projectId: string, productCode: string): Promise<PoolCount | undefined>;
+  repair(repair: CounterRepair): Promise<boolean>;
+}
+
+export interface Progress {
+  /** False once the run should stop taking new work. */
+  inTime(): boolean;
+}
+
+export const reapSeats = async (store: SeatUpkeepStore, now: Date, progress: Progress) => {
+  const tally = { scanned: 0, changed: 0, failed: 0, truncated: false };
+  for await (const lease of store.expiredLeases(now)) {
+    if (!progress.inTime()) {
+      tally.truncated = true;
+      break;
+    }
+    tally.scanned++;
+    if (await store.releaseExpired(lease)) tally.changed++;
+  }
+  return { ...tally, details: {} };
+};
+
+export interface Drift {
+  projectId: string;
+  productCode: string;
+  counter: 'used' | 'assigned';
+  stored: number;
+  counted: number;
+  repaired: boolean;
+}
+
+/**
+ * Recounts every pool. A counter that disagrees with its items is set to the count, on the
+ * condition that nothing moved since the count; a pool that was busy is looked at next run.
+ */
+export const reconcileSeats = async (
+  store: SeatUpkeepStore,
+  aggregationOf: (productCode: string) => Promise<Aggregation>,
+  now: Date,
+  progress: Progress,
+) => {
+  const drifts: Drift[] = [];
+  const tally = { scanned: 0, changed: 0, failed: 0, truncated: false };
+  let utilisationMax = 0;
+  for await (const { projectId, productCode } of store.pools()) {
+    if (!progress.inTime()) {
+      tally.truncated = true;
+      break;
+    }
+    tally.scanned++;
+    const counted = await store.count(projectId, productCode);
+    if (!counted) continue;
+    const { pool } = counted;
+    const checks = [
+      {
+        counter: 'used' as const,
+        stored: pool.used,
+        counted: counted.leases,
+        seen: pool.seatVersion,
+      },
+      {
+        counter: 'assigned' as const,
+        stored: pool.assigned,
+        counted: counted.assignments,
+        seen: pool.assignVersion,
+      },
+    ];
+    for (const check of checks) {
+      if (check.stored === check.counted) continue;
+      const repaired = await store.repair({
+        projectId,
+        productCode,
+        counter: check.counter,
+        value: check.counted,
+        seenVersion: check.seen,
+      });
+      drifts.push({
+        projectId,
+        productCode,
+        counter: check.counter,
+        stored: check.stored,
+        counted: check.counted,
+        repaired,
+      });
+      if (repaired) tally.changed++;
+    }
+    const limit = poolLimit(pool.licenses, await aggregationOf(productCode), now);
+    const inUse = Math.max(counted.leases, counted.assignments);
+    if (limit > 0) utilisationMax = Math.max(utilisationMax, Math.round((inUse / limit) * 100));
+  }
+  return {
+    ...tally,
+    details: {
+      drifted: drifts.length,
+      repaired: drifts.filter((d) => d.repaired).length,
+      utilisationMaxPercent: utilisationMax,
+    },
+    drifts,
+  };
+};

@@ -1,0 +1,71 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { Progress } from '../domain/seat-upkeep.ts';
+import { type Runtime, runtime } from '../http/runtime.ts';
+import { logger, metrics, tracer } from '../middleware/observability.ts';
+import type { JobName, JobSummary } from './catalog.ts';
+
+/** What a job body gets: the stores, the time it runs at, and when to stop taking new work. */
+export interface JobRun {
+  runtime: Runtime;
+  now: Date;
+  progress: Progress;
+}
+
+export type JobResult = Pick<JobSummary, 'scanned' | 'changed' | 'failed' | 'truncated'> & {
+  details: Record<string, number>;
+};
+
+export type JobBody = (run: JobRun) => Promise<JobResult>;
+
+/** Stop taking new work this long before the Lambda timeout; the next run resumes. */
+const SAFETY_MARGIN_MS = 10_000;
+
+/**
+ * Runs a job body once and reports it: one summary log line and the job metrics (runs, items
+ * changed/failed, duration; failures), then throws if the run failed so EventBridge Scheduler
+ * retries it and, after its retries, parks the event in the job's dead-letter queue.
+ */
+export const runJob = async (
+  job: JobName,
+  body: JobBody,
+  options: { remainingMs: () => number; now?: Date; runtime?: Runtime },
+): Promise<JobSummary> => {
+  const rt = options.runtime ?? runtime();
+  const now = options.now ?? rt.clock.now();
+  const started = performance.now();
+  const progress: Progress = { inTime: () => options.remainingMs() > SAFETY_MARGIN_MS };
+  metrics.addDimension('job', job);
+  try {
+    const result = await body({ runtime: rt, now, progress });
+    const summary: JobSummary = {
+      job,
+      startedAt: now.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      ...result,
+    };
+    metrics.addMetric('JobRuns', MetricUnit.Count, 1);
+    metrics.addMetric('JobItemsChanged', MetricUnit.Count, summary.changed);
+    metrics.addMetric('JobItemsFailed', MetricUnit.Count, summary.failed);
+    metrics.addMetric('JobDuration', MetricUnit.Milliseconds, summary.durationMs);
+    logger.info('job finished', { summary });
+    return summary;
+  } catch (error) {
+    metrics.addMetric('JobFailures', MetricUnit.Count, 1);
+    logger.error('job failed', { job, error });
+    throw error;
+  }
+};
+
+/** The Lambda handler of one job: Powertools first, the run last. */
+export const jobHandler = (job: JobName, body: JobBody) =>
+  middy(async (_event: unknown, context: Context) =>
+    runJob(job, body, { remainingMs: () => context.getRemainingTimeInMillis() }),
+  )
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
