@@ -5,11 +5,14 @@
 import { activationCapacity } from './activation-capacity.ts';
 import { bundles } from './bundles.ts';
 import { licenseFiles } from './license-files.ts';
+import { seatCapacity, seatThroughput } from './seats.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   bundles,
   licenseFiles,
   activationCapacity,
+  seatThroughput,
+  seatCapacity,
 };
 
 const wanted = process.argv.slice(2);
