@@ -31,6 +31,18 @@ const Config = z.object({
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Local runtime only: write e-mails as .eml files here instead of sending them. */
   OUTBOX_DIR: z.string().min(1).optional(),
+  /** Days before a license's end at which a reminder goes out, e.g. `30,7,1`. */
+  REMINDER_OFFSET_DAYS: z
+    .string()
+    .default('30,7,1')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map(Number),
+    )
+    .pipe(z.array(z.number().int().min(1).max(365)).min(1)),
   TESSERA_VERSION: z.string().default('0.1.0'),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import type { Notice } from './upkeep.ts';
 import { applyPatch, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { generateLicenseKey, maskLicenseKey, parseLicenseKey } from './license-key.ts';
@@ -36,6 +37,10 @@ export const IssueLicenseInput = z
     maintenanceUntil: Timestamp.optional(),
     trial: z.boolean().default(false),
     notes: z.string().trim().max(2000).optional(),
+    notify: z
+      .boolean()
+      .default(true)
+      .describe('E-mail the registered address that the license was issued (with its key)'),
   })
   .refine((i) => i.projectId === undefined || i.customerId !== undefined, {
     message: 'A project needs its customer',
@@ -155,7 +160,7 @@ export interface LicenseListFilter {
 export interface LicenseStore {
   nextSerial(): Promise<number>;
   /** License, key index, product and project counters, audit: one transaction. */
-  issue(license: License, event: AuditEvent): Promise<void>;
+  issue(license: License, event: AuditEvent, notice?: Notice): Promise<void>;
   get(licenseId: string): Promise<License | undefined>;
   findByKey(key: string): Promise<License | undefined>;
   list(filter: LicenseListFilter, page: { limit: number; cursor?: string }): Promise<Page<License>>;
@@ -250,9 +255,22 @@ export const issueLicense = async (
   };
   const { key: _key, ...withoutKey } = license;
   // The key itself never goes into the audit trail; its holder is the license id.
+  // The "license issued" e-mail is queued in the same transaction and sent by the
+  // notifications job, so it is neither lost nor sent twice.
+  const notice: Notice | undefined = input.notify
+    ? {
+        id: `${license.id}.issued`,
+        kind: 'license-issued',
+        licenseId: license.id,
+        createdAt: at,
+        state: 'pending',
+        attempts: 0,
+      }
+    : undefined;
   await deps.licenses.issue(
     license,
     auditEvent(ctx, 'license.issued', ref(license), null, withoutKey),
+    notice,
   );
   return toLicenseView(license, ctx.principal, ctx.now);
 };

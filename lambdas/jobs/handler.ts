@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Progress } from '../domain/seat-upkeep.ts';
 import { type Runtime, runtime } from '../http/runtime.ts';
+import { type JobMetric, jobMetrics } from '../metric-names.ts';
 import { logger, metrics, tracer } from '../middleware/observability.ts';
 import type { JobName, JobSummary } from './catalog.ts';
 
@@ -21,6 +22,12 @@ export type JobResult = Pick<JobSummary, 'scanned' | 'changed' | 'failed' | 'tru
 };
 
 export type JobBody = (run: JobRun) => Promise<JobResult>;
+
+/** A job-specific figure, under the run's `job` dimension. */
+export const emitJobMetric = (name: JobMetric, value: number) =>
+  metrics.addMetric(name, jobMetrics[name].unit as MetricUnitValue, value);
+
+type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 /** Stop taking new work this long before the Lambda timeout; the next run resumes. */
 const SAFETY_MARGIN_MS = 10_000;

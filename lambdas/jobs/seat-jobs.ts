@@ -1,6 +1,8 @@
 import { reapSeats, reconcileSeats } from '../domain/seat-upkeep.ts';
+import { emitBusiness } from '../http/business-metrics.ts';
 import { logger } from '../middleware/observability.ts';
 import type { JobBody } from './handler.ts';
+import { emitJobMetric } from './handler.ts';
 
 /** Frees leases that ran out without a release, each only if no heartbeat came since. */
 export const seatReaper: JobBody = async ({ runtime, now, progress }) =>
@@ -24,5 +26,7 @@ export const seatReconciliation: JobBody = async ({ runtime, now, progress }) =>
     progress,
   );
   for (const drift of drifts) logger.warn('seat counter drifted', { drift });
+  emitBusiness('PoolUtilisationMax', result.details.utilisationMaxPercent);
+  if (result.details.repaired > 0) emitJobMetric('SeatCountersRepaired', result.details.repaired);
   return result;
 };

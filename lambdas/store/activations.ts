@@ -7,7 +7,7 @@ import { DomainError } from '../domain/errors.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
-import { activationKeys, licenseKeys } from './keys.ts';
+import { activationKeys, licenseKeys, queueKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
@@ -16,7 +16,14 @@ const fingerprintHash = sha256Hex;
 const item = (a: Activation, ttlSeconds?: number) =>
   toItem(
     'activation',
-    { ...activationKeys.activation(a.id), ...activationKeys.list(a.licenseId, a.createdAt, a.id) },
+    {
+      ...activationKeys.activation(a.id),
+      ...activationKeys.list(a.licenseId, a.createdAt, a.id),
+      // Queued for cleanup while pending; finishing or failing takes it out (moveActivation).
+      ...(a.status === 'pending' && a.codeExpiresAt
+        ? queueKeys.pendingActivation(a.codeExpiresAt, a.id)
+        : {}),
+    },
     a,
     {
       ...(ttlSeconds ? { ttl: ttlSeconds } : {}),
@@ -52,7 +59,7 @@ const moveActivation = (
     values[`:s${i}`] = value;
     return `#s${i} = :s${i}`;
   });
-  const removes = remove.map((field, i) => {
+  const removes = [...remove, ...queueKeys.attributes].map((field, i) => {
     names[`#r${i}`] = field;
     return `#r${i}`;
   });
@@ -148,7 +155,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => (
           TableName: tableName,
           Key: activationKeys.activation(activation.id),
           UpdateExpression:
-            'SET #codeHash = :codeHash, #codeExpiresAt = :expiresAt, #resends = #resends + :one, #ttl = :ttl',
+            'SET #codeHash = :codeHash, #codeExpiresAt = :expiresAt, #resends = #resends + :one, #ttl = :ttl, #gsi3sk = :queued',
           ConditionExpression: '#status = :pending AND #resends < :max',
           ExpressionAttributeNames: {
             '#codeHash': 'codeHash',
@@ -156,8 +163,10 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => (
             '#resends': 'resends',
             '#status': 'status',
             '#ttl': 'ttl',
+            '#gsi3sk': 'gsi3sk',
           },
           ExpressionAttributeValues: {
+            ':queued': queueKeys.pendingActivation(expiresAt, activation.id).gsi3sk,
             ':codeHash': codeHash,
             ':expiresAt': expiresAt,
             ':one': 1,

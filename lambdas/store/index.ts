@@ -10,6 +10,7 @@ import { projectStore } from './projects.ts';
 import { seatUpkeepStore } from './seat-upkeep.ts';
 import { seatStore } from './seats.ts';
 import { tokenStore } from './tokens.ts';
+import { activationUpkeepStore, expiryStore, noticeStore } from './upkeep.ts';
 
 export const createStores = (db: Db, tableName: string) => ({
   products: productStore(db, tableName),
@@ -23,6 +24,9 @@ export const createStores = (db: Db, tableName: string) => ({
   seats: seatStore(db, tableName),
   assignments: assignmentStore(db, tableName),
   seatUpkeep: seatUpkeepStore(db, tableName),
+  expiry: expiryStore(db, tableName),
+  notices: noticeStore(db, tableName),
+  activationUpkeep: activationUpkeepStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

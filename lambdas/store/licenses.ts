@@ -10,6 +10,7 @@ import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys, licenseKeys, poolKeys, queueKeys } from './keys.ts';
 import { type PageRequest, queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
+import { noticeItem } from './upkeep.ts';
 
 /** License keys are found by their hash, so no key appears as a database key. */
 export const keyHash = sha256Hex;
@@ -215,8 +216,9 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
       return Number(out.Attributes?.value);
     },
 
-    issue: (license, event) =>
+    issue: (license, event, notice) =>
       transact(db, tableName, [
+        ...(notice ? [{ put: noticeItem(notice), condition: absent }] : []),
         { put: item(license), condition: absent },
         {
           put: toItem('licenseKey', licenseKeys.byKey(keyHash(license.key)), {

@@ -1,0 +1,254 @@
+import { auditEvent, type ChangeContext } from './audit.ts';
+import { type EmailMessage, expiryReminderMessage, licenseIssuedMessage } from './emails.ts';
+import type { License } from './licenses.ts';
+import type { Progress } from './seat-upkeep.ts';
+import type {
+  ActivationUpkeepStore,
+  ExpiryStore,
+  Notice,
+  NoticeStore,
+  ReminderKey,
+} from './upkeep.ts';
+
+const DAY_MS = 86_400_000;
+/** A notice that failed this often is given up and reported (JobItemsFailed, a log line). */
+export const MAX_NOTICE_ATTEMPTS = 5;
+
+export interface Tally {
+  scanned: number;
+  changed: number;
+  failed: number;
+  truncated: boolean;
+}
+const tally = (): Tally => ({ scanned: 0, changed: 0, failed: 0, truncated: false });
+
+export interface LicenseFacts {
+  license(id: string): Promise<License | undefined>;
+  productName(code: string): Promise<string>;
+  /** The customer's contact address, when it has one: reminders go there too. */
+  customerContact(customerId: string): Promise<string | undefined>;
+}
+
+export interface Sender {
+  send(message: EmailMessage): Promise<unknown>;
+}
+
+const retryable = (error: unknown) => (error as { retryable?: unknown }).retryable === true;
+
+/**
+ * Records each license's end of validity once: an audit event `license.expired` and the
+ * "has expired" notice, in one transaction with the mark on the license. Listings and checks
+ * never wait for this: they compute expiry from the dates.
+ */
+export const sweepExpiries = async (
+  store: ExpiryStore,
+  facts: Pick<LicenseFacts, 'license'>,
+  ctx: ChangeContext,
+  progress: Progress,
+) => {
+  const t = tally();
+  for await (const { licenseId } of store.dueExpiries(ctx.now)) {
+    if (!progress.inTime()) {
+      t.truncated = true;
+      break;
+    }
+    t.scanned++;
+    const license = await facts.license(licenseId);
+    if (!license?.validTill || new Date(license.validTill) > ctx.now) continue;
+    if (license.status === 'revoked' || license.expiryRecordedFor === license.validTill) {
+      await store.dequeue(license);
+      continue;
+    }
+    const { key: _key, ...withoutKey } = license;
+    const event = auditEvent(
+      ctx,
+      'license.expired',
+      {
+        type: 'license',
+        id: license.id,
+        ...(license.customerId ? { customerId: license.customerId } : {}),
+      },
+      null,
+      { validTill: license.validTill, serial: withoutKey.serial },
+    );
+    const notice: Notice = {
+      id: `${license.id}.expired.${license.validTill}`,
+      kind: 'license-expired',
+      licenseId: license.id,
+      createdAt: ctx.now.toISOString(),
+      state: 'pending',
+      attempts: 0,
+    };
+    if (await store.recordExpiry(license, event, notice)) t.changed++;
+  }
+  return t;
+};
+
+/** How many licenses end within `days`: the dashboard's "expiring in 30 days". */
+export const countExpiring = async (store: ExpiryStore, now: Date, days: number) => {
+  let count = 0;
+  for await (const _ of store.upcomingExpiries(now, new Date(now.getTime() + days * DAY_MS))) {
+    count++;
+  }
+  return count;
+};
+
+const recipients = async (facts: LicenseFacts, license: License) => {
+  const contact = license.customerId ? await facts.customerContact(license.customerId) : undefined;
+  const all = [license.registeredEmail, ...(contact ? [contact] : [])];
+  return [...new Map(all.map((a) => [a.toLowerCase(), a])).values()];
+};
+
+/**
+ * Sends queued notices (license issued, license expired), each once: a notice is claimed
+ * (pending → sending) before its e-mail goes out, so two overlapping runs never both send it.
+ * A send that fails is put back for the next run, up to MAX_NOTICE_ATTEMPTS.
+ */
+export const sendNotices = async (
+  store: NoticeStore,
+  facts: LicenseFacts,
+  mailer: Sender,
+  now: Date,
+  progress: Progress,
+) => {
+  const t = tally();
+  for await (const { noticeId } of store.pending()) {
+    if (!progress.inTime()) {
+      t.truncated = true;
+      break;
+    }
+    t.scanned++;
+    const notice = await store.claim(noticeId, now);
+    if (!notice) continue;
+    const license = await facts.license(notice.licenseId);
+    if (!license) {
+      await store.giveBack(notice, now, true);
+      continue;
+    }
+    const common = {
+      productName: await facts.productName(license.productCode),
+      companyName: license.companyName,
+      serial: license.serial,
+    };
+    try {
+      if (notice.kind === 'license-issued') {
+        await mailer.send(
+          licenseIssuedMessage({
+            ...common,
+            to: license.registeredEmail,
+            licenseKey: license.key,
+            seats: license.seatLimit,
+            validFrom: license.validFrom,
+            ...(license.validTill ? { validTill: license.validTill } : {}),
+          }),
+        );
+      } else {
+        for (const to of await recipients(facts, license)) {
+          await mailer.send(
+            expiryReminderMessage({
+              ...common,
+              to,
+              validTill: license.validTill ?? now,
+              daysLeft: 0,
+            }),
+          );
+        }
+      }
+      await store.finish(notice, now);
+      t.changed++;
+    } catch (error) {
+      const giveUp = !retryable(error) || notice.attempts + 1 >= MAX_NOTICE_ATTEMPTS;
+      await store.giveBack(notice, now, giveUp);
+      t.failed++;
+    }
+  }
+  return t;
+};
+
+/** The reminder due now: the smallest offset whose day has come, or none. */
+export const dueOffset = (validTill: Date, now: Date, offsets: readonly number[]) => {
+  if (validTill <= now) return undefined;
+  const due = offsets.filter((d) => validTill.getTime() - d * DAY_MS <= now.getTime());
+  return due.length === 0 ? undefined : Math.min(...due);
+};
+
+/**
+ * Expiry reminders at the configured offsets (30, 7, 1 days by default). Each (license, end
+ * date, offset, recipient) is claimed with a conditional write before it is sent, so a reminder
+ * goes out once even when runs overlap or repeat; a failed send drops the claim for a retry.
+ * A run that was down for a while sends only the most imminent reminder, not every one missed.
+ * A renewal (a new end date) starts a new series.
+ */
+export const sendReminders = async (
+  store: NoticeStore,
+  expiry: ExpiryStore,
+  facts: LicenseFacts,
+  mailer: Sender,
+  now: Date,
+  offsets: readonly number[],
+  progress: Progress,
+) => {
+  const t = tally();
+  const horizon = new Date(now.getTime() + (Math.max(...offsets, 0) + 1) * DAY_MS);
+  for await (const { licenseId } of expiry.upcomingExpiries(now, horizon)) {
+    if (!progress.inTime()) {
+      t.truncated = true;
+      break;
+    }
+    t.scanned++;
+    const license = await facts.license(licenseId);
+    if (!license?.validTill || license.status !== 'active') continue;
+    const offset = dueOffset(new Date(license.validTill), now, offsets);
+    if (offset === undefined) continue;
+    const daysLeft = Math.max(
+      1,
+      Math.ceil((new Date(license.validTill).getTime() - now.getTime()) / DAY_MS),
+    );
+    const common = {
+      productName: await facts.productName(license.productCode),
+      companyName: license.companyName,
+      serial: license.serial,
+      validTill: license.validTill,
+      daysLeft,
+    };
+    for (const to of await recipients(facts, license)) {
+      const key: ReminderKey = {
+        licenseId,
+        validTill: license.validTill,
+        offsetDays: offset,
+        recipient: to,
+      };
+      if (!(await store.claimReminder(key, now))) continue;
+      try {
+        await mailer.send(expiryReminderMessage({ ...common, to }));
+        await store.finishReminder(key, now, 'sent');
+        t.changed++;
+      } catch (error) {
+        // Retry what may work later; an address SES refuses is not retried every run.
+        if (retryable(error)) await store.dropReminder(key);
+        else await store.finishReminder(key, now, 'failed');
+        t.failed++;
+      }
+    }
+  }
+  return t;
+};
+
+/** Pending activations whose code expired more than an hour ago are removed. */
+export const cleanUpActivations = async (
+  store: ActivationUpkeepStore,
+  now: Date,
+  progress: Progress,
+) => {
+  const t = tally();
+  const cut = new Date(now.getTime() - 3_600_000);
+  for await (const { activationId } of store.abandoned(cut)) {
+    if (!progress.inTime()) {
+      t.truncated = true;
+      break;
+    }
+    t.scanned++;
+    if (await store.removeAbandoned(activationId, cut)) t.changed++;
+  }
+  return t;
+};

@@ -1,0 +1,4 @@
+import { jobHandler } from '../handler.ts';
+import { expirySweep } from '../upkeep-jobs.ts';
+
+export const handler = jobHandler('expiry-sweep', expirySweep);

@@ -1,0 +1,4 @@
+import { jobHandler } from '../handler.ts';
+import { notifications } from '../notifications.ts';
+
+export const handler = jobHandler('notifications', notifications);
