@@ -112,6 +112,9 @@ export const checkout = async (
     } catch (error) {
       if (!isDomainError(error)) throw error;
       if (error.code === 'POOL_FULL') {
+        // This session's own earlier request, still in flight when the client retried, may be
+        // what filled the pool: the next round finds that lease and answers with it.
+        if (await store.lease(request.projectId, request.productCode, request.sessionId)) continue;
         // Expired leases still count until someone frees them: do it once, then decide.
         if (
           !reclaimed &&
