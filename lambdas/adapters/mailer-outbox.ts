@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { emailTemplate, renderTemplate } from '../domain/email-templates.ts';
 import type { EmailMessage } from '../domain/emails.ts';
-import { checkedTag, type Mailer, MailerError, wireAddress } from './mailer.ts';
+import { checkedTag, checkedTemplate, type Mailer, MailerError, wireAddress } from './mailer.ts';
 
 const CRLF = '\r\n';
 /** RFC 5322 §2.1.1: a line is at most 998 octets; 78 characters is what headers aim for. */
@@ -137,9 +138,11 @@ const publish = async (tmp: string, dir: string, base: string): Promise<string> 
 };
 
 /**
- * The local runtime's SES: each message becomes one RFC 5322 `.eml` file in `dir` that any mail
- * client opens — `multipart/alternative` with the text part (8bit, so `grep` finds the code) and
- * the HTML part (base64), `X-Tessera-Tag` naming the kind of message. Files are named
+ * The local runtime's SES: each message's template (the very one CDK deploys to SES) is rendered
+ * here with the message's values by `renderTemplate`, the same way SES fills it, and becomes one
+ * RFC 5322 `.eml` file in `dir` that any mail client opens — `multipart/alternative` with the
+ * text part (8bit, so `grep` finds the code) and the HTML part (base64), `X-Tessera-Tag` naming
+ * the kind of message and `X-Tessera-Template` the SES template it stands in for. Files are named
  * `<ISO time, ':' → '-'>-<tag>-<first 8 hex of the Message-ID>.eml`, so `ls` sorts them by time;
  * each is written to a hidden temporary file and then linked into place, so a reader never sees
  * half a message and concurrent sends never overwrite each other.
@@ -159,22 +162,28 @@ export const outboxMailer = (options: {
   reveal?: (message: EmailMessage) => string | undefined;
   /** The clock for the Date header and the file name. */
   now?: () => Date;
+  /** The stage whose template names the `X-Tessera-Template` header shows; `local` by default. */
+  stage?: string;
 }): Mailer => ({
   send: async (message) => {
     const tag = checkedTag(message.tag);
     const to = wireAddress(message.to);
+    const { kind, data } = checkedTemplate(message, tag);
+    const template = emailTemplate(options.stage ?? 'local', kind);
+    const content = renderTemplate(template, data);
     const now = (options.now ?? (() => new Date()))();
     const id = randomUUID().replaceAll('-', '');
     const messageId = `<${id}@tessera.local>`;
     const boundary = `=_tessera_${id}`;
-    const text = textPart(message.text);
+    const text = textPart(content.text);
     const eml = [
       `From: ${oneLine(options.from)}`,
       `To: ${to}`,
-      header('Subject', message.subject),
+      header('Subject', content.subject),
       `Date: ${rfc5322Date(now)}`,
       `Message-ID: ${messageId}`,
       `X-Tessera-Tag: ${tag}`,
+      `X-Tessera-Template: ${template.name}`,
       'MIME-Version: 1.0',
       `Content-Type: multipart/alternative; boundary="${boundary}"`,
       '',
@@ -188,7 +197,7 @@ export const outboxMailer = (options: {
       'Content-Type: text/html; charset=UTF-8',
       'Content-Transfer-Encoding: base64',
       '',
-      base64Lines(message.html),
+      base64Lines(content.html),
       `--${boundary}--`,
       '',
     ].join(CRLF);

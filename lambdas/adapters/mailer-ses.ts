@@ -1,5 +1,13 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { checkedTag, type Mailer, MailerError, type MailerFailure, wireAddress } from './mailer.ts';
+import { TEMPLATE_KINDS, type TemplateKind, templateName } from '../domain/email-templates.ts';
+import {
+  checkedTag,
+  checkedTemplate,
+  type Mailer,
+  MailerError,
+  type MailerFailure,
+  wireAddress,
+} from './mailer.ts';
 
 /** The SES message tag that carries `EmailMessage.tag` (event destinations can group by it). */
 export const SES_TAG_NAME = 'tessera-message';
@@ -51,7 +59,7 @@ const mappings: Record<string, Mapping> = {
   NotFoundException: {
     reason: 'misconfigured',
     retryable: false,
-    explain: 'the configuration set or sender identity does not exist in this region',
+    explain: 'the template, configuration set or sender identity does not exist in this region',
   },
   AccessDeniedException: {
     reason: 'misconfigured',
@@ -114,46 +122,53 @@ const toMailerError = (error: unknown, tag: string): MailerError => {
 };
 
 /**
- * SES v2 in AWS: a simple (text + HTML, UTF-8) message from the stage's sender identity, tagged
- * with the message's tag, in the stage's configuration set (reputation metrics, suppression,
- * bounce and complaint events). `from` is used exactly as given: the mailer's IAM policy allows
- * only that `ses:FromAddress`.
+ * SES v2 in AWS: the message's stored template (`tessera-<stage>-<kind>`, deployed by lib/mail.ts
+ * from the same code the outbox renders) with its values as TemplateData, from the stage's
+ * sender identity, tagged with the message's tag, in the stage's configuration set (reputation
+ * metrics, suppression, bounce, complaint and rendering-failure events). `from` is used exactly
+ * as given: the mailer's IAM policy allows only that `ses:FromAddress`.
  */
 export const sesMailer = (options: {
   client: SESv2Client;
   /** The verified sender, from the stage config's `senderAddress`. */
   from: string;
+  /** The stage whose templates to use (`STAGE`). */
+  stage: string;
   configurationSetName?: string;
-}): Mailer => ({
-  send: async (message) => {
-    const tag = checkedTag(message.tag);
-    const to = wireAddress(message.to);
-    let out: { MessageId?: string };
-    try {
-      out = await options.client.send(
-        new SendEmailCommand({
-          FromEmailAddress: options.from,
-          Destination: { ToAddresses: [to] },
-          Content: {
-            Simple: {
-              Subject: { Data: message.subject, Charset: 'UTF-8' },
-              Body: {
-                Text: { Data: message.text, Charset: 'UTF-8' },
-                Html: { Data: message.html, Charset: 'UTF-8' },
+}): Mailer => {
+  // Every name checked once, at cold start: a stage that cannot name its templates fails here.
+  const names = Object.fromEntries(
+    TEMPLATE_KINDS.map((kind) => [kind, templateName(options.stage, kind)]),
+  ) as Record<TemplateKind, string>;
+  return {
+    send: async (message) => {
+      const tag = checkedTag(message.tag);
+      const to = wireAddress(message.to);
+      const { kind, data } = checkedTemplate(message, tag);
+      let out: { MessageId?: string };
+      try {
+        out = await options.client.send(
+          new SendEmailCommand({
+            FromEmailAddress: options.from,
+            Destination: { ToAddresses: [to] },
+            Content: {
+              Template: {
+                TemplateName: names[kind],
+                TemplateData: JSON.stringify(data),
               },
             },
-          },
-          EmailTags: [{ Name: SES_TAG_NAME, Value: tag }],
-          ...(options.configurationSetName
-            ? { ConfigurationSetName: options.configurationSetName }
-            : {}),
-        }),
-      );
-    } catch (error) {
-      throw toMailerError(error, tag);
-    }
-    // SES always answers with an id; an empty one is still a sent message, never a failure
-    // (failing here would make the caller send the code twice).
-    return { messageId: out.MessageId ?? '' };
-  },
-});
+            EmailTags: [{ Name: SES_TAG_NAME, Value: tag }],
+            ...(options.configurationSetName
+              ? { ConfigurationSetName: options.configurationSetName }
+              : {}),
+          }),
+        );
+      } catch (error) {
+        throw toMailerError(error, tag);
+      }
+      // SES always answers with an id; an empty one is still a sent message, never a failure
+      // (failing here would make the caller send the code twice).
+      return { messageId: out.MessageId ?? '' };
+    },
+  };
+};

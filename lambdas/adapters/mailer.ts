@@ -1,12 +1,21 @@
 import { domainToASCII } from 'node:url';
+import {
+  type TemplateKind,
+  templateData,
+  templateDataProblems,
+} from '../domain/email-templates.ts';
 import { type EmailMessage, TAG_PATTERN } from '../domain/emails.ts';
 
 /**
  * Sends one e-mail. Two implementations keep the same contract (test/unit/mailer.test.ts): SES v2
- * in AWS (mailer-ses.ts) and the `.eml` outbox on the local runtime (mailer-outbox.ts).
+ * in AWS (mailer-ses.ts) and the `.eml` outbox on the local runtime (mailer-outbox.ts). Both
+ * send the message's template (lambdas/domain/email-templates.ts) with its values: SES renders
+ * the deployed copy, the outbox renders the same template itself.
  *
  * - Resolves once the message is accepted for delivery (SES queued it; the file is complete).
  * - Rejects only with a {@link MailerError}; nothing is sent when it does.
+ * - Refuses a message whose values do not fit its template (a field missing, empty or unknown)
+ *   before sending: SES would accept it and then drop it as a rendering failure.
  * - Delivers to the recipient's ASCII form: a non-ASCII domain is sent as Punycode, a non-ASCII
  *   local part is refused (SES does not support SMTPUTF8).
  * - Never writes the subject or body (the activation code) into an error or a log line, except
@@ -18,7 +27,7 @@ export interface Mailer {
 
 /** Why a send failed, for metrics, alarms and the HTTP answer. Stable strings. */
 export type MailerFailure =
-  /** The message itself is not sendable: bad recipient address or tag. */
+  /** The message itself is not sendable: bad recipient address, tag or template values. */
   | 'invalid-message'
   /** SES refused this message (in the SES sandbox: the recipient is not verified). */
   | 'rejected'
@@ -107,4 +116,23 @@ export const checkedTag = (tag: string): string => {
     });
   }
   return tag;
+};
+
+/**
+ * The template and its data (sanitised values plus their HTML-escaped copies), or an
+ * `invalid-message` that names the fields at fault but none of their values.
+ */
+export const checkedTemplate = (
+  message: EmailMessage,
+  tag: string,
+): { kind: TemplateKind; data: Record<string, string> } => {
+  const problems = templateDataProblems(message.template, message.data ?? {});
+  if (problems.length > 0) {
+    throw new MailerError({
+      message: `The ${tag} e-mail does not fit its template: ${problems.join('; ')}`,
+      reason: 'invalid-message',
+      retryable: false,
+    });
+  }
+  return { kind: message.template, data: templateData(message.template, message.data) };
 };

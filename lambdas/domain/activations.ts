@@ -16,7 +16,7 @@ import {
 import { type AuditEvent, auditEvent } from './audit.ts';
 import { type Page, PageQuery, Timestamp } from './common.ts';
 import type { EmailMessage } from './emails.ts';
-import { activationCodeEmail, maskEmail } from './emails.ts';
+import { activationCodeMessage, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
 import { buildClaims, type LicenseClaims } from './license-file.ts';
 import { parseLicenseKey } from './license-key.ts';
@@ -219,7 +219,7 @@ const sendCode = async (
   const product = await deps.products.get(license.productCode);
   await send(
     deps,
-    activationCodeEmail({
+    activationCodeMessage({
       to: license.registeredEmail,
       code: formatCode(code),
       productName: product?.name ?? license.productCode,

@@ -1,18 +1,32 @@
+import {
+  type EmailContent,
+  emailTemplate,
+  renderTemplate,
+  sanitizeValue,
+  type TemplateKind,
+  type TemplateValues,
+  templateData,
+} from './email-templates.ts';
+
 /**
- * The e-mails Tessera sends. Pure: no I/O, no clock, no AWS.
+ * The e-mails Tessera sends, as messages to send. Pure: no I/O, no clock, no AWS.
  *
- * A message is built from facts as a list of {@link EmailBlock}s, and {@link renderEmail} turns
- * the blocks into both parts, so the text and the HTML part always say the same thing. Escaping
- * happens in one place: every value that reaches the HTML part goes through {@link escapeHtml};
- * the text part carries values verbatim. New messages (expiry reminders, license issued) are new
- * builders over the same blocks, not new renderers.
+ * A message names a template (email-templates.ts, where all wording lives) and the values for
+ * its fields; the builders here turn facts (a license, dates, a code) into those values,
+ * formatted for reading and sanitised. The mailer sends the template with the values: SES
+ * renders the stored template in AWS, the outbox renders the same template locally.
+ *
+ * What a job or handler calls: {@link activationCodeMessage}, {@link expiryReminderMessage},
+ * {@link licenseIssuedMessage}, or {@link emailMessage} with a kind and its facts; then
+ * `mailer.send(message)`.
  */
 export interface EmailMessage {
   /** One recipient. A message to several people is several messages. */
   to: string;
-  subject: string;
-  text: string;
-  html: string;
+  /** Which template renders it (`tessera-<stage>-<template>` in SES). */
+  template: TemplateKind;
+  /** A value for every field of the template, and nothing else; sanitised by the builders. */
+  data: Readonly<Record<string, string>>;
   /**
    * What kind of message this is, e.g. `activation-code`: an SES message tag in AWS, the
    * `X-Tessera-Tag` header and part of the file name in the outbox. `[A-Za-z0-9_-]` only.
@@ -20,102 +34,24 @@ export interface EmailMessage {
   tag: string;
 }
 
-/** The building blocks of a message, rendered to text and HTML alike. */
-export type EmailBlock =
-  | { kind: 'paragraph'; text: string }
-  /** A secret the reader types somewhere: shown large in HTML, on its own `label: value` line. */
-  | { kind: 'code'; label: string; code: string }
-  /** Label/value rows: an aligned list in text, a two-column table in HTML. */
-  | { kind: 'facts'; rows: readonly (readonly [label: string, value: string])[] }
-  /** Small print at the end. */
-  | { kind: 'note'; text: string };
-
 export const TAG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export const escapeHtml = (value: string): string =>
-  value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+const message = <K extends TemplateKind>(
+  to: string,
+  template: K,
+  values: TemplateValues<K>,
+): EmailMessage => {
+  const data: Record<string, string> = {};
+  for (const [field, value] of Object.entries<string>(values)) data[field] = sanitizeValue(value);
+  return { to, template, data, tag: template };
+};
 
 /**
- * Values come from people (company names, host names): one line, no control characters, so a
- * value can neither break the layout of the text part nor forge a line in it.
+ * What the recipient reads: the message's template rendered with its values, exactly as the
+ * outbox writes it and as SES renders the deployed template. For previews and tests.
  */
-const oneLine = (value: string): string => value.replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ').trim();
-
-const textBlock = (block: EmailBlock): string => {
-  switch (block.kind) {
-    case 'paragraph':
-    case 'note':
-      return oneLine(block.text);
-    case 'code':
-      return `${oneLine(block.label)}: ${oneLine(block.code)}`;
-    case 'facts': {
-      const width = Math.max(...block.rows.map(([label]) => oneLine(label).length));
-      return block.rows
-        .map(([label, value]) => `  ${oneLine(label).padEnd(width)}  ${oneLine(value)}`)
-        .join('\n');
-    }
-  }
-};
-
-const FONT = "-apple-system,'Segoe UI',Helvetica,Arial,sans-serif";
-const MONO = "ui-monospace,Menlo,Consolas,'Courier New',monospace";
-
-const htmlBlock = (block: EmailBlock): string => {
-  switch (block.kind) {
-    case 'paragraph':
-      return `<p style="margin:0 0 16px">${escapeHtml(oneLine(block.text))}</p>`;
-    case 'note':
-      return `<p style="margin:24px 0 0;font-size:12px;color:#666666">${escapeHtml(oneLine(block.text))}</p>`;
-    case 'code':
-      return [
-        `<p style="margin:0 0 4px">${escapeHtml(oneLine(block.label))}</p>`,
-        `<p style="margin:0 0 24px;font-family:${MONO};font-size:28px;font-weight:bold;letter-spacing:3px">${escapeHtml(oneLine(block.code))}</p>`,
-      ].join('\n');
-    case 'facts':
-      return [
-        '<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">',
-        ...block.rows.map(
-          ([label, value]) =>
-            `<tr><th scope="row" style="text-align:left;font-weight:normal;color:#555555;padding:2px 16px 2px 0">${escapeHtml(oneLine(label))}</th><td style="padding:2px 0">${escapeHtml(oneLine(value))}</td></tr>`,
-        ),
-        '</table>',
-      ].join('\n');
-  }
-};
-
-/** Renders blocks into a message: the text part and a self-contained HTML document. */
-export const renderEmail = (input: {
-  to: string;
-  subject: string;
-  tag: string;
-  blocks: readonly EmailBlock[];
-  /** The language the wording is in (the `lang` of the HTML document). */
-  lang?: string;
-}): EmailMessage => {
-  if (!TAG_PATTERN.test(input.tag)) throw new Error(`Not a valid e-mail tag: ${input.tag}`);
-  const subject = oneLine(input.subject);
-  const text = `${input.blocks.map(textBlock).join('\n\n')}\n`;
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="${escapeHtml(input.lang ?? 'en')}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(subject)}</title>`,
-    '</head>',
-    `<body style="margin:0;padding:24px;background:#f4f4f4;font-family:${FONT};font-size:15px;line-height:1.5;color:#1a1a1a">`,
-    '<div style="max-width:560px;margin:0 auto;padding:24px;background:#ffffff;border-radius:6px">',
-    ...input.blocks.map(htmlBlock),
-    '</div>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
-  return { to: input.to, subject, text, html, tag: input.tag };
-};
+export const renderMessage = (m: EmailMessage): EmailContent =>
+  renderTemplate(emailTemplate('local', m.template), templateData(m.template, m.data));
 
 /**
  * A code as people read it: separators dropped, upper-cased, then groups of four joined by
@@ -134,11 +70,12 @@ const DEFAULT_LOCALE = 'en-GB';
 /**
  * `2026-11-23T12:15:00Z` → `23 Nov 2026, 12:15 UTC` (en-GB), `23.11.2026, 12:15 UTC` (de-DE).
  * Always UTC and 24-hour: the sender does not know the reader's time zone, and a time with a
- * named zone cannot be misread. An unknown or malformed locale falls back to en-GB.
+ * named zone cannot be misread. An unknown or malformed locale falls back to en-GB. `field`
+ * names the fact in the error when `at` is not a point in time.
  */
-export const formatExpiry = (at: string | Date, locale?: string): string => {
+export const formatInstant = (at: string | Date, locale?: string, field = 'time'): string => {
   const date = typeof at === 'string' ? new Date(at) : at;
-  if (Number.isNaN(date.getTime())) throw new Error('expiresAt is not a valid point in time');
+  if (Number.isNaN(date.getTime())) throw new Error(`${field} is not a valid point in time`);
   const options: Intl.DateTimeFormatOptions = {
     dateStyle: 'medium',
     timeStyle: 'short',
@@ -154,22 +91,14 @@ export const formatExpiry = (at: string | Date, locale?: string): string => {
   return `${format.format(date)} UTC`;
 };
 
-export const ACTIVATION_CODE_TAG = 'activation-code';
-const CODE_LABEL = 'Your activation code';
-
-export interface ActivationCodeFacts {
+/** What every message about one license says about it. */
+interface LicenseFacts {
   /** The license's registered e-mail address. */
   to: string;
-  /** The one-time code, grouped or not (it is shown grouped: `4821-0937`). */
-  code: string;
   productName: string;
   /** The company the license is issued to. */
   companyName: string;
   serial: string;
-  /** The host name the instance reported, if it did. */
-  hostname?: string;
-  /** When the code stops working: an ISO 8601 timestamp or a Date. */
-  expiresAt: string | Date;
   /**
    * BCP 47 locale for dates (`de-DE` → `23.11.2026, 12:15 UTC`). The wording is English for
    * now; translations slot in here when they exist.
@@ -177,57 +106,126 @@ export interface ActivationCodeFacts {
   locale?: string;
 }
 
+export interface ActivationCodeFacts extends LicenseFacts {
+  /** The one-time code, grouped or not (it is shown grouped: `4821-0937`). */
+  code: string;
+  /** The host name the instance reported, if it did. */
+  hostname?: string;
+  /** When the code stops working: an ISO 8601 timestamp or a Date. */
+  expiresAt: string | Date;
+}
+
+const NOT_REPORTED = 'not reported';
+
 /**
  * The e-mail with the one-time activation code, sent to the license's registered address when an
- * instance starts (or resends) an activation. The code is the first thing in the text part
+ * instance starts (or resends) an activation. The code is the first line of the text part
  * (`Your activation code: 4821-0937`), before any value a person typed, so the first
  * `dddd-dddd` in the text (or in the outbox file) is always the code. The subject holds no code:
  * subjects show up on lock screens and in notification previews.
  */
-export const activationCodeEmail = (facts: ActivationCodeFacts): EmailMessage => {
-  const expires = formatExpiry(facts.expiresAt, facts.locale);
-  const rows: [string, string][] = [
-    ['Product', facts.productName],
-    ['License serial', facts.serial],
-    ['Licensed to', facts.companyName],
-  ];
-  if (facts.hostname) rows.push(['Host', facts.hostname]);
-  return renderEmail({
-    to: facts.to,
-    tag: ACTIVATION_CODE_TAG,
-    subject: `Activation code for ${facts.productName} license ${facts.serial}`,
-    blocks: [
-      { kind: 'code', label: CODE_LABEL, code: groupCode(facts.code) },
-      {
-        kind: 'paragraph',
-        text: `An instance${facts.hostname ? ` on the host ${facts.hostname}` : ''} has requested activation of the ${facts.productName} license ${facts.serial} of ${facts.companyName}.`,
-      },
-      { kind: 'facts', rows },
-      {
-        kind: 'paragraph',
-        text: `Enter the code on that instance to complete the activation. It can be used once and expires on ${expires}.`,
-      },
-      {
-        kind: 'paragraph',
-        text: 'If you did not request this, ignore this e-mail: the code is useless without the instance that asked for it.',
-      },
-      {
-        kind: 'note',
-        text: `You receive this e-mail because this address is registered for license ${facts.serial}.`,
-      },
-    ],
+export const activationCodeMessage = (facts: ActivationCodeFacts): EmailMessage =>
+  message(facts.to, 'activation-code', {
+    code: groupCode(facts.code),
+    product: facts.productName,
+    serial: facts.serial,
+    company: facts.companyName,
+    host: facts.hostname && sanitizeValue(facts.hostname) !== '' ? facts.hostname : NOT_REPORTED,
+    expires: formatInstant(facts.expiresAt, facts.locale, 'expiresAt'),
+  });
+
+export interface ExpiryReminderFacts extends LicenseFacts {
+  /** The license's `validTill`: an ISO 8601 timestamp or a Date. */
+  validTill: string | Date;
+  /**
+   * Whole days until `validTill`, as the sender counts them (30, 7, 1 …). 0 or less means the
+   * license has expired: the message becomes the "has expired" notice.
+   */
+  daysLeft: number;
+}
+
+/**
+ * The reminder that a license runs out (`expiry-reminder`: "expires in 7 days, on …"), or, when
+ * `daysLeft` is 0 or less, the notice that it has (`license-expired`: "expired on …"). Both go to
+ * the registered address and tell the reader to contact the vendor to renew.
+ */
+export const expiryReminderMessage = (facts: ExpiryReminderFacts): EmailMessage => {
+  if (!Number.isInteger(facts.daysLeft)) throw new Error('daysLeft must be a whole number');
+  const license = {
+    product: facts.productName,
+    serial: facts.serial,
+    company: facts.companyName,
+    validTill: formatInstant(facts.validTill, facts.locale, 'validTill'),
+  };
+  if (facts.daysLeft <= 0) return message(facts.to, 'license-expired', license);
+  return message(facts.to, 'expiry-reminder', {
+    ...license,
+    timeLeft: facts.daysLeft === 1 ? '1 day' : `${facts.daysLeft} days`,
   });
 };
 
+export interface LicenseIssuedFacts extends LicenseFacts {
+  /** The full license key: what the customer types into the product to activate it. */
+  licenseKey: string;
+  /** The license's seat limit. */
+  seats: number;
+  validFrom: string | Date;
+  /** Omitted for a perpetual license. */
+  validTill?: string | Date;
+}
+
+/**
+ * The notice that a license was issued, sent to its registered address: which license, the key
+ * to type, seats and validity, and how activation works (key on the instance, then the code this
+ * address receives).
+ */
+export const licenseIssuedMessage = (facts: LicenseIssuedFacts): EmailMessage => {
+  if (!Number.isInteger(facts.seats) || facts.seats < 0) {
+    throw new Error('seats must be a whole number, 0 or more');
+  }
+  return message(facts.to, 'license-issued', {
+    product: facts.productName,
+    serial: facts.serial,
+    company: facts.companyName,
+    key: facts.licenseKey,
+    // Digits only: `1,250` and `1.250` mean different things to different readers.
+    seats: String(facts.seats),
+    validFrom: formatInstant(facts.validFrom, facts.locale, 'validFrom'),
+    validTill:
+      facts.validTill === undefined
+        ? 'No end date'
+        : formatInstant(facts.validTill, facts.locale, 'validTill'),
+  });
+};
+
+/** The facts each kind of message is built from. */
+export interface MessageFacts {
+  'activation-code': ActivationCodeFacts;
+  /** Becomes the `license-expired` notice when `daysLeft` is 0 or less. */
+  'expiry-reminder': ExpiryReminderFacts;
+  'license-issued': LicenseIssuedFacts;
+}
+export type MessageKind = keyof MessageFacts;
+
+const builders: { [K in MessageKind]: (facts: MessageFacts[K]) => EmailMessage } = {
+  'activation-code': activationCodeMessage,
+  'expiry-reminder': expiryReminderMessage,
+  'license-issued': licenseIssuedMessage,
+};
+
+/** The message of a kind, built from its facts: the three builders behind one name. */
+export const emailMessage = <K extends MessageKind>(
+  kind: K,
+  facts: MessageFacts[K],
+): EmailMessage => builders[kind](facts);
+
 /**
  * The code in an activation-code message, for the local runtime's log line (the outbox mailer's
- * `reveal` option); `undefined` for any other message. Reads the line {@link activationCodeEmail}
- * writes, so the two cannot drift apart. Never use this where logs leave the developer's machine.
+ * `reveal` option) and for tests; `undefined` for any other message. Never use this where logs
+ * leave the developer's machine.
  */
-export const activationCodeIn = (message: EmailMessage): string | undefined =>
-  message.tag === ACTIVATION_CODE_TAG
-    ? new RegExp(`^${CODE_LABEL}: (\\S+)$`, 'm').exec(message.text)?.[1]
-    : undefined;
+export const activationCodeIn = (m: EmailMessage): string | undefined =>
+  m.template === 'activation-code' ? m.data.code : undefined;
 
 const HIDDEN = '•••';
 

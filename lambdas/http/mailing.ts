@@ -7,8 +7,9 @@ import { activationCodeIn } from '../domain/emails.ts';
 import { logger } from '../middleware/observability.ts';
 
 /**
- * The mailer for this process: SES in AWS, the `.eml` outbox on the local runtime. Only the
- * `activation` function imports this module, so only it can send.
+ * The mailer for this process: SES in AWS, the `.eml` outbox on the local runtime. Only
+ * functions that send e-mail import this module (the `activation` function; a job that sends
+ * reminders may too), and only they are granted `ses:SendEmail`.
  */
 let mailer: Mailer | undefined;
 
@@ -19,6 +20,7 @@ export const currentMailer = (): Mailer => {
     ? outboxMailer({
         dir: cfg.OUTBOX_DIR,
         from: cfg.SENDER_ADDRESS,
+        stage: cfg.STAGE,
         // Local runtime only: the code in the log line saves opening the .eml file.
         log: (line) => logger.info(line),
         reveal: (message) => {
@@ -29,6 +31,8 @@ export const currentMailer = (): Mailer => {
     : sesMailer({
         client: new SESv2Client({ region: cfg.AWS_REGION }),
         from: cfg.SENDER_ADDRESS,
+        // Templates are named `tessera-<stage>-<kind>`: CDK deploys them for this stage.
+        stage: cfg.STAGE,
         ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),
       });
   return mailer;

@@ -18,11 +18,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Mailer, MailerError } from '../../lambdas/adapters/mailer.ts';
 import { outboxMailer } from '../../lambdas/adapters/mailer-outbox.ts';
 import { SES_TAG_NAME, sesMailer } from '../../lambdas/adapters/mailer-ses.ts';
+import { emailTemplates, escapeHtml } from '../../lambdas/domain/email-templates.ts';
 import {
-  activationCodeEmail,
   activationCodeIn,
+  activationCodeMessage,
   type EmailMessage,
   maskEmail,
+  renderMessage,
 } from '../../lambdas/domain/emails.ts';
 
 const FROM = 'licensing@vendor.example';
@@ -37,7 +39,8 @@ const facts = {
   hostname: 'pbx-1',
   expiresAt: '2026-11-23T12:15:00Z',
 };
-const message = activationCodeEmail(facts);
+const message = activationCodeMessage(facts);
+const content = renderMessage(message);
 
 // ---------------------------------------------------------------------------------------------
 // Reading an .eml back, as a mail client would: unfold headers, decode RFC 2047 words, split the
@@ -122,22 +125,19 @@ afterEach(() => {
   ses.reset();
 });
 
-/** Exactly what SES must be asked to send for a message (text normalised to CRLF is not SES's job). */
-const expectedSesInput = (m: EmailMessage, to: string): SendEmailCommandInput => ({
-  FromEmailAddress: FROM,
-  Destination: { ToAddresses: [to] },
-  Content: {
-    Simple: {
-      Subject: { Data: m.subject, Charset: 'UTF-8' },
-      Body: {
-        Text: { Data: m.text, Charset: 'UTF-8' },
-        Html: { Data: m.html, Charset: 'UTF-8' },
-      },
-    },
-  },
-  EmailTags: [{ Name: SES_TAG_NAME, Value: m.tag }],
-  ConfigurationSetName: 'tessera-prod',
-});
+/**
+ * SES's side of a templated send, as Handlebars substitution works and as strictly as SES is:
+ * `{{{x}}}` verbatim, `{{x}}` HTML-escaped, a missing value fails the message (a rendering
+ * failure). Written here, independently of the outbox's renderer, from the templates CDK deploys.
+ */
+const sesRender = (template: string, data: Record<string, unknown>): string =>
+  template.replace(/\{\{\{?\s*([A-Za-z0-9_]+)\s*\}?\}\}/g, (whole, name: string) => {
+    const value = data[name];
+    if (typeof value !== 'string') throw new Error(`RenderingFailure: no value for ${name}`);
+    return whole.startsWith('{{{') ? value : escapeHtml(value).replaceAll('=', '&#x3D;');
+  });
+
+const deployed = new Map(emailTemplates('prod').map((t) => [t.name, t]));
 
 const sesHarness = async (): Promise<Harness> => {
   let n = 0;
@@ -146,17 +146,20 @@ const sesHarness = async (): Promise<Harness> => {
     mailer: sesMailer({
       client: new SESv2Client({}),
       from: FROM,
+      stage: 'prod',
       configurationSetName: 'tessera-prod',
     }),
     delivered: async () =>
       ses.commandCalls(SendEmailCommand).map((call) => {
         const input = call.args[0].input;
-        const simple = input.Content?.Simple;
+        const template = deployed.get(input.Content?.Template?.TemplateName ?? '');
+        if (!template) throw new Error('SES has no template of that name');
+        const data = JSON.parse(input.Content?.Template?.TemplateData ?? '{}');
         return {
           to: input.Destination?.ToAddresses?.[0] ?? '',
-          subject: simple?.Subject?.Data ?? '',
-          text: simple?.Body?.Text?.Data ?? '',
-          html: simple?.Body?.Html?.Data ?? '',
+          subject: sesRender(template.subject, data),
+          text: sesRender(template.text, data),
+          html: sesRender(template.html, data),
           tag: input.EmailTags?.find((t) => t.Name === SES_TAG_NAME)?.Value ?? '',
         };
       }),
@@ -171,7 +174,7 @@ const readOutbox = async (dir: string): Promise<ParsedEml[]> => {
 const outboxHarness = async (): Promise<Harness> => {
   const dir = join(await mkdtemp(join(tmpdir(), 'tessera-outbox-')), 'not', 'yet', 'there');
   return {
-    mailer: outboxMailer({ dir, from: FROM }),
+    mailer: outboxMailer({ dir, from: FROM, stage: 'prod' }),
     delivered: async () =>
       (await readOutbox(dir)).map((eml) => {
         const part = (type: string) =>
@@ -194,7 +197,7 @@ const implementations: [string, () => Promise<Harness>][] = [
 ];
 
 describe.each(implementations)('the %s mailer keeps the mailer contract', (_name, setup) => {
-  it('delivers subject, text and HTML intact to the recipient, tagged, and names the message', async () => {
+  it('delivers the rendered template to the recipient, tagged, and names the message', async () => {
     const { mailer, delivered } = await setup();
     const { messageId } = await mailer.send(message);
     expect(messageId).toEqual(expect.any(String));
@@ -202,27 +205,33 @@ describe.each(implementations)('the %s mailer keeps the mailer contract', (_name
     expect(await delivered()).toEqual([
       {
         to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
         tag: 'activation-code',
       },
     ]);
+    expect(content.text.split('\n')[0]).toBe(`Your activation code: ${CODE}`);
   });
 
-  it('round-trips a non-ASCII subject and body', async () => {
+  it('round-trips non-ASCII values in subject and body', async () => {
     const { mailer, delivered } = await setup();
-    const german: EmailMessage = {
-      ...message,
-      subject: 'Aktivierungscode für Müller GmbH',
-      text: `Ihr Aktivierungscode: ${CODE}\nGrüße aus Köln – «Müller» 😀\n`,
-    };
-    const long: EmailMessage = { ...german, subject: 'Lizenz läuft ab: '.repeat(8).trim() };
+    const german = activationCodeMessage({
+      ...facts,
+      productName: 'Zählerfernauslesung',
+      companyName: 'Müller & Söhne GmbH – «Köln» 😀',
+    });
+    const long = activationCodeMessage({
+      ...facts,
+      productName: 'Lizenzverwaltung für Zählerfernauslesung und Lastgangmessung',
+    });
     await mailer.send(german);
     await mailer.send(long);
     const [first, second] = await delivered();
-    expect(first).toMatchObject({ subject: german.subject, text: german.text });
-    expect(second?.subject).toBe(long.subject);
+    expect(first).toMatchObject(renderMessage(german));
+    expect(first?.text).toContain('Müller & Söhne GmbH – «Köln» 😀');
+    expect(first?.html).toContain('Müller &amp; Söhne GmbH – «Köln» 😀');
+    expect(second?.subject).toBe(renderMessage(long).subject);
   });
 
   it('delivers to the ASCII form of an internationalised domain', async () => {
@@ -253,40 +262,90 @@ describe.each(implementations)('the %s mailer keeps the mailer contract', (_name
     expect(await delivered()).toEqual([]);
   });
 
+  const { host: _host, ...withoutHost } = message.data;
+  it.each([
+    ['a value missing', { ...message, data: withoutHost }, /host is missing/],
+    ['an empty value', { ...message, data: { ...message.data, host: ' \n ' } }, /host is missing/],
+    ['a field the template lacks', { ...message, data: { ...message.data, x: 'y' } }, /"x"/],
+    [
+      'a template Tessera does not have',
+      { ...message, template: 'newsletter' } as unknown as EmailMessage,
+      /not one Tessera has/,
+    ],
+  ])(
+    'refuses a message with %s, before SES could drop it as a rendering failure',
+    async (_why, bad, says) => {
+      const { mailer, delivered } = await setup();
+      const error = await mailer.send(bad).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MailerError);
+      expect(error).toMatchObject({ reason: 'invalid-message', retryable: false });
+      expect((error as MailerError).message).toMatch(says);
+      expect((error as MailerError).message).not.toContain(CODE);
+      expect(await delivered()).toEqual([]);
+    },
+  );
+
   it('keeps a text part with lines longer than a mail line may be', async () => {
     const { mailer, delivered } = await setup();
-    const wide = { ...message, text: `Your activation code: ${CODE}\n${'x = y; '.repeat(400)}\n` };
+    const wide = activationCodeMessage({ ...facts, companyName: 'x = y; '.repeat(400) });
     await mailer.send(wide);
-    expect((await delivered())[0]?.text).toBe(wide.text);
+    const text = (await delivered())[0]?.text ?? '';
+    expect(text).toBe(renderMessage(wide).text);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeGreaterThan(998);
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 
 describe('the SES v2 mailer', () => {
-  it('asks SES for exactly one simple UTF-8 message from the sender, tagged, in the configuration set', async () => {
+  it('asks SES for exactly one templated message from the sender, tagged, in the configuration set', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: '0100018f-abc' });
     const mailer = sesMailer({
       client: new SESv2Client({}),
       from: FROM,
+      stage: 'prod',
       configurationSetName: 'tessera-prod',
     });
     expect(await mailer.send(message)).toEqual({ messageId: '0100018f-abc' });
     const calls = ses.commandCalls(SendEmailCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toStrictEqual(expectedSesInput(message, 'it@acme.example'));
+    const input = calls[0]?.args[0].input as SendEmailCommandInput;
+    expect({ ...input, Content: undefined }).toStrictEqual({
+      FromEmailAddress: FROM,
+      Destination: { ToAddresses: ['it@acme.example'] },
+      Content: undefined,
+      EmailTags: [{ Name: SES_TAG_NAME, Value: 'activation-code' }],
+      ConfigurationSetName: 'tessera-prod',
+    });
+    expect(Object.keys(input.Content ?? {})).toEqual(['Template']);
+    expect(input.Content?.Template?.TemplateName).toBe('tessera-prod-activation-code');
+    // Every value raw for text and subject, and escaped here for HTML: SES escapes nothing.
+    expect(JSON.parse(input.Content?.Template?.TemplateData ?? '')).toStrictEqual({
+      code: CODE,
+      code_html: CODE,
+      product: 'Call Center',
+      product_html: 'Call Center',
+      serial: 'TS00000042',
+      serial_html: 'TS00000042',
+      company: 'Acme <script>alert(1)</script> & Co',
+      company_html: 'Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co',
+      host: 'pbx-1',
+      host_html: 'pbx-1',
+      expires: '23 Nov 2026, 12:15 UTC',
+      expires_html: '23 Nov 2026, 12:15 UTC',
+    });
   });
 
   it('names no configuration set when none is configured', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
-    await sesMailer({ client: new SESv2Client({}), from: FROM }).send(message);
+    await sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' }).send(message);
     expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input).not.toHaveProperty(
       'ConfigurationSetName',
     );
   });
 
   const meta = { $metadata: { httpStatusCode: 400, requestId: 'req-7f3a' } };
-  const secretish = `${message.subject} ${message.text} ${message.to}`;
+  const secretish = `${content.subject} ${content.text} ${message.to}`;
 
   it.each([
     ['MessageRejected', new MessageRejected({ message: secretish, ...meta }), 'rejected', false],
@@ -342,13 +401,13 @@ describe('the SES v2 mailer', () => {
     '%s becomes a MailerError (%s, retryable: %s) that carries nothing of the message',
     async (_what, thrown, reason, retryable) => {
       ses.on(SendEmailCommand).rejects(thrown);
-      const mailer = sesMailer({ client: new SESv2Client({}), from: FROM });
+      const mailer = sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' });
       const error = await mailer.send(message).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MailerError);
       expect(error).toMatchObject({ reason, retryable });
       const { message: text, cause } = error as MailerError;
       expect(cause).toBeUndefined();
-      for (const secret of [CODE, '48210937', message.subject, message.to, 'alert(1)']) {
+      for (const secret of [CODE, '48210937', content.subject, message.to, 'alert(1)']) {
         expect(text).not.toContain(secret);
         expect(JSON.stringify(error)).not.toContain(secret);
       }
@@ -357,7 +416,7 @@ describe('the SES v2 mailer', () => {
 
   it('names the SES error and request id for the operator', async () => {
     ses.on(SendEmailCommand).rejects(new SendingPausedException({ message: 'paused', ...meta }));
-    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM })
+    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' })
       .send(message)
       .catch((e: unknown) => e)) as MailerError;
     expect(error).toMatchObject({ providerCode: 'SendingPausedException', requestId: 'req-7f3a' });
@@ -374,7 +433,7 @@ describe('the SES v2 mailer', () => {
         ...meta,
       }),
     );
-    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM })
+    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' })
       .send(message)
       .catch((e: unknown) => e)) as MailerError;
     expect(error.message).toMatch(/sandbox/);
@@ -402,11 +461,12 @@ describe('the outbox mailer', () => {
     expect(Object.fromEntries(eml.headers)).toMatchObject({
       from: FROM,
       to: 'it@acme.example',
-      subject: message.subject,
+      subject: content.subject,
       date: 'Mon, 23 Nov 2026 12:00:05 +0000',
       'message-id': messageId,
       'mime-version': '1.0',
       'x-tessera-tag': 'activation-code',
+      'x-tessera-template': 'tessera-local-activation-code',
     });
     expect(eml.headers.get('content-type')).toMatch(/^multipart\/alternative; boundary="/);
     expect(eml.parts.map((p) => p.headers.get('content-type'))).toEqual([
@@ -421,8 +481,13 @@ describe('the outbox mailer', () => {
 
   it('encodes a non-ASCII subject as RFC 2047 words on lines of at most 76 characters', async () => {
     const dir = await newDir();
-    const subject = 'Aktivierungscode für Müller GmbH – Lizenz TS00000042, läuft bald ab';
-    await outboxMailer({ dir, from: FROM }).send({ ...message, subject });
+    const german = activationCodeMessage({
+      ...facts,
+      productName: 'Zählerfernauslesung für Müller GmbH – läuft bald ab',
+    });
+    const { subject } = renderMessage(german);
+    expect(subject.length).toBeGreaterThan(60);
+    await outboxMailer({ dir, from: FROM }).send(german);
     const [eml] = await readOutbox(dir);
     const raw = eml?.raw ?? '';
     const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
@@ -442,7 +507,7 @@ describe('the outbox mailer', () => {
     const mailer = outboxMailer({ dir, from: FROM, log: (l) => lines.push(l) });
     const codes = Array.from({ length: 50 }, (_, i) => String(10_000_000 + i * 7919));
     const ids = await Promise.all(
-      codes.map((code) => mailer.send(activationCodeEmail({ ...facts, code }))),
+      codes.map((code) => mailer.send(activationCodeMessage({ ...facts, code }))),
     );
     const files = await readdir(dir);
     expect(files.filter((f) => !f.endsWith('.eml'))).toEqual([]);
@@ -514,13 +579,16 @@ describe('the outbox mailer', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('the activation-code e-mail', () => {
+  const rendered = (f: Parameters<typeof activationCodeMessage>[0]) =>
+    renderMessage(activationCodeMessage(f));
+
   it('says who asked for which license on which host, shows the grouped code first and when it expires', () => {
-    expect(message.tag).toBe('activation-code');
+    expect(message).toMatchObject({ tag: 'activation-code', template: 'activation-code' });
     expect(message.to).toBe('it@acme.example');
-    expect(message.subject).toBe('Activation code for Call Center license TS00000042');
-    expect(message.subject).not.toContain('4821');
-    expect(message.text.split('\n')[0]).toBe(`Your activation code: ${CODE}`);
-    for (const part of [message.text, message.html]) {
+    expect(content.subject).toBe('Activation code for Call Center license TS00000042');
+    expect(content.subject).not.toContain('4821');
+    expect(content.text.split('\n')[0]).toBe(`Your activation code: ${CODE}`);
+    for (const part of [content.text, content.html]) {
       expect(part).toContain(CODE);
       expect(part).toContain('TS00000042');
       expect(part).toContain('Call Center');
@@ -530,18 +598,18 @@ describe('the activation-code e-mail', () => {
       expect(part).toContain('useless without the instance');
     }
     expect(activationCodeIn(message)).toBe(CODE);
-    expect(activationCodeIn({ ...message, tag: 'expiry-reminder' })).toBeUndefined();
+    expect(activationCodeIn({ ...message, template: 'expiry-reminder' })).toBeUndefined();
   });
 
   it('escapes the company name in HTML and keeps it verbatim in text', () => {
-    expect(message.text).toContain('Acme <script>alert(1)</script> & Co');
-    expect(message.html).not.toContain('<script>');
-    expect(message.html).toContain('Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
+    expect(content.text).toContain('Acme <script>alert(1)</script> & Co');
+    expect(content.html).not.toContain('<script>');
+    expect(content.html).toContain('Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
   });
 
   it('escapes every interpolated value in HTML', () => {
     const evil = '<i>"x" & \'y\'</i>';
-    const m = activationCodeEmail({
+    const m = rendered({
       to: 'it@acme.example',
       code: '1234-5678',
       productName: `P${evil}`,
@@ -557,35 +625,37 @@ describe('the activation-code e-mail', () => {
     expect(m.text).toContain(`H${evil}`);
   });
 
-  it('leaves out the host when the instance did not report one', () => {
+  it('says the host was not reported when the instance did not report one', () => {
     const { hostname: _, ...withoutHost } = facts;
-    const m = activationCodeEmail(withoutHost);
-    expect(m.text).not.toMatch(/Host|host/);
-    expect(m.text).toContain('An instance has requested activation of the Call Center license');
+    for (const m of [rendered(withoutHost), rendered({ ...withoutHost, hostname: ' ' })]) {
+      expect(m.text).toMatch(/^ {2}Host {12}not reported$/m);
+      expect(m.text).toContain('An instance has requested activation of the Call Center license');
+    }
   });
 
   it('keeps values on one line, so none can forge a code line', () => {
-    const m = activationCodeEmail({
+    const m = activationCodeMessage({
       ...facts,
       companyName: 'Acme\nYour activation code: 0000-0000',
+      hostname: 'pbx\r\nYour activation code: 1111-1111',
     });
-    expect(m.text.match(/^Your activation code: .*$/gm)).toEqual([`Your activation code: ${CODE}`]);
+    expect(renderMessage(m).text.match(/^Your activation code: .*$/gm)).toEqual([
+      `Your activation code: ${CODE}`,
+    ]);
     expect(activationCodeIn(m)).toBe(CODE);
   });
 
   it('formats the expiry for a locale, always in UTC, and falls back on a bad locale', () => {
-    expect(activationCodeEmail({ ...facts, locale: 'de-DE' }).text).toContain(
-      '23.11.2026, 12:15 UTC',
-    );
-    expect(activationCodeEmail({ ...facts, locale: 'not a locale!' }).text).toContain(
+    expect(rendered({ ...facts, locale: 'de-DE' }).text).toContain('23.11.2026, 12:15 UTC');
+    expect(rendered({ ...facts, locale: 'not a locale!' }).text).toContain(
       '23 Nov 2026, 12:15 UTC',
     );
-    expect(() => activationCodeEmail({ ...facts, expiresAt: 'soon' })).toThrow(/expiresAt/);
+    expect(() => activationCodeMessage({ ...facts, expiresAt: 'soon' })).toThrow(/expiresAt/);
   });
 
   it('groups the code in fours however it is given', () => {
     for (const code of ['48210937', '4821-0937', '4821 0937']) {
-      expect(activationCodeIn(activationCodeEmail({ ...facts, code }))).toBe(CODE);
+      expect(activationCodeIn(activationCodeMessage({ ...facts, code }))).toBe(CODE);
     }
   });
 });

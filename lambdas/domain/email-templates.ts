@@ -1,0 +1,428 @@
+/**
+ * The e-mail templates Tessera sends, defined once, here. Pure: no I/O, no clock, no AWS.
+ *
+ * Each kind of message is a subject and a list of {@link EmailBlock}s whose strings hold slots
+ * (`{company}`). One renderer turns the blocks into a subject, a text part and an HTML document,
+ * and it is told what to write for a slot:
+ *
+ * - {@link emailTemplate}: a placeholder. The result is deployed as an SES template by CDK
+ *   (lib/mail.ts) and rendered by the outbox with {@link fillTemplate}.
+ * - {@link renderDirect}: the value itself. What a template must render to; the unit tests hold
+ *   every template to it.
+ *
+ * Every placeholder is a triple-stash, `{{{name}}}`, which SES (Handlebars) inserts verbatim.
+ * The HTML part never names a raw value: it names `{{{name_html}}}`, a copy that
+ * {@link templateData} escaped here. Escaping therefore happens in one place, in this file,
+ * whatever SES does with `{{name}}` (Handlebars would escape it; the SES guide says SES does
+ * not escape HTML), and the local renderer needs one form only.
+ */
+
+/** The building blocks of a message, rendered to text and HTML alike. */
+export type EmailBlock =
+  | { kind: 'paragraph'; text: string }
+  /** A secret the reader types somewhere: shown large in HTML, on its own `label: value` line. */
+  | { kind: 'code'; label: string; code: string }
+  /** Label/value rows: an aligned list in text, a two-column table in HTML. */
+  | { kind: 'facts'; rows: readonly (readonly [label: string, value: string])[] }
+  /** Small print at the end. */
+  | { kind: 'note'; text: string };
+
+export const escapeHtml = (value: string): string =>
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+/**
+ * What a value may look like once it is in a message. Values come from people (company names)
+ * and from instances (host names): one line, no control characters and no bidirectional
+ * overrides, so a value can neither break the layout of the text part, forge a line in it, nor
+ * display reversed. Runs of whitespace become one space; the ends are trimmed.
+ */
+export const sanitizeValue = (value: string): string =>
+  value
+    .replace(/[\u202A-\u202E\u2066-\u2069]/g, '')
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ')
+    .trim();
+
+const SLOT = /\{([a-z][A-Za-z0-9]*)\}/g;
+
+/**
+ * The wording of every message. `{name}` is a slot; everything else is literal text, one line,
+ * without `{` or `}` (checked when the module loads, so Handlebars can never misread it).
+ * Changing a word here changes the SES template at the next deploy and the outbox at once.
+ */
+const specs = {
+  'activation-code': {
+    fields: ['code', 'product', 'serial', 'company', 'host', 'expires'],
+    subject: 'Activation code for {product} license {serial}',
+    blocks: [
+      // First in the text part, before any value a person typed: see activationCodeIn.
+      { kind: 'code', label: 'Your activation code', code: '{code}' },
+      {
+        kind: 'paragraph',
+        text: 'An instance has requested activation of the {product} license {serial} of {company}.',
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ['Product', '{product}'],
+          ['License serial', '{serial}'],
+          ['Licensed to', '{company}'],
+          ['Host', '{host}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'Enter the code on that instance to complete the activation. It can be used once and expires on {expires}.',
+      },
+      {
+        kind: 'paragraph',
+        text: 'If you did not request this, ignore this e-mail: the code is useless without the instance that asked for it.',
+      },
+      {
+        kind: 'note',
+        text: 'You receive this e-mail because this address is registered for license {serial}.',
+      },
+    ],
+  },
+  'expiry-reminder': {
+    fields: ['product', 'serial', 'company', 'validTill', 'timeLeft'],
+    subject: 'Your {product} license {serial} expires in {timeLeft}',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'The {product} license {serial} of {company} expires in {timeLeft}, on {validTill}.',
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ['Product', '{product}'],
+          ['License serial', '{serial}'],
+          ['Licensed to', '{company}'],
+          ['Valid till', '{validTill}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'After that, instances using this license can no longer validate it. To keep working without interruption, contact your vendor to renew it before then.',
+      },
+      {
+        kind: 'paragraph',
+        text: 'A renewal reaches every instance the next time it refreshes its license file: nothing needs to be activated again.',
+      },
+      {
+        kind: 'note',
+        text: 'You receive this e-mail because this address is registered for license {serial}.',
+      },
+    ],
+  },
+  'license-expired': {
+    fields: ['product', 'serial', 'company', 'validTill'],
+    subject: 'Your {product} license {serial} has expired',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'The {product} license {serial} of {company} expired on {validTill}.',
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ['Product', '{product}'],
+          ['License serial', '{serial}'],
+          ['Licensed to', '{company}'],
+          ['Valid till', '{validTill}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'Instances using this license can no longer validate it. Contact your vendor to renew it: the renewal reaches every instance the next time it refreshes its license file, without a new activation.',
+      },
+      {
+        kind: 'note',
+        text: 'You receive this e-mail because this address is registered for license {serial}.',
+      },
+    ],
+  },
+  'license-issued': {
+    fields: ['product', 'serial', 'company', 'key', 'seats', 'validFrom', 'validTill'],
+    subject: 'Your {product} license {serial} is ready',
+    blocks: [
+      { kind: 'paragraph', text: 'A {product} license has been issued to {company}.' },
+      { kind: 'code', label: 'Your license key', code: '{key}' },
+      {
+        kind: 'facts',
+        rows: [
+          ['Product', '{product}'],
+          ['License serial', '{serial}'],
+          ['Licensed to', '{company}'],
+          ['Seats', '{seats}'],
+          ['Valid from', '{validFrom}'],
+          ['Valid till', '{validTill}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'To activate, enter the license key in {product} on the machine that will use it. We then e-mail a one-time activation code to this address; enter that code on the same machine to complete the activation.',
+      },
+      {
+        kind: 'paragraph',
+        text: 'Keep this e-mail: you need the key again for every further installation.',
+      },
+      {
+        kind: 'note',
+        text: 'You receive this e-mail because this address is registered for license {serial}.',
+      },
+    ],
+  },
+} as const satisfies Record<
+  string,
+  { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] }
+>;
+
+export type TemplateKind = keyof typeof specs;
+export const TEMPLATE_KINDS = Object.keys(specs) as TemplateKind[];
+
+/** The values a kind of message needs, by name: exactly these, none missing, none extra. */
+export type TemplateValues<K extends TemplateKind> = Record<
+  (typeof specs)[K]['fields'][number],
+  string
+>;
+
+export const isTemplateKind = (kind: string): kind is TemplateKind => Object.hasOwn(specs, kind);
+
+export const templateFields = (kind: TemplateKind): readonly string[] => specs[kind].fields;
+
+// ---------------------------------------------------------------------------------------------
+// One renderer for both uses.
+
+type Part = 'text' | 'html';
+/** What to write for a slot in the given part: a placeholder, or the value itself. */
+type Fill = (name: string, part: Part) => string;
+
+/** A string with slots, in a part: literal text (escaped for HTML) and filled slots. */
+const fillString = (source: string, part: Part, fill: Fill): string => {
+  let out = '';
+  let last = 0;
+  for (const match of source.matchAll(SLOT)) {
+    const literal = source.slice(last, match.index);
+    out += (part === 'html' ? escapeHtml(literal) : literal) + fill(match[1] ?? '', part);
+    last = match.index + match[0].length;
+  }
+  const rest = source.slice(last);
+  return out + (part === 'html' ? escapeHtml(rest) : rest);
+};
+
+const textBlock = (block: EmailBlock, fill: Fill): string => {
+  const t = (s: string) => fillString(s, 'text', fill);
+  switch (block.kind) {
+    case 'paragraph':
+    case 'note':
+      return t(block.text);
+    case 'code':
+      return `${t(block.label)}: ${t(block.code)}`;
+    case 'facts': {
+      // Labels are literal text, so their widths are known before any value is.
+      const width = Math.max(...block.rows.map(([label]) => label.length));
+      return block.rows.map(([label, value]) => `  ${label.padEnd(width)}  ${t(value)}`).join('\n');
+    }
+  }
+};
+
+const FONT = "-apple-system,'Segoe UI',Helvetica,Arial,sans-serif";
+const MONO = "ui-monospace,Menlo,Consolas,'Courier New',monospace";
+
+const htmlBlock = (block: EmailBlock, fill: Fill): string => {
+  const h = (s: string) => fillString(s, 'html', fill);
+  switch (block.kind) {
+    case 'paragraph':
+      return `<p style="margin:0 0 16px">${h(block.text)}</p>`;
+    case 'note':
+      return `<p style="margin:24px 0 0;font-size:12px;color:#666666">${h(block.text)}</p>`;
+    case 'code':
+      return [
+        `<p style="margin:0 0 4px">${h(block.label)}</p>`,
+        `<p style="margin:0 0 24px;font-family:${MONO};font-size:28px;font-weight:bold;letter-spacing:3px">${h(block.code)}</p>`,
+      ].join('\n');
+    case 'facts':
+      return [
+        '<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">',
+        ...block.rows.map(
+          ([label, value]) =>
+            `<tr><th scope="row" style="text-align:left;font-weight:normal;color:#555555;padding:2px 16px 2px 0">${h(label)}</th><td style="padding:2px 0">${h(value)}</td></tr>`,
+        ),
+        '</table>',
+      ].join('\n');
+  }
+};
+
+/** The three parts of a message. */
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const render = (spec: { subject: string; blocks: readonly EmailBlock[] }, fill: Fill) => {
+  const text = `${spec.blocks.map((b) => textBlock(b, fill)).join('\n\n')}\n`;
+  const html = [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${fillString(spec.subject, 'html', fill)}</title>`,
+    '</head>',
+    `<body style="margin:0;padding:24px;background:#f4f4f4;font-family:${FONT};font-size:15px;line-height:1.5;color:#1a1a1a">`,
+    '<div style="max-width:560px;margin:0 auto;padding:24px;background:#ffffff;border-radius:6px">',
+    ...spec.blocks.map((b) => htmlBlock(b, fill)),
+    '</div>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+  return { subject: fillString(spec.subject, 'text', fill), text, html };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Templates, as SES stores them and the outbox renders them.
+
+/** The HTML-escaped copy of a value, as the HTML part names it. */
+export const htmlField = (name: string): string => `${name}_html`;
+
+/** An SES template: what CDK deploys and the outbox renders. */
+export interface EmailTemplate extends EmailContent {
+  /** `tessera-<stage>-<kind>`. */
+  name: string;
+  kind: TemplateKind;
+}
+
+/** SES template names: `[A-Za-z0-9_-]`, at most 64 characters. */
+export const templateName = (stage: string, kind: TemplateKind): string => {
+  const name = `tessera-${stage}-${kind}`;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
+    throw new Error(`Not a valid SES template name: ${name}`);
+  return name;
+};
+
+const placeholders: Fill = (name, part) => `{{{${part === 'html' ? htmlField(name) : name}}}}`;
+
+export const emailTemplate = (stage: string, kind: TemplateKind): EmailTemplate => ({
+  name: templateName(stage, kind),
+  kind,
+  ...render(specs[kind], placeholders),
+});
+
+export const emailTemplates = (stage: string): EmailTemplate[] =>
+  TEMPLATE_KINDS.map((kind) => emailTemplate(stage, kind));
+
+/**
+ * What a message of this kind says with these values, rendered straight from the blocks: what
+ * the template must render to. `values` are sanitised here exactly as {@link templateData} does.
+ */
+export const renderDirect = <K extends TemplateKind>(
+  kind: K,
+  values: TemplateValues<K>,
+): EmailContent => {
+  const clean = values as Record<string, string>;
+  return render(specs[kind], (name, part) => {
+    const value = sanitizeValue(clean[name] ?? '');
+    return part === 'html' ? escapeHtml(value) : value;
+  });
+};
+
+/** Why values do not fit a template: field names only, never values (codes are secrets). */
+export const templateDataProblems = (kind: string, data: Record<string, unknown>): string[] => {
+  if (!isTemplateKind(kind)) return ['the template is not one Tessera has'];
+  const fields = templateFields(kind);
+  return [
+    ...fields
+      .filter((f) => typeof data[f] !== 'string' || sanitizeValue(data[f] as string) === '')
+      .map((f) => `${f} is missing or empty`),
+    ...Object.keys(data)
+      .filter((key) => !fields.includes(key))
+      .map((key) => `${JSON.stringify(key)} is not a field of ${kind}`),
+  ];
+};
+
+/**
+ * The TemplateData for a template: every value sanitised, plus its HTML-escaped copy
+ * (`company` and `company_html`). Throws when {@link templateDataProblems} finds any: SES
+ * would accept the send and then drop the message as a rendering failure.
+ */
+export const templateData = (kind: TemplateKind, data: Record<string, string>) => {
+  const problems = templateDataProblems(kind, data);
+  if (problems.length > 0) throw new Error(`Template data does not fit: ${problems.join('; ')}`);
+  const out: Record<string, string> = {};
+  for (const field of templateFields(kind)) {
+    const value = sanitizeValue(data[field] ?? '');
+    out[field] = value;
+    out[htmlField(field)] = escapeHtml(value);
+  }
+  return out;
+};
+
+const PLACEHOLDER = /\{\{\{([A-Za-z][A-Za-z0-9_]*)\}\}\}/g;
+
+/**
+ * The local stand-in for SES's rendering, deliberately tiny: `{{{name}}}` becomes `data[name]`
+ * verbatim, in one pass (a value is never scanned for placeholders). It is the only form the
+ * templates use; any other `{{` or `}}` in a template is refused rather than guessed at, and so
+ * is a placeholder without a value (SES would fail that message as a rendering failure).
+ */
+export const fillTemplate = (template: string, data: Readonly<Record<string, string>>): string => {
+  const literal = template.replace(PLACEHOLDER, '');
+  if (literal.includes('{{') || literal.includes('}}')) {
+    throw new Error('The template uses a Handlebars form other than {{{name}}}');
+  }
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const value = data[name];
+    if (value === undefined) throw new Error(`The template data has no value for ${name}`);
+    return value;
+  });
+};
+
+export const renderTemplate = (
+  template: EmailContent,
+  data: Readonly<Record<string, string>>,
+): EmailContent => ({
+  subject: fillTemplate(template.subject, data),
+  text: fillTemplate(template.text, data),
+  html: fillTemplate(template.html, data),
+});
+
+// Literal text must be one line and free of braces, every slot a declared field and every field
+// used: checked once, when the module loads, so a bad edit fails every test rather than a
+// customer's e-mail.
+const all: Record<
+  string,
+  { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] }
+> = specs;
+for (const [kind, spec] of Object.entries(all)) {
+  const strings = [
+    spec.subject,
+    ...spec.blocks.flatMap((b) =>
+      b.kind === 'facts' ? b.rows.flat() : b.kind === 'code' ? [b.label, b.code] : [b.text],
+    ),
+  ];
+  const used = new Set<string>();
+  for (const s of strings) {
+    // split() with a capturing group: literal text at even indices, slot names at odd ones.
+    const literals = s.split(SLOT).filter((_, n) => n % 2 === 0);
+    if (literals.some((l) => /[{}\p{Cc}]|\s\s|[^\S ]/u.test(l))) {
+      throw new Error(`${kind}: literal text must be one line without braces: ${s}`);
+    }
+    for (const [, name = ''] of s.matchAll(SLOT)) {
+      if (!spec.fields.includes(name))
+        throw new Error(`${kind}: {${name}} is not one of its fields`);
+      used.add(name);
+    }
+  }
+  const unused = spec.fields.filter((f) => !used.has(f));
+  if (unused.length > 0) throw new Error(`${kind}: fields never shown: ${unused.join(', ')}`);
+  for (const b of spec.blocks) {
+    if (b.kind === 'facts' && b.rows.some(([label]) => label.replace(SLOT, '') !== label)) {
+      throw new Error(`${kind}: a facts label must be literal text`);
+    }
+  }
+}
