@@ -5,6 +5,8 @@
  *   TESSERA_STATE_DIR      state folder (default <repo>/.tessera)
  *   CORS_ORIGINS           comma-separated browser origins (default http://localhost:5173)
  *   TESSERA_DYNAMODB_PORT  DynamoDB Local's port (default: a free one)
+ *   TESSERA_JOBS           `off` stops the in-process job scheduler (run jobs by hand with
+ *                          `npm run job -- <name>`)
  *
  * Routes are served at the root (http://127.0.0.1:8787/products); in AWS the API's stage adds
  * `/v1`. The first start prints a vendor-admin token once; Ctrl-C stops everything.
@@ -34,6 +36,8 @@ const corsOrigins = (process.env.CORS_ORIGINS ?? 'http://localhost:5173')
   .map((o) => o.trim())
   .filter(Boolean);
 
+const jobsOn = (process.env.TESSERA_JOBS ?? 'on').toLowerCase() !== 'off';
+
 const banner = (platform: LocalPlatform, readyMs: number) => {
   const lines = [
     '',
@@ -44,6 +48,7 @@ const banner = (platform: LocalPlatform, readyMs: number) => {
     `  DynamoDB Local  ${platform.dynamoEndpoint}  (table ${platform.tableName}, java pid ${platform.dynamoPid})`,
     `  API document    ${platform.url}/openapi.json`,
     `  CORS origins    ${corsOrigins.join(', ') || '(none)'}`,
+    `  scheduled jobs  ${jobsOn ? 'on (one line per run that found work)' : 'off'}; run one now: npm run job -- <name>`,
   ];
   if (platform.adminToken) {
     const rule = '='.repeat(78);
@@ -119,6 +124,7 @@ try {
   platform = await startLocal({
     port,
     corsOrigins,
+    scheduler: jobsOn,
     ...(dynamoPort !== undefined ? { dynamoPort } : {}),
     onDynamoExit: (detail) => {
       console.error(`\nDynamoDB Local stopped unexpectedly (${detail.trim()})`);

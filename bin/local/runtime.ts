@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { JobName, JobSummary } from '../../lambdas/jobs/catalog.ts';
 import { assertPortFree, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
 import type { LocalServerOptions } from './server.ts';
 import {
@@ -17,7 +18,8 @@ import { ensureTable } from './tables.ts';
  * The handler-side modules (route table, stores, domain) take a good half second to load: they
  * load while DynamoDB Local boots, instead of before it.
  */
-const loadLater = () => Promise.all([import('./bootstrap.ts'), import('./server.ts')]);
+const loadLater = () =>
+  Promise.all([import('./bootstrap.ts'), import('./server.ts'), import('./jobs.ts')]);
 
 /**
  * The whole platform on one machine: DynamoDB Local, the table, the HTTP server in front of the
@@ -46,6 +48,10 @@ export interface LocalOptions {
   corsOrigins?: readonly string[];
   /** No request log lines. */
   quiet?: boolean;
+  /** Run the scheduled jobs at their rates in this process (npm start; TESSERA_JOBS=off). */
+  scheduler?: boolean;
+  /** Where the scheduler's one-line run summaries go; default the console. */
+  onJobSummary?: (line: string) => void;
   /** Called if DynamoDB Local dies while the platform runs. */
   onDynamoExit?: (detail: string) => void;
 }
@@ -62,6 +68,8 @@ export interface LocalPlatform {
   tableName: string;
   /** Set only on the start that minted it: the first vendor-admin token, shown once. */
   adminToken?: string;
+  /** Runs a scheduled job now, in this process, and resolves to its summary. */
+  runJob(name: JobName): Promise<JobSummary>;
   /** Finishes in-flight requests (10 s at most), then stops DynamoDB Local. Idempotent. */
   stop(): Promise<void>;
 }
@@ -110,7 +118,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
           ...(options.onDynamoExit ? { onUnexpectedExit: options.onDynamoExit } : {}),
         });
     const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
-    const [[{ bootstrapAdmin }, { startLocalServer }], { path: signingKeyFile }] =
+    const [[{ bootstrapAdmin }, { startLocalServer }, jobs], { path: signingKeyFile }] =
       await Promise.all([modules, signingKey]);
     configureHandlers({
       TABLE_NAME: tableName,
@@ -133,9 +141,18 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
         tableName,
       });
     }
-    const serverOptions: LocalServerOptions = { port, host, corsOrigins };
+    const runner = jobs.localJobRunner();
+    const serverOptions: LocalServerOptions = {
+      port,
+      host,
+      corsOrigins,
+      runJob: (name) => (jobs.isJobName(name) ? runner.run(name) : undefined),
+    };
     if (options.quiet) serverOptions.log = () => undefined;
     const server = await startLocalServer(serverOptions);
+    const scheduler = options.scheduler
+      ? jobs.startLocalScheduler(runner, options.onJobSummary ?? ((line) => console.log(line)))
+      : undefined;
     await writeRunning(paths, {
       pid: process.pid,
       url: server.url,
@@ -154,8 +171,10 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       ...(dynamo ? { dynamoPid: dynamo.pid } : {}),
       tableName,
       ...(adminToken ? { adminToken } : {}),
+      runJob: (name) => runner.run(name),
       stop: () => {
         stopping ??= (async () => {
+          scheduler?.stop();
           try {
             await server.close();
           } finally {

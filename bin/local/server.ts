@@ -42,6 +42,11 @@ export interface LocalServerOptions {
   loadHandler?: (group: RouteGroup) => Promise<Handler>;
   /** The Lambda timeout the context reports (getRemainingTimeInMillis). */
   functionTimeoutMs?: number;
+  /**
+   * Local only: `POST /_local/jobs/{name}` runs a scheduled job now and answers its summary
+   * (`npm run job -- <name>`). Never part of the API in AWS.
+   */
+  runJob?: (name: string) => Promise<unknown> | undefined;
 }
 
 export interface LocalServer {
@@ -224,6 +229,18 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         const template = matchRoute(methods[0] ?? 'GET', path);
         return done(204, template.kind === 'match' ? template.route.path : undefined);
       }
+    }
+    const job = /^\/_local\/jobs\/([a-z-]+)$/.exec(path);
+    if (job && method === 'POST' && options.runJob) {
+      req.resume();
+      const running = options.runJob(job[1] as string);
+      if (!running) {
+        throw new GatewayProblem(404, 'NOT_FOUND', 'Not Found', `There is no job ${job[1]}.`);
+      }
+      const summary = await running;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(summary));
+      return done(200, '/_local/jobs/{name}');
     }
     const found = matchRoute(method, path);
     if (found.kind === 'not-found') {
