@@ -129,7 +129,10 @@ export const leaseKeys = {
   sortPrefix: 'LEASE#',
 } as const;
 
-/** Spreads the lease queue over partitions so heartbeats never meet on one index key. */
+/**
+ * Spreads the lease queue over index partitions by session, so one busy pool's heartbeats (each
+ * moves its lease in the queue) are shared out instead of landing on one index key.
+ */
 export const LEASE_QUEUE_SHARDS = 8;
 
 const shardOf = (value: string) => {
@@ -145,7 +148,7 @@ const shardOf = (value: string) => {
 export const queueKeys = {
   /** Leases by expiry: the seat reaper reads the ones that ran out. */
   lease: (projectId: string, productCode: string, sessionId: string, expiresAt: string) => ({
-    gsi3pk: `QUEUE#LEASES#${shardOf(`${projectId}#${productCode}`)}`,
+    gsi3pk: `QUEUE#LEASES#${shardOf(`${projectId}#${productCode}#${sessionId}`)}`,
     gsi3sk: `${expiresAt}#${projectId}#${productCode}#${sessionId}`,
   }),
   leasePartitions: Array.from({ length: LEASE_QUEUE_SHARDS }, (_, i) => `QUEUE#LEASES#${i}`),

@@ -43,33 +43,40 @@ const heldBy = (activationId: string): Condition => ({
   values: { ':holder': activationId },
 });
 
+/** A release that keeps losing races on the pool item answers 409 after this many tries. */
+const RELEASE_ATTEMPTS = 8;
+
 /** GC only: DynamoDB TTL deletes long-dead leases; seats are freed by release and reclaim. */
 const ttlOf = (expiresAt: string) => Math.floor(new Date(expiresAt).getTime() / 1000) + 86_400;
 
 export const seatStore = (db: Db, tableName: string): SeatStore => {
   const pools = poolStore(db, tableName);
-  const release = async (lease: SeatRef, onlyIfExpiresAt?: string) => {
-    try {
-      await transact(db, tableName, [
-        {
-          remove: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
-          condition: all(
-            exists,
-            ...(onlyIfExpiresAt ? [expiresAtIs(onlyIfExpiresAt)] : []),
-            ...(lease.activationId ? [heldBy(lease.activationId)] : []),
-          ),
-          onConflict: () => new DomainError('NOT_FOUND', 'The lease is gone.'),
-        },
-        lowerUsed(lease.projectId, lease.productCode),
-      ]);
-      return true;
-    } catch (error) {
-      if (
-        isDomainError(error) &&
-        (error.code === 'NOT_FOUND' || error.code === 'CONCURRENT_MODIFICATION')
-      )
-        return false;
-      throw error;
+  /**
+   * False only when the lease is gone (or held by another instance, or heartbeated since): a
+   * transaction that lost a race on the pool item wrote nothing, so it is tried again.
+   */
+  const release = async (lease: SeatRef, onlyIfExpiresAt?: string): Promise<boolean> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await transact(db, tableName, [
+          {
+            remove: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
+            condition: all(
+              exists,
+              ...(onlyIfExpiresAt ? [expiresAtIs(onlyIfExpiresAt)] : []),
+              ...(lease.activationId ? [heldBy(lease.activationId)] : []),
+            ),
+            onConflict: () => new DomainError('NOT_FOUND', 'The lease is gone.'),
+          },
+          lowerUsed(lease.projectId, lease.productCode),
+        ]);
+        return true;
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        if (error.code === 'NOT_FOUND') return false;
+        if (error.code !== 'CONCURRENT_MODIFICATION' || attempt >= RELEASE_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+      }
     }
   };
 
