@@ -14,7 +14,7 @@ import {
   startActivation,
   validate,
 } from '../lambdas/domain/activations.ts';
-import type { EmailMessage } from '../lambdas/domain/emails.ts';
+import { activationCodeIn, type EmailMessage } from '../lambdas/domain/emails.ts';
 import { IssueLicenseInput, issueLicense } from '../lambdas/domain/licenses.ts';
 import { CreateProductInput, createProduct } from '../lambdas/domain/products.ts';
 import { createStores } from '../lambdas/store/index.ts';
@@ -65,7 +65,7 @@ export const activationCapacity = async () => {
       customers: stores.customers,
       mailer: {
         send: async (m: EmailMessage) => {
-          lastCode = /\d{4}-\d{4}/.exec(m.text)?.[0] ?? '';
+          lastCode = activationCodeIn(m) ?? '';
         },
       },
       signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),

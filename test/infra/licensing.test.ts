@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { TEMPLATE_KINDS } from '../../lambdas/domain/email-templates.ts';
 import { groups, type RouteGroup } from '../../lambdas/routes.ts';
 import { loadStageConfig } from '../../lib/config.ts';
 import { signingActions } from '../../lib/constructs/tessera-function.ts';
@@ -310,6 +311,7 @@ describe('e-mail', () => {
         arn('identity/licensing@example.com'),
         arn('identity/example.com'),
         arn(`configuration-set/<${configurationSet}>`),
+        ...TEMPLATE_KINDS.map((kind) => arn(`template/tessera-dev-${kind}`)),
       ].sort(),
     );
     expect(list(sender?.statement.Action)).toEqual(['ses:SendEmail']);

@@ -43,7 +43,7 @@ let deps: ActivationDeps;
 
 /** The code in the last e-mail sent to the license's address. */
 const lastCode = (): string => {
-  const match = /(\d{4}-\d{4})/.exec(sent.at(-1)?.text ?? '');
+  const match = /(\d{4}-\d{4})/.exec(sent.at(-1)?.data.code ?? '');
   if (!match?.[1]) throw new Error('no code sent');
   return match[1];
 };
