@@ -8,6 +8,7 @@ import {
   returnActivation,
 } from '../domain/activations.ts';
 import { activationDeps, noMailer } from './activation-deps.ts';
+import { countingOutcome } from './business-metrics.ts';
 import { httpHandler, type OperationRequest, parsed } from './handler.ts';
 import { currentSigner, retiredKeys } from './signing.ts';
 
@@ -18,10 +19,15 @@ export const handler = httpHandler(
   'instance',
   {
     completeActivation: (r) =>
-      finishActivation(
-        deps(r),
-        parsed(ActivationPath, r.input.path).activationId,
-        parsed(FinishActivationInput, r.input.body).code,
+      countingOutcome(
+        () =>
+          finishActivation(
+            deps(r),
+            parsed(ActivationPath, r.input.path).activationId,
+            parsed(FinishActivationInput, r.input.body).code,
+          ),
+        'ActivationsCompleted',
+        'ActivationsFailed',
       ),
     refreshLicenseFile: async (r) =>
       refreshActivation(deps(r), await authenticateInstance(deps(r), r.bearer)),

@@ -33,6 +33,7 @@ import {
   SeatPath,
 } from '../domain/seats.ts';
 import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
+import { countBusiness } from './business-metrics.ts';
 import { httpHandler, type OperationRequest, parsed } from './handler.ts';
 
 const deps = ({ runtime }: OperationRequest) => ({
@@ -71,7 +72,11 @@ export const handler = httpHandler('licenses', {
       parsed(PoolPath, r.input.path),
       parsed(PageQuery, r.input.query),
     ),
-  forceReleaseSeat: (r) => forceRelease(poolAdmin(r), r.principal, parsed(SeatPath, r.input.path)),
+  forceReleaseSeat: async (r) => {
+    const released = await forceRelease(poolAdmin(r), r.principal, parsed(SeatPath, r.input.path));
+    countBusiness('SeatForcedReleases');
+    return released;
+  },
   listActivations: (r) =>
     listActivations(
       activationAdmin(r),

@@ -5,6 +5,7 @@ import type { LicenseSigner, PublicJwk } from '../adapters/signer.ts';
 import { kmsSigner } from '../adapters/signer-kms.ts';
 import { localSigner } from '../adapters/signer-local.ts';
 import { config } from '../config.ts';
+import { countBusiness } from './business-metrics.ts';
 
 /**
  * The license-file signer for this process: KMS in AWS, the local P-256 key on the local
@@ -12,16 +13,29 @@ import { config } from '../config.ts';
  */
 let signer: LicenseSigner | undefined;
 
+/** Counts every failed signature (SigningFailures, alarmed): KMS down, throttled, key disabled. */
+const counted = (inner: LicenseSigner): LicenseSigner => ({
+  kid: inner.kid,
+  publicJwk: () => inner.publicJwk(),
+  sign: async (claims) => {
+    try {
+      return await inner.sign(claims);
+    } catch (error) {
+      countBusiness('SigningFailures');
+      throw error;
+    }
+  },
+});
+
 export const currentSigner = (): LicenseSigner => {
   if (signer) return signer;
   const cfg = config();
   if (cfg.SIGNING_KEY_ID) {
-    signer = kmsSigner({
-      client: new KMSClient({ region: cfg.AWS_REGION }),
-      keyId: cfg.SIGNING_KEY_ID,
-    });
+    signer = counted(
+      kmsSigner({ client: new KMSClient({ region: cfg.AWS_REGION }), keyId: cfg.SIGNING_KEY_ID }),
+    );
   } else if (cfg.SIGNING_KEY_FILE) {
-    signer = localSigner({ privateKeyPem: readFileSync(cfg.SIGNING_KEY_FILE, 'utf8') });
+    signer = counted(localSigner({ privateKeyPem: readFileSync(cfg.SIGNING_KEY_FILE, 'utf8') }));
   } else {
     throw new Error(
       'No signing key configured: set SIGNING_KEY_ID (KMS) or SIGNING_KEY_FILE (local)',

@@ -1,11 +1,20 @@
 import { ValidateInput, validate } from '../domain/activations.ts';
 import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
+import { countBusiness, failureCode } from './business-metrics.ts';
 import { httpHandler, parsed } from './handler.ts';
 
 export const handler = httpHandler('validate', {
-  validateLicense: (r) =>
-    validate(
-      activationDeps(r.runtime, { mailer: noMailer, signer: noSigner }),
-      parsed(ValidateInput, r.input.body),
-    ),
+  validateLicense: async (r) => {
+    try {
+      const result = await validate(
+        activationDeps(r.runtime, { mailer: noMailer, signer: noSigner }),
+        parsed(ValidateInput, r.input.body),
+      );
+      countBusiness('Validations', result.code);
+      return result;
+    } catch (error) {
+      countBusiness('Validations', failureCode(error));
+      throw error;
+    }
+  },
 });

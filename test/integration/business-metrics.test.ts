@@ -1,0 +1,140 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { idGenerator } from '../../lambdas/adapters/ids.ts';
+import { generateSigningKeyPem } from '../../lambdas/adapters/signer-local.ts';
+import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
+import { createToken } from '../../lambdas/domain/tokens.ts';
+import { createStores } from '../../lambdas/store/index.ts';
+import { invoke } from '../support/invoke.ts';
+import { createTestTable } from '../support/table.ts';
+
+/** Everything the handlers write, as in AWS: EMF metrics are JSON lines on stdout. */
+const lines: string[] = [];
+const capture = (chunk: unknown) => {
+  lines.push(String(chunk));
+  return true;
+};
+const ses = mockClient(SESv2Client);
+let admin: string;
+
+interface Emf {
+  _aws: {
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+  };
+  [key: string]: unknown;
+}
+
+/** Every EMF document written so far that carries `name`. */
+const emitted = (name: string): Emf[] =>
+  lines
+    .join('')
+    .split('\n')
+    .flatMap((line) => {
+      if (!line.startsWith('{"_aws"')) return [];
+      const doc = JSON.parse(line) as Emf;
+      return doc._aws.CloudWatchMetrics.some((m) => m.Metrics.some((x) => x.Name === name))
+        ? [doc]
+        : [];
+    });
+
+beforeAll(async () => {
+  const table = await createTestTable();
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-keys-'));
+  const keyFile = join(dir, 'signing-key.pem');
+  await writeFile(keyFile, generateSigningKeyPem());
+  // Set before the first handler loads: Powertools reads these when its objects are built.
+  Object.assign(process.env, {
+    TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    SIGNING_KEY_FILE: keyFile,
+    SENDER_ADDRESS: 'licensing@vendor.example',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    POWERTOOLS_METRICS_DISABLED: 'false',
+  });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  const stores = createStores(table.db, table.tableName);
+  const ctx = {
+    principal: { kind: 'system' as const, name: 'test' },
+    now: new Date(),
+    ids: idGenerator(),
+  };
+  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
+    .token;
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  ses.restore();
+});
+
+describe('business metrics', () => {
+  it('are EMF lines in the Tessera namespace with the service and their own dimension only, and carry no secret', async () => {
+    await invoke('POST', '/products', {
+      token: admin,
+      body: { code: 'PBX', name: 'PBX', seatModel: 'instance' },
+    });
+    const license = await invoke('POST', '/licenses', {
+      token: admin,
+      body: {
+        productCode: 'PBX',
+        registeredEmail: 'it@acme.example',
+        companyName: 'Acme',
+        seatLimit: 1,
+      },
+    });
+    const key = license.json.key as string;
+    const started = await invoke('POST', '/instance/activations', {
+      body: { key, fingerprint: 'host-metrics-1' },
+    });
+    expect(started.status).toBe(201);
+    // Wherever the message carries it (simple content or template data), the code is NNNN-NNNN.
+    const mail = JSON.stringify(ses.commandCalls(SendEmailCommand)[0]?.args[0].input ?? {});
+    const code = /\d{4}-\d{4}/.exec(mail)?.[0] as string;
+    expect(code).toBeDefined();
+    const id = started.json.activationId as string;
+    const wrong = code === '0000-0000' ? '1111-1111' : '0000-0000';
+    await invoke('POST', `/instance/activations/${id}/complete`, { body: { code: wrong } });
+    const done = await invoke('POST', `/instance/activations/${id}/complete`, { body: { code } });
+    expect(done.status).toBe(200);
+    const token = done.json.activationToken as string;
+    await invoke('POST', '/instance/validate', { body: { key, fingerprint: 'host-metrics-1' } });
+    await invoke('POST', '/instance/validate', { body: { key: `${key.slice(0, -1)}Q` } });
+
+    for (const name of ['ActivationsStarted', 'ActivationsCompleted']) {
+      const [doc, ...more] = emitted(name);
+      expect(more).toEqual([]);
+      expect(doc?._aws.CloudWatchMetrics).toEqual([
+        {
+          Namespace: 'Tessera',
+          Dimensions: [['service']],
+          Metrics: [{ Name: name, Unit: 'Count' }],
+        },
+      ]);
+      expect(doc).toMatchObject({ service: 'tessera', [name]: 1 });
+      expect(doc).not.toHaveProperty('operation');
+    }
+    const failed = emitted('ActivationsFailed');
+    expect(failed.map((d) => [d._aws.CloudWatchMetrics[0]?.Dimensions, d.code])).toEqual([
+      [[['service', 'code']], 'CODE_INVALID'],
+    ]);
+    const validations = emitted('Validations');
+    expect(validations.map((d) => d.code).sort()).toEqual(['KEY_INVALID', 'VALID']);
+    for (const doc of validations) {
+      expect(doc._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'code']]);
+      expect(doc).not.toHaveProperty('operation');
+    }
+    // The per-request metric keeps its operation dimension: the two kinds do not mix.
+    expect(lines.join('')).toContain('"operation":"validateLicense"');
+
+    const output = lines.join('');
+    for (const secret of [key, key.replaceAll('-', ''), code, token, token.slice(-43)]) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});
