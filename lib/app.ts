@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack.ts';
 import { loadStageConfig } from './config.ts';
 import { DataStack } from './data-stack.ts';
+import { JobsStack } from './jobs.ts';
 import { ObservabilityStack } from './observability-stack.ts';
 
 /** Builds every Tessera stack for the stage selected in the app's context; bin/ and tests share it. */
@@ -25,15 +26,25 @@ export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
     signingKey: data.signingKey,
     description: 'Tessera API: REST API, WAF, Lambda functions, SES configuration set',
   });
+  const jobs = new JobsStack(app, `${prefix}-Jobs`, {
+    env,
+    stage,
+    table: data.table,
+    mail: api.mail,
+    description:
+      'Tessera scheduled jobs: functions, EventBridge Scheduler schedules, dead-letter queues',
+  });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     env,
     stage,
     api: api.api,
     functions: api.functions,
+    table: data.table,
+    jobs: jobs.jobs,
     description: 'Tessera operations: dashboard, alarms',
   });
   Tags.of(app).add('tessera:stage', stage.name);
   const nag = options.nag === false ? undefined : new AwsSolutionsChecks(app, { verbose: true });
   if (nag) Validations.of(app).addPlugins(nag);
-  return { stage, data, api, observability, nag };
+  return { stage, data, api, jobs, observability, nag };
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parsePublicJwks } from '../lambdas/adapters/jwks.ts';
+import { type JobName, jobNames } from '../lambdas/jobs/catalog.ts';
 
 /**
  * Stage configuration, read from cdk.json context (`tessera:stages`, selected by
@@ -49,6 +50,37 @@ const RetiredSigningKeys = z
     }
   });
 
+/**
+ * Per stage, a job's schedule may be switched off (the function stays deployable and can be run by
+ * hand) or run at another rate than the catalog's. Lambda's timeout stays the catalog's.
+ */
+const JobSchedule = z.strictObject({
+  enabled: z.boolean().default(true),
+  everyMinutes: z.number().int().min(1).max(1_440).optional(),
+});
+
+const Jobs = z
+  .strictObject({
+    schedules: z
+      .partialRecord(z.enum(jobNames as [JobName, ...JobName[]]), JobSchedule)
+      .default({}),
+    /** Days before a license's end on which the notifications job sends a reminder. */
+    reminderOffsetDays: z
+      .array(z.number().int().min(1).max(365))
+      .min(1)
+      .max(10)
+      .refine((days) => new Set(days).size === days.length, { message: 'Days must be unique' })
+      .default([30, 7, 1]),
+  })
+  .default({ schedules: {}, reminderOffsetDays: [30, 7, 1] });
+
+const Alarms = z
+  .strictObject({
+    /** API Gateway's p99 latency above this for 15 minutes alarms. */
+    apiLatencyP99Ms: z.number().int().min(100).max(29_000),
+  })
+  .default({ apiLatencyP99Ms: 2_000 });
+
 export const StageConfig = z.strictObject({
   alarmEmail: z.email().describe('Receives every alarm of the stage'),
   senderAddress: z.email().describe('SES identity that sends activation codes and reminders'),
@@ -84,6 +116,8 @@ export const StageConfig = z.strictObject({
   retiredSigningKeys: RetiredSigningKeys.optional().describe(
     'Public keys the JWKS keeps publishing besides the active key (JWKS JSON)',
   ),
+  jobs: Jobs.describe('Scheduled jobs: a schedule off or at another rate; reminder days'),
+  alarms: Alarms.describe('Alarm thresholds that differ between stages'),
 });
 
 export type StageConfig = Omit<z.infer<typeof StageConfig>, 'activeSigningKey'> & {
