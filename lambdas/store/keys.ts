@@ -104,12 +104,18 @@ export const activationKeys = {
 /**
  * Pools: one item per (project, product). Each license of the pool is one `lic#<id>` attribute
  * (seat limit, status, validity), written in the same transaction as the license itself, so
- * the limit computed at checkout is never stale. Listed per customer for the entitlements view.
+ * the limit computed at checkout is never stale. A separate listing item in the same partition
+ * lists the pool per customer for the entitlements view.
  */
 export const poolKeys = {
   pool: (projectId: string, productCode: string): PrimaryKey => ({
     pk: `POOL#${projectId}#${productCode}`,
     sk: 'POOL',
+  }),
+  /** Lists the pool for its customer; seat traffic never writes it. */
+  listing: (projectId: string, productCode: string): PrimaryKey => ({
+    pk: `POOL#${projectId}#${productCode}`,
+    sk: 'LISTING',
   }),
   customerList: (customerId: string, projectId: string, productCode: string) => ({
     gsi2pk: `CUSTOMER#${customerId}#POOLS`,

@@ -73,10 +73,12 @@ const poolEntry = (l: License): Write[] => {
       set: {
         expression:
           'SET #entry = :entry, #customerId = :customerId, #projectId = :projectId, ' +
-          '#productCode = :productCode, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk, #type = :type, ' +
+          '#productCode = :productCode, #type = :type, ' +
           '#gsi3pk = :gsi3pk, #gsi3sk = :gsi3sk, ' +
           '#used = if_not_exists(#used, :zero), ' +
-          '#licensesVersion = if_not_exists(#licensesVersion, :zero) + :one',
+          '#licensesVersion = if_not_exists(#licensesVersion, :zero) + :one ' +
+          // Pools written before the listing moved to its own item carried its index keys.
+          'REMOVE #gsi2pk, #gsi2sk',
         names: {
           '#entry': poolKeys.licenseAttribute(l.id),
           '#customerId': 'customerId',
@@ -100,8 +102,6 @@ const poolEntry = (l: License): Write[] => {
           ':customerId': l.customerId,
           ':projectId': l.projectId,
           ':productCode': l.productCode,
-          ':gsi2pk': list.gsi2pk,
-          ':gsi2sk': list.gsi2sk,
           ':gsi3pk': queue.gsi3pk,
           ':gsi3sk': queue.gsi3sk,
           ':type': 'pool',
@@ -109,6 +109,15 @@ const poolEntry = (l: License): Write[] => {
           ':one': 1,
         },
       },
+    },
+    // The customer's pool listing is its own small item that seat traffic never writes, so
+    // checkouts do not rewrite an index entry shared by all of a customer's pools.
+    {
+      put: toItem(
+        'poolListing',
+        { ...poolKeys.listing(l.projectId, l.productCode), ...list },
+        { customerId: l.customerId, projectId: l.projectId, productCode: l.productCode },
+      ),
     },
   ];
 };

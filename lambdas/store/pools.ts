@@ -43,8 +43,8 @@ const toRecord = (item: Item): PoolRecord => ({
     })),
 });
 
-export const poolStore = (db: Db, tableName: string) => ({
-  get: async (projectId: string, productCode: string): Promise<PoolRecord | undefined> => {
+export const poolStore = (db: Db, tableName: string) => {
+  const get = async (projectId: string, productCode: string): Promise<PoolRecord | undefined> => {
     const out = await db.send(
       new GetCommand({
         TableName: tableName,
@@ -53,36 +53,45 @@ export const poolStore = (db: Db, tableName: string) => ({
       }),
     );
     return out.Item ? toRecord(out.Item) : undefined;
-  },
+  };
+  return {
+    get,
 
-  /** A customer's pools, by project and product. */
-  listByCustomer: async (
-    customerId: string,
-    page: { limit: number; cursor?: string },
-  ): Promise<Page<PoolRecord>> => {
-    const result = await queryPage(db, {
-      tableName,
-      index: 'gsi2',
-      partition: poolKeys.customerListPartition(customerId),
-      limit: page.limit,
-      ...(page.cursor ? { cursor: page.cursor } : {}),
-    });
-    return { items: result.items.map(toRecord), nextCursor: result.nextCursor };
-  },
+    /** A customer's pools, by project and product: the listing items, then each pool itself. */
+    listByCustomer: async (
+      customerId: string,
+      page: { limit: number; cursor?: string },
+    ): Promise<Page<PoolRecord>> => {
+      const result = await queryPage(db, {
+        tableName,
+        index: 'gsi2',
+        partition: poolKeys.customerListPartition(customerId),
+        limit: page.limit,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
+      const pools = await Promise.all(
+        result.items.map((listing) => get(String(listing.projectId), String(listing.productCode))),
+      );
+      return {
+        items: pools.filter((p): p is PoolRecord => p !== undefined),
+        nextCursor: result.nextCursor,
+      };
+    },
 
-  /** The leases of a pool (expired ones too, until reclaimed), by session. */
-  leases: async (
-    projectId: string,
-    productCode: string,
-    page: { limit: number; cursor?: string },
-  ): Promise<Page<Lease>> => {
-    const result = await queryPage(db, {
-      tableName,
-      partition: poolKeys.pool(projectId, productCode).pk,
-      sortPrefix: leaseKeys.sortPrefix,
-      limit: page.limit,
-      ...(page.cursor ? { cursor: page.cursor } : {}),
-    });
-    return { items: result.items.map((i) => fromItem<Lease>(i)), nextCursor: result.nextCursor };
-  },
-});
+    /** The leases of a pool (expired ones too, until reclaimed), by session. */
+    leases: async (
+      projectId: string,
+      productCode: string,
+      page: { limit: number; cursor?: string },
+    ): Promise<Page<Lease>> => {
+      const result = await queryPage(db, {
+        tableName,
+        partition: poolKeys.pool(projectId, productCode).pk,
+        sortPrefix: leaseKeys.sortPrefix,
+        limit: page.limit,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
+      return { items: result.items.map((i) => fromItem<Lease>(i)), nextCursor: result.nextCursor };
+    },
+  };
+};
