@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import type { Notice } from './upkeep.ts';
 import { applyPatch, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { generateLicenseKey, maskLicenseKey, parseLicenseKey } from './license-key.ts';
@@ -13,6 +12,7 @@ import {
 import { assertCan, assertCustomerVisible, can, customerScope } from './policy.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
+import type { Notice } from './upkeep.ts';
 
 export const LicenseId = z.string().regex(/^lic_[0-9a-z]{26}$/, 'Not a license id');
 const CustomerRef = z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import type { Page } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
@@ -43,7 +44,7 @@ export interface SeatStore {
   /** Raises `used` below `limit` at `licensesVersion` and writes the lease; one transaction. */
   checkout(lease: Lease, limit: number, licensesVersion: number): Promise<void>;
   /** Deletes the lease and lowers `used`; false when the lease was already gone. */
-  release(lease: SeatRef): Promise<boolean>;
+  release(lease: SeatRef, event?: AuditEvent): Promise<boolean>;
   /** Releases the lease only while its expiry is still `seenExpiresAt` (no heartbeat since). */
   releaseIfUnchanged(lease: SeatRef, seenExpiresAt: string): Promise<boolean>;
   /** Releases leases that expired before `now`; returns how many it freed. */
@@ -293,16 +294,27 @@ export const listSeats = async (
 /** The seeds' "forced logout": the seat is freed now; the instance learns it at its next heartbeat. */
 export const forceRelease = async (
   deps: PoolAdminDeps,
-  principal: Principal,
+  ctx: ChangeContext,
   path: z.infer<typeof SeatPath>,
 ) => {
-  await visiblePool(deps, principal, path);
-  assertCan(principal, 'activation:manage');
-  const released = await deps.seats.release({
+  await visiblePool(deps, ctx.principal, path);
+  assertCan(ctx.principal, 'activation:manage');
+  const seat = {
     projectId: path.projectId,
     productCode: path.productCode,
     sessionId: path.sessionId,
-  });
+  };
+  const lease = await deps.seats.lease(path.projectId, path.productCode, path.sessionId);
+  if (!lease) throw notFound('Seat');
+  const { projectId: _p, ...held } = lease;
+  const event = auditEvent(
+    ctx,
+    'pool.seat-force-released',
+    { type: 'pool', id: `${path.projectId}:${path.productCode}`, customerId: path.customerId },
+    held,
+    null,
+  );
+  const released = await deps.seats.release(seat, event);
   if (!released) throw notFound('Seat');
   return { released };
 };

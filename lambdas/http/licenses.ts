@@ -73,7 +73,7 @@ export const handler = httpHandler('licenses', {
       parsed(PageQuery, r.input.query),
     ),
   forceReleaseSeat: async (r) => {
-    const released = await forceRelease(poolAdmin(r), r.principal, parsed(SeatPath, r.input.path));
+    const released = await forceRelease(poolAdmin(r), r.change, parsed(SeatPath, r.input.path));
     countBusiness('SeatForcedReleases');
     return released;
   },

@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import type { AuditEvent } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import type { Lease, SeatRef, SeatStore } from '../domain/seats.ts';
+import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { leaseKeys, poolKeys, queueKeys } from './keys.ts';
@@ -55,7 +57,11 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
    * False only when the lease is gone (or held by another instance, or heartbeated since): a
    * transaction that lost a race on the pool item wrote nothing, so it is tried again.
    */
-  const release = async (lease: SeatRef, onlyIfExpiresAt?: string): Promise<boolean> => {
+  const release = async (
+    lease: SeatRef,
+    onlyIfExpiresAt?: string,
+    event?: AuditEvent,
+  ): Promise<boolean> => {
     for (let attempt = 0; ; attempt++) {
       try {
         await transact(db, tableName, [
@@ -69,6 +75,7 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
             onConflict: () => new DomainError('NOT_FOUND', 'The lease is gone.'),
           },
           lowerUsed(lease.projectId, lease.productCode),
+          ...(event ? [auditWrite(event)] : []),
         ]);
         return true;
       } catch (error) {
@@ -132,7 +139,7 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
         },
       ]),
 
-    release: (lease) => release(lease),
+    release: (lease, event) => release(lease, undefined, event),
 
     releaseIfUnchanged: (lease, seenExpiresAt) => release(lease, seenExpiresAt),
 

@@ -192,17 +192,29 @@ describe('concurrent seats on DynamoDB Local', () => {
       role: 'customer-user',
       customerId: pool.customer.id,
     };
-    expect(await codeOf(forceRelease(deps, user, { ...path, sessionId: 'desk-a' }))).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      await codeOf(
+        forceRelease(deps, { ...ctx(), principal: user }, { ...path, sessionId: 'desk-a' }),
+      ),
+    ).toBe('FORBIDDEN');
 
-    await forceRelease(deps, owner, { ...path, sessionId: 'desk-a' });
+    await forceRelease(deps, { ...ctx(), principal: owner }, { ...path, sessionId: 'desk-a' });
     expect(await pool.state()).toEqual({ used: 0, leases: 0 });
+    const events = await stores.audit.list({
+      entityType: 'pool',
+      entityId: `${path.projectId}:${path.productCode}`,
+      limit: 5,
+    });
+    expect(events.items.map((e) => [e.action, e.actor.id, e.before?.sessionId])).toEqual([
+      ['pool.seat-force-released', 'tok_o', 'desk-a'],
+    ]);
     expect(await codeOf(heartbeat(stores.seats, pool.request('desk-a'), 600, new Date()))).toBe(
       'LEASE_GONE',
     );
-    expect(await codeOf(forceRelease(deps, owner, { ...path, sessionId: 'desk-a' }))).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      await codeOf(
+        forceRelease(deps, { ...ctx(), principal: owner }, { ...path, sessionId: 'desk-a' }),
+      ),
+    ).toBe('NOT_FOUND');
   });
 });
