@@ -23,8 +23,8 @@ export const businessMetrics = {
   /** Licenses whose validity ends within 30 days, counted by the expiry sweep. */
   LicensesExpiringIn30Days: { unit: 'Count' },
   EmailsSent: { unit: 'Count' },
-  /** dimension `reason`: MailerFailure. */
-  EmailsFailed: { unit: 'Count', dimension: 'reason' },
+  /** No dimension, so one alarm covers every reason; the reason is in the warning log line. */
+  EmailsFailed: { unit: 'Count' },
   /** KMS signing failures (instance function). */
   SigningFailures: { unit: 'Count' },
 } as const;

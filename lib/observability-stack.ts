@@ -309,7 +309,7 @@ export class ObservabilityStack extends Stack {
       section: 'e-mail-failures',
       description:
         'SES refused or failed to send an e-mail (EmailsFailed): activation codes or reminders did not go out.',
-      metric: tessera('EmailsFailed', { reason: 'MailerFailure' }),
+      metric: tessera('EmailsFailed'),
       threshold: 0,
     });
     this.alarm('SesBounceRate', {
@@ -461,7 +461,7 @@ export class ObservabilityStack extends Stack {
         [
           graph('E-mails sent / failed, signing failures', [
             tessera('EmailsSent', {}, { label: 'sent' }),
-            tessera('EmailsFailed', { reason: 'MailerFailure' }, { label: 'failed' }),
+            tessera('EmailsFailed', {}, { label: 'failed' }),
             tessera('SigningFailures', {}, { label: 'signing failures' }),
           ]),
           graph(

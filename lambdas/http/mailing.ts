@@ -1,10 +1,11 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Mailer } from '../adapters/mailer.ts';
+import { type Mailer, MailerError } from '../adapters/mailer.ts';
 import { outboxMailer } from '../adapters/mailer-outbox.ts';
 import { sesMailer } from '../adapters/mailer-ses.ts';
 import { config } from '../config.ts';
 import { activationCodeIn } from '../domain/emails.ts';
 import { logger } from '../middleware/observability.ts';
+import { countBusiness } from './business-metrics.ts';
 
 /**
  * The mailer for this process: SES in AWS, the `.eml` outbox on the local runtime. Only
@@ -13,10 +14,32 @@ import { logger } from '../middleware/observability.ts';
  */
 let mailer: Mailer | undefined;
 
+/**
+ * Counts every send for the dashboard and the e-mail alarm: `EmailsSent`, or `EmailsFailed` and
+ * a warning naming the failure's reason and template (never the recipient or the content).
+ */
+const counted = (inner: Mailer): Mailer => ({
+  send: async (message) => {
+    try {
+      const sent = await inner.send(message);
+      countBusiness('EmailsSent');
+      return sent;
+    } catch (error) {
+      countBusiness('EmailsFailed');
+      logger.warn('e-mail not sent', {
+        template: message.template,
+        reason: error instanceof MailerError ? error.reason : 'unknown',
+        retryable: error instanceof MailerError ? error.retryable : false,
+      });
+      throw error;
+    }
+  },
+});
+
 export const currentMailer = (): Mailer => {
   if (mailer) return mailer;
   const cfg = config();
-  mailer = cfg.OUTBOX_DIR
+  const inner = cfg.OUTBOX_DIR
     ? outboxMailer({
         dir: cfg.OUTBOX_DIR,
         from: cfg.SENDER_ADDRESS,
@@ -35,5 +58,6 @@ export const currentMailer = (): Mailer => {
         stage: cfg.STAGE,
         ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),
       });
+  mailer = counted(inner);
   return mailer;
 };

@@ -34,8 +34,9 @@ const SAFETY_MARGIN_MS = 10_000;
 
 /**
  * Runs a job body once and reports it: one summary log line and the job metrics (runs, items
- * changed/failed, duration; failures), then throws if the run failed so EventBridge Scheduler
- * retries it and, after its retries, parks the event in the job's dead-letter queue.
+ * changed/failed, duration; failures), then throws if the run failed: Scheduler invokes the job
+ * asynchronously, so Lambda's async retries run it again and then park the event in the job's
+ * dead-letter queue (Scheduler's own retries cover invocations it could not make).
  */
 export const runJob = async (
   job: JobName,
