@@ -43,7 +43,7 @@ describe('licensing walkthrough on the local runtime', () => {
         await api('POST', '/products', {
           code: 'PBX',
           name: 'PBX',
-          seatModel: 'instance',
+          seatModel: 'concurrent',
           modules: [{ code: 'ivr', name: 'IVR' }],
         })
       ).status,

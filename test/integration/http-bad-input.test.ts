@@ -60,6 +60,8 @@ const validBodies: Record<string, Record<string, unknown>> = {
   checkoutSeat: { sessionId: 'session-1', userId: 'agent-7' },
   heartbeatSeat: { sessionId: 'session-1' },
   releaseSeat: { sessionId: 'session-1' },
+  checkSeatAssignment: { userId: 'agent-7' },
+  assignSeat: { userId: 'agent-7' },
 };
 const tokenRoutes = routes.filter((r) => r.auth === 'token');
 

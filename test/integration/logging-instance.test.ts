@@ -73,7 +73,7 @@ describe('instance API logs', () => {
     });
     expect(started.status).toBe(201);
     const mail = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
-    const code = /\d{4}-\d{4}/.exec(mail?.Content?.Simple?.Body?.Text?.Data ?? '')?.[0] as string;
+    const code = /\d{4}-\d{4}/.exec(mail?.Content?.Template?.TemplateData ?? '')?.[0] as string;
     expect(code).toBeDefined();
     const wrong = code === '0000-0000' ? '1111-1111' : '0000-0000';
     const id = started.json.activationId as string;
