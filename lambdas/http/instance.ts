@@ -1,13 +1,12 @@
 import { buildJwks, JWKS_CACHE_CONTROL } from '../adapters/jwks.ts';
 import {
   ActivationPath,
-  authenticateInstance,
   FinishActivationInput,
   finishActivation,
   refreshActivation,
   returnActivation,
 } from '../domain/activations.ts';
-import { activationDeps, noMailer } from './activation-deps.ts';
+import { activationDeps, authenticatedInstance, noMailer } from './activation-deps.ts';
 import { countingOutcome } from './business-metrics.ts';
 import { httpHandler, type OperationRequest, parsed } from './handler.ts';
 import { currentSigner, retiredKeys } from './signing.ts';
@@ -30,9 +29,9 @@ export const handler = httpHandler(
         'ActivationsFailed',
       ),
     refreshLicenseFile: async (r) =>
-      refreshActivation(deps(r), await authenticateInstance(deps(r), r.bearer)),
+      refreshActivation(deps(r), await authenticatedInstance(deps(r), r.bearer)),
     returnActivation: async (r) =>
-      returnActivation(deps(r), await authenticateInstance(deps(r), r.bearer)),
+      returnActivation(deps(r), await authenticatedInstance(deps(r), r.bearer)),
     getJwks: () => buildJwks([currentSigner(), ...retiredKeys()]),
   },
   { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } },

@@ -1,4 +1,3 @@
-import { authenticateInstance } from '../domain/activations.ts';
 import { AssignInput, checkAssignment } from '../domain/assignments.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import {
@@ -9,7 +8,7 @@ import {
   poolOf,
   SeatSession,
 } from '../domain/seats.ts';
-import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
+import { activationDeps, authenticatedInstance, noMailer, noSigner } from './activation-deps.ts';
 import { assignmentDeps } from './assignments.ts';
 import { countBusiness } from './business-metrics.ts';
 import { httpHandler, type OperationRequest, parsed } from './handler.ts';
@@ -17,7 +16,7 @@ import { httpHandler, type OperationRequest, parsed } from './handler.ts';
 /** The pool of the calling instance: its activation's license's project and product. */
 const instancePool = async (r: OperationRequest) => {
   const deps = activationDeps(r.runtime, { mailer: noMailer, signer: noSigner });
-  const activation = await authenticateInstance(deps, r.bearer);
+  const activation = await authenticatedInstance(deps, r.bearer);
   const license = await r.runtime.stores.licenses.get(activation.licenseId);
   if (!license) throw new DomainError('NO_ENTITLEMENT', 'The license of this activation is gone.');
   const product = await r.runtime.stores.products.get(license.productCode);

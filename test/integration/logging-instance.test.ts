@@ -86,12 +86,19 @@ describe('instance API logs', () => {
     const token = done.json.activationToken as string;
     await invoke('POST', '/instance/refresh', { headers: { authorization: `Bearer ${token}` } });
     await invoke('POST', '/instance/refresh', { headers: { authorization: `Bearer ${token}x` } });
+    // PBX counts instances, not concurrent seats: a refusal logged after authentication.
+    await invoke('POST', '/instance/seats/checkout', {
+      headers: { authorization: `Bearer ${token}` },
+      body: { sessionId: 's1', userId: 'u1' },
+    });
     await invoke('POST', '/instance/validate', { body: { key, fingerprint: 'host-logs-1' } });
     await invoke('POST', '/instance/validate', { body: { key: `${key.slice(0, -1)}Q` } });
     await invoke('POST', '/instance/return', { headers: { authorization: `Bearer ${token}` } });
 
     const output = lines.join('');
     expect(output).toContain('"operation":"completeActivation"');
+    // The instance is the principal of its own calls, by ids that are not secrets.
+    expect(output).toContain(`"principal":{"activationId":"${id}"`);
     for (const secret of [
       key,
       key.replaceAll('-', ''),
