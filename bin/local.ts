@@ -5,6 +5,7 @@
  *   TESSERA_STATE_DIR      state folder (default <repo>/.tessera)
  *   CORS_ORIGINS           comma-separated browser origins (default http://localhost:5173)
  *   TESSERA_DYNAMODB_PORT  DynamoDB Local's port (default: a free one)
+ *   POWERTOOLS_METRICS_DISABLED  `true` keeps the EMF metric lines out of the log
  *   TESSERA_JOBS           `off` stops the in-process job scheduler (run jobs by hand with
  *                          `npm run job -- <name>`)
  *
@@ -18,6 +19,9 @@ import { AlreadyRunningError } from './local/state.ts';
 
 // Lambda runs Node 22; on a Node 20 workstation the SDK's end-of-support notice is only noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Metrics go to the log as EMF JSON, exactly what CloudWatch would ingest in AWS. Quieter:
+// POWERTOOLS_METRICS_DISABLED=true npm start.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'false';
 
 const portFrom = (name: string, value: string | undefined, fallback?: number) => {
   if (value === undefined || value === '') return fallback;

@@ -88,7 +88,7 @@ const configureHandlers = (env: Record<string, string>) => {
     POWERTOOLS_METRICS_NAMESPACE: 'Tessera',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_DEV: 'false',
-    // One EMF blob per request drowns the terminal; set it to 'false' to see the metrics.
+    // Off unless asked for (npm start asks): tests and benchmarks do not want one EMF line per call.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     STAGE: 'local',
     ...env,
