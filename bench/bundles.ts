@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { jobEntry, jobNames } from '../lambdas/jobs/catalog.ts';
 import { groups } from '../lambdas/routes.ts';
 import { bundlingOptions } from '../lib/constructs/tessera-function.ts';
 
@@ -27,11 +28,15 @@ const median = (values: number[]) =>
 export const bundles = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bundles-'));
   try {
-    console.log('function     bundle (KiB)  import p50 (ms, fresh node, n=5)');
-    for (const group of Object.keys(groups)) {
-      const outfile = join(dir, `${group}.mjs`);
+    console.log('function                 bundle (KiB)  import p50 (ms, fresh node, n=5)');
+    const functions = [
+      ...Object.keys(groups).map((group) => [group, `lambdas/http/${group}.ts`] as const),
+      ...jobNames.map((job) => [`job ${job}`, jobEntry(job)] as const),
+    ];
+    for (const [name, entry] of functions) {
+      const outfile = join(dir, `${name.replace(' ', '-')}.mjs`);
       await build({
-        entryPoints: [`lambdas/http/${group}.ts`],
+        entryPoints: [entry],
         outfile,
         bundle: true,
         // The options the Lambda functions are bundled with (lib/constructs/tessera-function.ts).
@@ -46,7 +51,7 @@ export const bundles = async () => {
       const kib = statSync(outfile).size / 1024;
       const times = Array.from({ length: IMPORT_RUNS }, () => importMillis(outfile));
       console.log(
-        `${group.padEnd(12)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}`,
+        `${name.padEnd(24)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}`,
       );
     }
   } finally {
