@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
 import { ensureTable } from '../bin/local/tables.ts';
@@ -18,6 +17,7 @@ import { activationCodeIn, type EmailMessage } from '../lambdas/domain/emails.ts
 import { IssueLicenseInput, issueLicense } from '../lambdas/domain/licenses.ts';
 import { CreateProductInput, createProduct } from '../lambdas/domain/products.ts';
 import { createStores } from '../lambdas/store/index.ts';
+import { meteredClient, unitsSince } from './metered.ts';
 
 /**
  * DynamoDB capacity each instance call consumes, read from ReturnConsumedCapacity on every
@@ -27,29 +27,7 @@ export const activationCapacity = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamoDbLocal({});
   try {
-    const raw = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    let read = 0;
-    let write = 0;
-    // DynamoDB Local reports one CapacityUnits total per call; the command says which kind it is.
-    raw.middlewareStack.add(
-      (next, context) => async (args) => {
-        (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-        const result = await next(args);
-        const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-        const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
-          CapacityUnits?: number;
-        }[];
-        const units = list.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-        if (/^(Get|Query|BatchGet|TransactGet)/.test(context.commandName ?? '')) read += units;
-        else write += units;
-        return result;
-      },
-      { step: 'initialize', name: 'consumedCapacity' },
-    );
+    const { raw, calls } = meteredClient(dynamo.endpoint);
     await ensureTable(raw, 'bench');
     const db = DynamoDBDocumentClient.from(raw, {
       marshallOptions: { removeUndefinedValues: true },
@@ -96,9 +74,9 @@ export const activationCapacity = async () => {
       }),
     );
     const measure = async (label: string, fn: () => Promise<unknown>) => {
-      read = 0;
-      write = 0;
+      const from = calls.length;
       await fn();
+      const { read, write } = unitsSince(calls, from);
       console.log(
         `${label.padEnd(20)} ${read.toFixed(1).padStart(6)} RCU ${write.toFixed(1).padStart(6)} WCU`,
       );

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
 import { startLocal } from '../bin/local/runtime.ts';
@@ -24,6 +24,7 @@ import { type CheckoutRequest, checkout, heartbeat } from '../lambdas/domain/sea
 import { createStores } from '../lambdas/store/index.ts';
 import { leaseKeys, poolKeys } from '../lambdas/store/keys.ts';
 import { TesseraClient } from '../sdk/src/client.ts';
+import { type Call, meteredClient } from './metered.ts';
 
 /**
  * Concurrent seats: what one pool sustains through the local HTTP API, what each seat call costs
@@ -178,69 +179,6 @@ export const seatThroughput = async () => {
     if (logLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
     else process.env.POWERTOOLS_LOG_LEVEL = logLevel;
   }
-};
-
-interface Call {
-  command: string;
-  read: number;
-  table: number;
-  index: number;
-  byIndex: Record<string, number>;
-  rejected: boolean;
-}
-
-type Consumed = {
-  CapacityUnits?: number;
-  Table?: { CapacityUnits?: number };
-  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
-};
-
-/** A DynamoDB client that records the units of every request, split into table and indexes. */
-const meteredClient = (endpoint: string) => {
-  const raw = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const calls: Call[] = [];
-  raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
-      const command = (context.commandName ?? '').replace(/Command$/, '');
-      const isRead = /^(Get|Query|BatchGet|TransactGet)/.test(command);
-      try {
-        const result = await next(args);
-        const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] })
-          .ConsumedCapacity;
-        const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-        let table = 0;
-        let index = 0;
-        let total = 0;
-        const byIndex: Record<string, number> = {};
-        for (const c of list) {
-          total += c.CapacityUnits ?? 0;
-          table += c.Table?.CapacityUnits ?? 0;
-          for (const [name, gsi] of Object.entries(c.GlobalSecondaryIndexes ?? {})) {
-            index += gsi.CapacityUnits ?? 0;
-            byIndex[name] = (byIndex[name] ?? 0) + (gsi.CapacityUnits ?? 0);
-          }
-        }
-        if (table === 0 && index === 0) table = total; // no breakdown given: all on the table
-        calls.push(
-          isRead
-            ? { command, read: total, table: 0, index: 0, byIndex: {}, rejected: false }
-            : { command, read: 0, table, index, byIndex, rejected: false },
-        );
-        return result;
-      } catch (error) {
-        // A cancelled transaction or failed condition reports no units on the error.
-        calls.push({ command, read: 0, table: 0, index: 0, byIndex: {}, rejected: true });
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'consumedCapacity' },
-  );
-  return { raw, calls };
 };
 
 const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
