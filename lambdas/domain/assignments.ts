@@ -4,8 +4,8 @@ import type { Page } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
-import type { Principal } from './principal.ts';
-import { PoolPath, type PoolState } from './seats.ts';
+import { actorOf, type Principal } from './principal.ts';
+import { PoolPath, type PoolState, poolRef } from './seats.ts';
 
 /**
  * Named seats (seed 001: nominal licenses count the users assigned). An assignment holds one of
@@ -101,20 +101,6 @@ const requireNamed = (product: { seatModel: string }) => {
 
 const view = ({ projectId: _p, ...assignment }: Assignment) => assignment;
 
-/** Pool events are audited under `<projectId>:<productCode>`, visible to the customer. */
-export const poolRef = (path: z.infer<typeof PoolPath>) => ({
-  type: 'pool' as const,
-  id: `${path.projectId}:${path.productCode}`,
-  customerId: path.customerId,
-});
-
-const actorName = (principal: Principal) =>
-  principal.kind === 'token'
-    ? principal.tokenId
-    : principal.kind === 'system'
-      ? principal.name
-      : 'anonymous';
-
 export const assignSeat = async (
   deps: AssignmentDeps,
   ctx: ChangeContext,
@@ -145,7 +131,7 @@ export const assignSeat = async (
       productCode: path.productCode,
       userId,
       assignedAt: now.toISOString(),
-      assignedBy: actorName(principal),
+      assignedBy: actorOf(principal).id,
     };
     const event = auditEvent(ctx, 'pool.seat-assigned', poolRef(path), null, view(assignment));
     try {

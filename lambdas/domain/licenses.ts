@@ -12,7 +12,7 @@ import {
 import { assertCan, assertCustomerVisible, can, customerScope } from './policy.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
-import type { Notice } from './upkeep.ts';
+import { type Notice, newNotice } from './upkeep.ts';
 
 export const LicenseId = z.string().regex(/^lic_[0-9a-z]{26}$/, 'Not a license id');
 const CustomerRef = z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id');
@@ -182,7 +182,8 @@ const iso = (value: string): string => new Date(value).toISOString();
 
 export const formatSerial = (n: number): string => `TS${String(n).padStart(8, '0')}`;
 
-const ref = (l: License) => ({
+/** A license as audit events name it. */
+export const licenseRef = (l: License) => ({
   type: 'license' as const,
   id: l.id,
   ...(l.customerId ? { customerId: l.customerId } : {}),
@@ -257,19 +258,10 @@ export const issueLicense = async (
   // The key itself never goes into the audit trail; its holder is the license id.
   // The "license issued" e-mail is queued in the same transaction and sent by the
   // notifications job, so it is neither lost nor sent twice.
-  const notice: Notice | undefined = input.notify
-    ? {
-        id: `${license.id}.issued`,
-        kind: 'license-issued',
-        licenseId: license.id,
-        createdAt: at,
-        state: 'pending',
-        attempts: 0,
-      }
-    : undefined;
+  const notice = input.notify ? newNotice('license-issued', license.id, ctx.now) : undefined;
   await deps.licenses.issue(
     license,
-    auditEvent(ctx, 'license.issued', ref(license), null, withoutKey),
+    auditEvent(ctx, 'license.issued', licenseRef(license), null, withoutKey),
     notice,
   );
   return toLicenseView(license, ctx.principal, ctx.now);
@@ -331,7 +323,7 @@ const change = async (
   await deps.licenses.replace(
     before,
     after,
-    auditEvent(ctx, action, ref(after), withoutKey(before), withoutKey(after)),
+    auditEvent(ctx, action, licenseRef(after), withoutKey(before), withoutKey(after)),
   );
   return toLicenseView(after, ctx.principal, ctx.now);
 };
@@ -447,7 +439,7 @@ export const importLicense = async (
   await deps.licenses.assign(
     before,
     after,
-    auditEvent(ctx, 'license.imported', ref(after), withoutKey(before), withoutKey(after)),
+    auditEvent(ctx, 'license.imported', licenseRef(after), withoutKey(before), withoutKey(after)),
   );
   return toLicenseView(after, ctx.principal, ctx.now);
 };

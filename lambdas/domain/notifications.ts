@@ -1,26 +1,18 @@
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { type EmailMessage, expiryReminderMessage, licenseIssuedMessage } from './emails.ts';
-import type { License } from './licenses.ts';
-import type { Progress } from './seat-upkeep.ts';
-import type {
-  ActivationUpkeepStore,
-  ExpiryStore,
-  Notice,
-  NoticeStore,
-  ReminderKey,
+import { drain, type Progress } from './job-progress.ts';
+import { type License, licenseRef } from './licenses.ts';
+import {
+  type ActivationUpkeepStore,
+  type ExpiryStore,
+  type NoticeStore,
+  newNotice,
+  type ReminderKey,
 } from './upkeep.ts';
 
 const DAY_MS = 86_400_000;
 /** A notice that failed this often is given up and reported (JobItemsFailed, a log line). */
 export const MAX_NOTICE_ATTEMPTS = 5;
-
-export interface Tally {
-  scanned: number;
-  changed: number;
-  failed: number;
-  truncated: boolean;
-}
-const tally = (): Tally => ({ scanned: 0, changed: 0, failed: 0, truncated: false });
 
 export interface LicenseFacts {
   license(id: string): Promise<License | undefined>;
@@ -40,49 +32,26 @@ const retryable = (error: unknown) => (error as { retryable?: unknown }).retryab
  * "has expired" notice, in one transaction with the mark on the license. Listings and checks
  * never wait for this: they compute expiry from the dates.
  */
-export const sweepExpiries = async (
+export const sweepExpiries = (
   store: ExpiryStore,
   facts: Pick<LicenseFacts, 'license'>,
   ctx: ChangeContext,
   progress: Progress,
-) => {
-  const t = tally();
-  for await (const { licenseId } of store.dueExpiries(ctx.now)) {
-    if (!progress.inTime()) {
-      t.truncated = true;
-      break;
-    }
-    t.scanned++;
+) =>
+  drain(store.dueExpiries(ctx.now), progress, async ({ licenseId }, t) => {
     const license = await facts.license(licenseId);
-    if (!license?.validTill || new Date(license.validTill) > ctx.now) continue;
+    if (!license?.validTill || new Date(license.validTill) > ctx.now) return;
     if (license.status === 'revoked' || license.expiryRecordedFor === license.validTill) {
       await store.dequeue(license);
-      continue;
+      return;
     }
-    const { key: _key, ...withoutKey } = license;
-    const event = auditEvent(
-      ctx,
-      'license.expired',
-      {
-        type: 'license',
-        id: license.id,
-        ...(license.customerId ? { customerId: license.customerId } : {}),
-      },
-      null,
-      { validTill: license.validTill, serial: withoutKey.serial },
-    );
-    const notice: Notice = {
-      id: `${license.id}.expired.${license.validTill}`,
-      kind: 'license-expired',
-      licenseId: license.id,
-      createdAt: ctx.now.toISOString(),
-      state: 'pending',
-      attempts: 0,
-    };
+    const event = auditEvent(ctx, 'license.expired', licenseRef(license), null, {
+      validTill: license.validTill,
+      serial: license.serial,
+    });
+    const notice = newNotice('license-expired', license.id, ctx.now, license.validTill);
     if (await store.recordExpiry(license, event, notice)) t.changed++;
-  }
-  return t;
-};
+  });
 
 /** How many licenses end within `days`: the dashboard's "expiring in 30 days". */
 export const countExpiring = async (store: ExpiryStore, now: Date, days: number) => {
@@ -92,6 +61,13 @@ export const countExpiring = async (store: ExpiryStore, now: Date, days: number)
   }
   return count;
 };
+
+/** What every message says about its license. */
+const aboutLicense = async (facts: LicenseFacts, license: License) => ({
+  productName: await facts.productName(license.productCode),
+  companyName: license.companyName,
+  serial: license.serial,
+});
 
 const recipients = async (facts: LicenseFacts, license: License) => {
   const contact = license.customerId ? await facts.customerContact(license.customerId) : undefined;
@@ -104,32 +80,22 @@ const recipients = async (facts: LicenseFacts, license: License) => {
  * (pending → sending) before its e-mail goes out, so two overlapping runs never both send it.
  * A send that fails is put back for the next run, up to MAX_NOTICE_ATTEMPTS.
  */
-export const sendNotices = async (
+export const sendNotices = (
   store: NoticeStore,
   facts: LicenseFacts,
   mailer: Sender,
   now: Date,
   progress: Progress,
 ) => {
-  const t = tally();
-  for await (const { noticeId } of store.pending()) {
-    if (!progress.inTime()) {
-      t.truncated = true;
-      break;
-    }
-    t.scanned++;
+  return drain(store.pending(), progress, async ({ noticeId }, t) => {
     const notice = await store.claim(noticeId, now);
-    if (!notice) continue;
+    if (!notice) return;
     const license = await facts.license(notice.licenseId);
     if (!license) {
       await store.giveBack(notice, now, true);
-      continue;
+      return;
     }
-    const common = {
-      productName: await facts.productName(license.productCode),
-      companyName: license.companyName,
-      serial: license.serial,
-    };
+    const common = await aboutLicense(facts, license);
     try {
       if (notice.kind === 'license-issued') {
         await mailer.send(
@@ -161,8 +127,7 @@ export const sendNotices = async (
       await store.giveBack(notice, now, giveUp);
       t.failed++;
     }
-  }
-  return t;
+  });
 };
 
 /** The reminder due now: the smallest offset whose day has come, or none. */
@@ -188,26 +153,18 @@ export const sendReminders = async (
   offsets: readonly number[],
   progress: Progress,
 ) => {
-  const t = tally();
   const horizon = new Date(now.getTime() + (Math.max(...offsets, 0) + 1) * DAY_MS);
-  for await (const { licenseId } of expiry.upcomingExpiries(now, horizon)) {
-    if (!progress.inTime()) {
-      t.truncated = true;
-      break;
-    }
-    t.scanned++;
+  return drain(expiry.upcomingExpiries(now, horizon), progress, async ({ licenseId }, t) => {
     const license = await facts.license(licenseId);
-    if (!license?.validTill || license.status !== 'active') continue;
+    if (!license?.validTill || license.status !== 'active') return;
     const offset = dueOffset(new Date(license.validTill), now, offsets);
-    if (offset === undefined) continue;
+    if (offset === undefined) return;
     const daysLeft = Math.max(
       1,
       Math.ceil((new Date(license.validTill).getTime() - now.getTime()) / DAY_MS),
     );
     const common = {
-      productName: await facts.productName(license.productCode),
-      companyName: license.companyName,
-      serial: license.serial,
+      ...(await aboutLicense(facts, license)),
       validTill: license.validTill,
       daysLeft,
     };
@@ -230,25 +187,13 @@ export const sendReminders = async (
         t.failed++;
       }
     }
-  }
-  return t;
+  });
 };
 
 /** Pending activations whose code expired more than an hour ago are removed. */
-export const cleanUpActivations = async (
-  store: ActivationUpkeepStore,
-  now: Date,
-  progress: Progress,
-) => {
-  const t = tally();
+export const cleanUpActivations = (store: ActivationUpkeepStore, now: Date, progress: Progress) => {
   const cut = new Date(now.getTime() - 3_600_000);
-  for await (const { activationId } of store.abandoned(cut)) {
-    if (!progress.inTime()) {
-      t.truncated = true;
-      break;
-    }
-    t.scanned++;
+  return drain(store.abandoned(cut), progress, async ({ activationId }, t) => {
     if (await store.removeAbandoned(activationId, cut)) t.changed++;
-  }
-  return t;
+  });
 };

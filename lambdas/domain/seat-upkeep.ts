@@ -1,5 +1,5 @@
-import type { Aggregation } from './pools.ts';
-import { poolLimit } from './pools.ts';
+import { drain, type Progress } from './job-progress.ts';
+import { type Aggregation, poolLimit } from './pools.ts';
 import type { PoolState } from './seats.ts';
 
 /**
@@ -39,23 +39,12 @@ export interface SeatUpkeepStore {
   repair(repair: CounterRepair): Promise<boolean>;
 }
 
-export interface Progress {
-  /** False once the run should stop taking new work. */
-  inTime(): boolean;
-}
-
-export const reapSeats = async (store: SeatUpkeepStore, now: Date, progress: Progress) => {
-  const tally = { scanned: 0, changed: 0, failed: 0, truncated: false };
-  for await (const lease of store.expiredLeases(now)) {
-    if (!progress.inTime()) {
-      tally.truncated = true;
-      break;
-    }
-    tally.scanned++;
+export const reapSeats = async (store: SeatUpkeepStore, now: Date, progress: Progress) => ({
+  ...(await drain(store.expiredLeases(now), progress, async (lease, tally) => {
     if (await store.releaseExpired(lease)) tally.changed++;
-  }
-  return { ...tally, details: {} };
-};
+  })),
+  details: {},
+});
 
 export interface Drift {
   projectId: string;
@@ -77,16 +66,10 @@ export const reconcileSeats = async (
   progress: Progress,
 ) => {
   const drifts: Drift[] = [];
-  const tally = { scanned: 0, changed: 0, failed: 0, truncated: false };
   let utilisationMax = 0;
-  for await (const { projectId, productCode } of store.pools()) {
-    if (!progress.inTime()) {
-      tally.truncated = true;
-      break;
-    }
-    tally.scanned++;
+  const tally = await drain(store.pools(), progress, async ({ projectId, productCode }, t) => {
     const counted = await store.count(projectId, productCode);
-    if (!counted) continue;
+    if (!counted) return;
     const { pool } = counted;
     const checks = [
       {
@@ -119,12 +102,12 @@ export const reconcileSeats = async (
         counted: check.counted,
         repaired,
       });
-      if (repaired) tally.changed++;
+      if (repaired) t.changed++;
     }
     const limit = poolLimit(pool.licenses, await aggregationOf(productCode), now);
     const inUse = Math.max(counted.leases, counted.assignments);
     if (limit > 0) utilisationMax = Math.max(utilisationMax, Math.round((inUse / limit) * 100));
-  }
+  });
   return {
     ...tally,
     details: {

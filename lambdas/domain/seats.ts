@@ -196,6 +196,13 @@ export const SeatPath = PoolPath.extend({
     .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
 });
 
+/** Pool events are audited under `<projectId>:<productCode>`, visible to the customer. */
+export const poolRef = (path: z.infer<typeof PoolPath>) => ({
+  type: 'pool' as const,
+  id: `${path.projectId}:${path.productCode}`,
+  customerId: path.customerId,
+});
+
 export const PoolView = z.object({
   projectId: z.string(),
   productCode: z.string(),
@@ -307,13 +314,7 @@ export const forceRelease = async (
   const lease = await deps.seats.lease(path.projectId, path.productCode, path.sessionId);
   if (!lease) throw notFound('Seat');
   const { projectId: _p, ...held } = lease;
-  const event = auditEvent(
-    ctx,
-    'pool.seat-force-released',
-    { type: 'pool', id: `${path.projectId}:${path.productCode}`, customerId: path.customerId },
-    held,
-    null,
-  );
+  const event = auditEvent(ctx, 'pool.seat-force-released', poolRef(path), held, null);
   const released = await deps.seats.release(seat, event);
   if (!released) throw notFound('Seat');
   return { released };

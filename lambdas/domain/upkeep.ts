@@ -18,6 +18,25 @@ export interface Notice {
   attempts: number;
 }
 
+/**
+ * A notice to queue in the transaction of the change it reports. Its id is derived from what it
+ * reports (`<license>.issued`, `<license>.expired.<validTill>`), so the same notice is never
+ * queued twice.
+ */
+export const newNotice = (
+  kind: NoticeKind,
+  licenseId: string,
+  at: Date,
+  validTill?: string,
+): Notice => ({
+  id: kind === 'license-issued' ? `${licenseId}.issued` : `${licenseId}.expired.${validTill}`,
+  kind,
+  licenseId,
+  createdAt: at.toISOString(),
+  state: 'pending',
+  attempts: 0,
+});
+
 export interface ExpiryStore {
   /** Licenses whose end of validity passed before `now` and is not recorded yet. */
   dueExpiries(now: Date): AsyncIterable<{ licenseId: string }>;

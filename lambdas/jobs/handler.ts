@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { Progress } from '../domain/seat-upkeep.ts';
+import type { Progress } from '../domain/job-progress.ts';
 import { type Runtime, runtime } from '../http/runtime.ts';
 import { type JobMetric, jobMetrics } from '../metric-names.ts';
 import { logger, metrics, tracer } from '../middleware/observability.ts';
@@ -22,6 +22,19 @@ export type JobResult = Pick<JobSummary, 'scanned' | 'changed' | 'failed' | 'tru
 };
 
 export type JobBody = (run: JobRun) => Promise<JobResult>;
+
+/** One lookup per key for the length of a run (product names, aggregation rules). */
+export const perRun = <T>(load: (key: string) => Promise<T>) => {
+  const seen = new Map<string, Promise<T>>();
+  return (key: string): Promise<T> => {
+    let found = seen.get(key);
+    if (!found) {
+      found = load(key);
+      seen.set(key, found);
+    }
+    return found;
+  };
+};
 
 /** A job-specific figure, under the run's `job` dimension. */
 export const emitJobMetric = (name: JobMetric, value: number) =>

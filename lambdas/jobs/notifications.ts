@@ -1,6 +1,6 @@
 import { type LicenseFacts, sendNotices, sendReminders } from '../domain/notifications.ts';
 import { currentMailer } from '../http/mailing.ts';
-import type { JobBody } from './handler.ts';
+import { type JobBody, perRun } from './handler.ts';
 
 /**
  * Queued notices first (license issued, license expired), then the expiry reminders due now.
@@ -8,17 +8,9 @@ import type { JobBody } from './handler.ts';
  */
 export const notifications: JobBody = async ({ runtime, now, progress }) => {
   const { stores } = runtime;
-  const names = new Map<string, Promise<string>>();
   const facts: LicenseFacts = {
     license: (id) => stores.licenses.get(id),
-    productName: (code) => {
-      let name = names.get(code);
-      if (!name) {
-        name = stores.products.get(code).then((p) => p?.name ?? code);
-        names.set(code, name);
-      }
-      return name;
-    },
+    productName: perRun(async (code) => (await stores.products.get(code))?.name ?? code),
     customerContact: async (id) => (await stores.customers.get(id))?.contactEmail,
   };
   const mailer = currentMailer();

@@ -1,3 +1,5 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 /**
  * Named condition parts. Every conditional write in the store is composed from these, so the
  * reason a write can fail is readable at the call site: `all(exists, versionIs(3))`.
@@ -50,3 +52,14 @@ export const toParams = (condition: Condition) => ({
     ? { ExpressionAttributeValues: condition.values }
     : {}),
 });
+
+/** Runs one conditional write: true when it was applied, false when its condition failed. */
+export const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};

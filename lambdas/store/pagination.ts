@@ -127,3 +127,25 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
   // Every read item up to startKey was either returned or filtered out, so go on from there.
   return { items, nextCursor: startKey ? encodeCursor(startKey, request.index) : null };
 };
+
+/** How many items of one partition have a sort key starting with `prefix`: a consistent count. */
+export const countItems = async (db: Db, tableName: string, partition: string, prefix: string) => {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+};

@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
 import type {
   CounterRepair,
@@ -7,7 +6,9 @@ import type {
   PoolCount,
   SeatUpkeepStore,
 } from '../domain/seat-upkeep.ts';
+import { conditionally } from './conditions.ts';
 import { assignmentKeys, leaseKeys, poolKeys, queueKeys } from './keys.ts';
+import { countItems } from './pagination.ts';
 import { poolStore } from './pools.ts';
 import { queueReader } from './queues.ts';
 import { seatStore } from './seats.ts';
@@ -22,27 +23,6 @@ const parseLeaseEntry = (gsi3sk: string): ExpiredLease | undefined => {
 const parsePoolKey = (pk: string) => {
   const [, projectId, productCode] = pk.split('#');
   return projectId && productCode ? { projectId, productCode } : undefined;
-};
-
-const countIn = async (db: Db, tableName: string, pk: string, prefix: string) => {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        Select: 'COUNT',
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
 };
 
 /** What the seat reaper and reconciliation read and write. */
@@ -74,16 +54,16 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
       if (!pool) return undefined;
       const pk = poolKeys.pool(projectId, productCode).pk;
       const [leases, assignments] = await Promise.all([
-        countIn(db, tableName, pk, leaseKeys.sortPrefix),
-        countIn(db, tableName, pk, assignmentKeys.sortPrefix),
+        countItems(db, tableName, pk, leaseKeys.sortPrefix),
+        countItems(db, tableName, pk, assignmentKeys.sortPrefix),
       ]);
       return { pool, leases, assignments };
     },
 
     repair: async (repair: CounterRepair) => {
       const version = repair.counter === 'used' ? 'seatVersion' : 'assignVersion';
-      try {
-        await db.send(
+      return conditionally(() =>
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: poolKeys.pool(repair.projectId, repair.productCode),
@@ -104,12 +84,8 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
               ':one': 1,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 };

@@ -1,13 +1,13 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import type { Lease, SeatRef, SeatStore } from '../domain/seats.ts';
 import { auditWrite } from './audit.ts';
-import { absent, all, type Condition, exists } from './conditions.ts';
+import { absent, all, type Condition, conditionally, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { leaseKeys, poolKeys, queueKeys } from './keys.ts';
+import { countItems } from './pagination.ts';
 import { poolStore } from './pools.ts';
 import { transact, type Write } from './transact.ts';
 
@@ -166,9 +166,9 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
       return freed;
     },
 
-    heartbeat: async (lease, at, expiresAt) => {
-      try {
-        await db.send(
+    heartbeat: (lease, at, expiresAt) =>
+      conditionally(() =>
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
@@ -194,35 +194,11 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
               ).gsi3sk,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+        ),
+      ),
   };
 };
 
-/** For tests and reconciliation: the live leases of a pool as stored. */
-export const countLeases = async (
-  db: Db,
-  tableName: string,
-  projectId: string,
-  productCode: string,
-) => {
-  const out = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-      ExpressionAttributeValues: {
-        ':pk': poolKeys.pool(projectId, productCode).pk,
-        ':prefix': leaseKeys.sortPrefix,
-      },
-      Select: 'COUNT',
-      ConsistentRead: true,
-    }),
-  );
-  return out.Count ?? 0;
-};
+/** The leases of a pool as stored (expired ones too, until freed). */
+export const countLeases = (db: Db, tableName: string, projectId: string, productCode: string) =>
+  countItems(db, tableName, poolKeys.pool(projectId, productCode).pk, leaseKeys.sortPrefix);

@@ -11,6 +11,7 @@ import type {
   ReminderKey,
 } from '../domain/upkeep.ts';
 import { auditWrite } from './audit.ts';
+import { absent, conditionally, toParams } from './conditions.ts';
 import { toItem } from './items.ts';
 import { activationKeys, licenseKeys, noticeKeys, queueKeys } from './keys.ts';
 import { queueReader } from './queues.ts';
@@ -21,16 +22,6 @@ const DAY_S = 86_400;
 const keepFor = (now: Date) => Math.floor(now.getTime() / 1000) + 400 * DAY_S;
 
 const idOf = (pk: string, prefix: string) => (pk.startsWith(prefix) ? pk.slice(prefix.length) : '');
-
-const conditional = async (run: () => Promise<unknown>) => {
-  try {
-    await run();
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-};
 
 export const noticeItem = (notice: Notice) =>
   toItem(
@@ -73,14 +64,7 @@ export const expiryStore = (db: Db, tableName: string): ExpiryStore => {
             },
           },
           auditWrite(event),
-          {
-            put: noticeItem(notice),
-            condition: {
-              expression: 'attribute_not_exists(#pk)',
-              names: { '#pk': 'pk' },
-              values: {},
-            },
-          },
+          { put: noticeItem(notice), condition: absent },
         ]);
         return true;
       } catch (error) {
@@ -129,7 +113,7 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
       values[':qsk'] = q.gsi3sk;
       sets.push('#gsi3pk = :qpk', '#gsi3sk = :qsk');
     }
-    return conditional(() =>
+    return conditionally(() =>
       db.send(
         new UpdateCommand({
           TableName: tableName,
@@ -138,7 +122,6 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
           ConditionExpression: '#state = :from',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
@@ -201,7 +184,7 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
       );
     },
     claimReminder: (key, now) =>
-      conditional(() =>
+      conditionally(() =>
         db.send(
           new PutCommand({
             TableName: tableName,
@@ -213,8 +196,7 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
               claimedAt: now.toISOString(),
               ttl: keepFor(now),
             },
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': 'pk' },
+            ...toParams(absent),
           }),
         ),
       ),
@@ -246,7 +228,7 @@ export const activationUpkeepStore = (db: Db, tableName: string): ActivationUpke
       }
     },
     removeAbandoned: (activationId, cut) =>
-      conditional(() =>
+      conditionally(() =>
         db.send(
           new DeleteCommand({
             TableName: tableName,
