@@ -52,6 +52,17 @@ const SLOT = /\{([a-z][A-Za-z0-9]*)\}/g;
  * without `{` or `}` (checked when the module loads, so Handlebars can never misread it).
  * Changing a word here changes the SES template at the next deploy and the outbox at once.
  */
+/** Every message names its license the same way and says why the reader gets it. */
+const LICENSE_ROWS = [
+  ['Product', '{product}'],
+  ['License serial', '{serial}'],
+  ['Licensed to', '{company}'],
+] as const;
+const REGISTERED_NOTE = {
+  kind: 'note',
+  text: 'You receive this e-mail because this address is registered for license {serial}.',
+} as const;
+
 const specs = {
   'activation-code': {
     fields: ['code', 'product', 'serial', 'company', 'host', 'expires'],
@@ -65,12 +76,7 @@ const specs = {
       },
       {
         kind: 'facts',
-        rows: [
-          ['Product', '{product}'],
-          ['License serial', '{serial}'],
-          ['Licensed to', '{company}'],
-          ['Host', '{host}'],
-        ],
+        rows: [...LICENSE_ROWS, ['Host', '{host}']],
       },
       {
         kind: 'paragraph',
@@ -80,10 +86,7 @@ const specs = {
         kind: 'paragraph',
         text: 'If you did not request this, ignore this e-mail: the code is useless without the instance that asked for it.',
       },
-      {
-        kind: 'note',
-        text: 'You receive this e-mail because this address is registered for license {serial}.',
-      },
+      REGISTERED_NOTE,
     ],
   },
   'expiry-reminder': {
@@ -96,12 +99,7 @@ const specs = {
       },
       {
         kind: 'facts',
-        rows: [
-          ['Product', '{product}'],
-          ['License serial', '{serial}'],
-          ['Licensed to', '{company}'],
-          ['Valid till', '{validTill}'],
-        ],
+        rows: [...LICENSE_ROWS, ['Valid till', '{validTill}']],
       },
       {
         kind: 'paragraph',
@@ -111,10 +109,7 @@ const specs = {
         kind: 'paragraph',
         text: 'A renewal reaches every instance the next time it refreshes its license file: nothing needs to be activated again.',
       },
-      {
-        kind: 'note',
-        text: 'You receive this e-mail because this address is registered for license {serial}.',
-      },
+      REGISTERED_NOTE,
     ],
   },
   'license-expired': {
@@ -127,21 +122,13 @@ const specs = {
       },
       {
         kind: 'facts',
-        rows: [
-          ['Product', '{product}'],
-          ['License serial', '{serial}'],
-          ['Licensed to', '{company}'],
-          ['Valid till', '{validTill}'],
-        ],
+        rows: [...LICENSE_ROWS, ['Valid till', '{validTill}']],
       },
       {
         kind: 'paragraph',
         text: 'Instances using this license can no longer validate it. Contact your vendor to renew it: the renewal reaches every instance the next time it refreshes its license file, without a new activation.',
       },
-      {
-        kind: 'note',
-        text: 'You receive this e-mail because this address is registered for license {serial}.',
-      },
+      REGISTERED_NOTE,
     ],
   },
   'license-issued': {
@@ -153,9 +140,7 @@ const specs = {
       {
         kind: 'facts',
         rows: [
-          ['Product', '{product}'],
-          ['License serial', '{serial}'],
-          ['Licensed to', '{company}'],
+          ...LICENSE_ROWS,
           ['Seats', '{seats}'],
           ['Valid from', '{validFrom}'],
           ['Valid till', '{validTill}'],
@@ -169,10 +154,7 @@ const specs = {
         kind: 'paragraph',
         text: 'Keep this e-mail: you need the key again for every further installation.',
       },
-      {
-        kind: 'note',
-        text: 'You receive this e-mail because this address is registered for license {serial}.',
-      },
+      REGISTERED_NOTE,
     ],
   },
 } as const satisfies Record<
