@@ -1,57 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
-import { ensureTable } from '../bin/local/tables.ts';
-import { activationSecrets } from '../lambdas/adapters/activation-secrets.ts';
-import { idGenerator } from '../lambdas/adapters/ids.ts';
-import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
 import {
-  type ActivationDeps,
   authenticateInstance,
   finishActivation,
   refreshActivation,
   startActivation,
   validate,
 } from '../lambdas/domain/activations.ts';
-import { activationCodeIn, type EmailMessage } from '../lambdas/domain/emails.ts';
 import { IssueLicenseInput, issueLicense } from '../lambdas/domain/licenses.ts';
 import { CreateProductInput, createProduct } from '../lambdas/domain/products.ts';
-import { createStores } from '../lambdas/store/index.ts';
-import { meteredClient, unitsSince } from './metered.ts';
+import { unitsSince, withMeteredDomain } from './metered.ts';
 
 /**
  * DynamoDB capacity each instance call consumes, read from ReturnConsumedCapacity on every
  * request the use case makes (DynamoDB Local reports the units DynamoDB would charge).
  */
 export const activationCapacity = async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const dynamo = await startDynamoDbLocal({});
-  try {
-    const { raw, calls } = meteredClient(dynamo.endpoint);
-    await ensureTable(raw, 'bench');
-    const db = DynamoDBDocumentClient.from(raw, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    const stores = createStores(db, 'bench');
-    const ids = idGenerator();
-    const admin = { principal: { kind: 'system' as const, name: 'bench' }, now: new Date(), ids };
-    let lastCode = '';
-    const deps: ActivationDeps = {
-      activations: stores.activations,
-      licenses: stores.licenses,
-      products: stores.products,
-      customers: stores.customers,
-      mailer: {
-        send: async (m: EmailMessage) => {
-          lastCode = activationCodeIn(m) ?? '';
-        },
-      },
-      signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),
-      secrets: activationSecrets,
-      ids,
-      fileId: () => ids.next('evt'),
-      now: () => new Date(),
-    };
+  await withMeteredDomain(async ({ calls, stores, admin, deps, lastCode }) => {
     await createProduct(
       stores.products,
       admin,
@@ -90,7 +54,7 @@ export const activationCapacity = async () => {
     });
     let token = '';
     await measure('activation finish', async () => {
-      token = (await finishActivation(deps, activationId, lastCode)).activationToken;
+      token = (await finishActivation(deps, activationId, lastCode())).activationToken;
     });
     await measure('validate', () =>
       validate(deps, { key: license.key, fingerprint: 'bench-host-1', module: 'x' }),
@@ -98,7 +62,5 @@ export const activationCapacity = async () => {
     await measure('refresh', async () =>
       refreshActivation(deps, await authenticateInstance(deps, token)),
     );
-  } finally {
-    await dynamo.stop();
-  }
+  });
 };

@@ -1,4 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
+import { ensureTable } from '../bin/local/tables.ts';
+import { activationSecrets } from '../lambdas/adapters/activation-secrets.ts';
+import { idGenerator } from '../lambdas/adapters/ids.ts';
+import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
+import type { ActivationDeps } from '../lambdas/domain/activations.ts';
+import { activationCodeIn } from '../lambdas/domain/emails.ts';
+import { createStores } from '../lambdas/store/index.ts';
 
 /**
  * A DynamoDB client for benchmarks that asks for ReturnConsumedCapacity on every request and
@@ -75,3 +84,56 @@ export const unitsSince = (calls: readonly Call[], from: number) =>
       read: 0,
       write: 0,
     });
+
+/**
+ * A fresh in-memory DynamoDB Local behind a metered client, the stores on its `bench` table and
+ * the activation use cases' dependencies (local signer, a mailer that keeps the last code), for
+ * as long as `run` takes.
+ */
+export const withMeteredDomain = async <T>(
+  run: (domain: {
+    raw: DynamoDBClient;
+    calls: Call[];
+    stores: ReturnType<typeof createStores>;
+    admin: {
+      principal: { kind: 'system'; name: string };
+      now: Date;
+      ids: ReturnType<typeof idGenerator>;
+    };
+    deps: ActivationDeps;
+    lastCode: () => string;
+  }) => Promise<T>,
+): Promise<T> => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const dynamo = await startDynamoDbLocal({});
+  try {
+    const { raw, calls } = meteredClient(dynamo.endpoint);
+    await ensureTable(raw, 'bench');
+    const db = DynamoDBDocumentClient.from(raw, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const stores = createStores(db, 'bench');
+    const ids = idGenerator();
+    let lastCode = '';
+    const deps: ActivationDeps = {
+      activations: stores.activations,
+      licenses: stores.licenses,
+      products: stores.products,
+      customers: stores.customers,
+      mailer: {
+        send: async (message) => {
+          lastCode = activationCodeIn(message) ?? '';
+        },
+      },
+      signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),
+      secrets: activationSecrets,
+      ids,
+      fileId: () => ids.next('evt'),
+      now: () => new Date(),
+    };
+    const admin = { principal: { kind: 'system' as const, name: 'bench' }, now: new Date(), ids };
+    return await run({ raw, calls, stores, admin, deps, lastCode: () => lastCode });
+  } finally {
+    await dynamo.stop();
+  }
+};

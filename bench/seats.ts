@@ -3,28 +3,19 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
 import { startLocal } from '../bin/local/runtime.ts';
-import { ensureTable } from '../bin/local/tables.ts';
-import { activationSecrets } from '../lambdas/adapters/activation-secrets.ts';
-import { idGenerator } from '../lambdas/adapters/ids.ts';
-import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
 import {
-  type ActivationDeps,
   authenticateInstance,
   finishActivation,
   startActivation,
 } from '../lambdas/domain/activations.ts';
 import { createCustomer } from '../lambdas/domain/customers.ts';
-import type { EmailMessage } from '../lambdas/domain/emails.ts';
 import { IssueLicenseInput, issueLicense } from '../lambdas/domain/licenses.ts';
 import { CreateProductInput, createProduct } from '../lambdas/domain/products.ts';
 import { type CheckoutRequest, checkout, heartbeat } from '../lambdas/domain/seats.ts';
-import { createStores } from '../lambdas/store/index.ts';
 import { leaseKeys, poolKeys } from '../lambdas/store/keys.ts';
 import { TesseraClient } from '../sdk/src/client.ts';
-import { type Call, meteredClient } from './metered.ts';
+import { type Call, withMeteredDomain } from './metered.ts';
 
 /**
  * Concurrent seats: what one pool sustains through the local HTTP API, what each seat call costs
@@ -212,35 +203,7 @@ const itemBytesAt = async (client: DynamoDBClient, key: { pk: string; sk: string
 };
 
 export const seatCapacity = async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const dynamo = await startDynamoDbLocal({});
-  try {
-    const { raw, calls } = meteredClient(dynamo.endpoint);
-    await ensureTable(raw, 'bench');
-    const db = DynamoDBDocumentClient.from(raw, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    const stores = createStores(db, 'bench');
-    const ids = idGenerator();
-    const admin = { principal: { kind: 'system' as const, name: 'bench' }, now: new Date(), ids };
-    let lastCode = '';
-    const deps: ActivationDeps = {
-      activations: stores.activations,
-      licenses: stores.licenses,
-      products: stores.products,
-      customers: stores.customers,
-      mailer: {
-        // Wherever the message carries it (rendered text or template data).
-        send: async (m: EmailMessage) => {
-          lastCode = /\d{4}-\d{4}/.exec(JSON.stringify(m))?.[0] ?? '';
-        },
-      },
-      signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),
-      secrets: activationSecrets,
-      ids,
-      fileId: () => ids.next('evt'),
-      now: () => new Date(),
-    };
+  await withMeteredDomain(async ({ raw, calls, stores, admin, deps, lastCode }) => {
     await createProduct(
       stores.products,
       admin,
@@ -267,7 +230,7 @@ export const seatCapacity = async () => {
       key: license.key,
       fingerprint: 'bench-host',
     });
-    const token = (await finishActivation(deps, activationId, lastCode)).activationToken;
+    const token = (await finishActivation(deps, activationId, lastCode())).activationToken;
     const request = (sessionId: string, leaseSeconds = 600): CheckoutRequest => ({
       projectId: customer.defaultProjectId,
       productCode: 'AGENTS',
@@ -354,7 +317,5 @@ export const seatCapacity = async () => {
     console.log(
       `partition: leases live under the pool's partition key; until DynamoDB splits that key's sort range for heat, pool and lease writes share its 1000 WCU/s: ${pairOnKey} WCU per checkout+release pair ≈ ${(1000 / pairOnKey).toFixed(0)} pairs/s, each heartbeat/s taking ${leaseKB} WCU of it.`,
     );
-  } finally {
-    await dynamo.stop();
-  }
+  });
 };
