@@ -11,7 +11,7 @@ export const notifications: JobBody = async ({ runtime, now, progress }) => {
   const facts: LicenseFacts = {
     license: (id) => stores.licenses.get(id),
     productName: perRun(async (code) => (await stores.products.get(code))?.name ?? code),
-    customerContact: async (id) => (await stores.customers.get(id))?.contactEmail,
+    customerContact: perRun(async (id) => (await stores.customers.get(id))?.contactEmail),
   };
   const mailer = currentMailer();
   const notices = await sendNotices(stores.notices, facts, mailer, now, progress);
