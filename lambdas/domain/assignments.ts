@@ -5,7 +5,7 @@ import { DomainError, isDomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
 import { actorOf, type Principal } from './principal.ts';
-import { PoolPath, type PoolState, poolRef } from './seats.ts';
+import { PoolPath, type PoolState, pause, poolRef } from './seats.ts';
 
 /**
  * Named seats (seed 001: nominal licenses count the users assigned). An assignment holds one of
@@ -147,6 +147,7 @@ export const assignSeat = async (
       }
       // ALREADY_EXISTS: a parallel assignment of the same user won; the next round reports it.
       if (error.code !== 'CONCURRENT_MODIFICATION' && error.code !== 'ALREADY_EXISTS') throw error;
+      await pause(round);
     }
   }
   throw new DomainError('CONCURRENT_MODIFICATION', 'The pool is busy; retry the assignment.');

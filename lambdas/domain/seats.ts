@@ -70,7 +70,8 @@ export interface CheckoutRequest {
 /** Lost races (another checkout moved the counter) are retried; the limit itself never is. */
 const MAX_ROUNDS = 40;
 
-const pause = (round: number) =>
+/** A short random wait that grows with each lost race, so racing writers spread out. */
+export const pause = (round: number) =>
   new Promise((r) => setTimeout(r, Math.random() * 10 * (round + 1)));
 
 export const checkout = async (

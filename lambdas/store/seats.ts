@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
-import type { Lease, SeatRef, SeatStore } from '../domain/seats.ts';
+import { type Lease, pause, type SeatRef, type SeatStore } from '../domain/seats.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, conditionally, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
@@ -82,7 +82,7 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
         if (!isDomainError(error)) throw error;
         if (error.code === 'NOT_FOUND') return false;
         if (error.code !== 'CONCURRENT_MODIFICATION' || attempt >= RELEASE_ATTEMPTS) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+        await pause(attempt);
       }
     }
   };
