@@ -1,65 +1,19 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { generateSigningKeyPem } from '../../lambdas/adapters/signer-local.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
-import { createStores } from '../../lambdas/store/index.ts';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { describe, expect, it } from 'vitest';
+import { useAwsConfiguredHandlers } from '../support/aws-handlers.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
 
 /** The AWS configuration (SES, no outbox) at DEBUG: no key, code or token may reach a log line. */
-const lines: string[] = [];
-const capture = (chunk: unknown) => {
-  lines.push(String(chunk));
-  return true;
-};
-const ses = mockClient(SESv2Client);
-let admin: string;
-
-beforeAll(async () => {
-  const table = await createTestTable();
-  const dir = await mkdtemp(join(tmpdir(), 'tessera-keys-'));
-  const keyFile = join(dir, 'signing-key.pem');
-  await writeFile(keyFile, generateSigningKeyPem());
-  Object.assign(process.env, {
-    TABLE_NAME: table.tableName,
-    DYNAMODB_ENDPOINT: table.endpoint,
-    SIGNING_KEY_FILE: keyFile,
-    SENDER_ADDRESS: 'licensing@vendor.example',
-    POWERTOOLS_LOG_LEVEL: 'DEBUG',
-    POWERTOOLS_METRICS_DISABLED: 'false',
-  });
-  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-  const stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 'test' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
-    .token;
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  ses.restore();
-});
+const { lines, ses, admin: adminToken } = useAwsConfiguredHandlers();
 
 describe('instance API logs', () => {
   it('never carry a license key, activation code or activation token', async () => {
     await invoke('POST', '/products', {
-      token: admin,
+      token: adminToken(),
       body: { code: 'PBX', name: 'PBX', seatModel: 'instance' },
     });
     const license = await invoke('POST', '/licenses', {
-      token: admin,
+      token: adminToken(),
       body: {
         productCode: 'PBX',
         registeredEmail: 'it@acme.example',

@@ -1,0 +1,59 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, vi } from 'vitest';
+import { idGenerator } from '../../lambdas/adapters/ids.ts';
+import { generateSigningKeyPem } from '../../lambdas/adapters/signer-local.ts';
+import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
+import { createToken } from '../../lambdas/domain/tokens.ts';
+import { createStores } from '../../lambdas/store/index.ts';
+import { createTestTable } from './table.ts';
+
+/**
+ * The handlers configured as in AWS (SES mocked, no outbox, metrics on, logs at DEBUG) for one
+ * test file, with everything they write to stdout and stderr captured in `lines`, and a
+ * vendor-admin token. Set before the first handler loads: Powertools reads the environment when
+ * its objects are built.
+ */
+export const useAwsConfiguredHandlers = () => {
+  const lines: string[] = [];
+  const ses = mockClient(SESv2Client);
+  const state = { admin: '' };
+  const capture = (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  beforeAll(async () => {
+    const table = await createTestTable();
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-keys-'));
+    const keyFile = join(dir, 'signing-key.pem');
+    await writeFile(keyFile, generateSigningKeyPem());
+    Object.assign(process.env, {
+      TABLE_NAME: table.tableName,
+      DYNAMODB_ENDPOINT: table.endpoint,
+      SIGNING_KEY_FILE: keyFile,
+      SENDER_ADDRESS: 'licensing@vendor.example',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+    });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    const stores = createStores(table.db, table.tableName);
+    const ctx = {
+      principal: { kind: 'system' as const, name: 'test' },
+      now: new Date(),
+      ids: idGenerator(),
+    };
+    state.admin = (
+      await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' })
+    ).token;
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    ses.restore();
+  });
+  return { lines, ses, admin: () => state.admin };
+};
