@@ -1,18 +1,11 @@
+import { storageAttributes } from './keys.ts';
+
 /**
- * Entities are stored as their own fields plus bookkeeping attributes (keys, `_type`, `search`,
- * `ttl`). These helpers add and strip the bookkeeping so the domain only ever sees its objects.
+ * Entities are stored as their own fields plus storage attributes (keys of the table and of every
+ * index, `_type`, `search`, `ttl`). These helpers add and strip them so the domain only ever sees
+ * its objects, and no answer can carry an index key.
  */
-const bookkeeping = new Set([
-  'pk',
-  'sk',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  '_type',
-  'search',
-  'ttl',
-]);
+const bookkeeping = new Set<string>(storageAttributes);
 
 export type Item = Record<string, unknown>;
 

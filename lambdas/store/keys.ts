@@ -2,6 +2,21 @@
  * Every DynamoDB key Tessera writes is built here, so the item layout can be read in one place.
  * See docs/adr/0002-single-table-design.md for the access patterns behind it.
  */
+import { tableDefinition } from './table-definition.ts';
+
+/**
+ * Attributes that exist for the database, not the domain: the table's and every index's keys,
+ * the item type, the search text and the TTL. `fromItem` strips exactly these, so an index added
+ * to the table definition can never leak into an answer.
+ */
+export const storageAttributes: readonly string[] = [
+  tableDefinition.partitionKey,
+  tableDefinition.sortKey,
+  ...tableDefinition.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  tableDefinition.timeToLiveAttribute,
+  '_type',
+  'search',
+];
 export interface PrimaryKey extends Record<string, string> {
   pk: string;
   sk: string;

@@ -123,38 +123,50 @@ const poolEntry = (l: License): Write[] => {
 };
 
 /** Status filters as DynamoDB sees them; ISO-8601 UTC strings compare like the times they are. */
-const statusFilter = (status: LicenseListFilter['status'], now: Date): Condition | undefined => {
-  if (status === undefined) return undefined;
-  const names = { '#status': 'status', '#validFrom': 'validFrom', '#validTill': 'validTill' };
-  const values = { ':now': now.toISOString() };
-  const stored = (s: string) => ({
-    expression: '#status = :stored',
-    names: { '#status': 'status' },
-    values: { ':stored': s },
-  });
+const storedIs = (status: string): Condition => ({
+  expression: '#status = :stored',
+  names: { '#status': 'status' },
+  values: { ':stored': status },
+});
+const startsAfter = (now: string): Condition => ({
+  expression: '#validFrom > :now',
+  names: { '#validFrom': 'validFrom' },
+  values: { ':now': now },
+});
+const startedBy = (now: string): Condition => ({
+  expression: '#validFrom <= :now',
+  names: { '#validFrom': 'validFrom' },
+  values: { ':now': now },
+});
+const endedBy = (now: string): Condition => ({
+  expression: '#validTill <= :now',
+  names: { '#validTill': 'validTill' },
+  values: { ':now': now },
+});
+const notEndedBy = (now: string): Condition => ({
+  expression: 'attribute_not_exists(#validTill) OR #validTill > :now',
+  names: { '#validTill': 'validTill' },
+  values: { ':now': now },
+});
+
+/** Each part names only the attributes it uses: DynamoDB refuses unused names and values. */
+export const statusFilter = (
+  status: LicenseListFilter['status'],
+  now: Date,
+): Condition | undefined => {
+  const at = now.toISOString();
   switch (status) {
+    case undefined:
+      return undefined;
     case 'revoked':
     case 'suspended':
-      return stored(status);
+      return storedIs(status);
     case 'not_yet_valid':
-      return {
-        expression: '#status = :active AND #validFrom > :now',
-        names,
-        values: { ...values, ':active': 'active' },
-      };
+      return all(storedIs('active'), startsAfter(at));
     case 'expired':
-      return {
-        expression: '#status = :active AND #validFrom <= :now AND #validTill <= :now',
-        names,
-        values: { ...values, ':active': 'active' },
-      };
+      return all(storedIs('active'), startedBy(at), endedBy(at));
     case 'active':
-      return {
-        expression:
-          '#status = :active AND #validFrom <= :now AND (attribute_not_exists(#validTill) OR #validTill > :now)',
-        names,
-        values: { ...values, ':active': 'active' },
-      };
+      return all(storedIs('active'), startedBy(at), notEndedBy(at));
   }
 };
 
