@@ -35,6 +35,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
+          setupFiles: ['test/support/contract-setup.ts'],
           testTimeout: 30_000,
         },
       },

@@ -67,6 +67,7 @@ import {
   ReleaseView,
   SeatPath,
   SeatSession,
+  SeatView,
 } from './domain/seats.ts';
 import {
   CreatedTokenSchema,
@@ -479,7 +480,7 @@ export const routes: readonly Route[] = [
     auth: 'token',
     status: 200,
     summary: 'The seats of a pool: user, instance, since, last heartbeat, expiry',
-    schemas: { path: PoolPath, query: PageQuery, response: pageOf(LeaseView) },
+    schemas: { path: PoolPath, query: PageQuery, response: pageOf(SeatView) },
   }),
   route({
     operationId: 'forceReleaseSeat',

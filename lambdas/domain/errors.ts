@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one error taxonomy. Domain code throws DomainError with a stable `code`; the HTTP layer maps
  * the code to a status (lambdas/middleware/problem.ts) and never shows anything else of a failure.
@@ -44,6 +46,34 @@ export const errorCodes = [
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
+
+const FieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/**
+ * The members a problem document carries beyond RFC 9457's, per code. The OpenAPI document names
+ * one component per code from this table, so a generated client accepts every real answer, and
+ * the tests check every problem document against it.
+ */
+export const problemMembers = {
+  VALIDATION_FAILED: { errors: FieldIssues.optional() },
+  LICENSE_KEY_INVALID: { reason: z.enum(['FORMAT', 'CHECKSUM']).optional() },
+  CODE_INVALID: { attemptsLeft: z.number().int().describe('Wrong codes still allowed') },
+  EMAIL_NOT_SENT: { retryable: z.boolean().describe('Whether trying again may succeed') },
+  ALREADY_EXISTS: {
+    assignedAt: z.string().optional().describe('When the user was given the named seat they hold'),
+  },
+  POOL_FULL: { used: z.number().int(), limit: z.number().int() },
+  LIMIT_BELOW_USAGE: { activationCount: z.number().int().optional() },
+  HAS_DEPENDENTS: { licenseCount: z.number().int().optional() },
+  ACTIVATION_LIMIT_REACHED: { maxActivations: z.number().int() },
+  UNAUTHENTICATED: {
+    activationStatus: z
+      .enum(['pending', 'active', 'returned', 'revoked', 'superseded', 'failed'])
+      .optional()
+      .describe('Why an activation token no longer works: its activation ended'),
+  },
+  WRONG_SEAT_MODEL: { seatModel: z.enum(['concurrent', 'named', 'instance']) },
+} satisfies Partial<Record<string, z.ZodRawShape>>;
 
 export interface FieldIssue {
   /** Where the problem is: `body.modules.0.code`, `query.limit`, `path.code`. */

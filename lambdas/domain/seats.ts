@@ -168,6 +168,10 @@ export const LeaseView = z.object({
   heartbeatAt: z.string(),
   expiresAt: z.string(),
 });
+/** A seat as admins see it: the lease and the instance (activation) holding it. */
+export const SeatView = LeaseView.extend({
+  activationId: z.string().describe('The activation (instance) holding the seat'),
+});
 export const HeartbeatView = z.object({ expiresAt: z.string() });
 export const ReleaseView = z.object({ released: z.boolean() });
 

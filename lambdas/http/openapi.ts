@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { errorCodes } from '../domain/errors.ts';
-import { MAX_BODY_BYTES } from '../middleware/request.ts';
+import { type ErrorCode, errorCodes, problemMembers } from '../domain/errors.ts';
+import { MAX_BODY_BYTES } from '../middleware/limits.ts';
 import { type Route, routes } from '../routes.ts';
 
 /**
@@ -10,16 +10,40 @@ import { type Route, routes } from '../routes.ts';
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
 
-const Problem = z.object({
-  type: z.string(),
+/** RFC 9457 members every problem document has. */
+const problemBase = {
+  type: z.string().describe('A URN naming the code'),
   title: z.string(),
   status: z.number().int(),
-  code: z.enum(errorCodes),
   detail: z.string(),
   instance: z.string().optional(),
   requestId: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+};
+
+const problemComponent = (code: ErrorCode) => `Problem.${code}`;
+
+/** One closed schema per code: its own extension members and nothing else. */
+const problemSchemas = () => {
+  const members: Partial<Record<ErrorCode, z.ZodRawShape>> = problemMembers;
+  const schemas: Record<string, object> = {};
+  for (const code of errorCodes) {
+    schemas[problemComponent(code)] = jsonSchema(
+      z.object({ ...problemBase, code: z.literal(code), ...members[code] }),
+      'output',
+    );
+  }
+  schemas.Problem = {
+    description: 'An RFC 9457 problem document; `code` says which members it carries.',
+    oneOf: errorCodes.map((code) => ({ $ref: `#/components/schemas/${problemComponent(code)}` })),
+    discriminator: {
+      propertyName: 'code',
+      mapping: Object.fromEntries(
+        errorCodes.map((code) => [code, `#/components/schemas/${problemComponent(code)}`]),
+      ),
+    },
+  };
+  return schemas;
+};
 
 const parameters = (route: Route) => {
   const out: object[] = [];
@@ -99,7 +123,7 @@ const build = (serverUrl?: string) => {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths,
     components: {
-      schemas: { Problem: jsonSchema(Problem, 'output') },
+      schemas: problemSchemas(),
       securitySchemes: {
         apiToken: { type: 'http', scheme: 'bearer', description: 'An API token: `tsr_…`' },
         activationToken: {

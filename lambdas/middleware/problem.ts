@@ -77,7 +77,9 @@ export const problem = (
       'cache-control': 'no-store',
       ...(status === 401 ? { 'www-authenticate': 'Bearer realm="tessera"' } : {}),
     },
+    // Extension members first: none may overwrite the members RFC 9457 defines.
     body: JSON.stringify({
+      ...context.extra,
       type: problemType(code),
       title: titles[status] ?? 'Error',
       status,
@@ -85,7 +87,6 @@ export const problem = (
       detail,
       ...(context.instance ? { instance: context.instance } : {}),
       ...(context.requestId ? { requestId: context.requestId } : {}),
-      ...context.extra,
     }),
   };
 };

@@ -2,14 +2,13 @@ import { parse } from '@aws-lambda-powertools/parser';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { Activation } from '../domain/activations.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
 import { routeFor } from '../http/router.ts';
 import type { Route } from '../routes.ts';
+import { MAX_BODY_BYTES } from './limits.ts';
 import { logger } from './observability.ts';
-
-/** Request bodies above this are refused before parsing: nothing Tessera accepts is that big. */
-export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ParsedInput {
   path: unknown;
@@ -22,6 +21,8 @@ export interface RequestContext extends Context {
   route: Route;
   input: ParsedInput;
   principal?: Principal;
+  /** The activated instance calling an `activation` route. */
+  instance?: Activation;
 }
 
 type Issue = { message: string; path?: readonly (PropertyKey | { key: PropertyKey })[] };

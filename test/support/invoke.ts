@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { lambdaContext, toProxyEvent } from '../../bin/local/events.ts';
 import { matchRoute } from '../../lambdas/http/router.ts';
 import type { RouteGroup } from '../../lambdas/routes.ts';
+import { checkAnswer } from './contract.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 
@@ -57,6 +58,16 @@ export const invoke = async (
     event,
     lambdaContext(found.route.group, event.requestContext.requestId),
   );
+  const headersOut = result.headers ?? {};
+  if (result.statusCode !== 304) {
+    checkAnswer({
+      method,
+      path,
+      status: result.statusCode,
+      contentType: headersOut['content-type'] as string | undefined,
+      body: result.body,
+    });
+  }
   return {
     status: result.statusCode,
     headers: result.headers ?? {},
