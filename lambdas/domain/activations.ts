@@ -386,7 +386,10 @@ export const finishActivation = async (
 };
 
 /** The instance behind an activation token; every failure is the same 401. */
-export const authenticateInstance = async (deps: ActivationDeps, presented: string | undefined) => {
+export const authenticateInstance = async (
+  deps: Pick<ActivationDeps, 'activations' | 'secrets'>,
+  presented: string | undefined,
+) => {
   const unauthenticated = new DomainError(
     'UNAUTHENTICATED',
     'A valid activation token is required.',
@@ -402,7 +405,7 @@ export const authenticateInstance = async (deps: ActivationDeps, presented: stri
   }
   if (activation.status !== 'active') {
     throw new DomainError('UNAUTHENTICATED', `This activation is ${activation.status}.`, {
-      status: activation.status,
+      activationStatus: activation.status,
     });
   }
   return activation;

@@ -1,6 +1,5 @@
 import { activationSecrets } from '../adapters/activation-secrets.ts';
-import { type ActivationDeps, authenticateInstance } from '../domain/activations.ts';
-import { logger } from '../middleware/observability.ts';
+import type { ActivationDeps } from '../domain/activations.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The activation use cases' ports, from the runtime plus this function's mailer or signer. */
@@ -25,19 +24,4 @@ export const noMailer: ActivationDeps['mailer'] = {
 };
 export const noSigner: ActivationDeps['signer'] = {
   sign: () => Promise.reject(new Error('This function does not sign license files')),
-};
-
-/**
- * The instance behind an activation token; its activation and license ids join every later log
- * line of the request as the principal, like an API token's id does.
- */
-export const authenticatedInstance = async (
-  deps: Parameters<typeof authenticateInstance>[0],
-  bearer: string | undefined,
-) => {
-  const activation = await authenticateInstance(deps, bearer);
-  logger.appendKeys({
-    principal: { activationId: activation.id, licenseId: activation.licenseId },
-  });
-  return activation;
 };

@@ -5,7 +5,9 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
+import { activationSecrets } from '../adapters/activation-secrets.ts';
 import { config } from '../config.ts';
+import { type Activation, authenticateInstance } from '../domain/activations.ts';
 import type { ChangeContext } from '../domain/audit.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -14,7 +16,6 @@ import { cors } from '../middleware/cors.ts';
 import { logger, metrics, tracer } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
 import {
-  bearerToken,
   type ParsedInput,
   parseRequest,
   type RequestContext,
@@ -29,8 +30,8 @@ export interface OperationRequest {
   /** Who changes what, for audit events; built from the principal and the request id. */
   change: ChangeContext;
   runtime: Runtime;
-  /** The raw bearer credential, for operations that authenticate an instance themselves. */
-  bearer: string | undefined;
+  /** The activated instance behind the activation token, on `activation` routes. */
+  instance: Activation | undefined;
 }
 
 export type Operation = (request: OperationRequest) => Promise<unknown>;
@@ -38,6 +39,12 @@ export type Operation = (request: OperationRequest) => Promise<unknown>;
 /** Narrows validated input to its schema's output type; the middleware already parsed it. */
 export const parsed = <T extends z.ZodType>(_schema: T, value: unknown): z.output<T> =>
   value as z.output<T>;
+
+/** The calling instance on an `activation` route; the middleware has authenticated it. */
+export const instanceOf = (r: OperationRequest): Activation => {
+  if (!r.instance) throw new Error('Not an activation route');
+  return r.instance;
+};
 
 /** Open routes run as nobody: a route left open by mistake can do nothing the policy guards. */
 const anonymous: Principal = { kind: 'anonymous' };
@@ -52,7 +59,7 @@ export const httpHandler = (
   /** Extra response headers per operation, e.g. a public cache lifetime. */
   responseHeaders: Record<string, Record<string, string>> = {},
 ) => {
-  const needsToken = routesOf(group).some((r) => r.auth === 'token');
+  const needsAuth = routesOf(group).some((r) => r.auth !== 'none');
   for (const route of routesOf(group)) {
     if (!operations[route.operationId]) throw new Error(`No operation for ${route.operationId}`);
   }
@@ -69,7 +76,7 @@ export const httpHandler = (
     const result = await operation({
       input,
       principal,
-      bearer: bearerToken(event),
+      instance: context.instance,
       get runtime() {
         return runtime();
       },
@@ -99,7 +106,7 @@ export const httpHandler = (
     .use(logMetrics(metrics))
     .use(cors(config().CORS_ORIGINS))
     .use(resolveRoute());
-  if (needsToken) {
+  if (needsAuth) {
     chain.use(
       authenticate({
         get tokens() {
@@ -111,6 +118,11 @@ export const httpHandler = (
         get clock() {
           return runtime().clock;
         },
+        instance: (bearer) =>
+          authenticateInstance(
+            { activations: runtime().stores.activations, secrets: activationSecrets },
+            bearer,
+          ),
       }),
     );
   }

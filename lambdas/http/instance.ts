@@ -6,9 +6,9 @@ import {
   refreshActivation,
   returnActivation,
 } from '../domain/activations.ts';
-import { activationDeps, authenticatedInstance, noMailer } from './activation-deps.ts';
+import { activationDeps, noMailer } from './activation-deps.ts';
 import { countingOutcome } from './business-metrics.ts';
-import { httpHandler, type OperationRequest, parsed } from './handler.ts';
+import { httpHandler, instanceOf, type OperationRequest, parsed } from './handler.ts';
 import { currentSigner, retiredKeys } from './signing.ts';
 
 const deps = (r: OperationRequest) =>
@@ -28,10 +28,8 @@ export const handler = httpHandler(
         'ActivationsCompleted',
         'ActivationsFailed',
       ),
-    refreshLicenseFile: async (r) =>
-      refreshActivation(deps(r), await authenticatedInstance(deps(r), r.bearer)),
-    returnActivation: async (r) =>
-      returnActivation(deps(r), await authenticatedInstance(deps(r), r.bearer)),
+    refreshLicenseFile: (r) => refreshActivation(deps(r), instanceOf(r)),
+    returnActivation: (r) => returnActivation(deps(r), instanceOf(r)),
     getJwks: () => buildJwks([currentSigner(), ...retiredKeys()]),
   },
   { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } },

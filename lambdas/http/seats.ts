@@ -8,15 +8,13 @@ import {
   poolOf,
   SeatSession,
 } from '../domain/seats.ts';
-import { activationDeps, authenticatedInstance, noMailer, noSigner } from './activation-deps.ts';
 import { assignmentDeps } from './assignments.ts';
 import { countBusiness } from './business-metrics.ts';
-import { httpHandler, type OperationRequest, parsed } from './handler.ts';
+import { httpHandler, instanceOf, type OperationRequest, parsed } from './handler.ts';
 
 /** The pool of the calling instance: its activation's license's project and product. */
 const instancePool = async (r: OperationRequest) => {
-  const deps = activationDeps(r.runtime, { mailer: noMailer, signer: noSigner });
-  const activation = await authenticatedInstance(deps, r.bearer);
+  const activation = instanceOf(r);
   const license = await r.runtime.stores.licenses.get(activation.licenseId);
   if (!license) throw new DomainError('NO_ENTITLEMENT', 'The license of this activation is gone.');
   const product = await r.runtime.stores.products.get(license.productCode);

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../adapters/clock.ts';
+import type { Activation } from '../domain/activations.ts';
 import {
   authenticate as authenticateToken,
   type TokenSecrets,
@@ -10,16 +11,27 @@ import { logger } from './observability.ts';
 import { bearerToken, type RequestContext } from './request.ts';
 
 /**
- * Resolves the caller for routes that need an API token. The principal goes into every later log
- * line of the request by its token id and role, never by the token itself.
+ * Resolves the caller before anything reads the request body, so an unauthenticated call learns
+ * nothing of the shape an endpoint expects: an API token for `token` routes, an activation token
+ * for `activation` routes. The principal goes into every later log line of the request by its
+ * ids, never by the token itself.
  */
 export const authenticate = (deps: {
   tokens: TokenStore;
   secrets: TokenSecrets;
   clock: Clock;
+  instance: (bearer: string | undefined) => Promise<Activation>;
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
   before: async ({ event, context }) => {
     if (context.route.auth === 'none') return;
+    if (context.route.auth === 'activation') {
+      const activation = await deps.instance(bearerToken(event));
+      context.instance = activation;
+      logger.appendKeys({
+        principal: { activationId: activation.id, licenseId: activation.licenseId },
+      });
+      return;
+    }
     const principal = await authenticateToken(
       deps.tokens,
       deps.secrets,

@@ -1,9 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { activationSecrets } from '../../lambdas/adapters/activation-secrets.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
 import { createToken } from '../../lambdas/domain/tokens.ts';
-import { MAX_BODY_BYTES } from '../../lambdas/middleware/request.ts';
+import { MAX_BODY_BYTES } from '../../lambdas/middleware/limits.ts';
 import { type Route, routes } from '../../lambdas/routes.ts';
 import { createStores } from '../../lambdas/store/index.ts';
 import { invoke } from '../support/invoke.ts';
@@ -13,6 +14,8 @@ let table: Awaited<ReturnType<typeof createTestTable>>;
 let token: string;
 let customerId: string;
 let projectId: string;
+/** An activated instance's token, so instance routes get as far as reading the body. */
+let instanceToken: string;
 
 const snapshot = async () => {
   const out = await table.db.send(
@@ -63,7 +66,7 @@ const validBodies: Record<string, Record<string, unknown>> = {
   checkSeatAssignment: { userId: 'agent-7' },
   assignSeat: { userId: 'agent-7' },
 };
-const tokenRoutes = routes.filter((r) => r.auth === 'token');
+const authenticatedRoutes = routes.filter((r) => r.auth !== 'none');
 
 const expectProblem = (
   answer: { status: number; headers: Record<string, unknown>; json: { code?: string } },
@@ -96,7 +99,26 @@ beforeAll(async () => {
   const customer = await invoke('POST', '/customers', { token, body: { name: 'Acme' } });
   customerId = customer.json.id as string;
   projectId = customer.json.defaultProjectId as string;
+  const license = await invoke('POST', '/licenses', {
+    token,
+    body: { ...validBodies.issueLicense, customerId, notify: false },
+  });
+  const activation = {
+    id: ctx.ids.next('act'),
+    licenseId: license.json.id as string,
+    fingerprint: 'host-0001',
+    status: 'pending' as const,
+    attempts: 0,
+    resends: 0,
+    createdAt: new Date().toISOString(),
+  };
+  const issued = activationSecrets.newToken(activation.id);
+  await stores.activations.createPending(activation);
+  await stores.activations.activateNew(activation, issued.hash, new Date().toISOString());
+  instanceToken = issued.token;
 });
+
+const credentialFor = (route: Route) => (route.auth === 'activation' ? instanceToken : token);
 
 describe('bad input never reaches the data', () => {
   it('has a valid body for every operation that takes one', () => {
@@ -142,11 +164,11 @@ describe('bad input never reaches the data', () => {
         },
       ] as const;
       for (const c of cases) {
-        const answer = await invoke(route.method, url, { token, ...c });
+        const answer = await invoke(route.method, url, { token: credentialFor(route), ...c });
         expectProblem(answer, c.expect[0], c.expect[1]);
       }
       const unknown = await invoke(route.method, url, {
-        token,
+        token: credentialFor(route),
         body: { ...validBodies[route.operationId], surprise: true },
       });
       expect(JSON.stringify(unknown.json.errors)).toContain('surprise');
@@ -192,17 +214,34 @@ describe('bad input never reaches the data', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it.each(tokenRoutes.map((r) => [r.operationId, r] as const))(
-    '%s: without a valid token is 401 and writes nothing',
+  it.each(authenticatedRoutes.map((r) => [r.operationId, r] as const))(
+    '%s: without a valid token is 401 whatever the body, before it is read, and writes nothing',
     async (_name, route) => {
       const before = await snapshot();
       const url = urlOf(route);
-      for (const auth of [undefined, 'tsr_nope', `${token}x`, token.replace('tsr_', 'tsx_')]) {
+      const wrong = [
+        undefined,
+        'tsr_nope',
+        `${token}x`,
+        token.replace('tsr_', 'tsx_'),
+        'tsa_00000000000000000000000000_secret',
+      ];
+      const bodies = [{ body: { name: 'x' } }, { rawBody: '{not json' }, {}];
+      for (const auth of wrong) {
+        for (const body of bodies) {
+          const answer = await invoke(route.method, url, {
+            ...body,
+            headers: {
+              ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+              ...('rawBody' in body ? { 'content-type': 'application/json' } : {}),
+            },
+          });
+          expectProblem(answer, 401, 'UNAUTHENTICATED');
+          expect(answer.json).not.toHaveProperty('errors');
+        }
         const answer = await invoke(route.method, url, {
           ...(auth ? { headers: { authorization: `Bearer ${auth}` } } : {}),
-          ...(route.schemas.body ? { body: { name: 'x' } } : {}),
         });
-        expectProblem(answer, 401, 'UNAUTHENTICATED');
         expect(answer.headers['www-authenticate']).toBe('Bearer realm="tessera"');
       }
       expect(await snapshot()).toBe(before);
