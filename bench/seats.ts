@@ -239,6 +239,7 @@ export const seatCapacity = async () => {
       userId: `user-${sessionId}`,
       sessionId,
       activationId,
+      licenseId: license.id,
     });
     const seat = (sessionId: string) => ({
       projectId: customer.defaultProjectId,
@@ -277,7 +278,12 @@ export const seatCapacity = async () => {
     };
     // A minute on, as a real heartbeat comes: the expiry (and whatever is keyed on it) moves.
     const minuteOn = new Date(now.getTime() + 60_000);
-    await measure('heartbeat', () => heartbeat(stores.seats, seat('desk-1'), 600, minuteOn));
+    await measure('heartbeat', () =>
+      heartbeat(stores.seats, seat('desk-1'), 600, minuteOn, {
+        ...license,
+        status: license.storedStatus,
+      }),
+    );
     await measure('checkout, pool full', () => checkout(stores.seats, request('desk-2'), now));
     await measure('release', () => stores.seats.release(seat('desk-1')));
     await checkout(stores.seats, request('old', 60), now);

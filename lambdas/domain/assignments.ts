@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import type { Page } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
+import { licenseRefusal, type Validity } from './license-status.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
 import { actorOf, type Principal } from './principal.ts';
@@ -172,12 +173,16 @@ export const unassignSeat = async (
 /** For an instance of a named-seat product: does this user hold a seat of the pool? */
 export const checkAssignment = async (
   deps: AssignmentDeps,
-  pool: { projectId: string; productCode: string },
+  pool: { projectId: string; productCode: string; license: Validity },
   userId: string,
+  now: Date,
 ) => {
   const product = await deps.productOf(pool.productCode);
   if (!product) throw new DomainError('NO_ENTITLEMENT', 'The product of this license is gone.');
   requireNamed(product);
+  // The instance's own license decides, whatever other licenses keep the pool open.
+  const refusal = licenseRefusal(pool.license, now);
+  if (refusal) throw new DomainError(refusal.code, refusal.message);
   const found = await deps.assignments.get(pool.projectId, pool.productCode, userId);
   return found ? { assigned: true, assignedAt: found.assignedAt } : { assigned: false };
 };

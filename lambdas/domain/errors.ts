@@ -63,6 +63,12 @@ export const problemMembers = {
     assignedAt: z.string().optional().describe('When the user was given the named seat they hold'),
   },
   POOL_FULL: { used: z.number().int(), limit: z.number().int() },
+  LEASE_GONE: {
+    licenseCode: z
+      .enum(['LICENSE_REVOKED', 'LICENSE_SUSPENDED', 'LICENSE_NOT_YET_VALID', 'LICENSE_EXPIRED'])
+      .optional()
+      .describe("Set when the seat was freed because the instance's license is not valid now"),
+  },
   LIMIT_BELOW_USAGE: { activationCount: z.number().int().optional() },
   HAS_DEPENDENTS: { licenseCount: z.number().int().optional() },
   ACTIVATION_LIMIT_REACHED: { maxActivations: z.number().int() },

@@ -29,3 +29,22 @@ export const daysLeft = (license: Validity, now: Date): number | null =>
   license.validTill === undefined
     ? null
     : Math.floor((new Date(license.validTill).getTime() - now.getTime()) / DAY_MS);
+
+/** What a license that is not valid now answers where it is used: its stable refusal code. */
+export const refusalOf = {
+  revoked: { code: 'LICENSE_REVOKED', message: 'This license is revoked.' },
+  suspended: {
+    code: 'LICENSE_SUSPENDED',
+    message: 'This license is suspended; contact your vendor.',
+  },
+  not_yet_valid: { code: 'LICENSE_NOT_YET_VALID', message: 'This license is not valid yet.' },
+  expired: { code: 'LICENSE_EXPIRED', message: 'This license has expired.' },
+} as const satisfies Record<Exclude<LicenseStatus, 'active'>, { code: string; message: string }>;
+
+export type LicenseRefusal = (typeof refusalOf)[keyof typeof refusalOf];
+
+/** The refusal for a license that is not valid at `now`, in the precedence above; else none. */
+export const licenseRefusal = (license: Validity, now: Date): LicenseRefusal | undefined => {
+  const status = effectiveStatus(license, now);
+  return status === 'active' ? undefined : refusalOf[status];
+};

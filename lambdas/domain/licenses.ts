@@ -10,6 +10,7 @@ import {
   type StoredStatus,
 } from './license-status.ts';
 import { assertCan, assertCustomerVisible, can, customerScope } from './policy.ts';
+import { licenseFigures, type SeatFigures, type SeatModel } from './pools.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
 import { type Notice, newNotice } from './upkeep.ts';
@@ -138,15 +139,33 @@ export const LicenseView = z.object({
   status: z.enum(licenseStatuses),
   storedStatus: z.enum(['active', 'suspended', 'revoked']),
   daysLeft: z.number().int().nullable().describe('null for perpetual licenses'),
+  used: z
+    .number()
+    .int()
+    .describe(
+      'Users signed in now in its pool (concurrent), users assigned in its pool (named), or its own activated instances (instance)',
+    ),
+  limit: z
+    .number()
+    .int()
+    .describe('Its seat limit (concurrent, named) or its maximum activations (instance)'),
+  competitive: z.boolean().describe('True when its product counts concurrent seats'),
   version: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-export type LicenseView = Omit<License, 'status'> & {
-  status: LicenseStatus;
-  storedStatus: StoredStatus;
-  daysLeft: number | null;
-};
+export type LicenseView = Omit<License, 'status'> &
+  SeatFigures & {
+    status: LicenseStatus;
+    storedStatus: StoredStatus;
+    daysLeft: number | null;
+  };
+
+/** What a registry row needs besides the license: its product's seat model, its pool's counters. */
+export interface LicenseSeats {
+  seatModel: SeatModel;
+  pool?: { used: number; assigned: number };
+}
 
 export interface LicenseListFilter {
   customerId?: string;
@@ -168,6 +187,8 @@ export interface LicenseStore {
   replace(before: License, after: License, event: AuditEvent): Promise<void>;
   /** Attaches an unassigned license to a project, only if still unassigned. */
   assign(before: License, after: License, event: AuditEvent): Promise<void>;
+  /** Each license's seat model and pool counters, by license id, in batch reads. */
+  seatsOf(licenses: readonly License[]): Promise<Map<string, LicenseSeats>>;
 }
 
 export interface LicenseDeps {
@@ -189,13 +210,38 @@ export const licenseRef = (l: License) => ({
   ...(l.customerId ? { customerId: l.customerId } : {}),
 });
 
-export const toLicenseView = (license: License, principal: Principal, now: Date): LicenseView => ({
+export const toLicenseView = (
+  license: License,
+  principal: Principal,
+  now: Date,
+  seats: LicenseSeats | undefined,
+): LicenseView => ({
   ...license,
   key: can(principal, 'license:key') ? license.key : maskLicenseKey(license.key),
   status: effectiveStatus(license, now),
   storedStatus: license.status,
   daysLeft: daysLeft(license, now),
+  ...licenseFigures(seats?.seatModel ?? 'instance', license, seats?.pool),
 });
+
+/** Registry rows for licenses: their seat figures come in one batch for the whole page. */
+export const presentLicenses = async (
+  store: Pick<LicenseStore, 'seatsOf'>,
+  licenses: readonly License[],
+  principal: Principal,
+  now: Date,
+): Promise<LicenseView[]> => {
+  const seats = await store.seatsOf(licenses);
+  return licenses.map((l) => toLicenseView(l, principal, now, seats.get(l.id)));
+};
+
+const present = async (
+  store: Pick<LicenseStore, 'seatsOf'>,
+  license: License,
+  principal: Principal,
+  now: Date,
+): Promise<LicenseView> =>
+  (await presentLicenses(store, [license], principal, now))[0] as LicenseView;
 
 const invalid = (path: string, message: string) =>
   new DomainError('VALIDATION_FAILED', message, { errors: [{ path, message }] });
@@ -264,7 +310,7 @@ export const issueLicense = async (
     auditEvent(ctx, 'license.issued', licenseRef(license), null, withoutKey),
     notice,
   );
-  return toLicenseView(license, ctx.principal, ctx.now);
+  return present(deps.licenses, license, ctx.principal, ctx.now);
 };
 
 /** A license as the principal may see it: 404 for other customers' licenses. */
@@ -281,7 +327,7 @@ export const getLicense = async (
   principal: Principal,
   id: string,
   now: Date,
-) => toLicenseView(await visibleLicense(store, principal, id), principal, now);
+) => present(store, await visibleLicense(store, principal, id), principal, now);
 
 export const listLicenses = async (
   store: LicenseStore,
@@ -306,7 +352,7 @@ export const listLicenses = async (
     { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
   );
   return {
-    items: page.items.map((l) => toLicenseView(l, principal, now)),
+    items: await presentLicenses(store, page.items, principal, now),
     nextCursor: page.nextCursor,
   };
 };
@@ -325,7 +371,7 @@ const change = async (
     after,
     auditEvent(ctx, action, licenseRef(after), withoutKey(before), withoutKey(after)),
   );
-  return toLicenseView(after, ctx.principal, ctx.now);
+  return present(deps.licenses, after, ctx.principal, ctx.now);
 };
 
 export const updateLicense = async (
@@ -384,7 +430,7 @@ const transition =
       throw new DomainError('LICENSE_REVOKED', 'The license is revoked; revocation is final.');
     }
     const { target, action } = transitions[verb];
-    if (before.status === target) return toLicenseView(before, ctx.principal, ctx.now);
+    if (before.status === target) return present(deps.licenses, before, ctx.principal, ctx.now);
     const after: License = {
       ...before,
       status: target,
@@ -441,5 +487,5 @@ export const importLicense = async (
     after,
     auditEvent(ctx, 'license.imported', licenseRef(after), withoutKey(before), withoutKey(after)),
   );
-  return toLicenseView(after, ctx.principal, ctx.now);
+  return present(deps.licenses, after, ctx.principal, ctx.now);
 };

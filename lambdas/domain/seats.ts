@@ -2,8 +2,16 @@ import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import type { Page } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
+import { licenseRefusal, type Validity } from './license-status.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
-import { type Aggregation, type PoolLicense, poolLimit } from './pools.ts';
+import {
+  type Aggregation,
+  type LicenseActivations,
+  type PoolLicense,
+  poolFigures,
+  poolLimit,
+  type SeatModel,
+} from './pools.ts';
 import type { Principal } from './principal.ts';
 
 /**
@@ -65,7 +73,22 @@ export interface CheckoutRequest {
   userId: string;
   sessionId: string;
   activationId: string;
+  /** The caller's own license: it must be valid now, whatever the pool's other licenses say. */
+  licenseId: string;
 }
+
+/**
+ * The caller's own license as the pool item holds it. Read with the pool, and the checkout's
+ * `licensesVersion` condition proves it unchanged at commit, so this costs no extra read.
+ */
+const ownLicenseAllows = (pool: PoolState, licenseId: string, now: Date) => {
+  const own = pool.licenses.find((l) => l.licenseId === licenseId);
+  if (!own) {
+    throw new DomainError('NO_ENTITLEMENT', 'This license gives no seats in this pool.');
+  }
+  const refusal = licenseRefusal(own, now);
+  if (refusal) throw new DomainError(refusal.code, refusal.message);
+};
 
 /** Lost races (another checkout moved the counter) are retried; the limit itself never is. */
 const MAX_ROUNDS = 40;
@@ -91,6 +114,7 @@ export const checkout = async (
     if (existing && new Date(existing.expiresAt) > now) return existing; // a retried checkout
     if (existing) await store.release(existing);
     const pool = await store.pool(request.projectId, request.productCode);
+    if (pool) ownLicenseAllows(pool, request.licenseId, now);
     const limit = pool ? poolLimit(pool.licenses, request.aggregation, now) : 0;
     if (!pool || limit === 0) {
       throw new DomainError(
@@ -137,12 +161,25 @@ export const checkout = async (
   throw new DomainError('CONCURRENT_MODIFICATION', 'The pool is busy; retry the checkout.');
 };
 
+/**
+ * Keeps a seat. A seat held under a license that is no longer valid (revoked, suspended, expired)
+ * is freed here and answered 410 `LEASE_GONE` with the license's code, so an instance loses its
+ * seats at its next heartbeat even while another license keeps the pool open.
+ */
 export const heartbeat = async (
   store: SeatStore,
-  lease: SeatRef,
+  lease: SeatRef & { activationId: string },
   leaseSeconds: number,
   now: Date,
+  license: Validity,
 ) => {
+  const refusal = licenseRefusal(license, now);
+  if (refusal) {
+    await store.release(lease);
+    throw new DomainError('LEASE_GONE', `The seat was freed: ${refusal.message}`, {
+      licenseCode: refusal.code,
+    });
+  }
   const expiresAt = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
   if (!(await store.heartbeat(lease, now.toISOString(), expiresAt))) {
     throw new DomainError('LEASE_GONE', 'This seat was released or taken back; check out again.');
@@ -211,25 +248,31 @@ export const poolRef = (path: z.infer<typeof PoolPath>) => ({
 export const PoolView = z.object({
   projectId: z.string(),
   productCode: z.string(),
-  used: z.number().int(),
-  limit: z.number().int(),
+  seatModel: z.enum(['concurrent', 'named', 'instance']),
+  used: z
+    .number()
+    .int()
+    .describe('Users signed in now (concurrent), users assigned (named) or instances activated'),
+  limit: z.number().int().describe('The most the pool allows now, by the product’s aggregation'),
+  competitive: z.boolean().describe('True when seats are concurrent (counted while signed in)'),
   utilisation: z.number().describe('used / limit, 0 when the limit is 0'),
   licenses: z.number().int().describe('Licenses in the pool, valid now or not'),
 });
 
-/** The entitlements view: each pool's used, limit (valid now) and utilisation. */
+/** The entitlements view: each pool's used, limit (valid now) and utilisation, by seat model. */
 export const poolView = (
   pool: PoolState & { projectId: string; productCode: string },
-  aggregation: Aggregation,
+  product: { seatModel: SeatModel; aggregation: Aggregation },
+  activations: ReadonlyMap<string, LicenseActivations>,
   now: Date,
 ) => {
-  const limit = poolLimit(pool.licenses, aggregation, now);
+  const figures = poolFigures(product.seatModel, product.aggregation, pool, activations, now);
   return {
     projectId: pool.projectId,
     productCode: pool.productCode,
-    used: pool.used,
-    limit,
-    utilisation: limit === 0 ? 0 : Math.round((pool.used / limit) * 1000) / 1000,
+    seatModel: product.seatModel,
+    ...figures,
+    utilisation: figures.limit === 0 ? 0 : Math.round((figures.used / figures.limit) * 1000) / 1000,
     licenses: pool.licenses.length,
   };
 };
@@ -253,9 +296,14 @@ export interface PoolAdminStore {
 }
 
 export interface PoolAdminDeps {
-  pools: PoolAdminStore;
+  pools: PoolAdminStore & {
+    /** Instance figures of licenses, for instance-model pools. */
+    activationsOf(licenseIds: readonly string[]): Promise<Map<string, LicenseActivations>>;
+  };
   seats: SeatStore;
-  aggregationOf(productCode: string): Promise<Aggregation>;
+  productOf(
+    productCode: string,
+  ): Promise<{ seatModel: SeatModel; aggregation: Aggregation } | undefined>;
 }
 
 export const listPools = async (
@@ -269,9 +317,17 @@ export const listPools = async (
   assertCan(principal, 'license:read');
   const result = await deps.pools.listByCustomer(customerId, page);
   const items = await Promise.all(
-    result.items.map(async (pool) =>
-      poolView(pool, await deps.aggregationOf(pool.productCode), now),
-    ),
+    result.items.map(async (pool) => {
+      const product = (await deps.productOf(pool.productCode)) ?? {
+        seatModel: 'concurrent' as const,
+        aggregation: 'sum' as const,
+      };
+      const activations =
+        product.seatModel === 'instance'
+          ? await deps.pools.activationsOf(pool.licenses.map((l) => l.licenseId))
+          : new Map<string, LicenseActivations>();
+      return poolView(pool, product, activations, now);
+    }),
   );
   return { items, nextCursor: result.nextCursor };
 };

@@ -52,8 +52,7 @@ const activationAdmin = (r: OperationRequest) => ({
 const poolAdmin = (r: OperationRequest) => ({
   pools: r.runtime.stores.pools,
   seats: r.runtime.stores.seats,
-  aggregationOf: async (code: string) =>
-    (await r.runtime.stores.products.get(code))?.aggregation ?? 'sum',
+  productOf: (code: string) => r.runtime.stores.products.get(code),
 });
 
 export const handler = httpHandler('licenses', {

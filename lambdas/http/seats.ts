@@ -19,7 +19,7 @@ const instancePool = async (r: OperationRequest) => {
   if (!license) throw new DomainError('NO_ENTITLEMENT', 'The license of this activation is gone.');
   const product = await r.runtime.stores.products.get(license.productCode);
   if (!product) throw new DomainError('NO_ENTITLEMENT', 'The product of this license is gone.');
-  return { activation, pool: poolOf(license), product };
+  return { activation, license, pool: poolOf(license), product };
 };
 
 /** Concurrent checkouts only for products that count users signed in now. */
@@ -38,7 +38,7 @@ const leaseSecondsOf = (product: { leaseSeconds?: number }) =>
 
 export const handler = httpHandler('seats', {
   checkoutSeat: async (r) => {
-    const { activation, pool, product } = await instancePool(r);
+    const { activation, license, pool, product } = await instancePool(r);
     requireConcurrent(product);
     const input = parsed(CheckoutInput, r.input.body);
     try {
@@ -51,6 +51,7 @@ export const handler = httpHandler('seats', {
           userId: input.userId,
           sessionId: input.sessionId,
           activationId: activation.id,
+          licenseId: license.id,
         },
         r.runtime.clock.now(),
       );
@@ -63,13 +64,14 @@ export const handler = httpHandler('seats', {
     }
   },
   heartbeatSeat: async (r) => {
-    const { pool, product } = await instancePool(r);
+    const { activation, license, pool, product } = await instancePool(r);
     const { sessionId } = parsed(SeatSession, r.input.body);
     return heartbeat(
       r.runtime.stores.seats,
-      { ...pool, sessionId },
+      { ...pool, sessionId, activationId: activation.id },
       leaseSecondsOf(product),
       r.runtime.clock.now(),
+      license,
     );
   },
   releaseSeat: async (r) => {
@@ -79,8 +81,8 @@ export const handler = httpHandler('seats', {
     return { released: await r.runtime.stores.seats.release(seat) };
   },
   checkSeatAssignment: async (r) => {
-    const { pool } = await instancePool(r);
+    const { license, pool } = await instancePool(r);
     const { userId } = parsed(AssignInput, r.input.body);
-    return checkAssignment(assignmentDeps(r), pool, userId);
+    return checkAssignment(assignmentDeps(r), { ...pool, license }, userId, r.runtime.clock.now());
   },
 });

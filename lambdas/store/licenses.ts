@@ -4,7 +4,9 @@ import { sha256Hex } from '../adapters/hash.ts';
 import { searchText } from '../domain/common.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { License, LicenseListFilter, LicenseStore } from '../domain/licenses.ts';
+import type { SeatModel } from '../domain/pools.ts';
 import { auditWrite } from './audit.ts';
+import { batchGet } from './batch.ts';
 import { absent, all, type Condition, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys, licenseKeys, poolKeys, queueKeys } from './keys.ts';
@@ -303,6 +305,37 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
         ...poolEntry(after),
         auditWrite(event),
       ]),
+
+    seatsOf: async (licenses) => {
+      const [products, pools] = await Promise.all([
+        batchGet(
+          db,
+          tableName,
+          licenses.map((l) => keys.product(l.productCode)),
+        ),
+        batchGet(
+          db,
+          tableName,
+          licenses.flatMap((l) => (l.projectId ? [poolKeys.pool(l.projectId, l.productCode)] : [])),
+        ),
+      ]);
+      const models = new Map(products.map((p) => [String(p.code), p.seatModel as SeatModel]));
+      const counters = new Map(
+        pools.map((p) => [
+          `${p.projectId}#${p.productCode}`,
+          { used: Number(p.used ?? 0), assigned: Number(p.assigned ?? 0) },
+        ]),
+      );
+      return new Map(
+        licenses.map((l) => {
+          const pool = counters.get(`${l.projectId}#${l.productCode}`);
+          return [
+            l.id,
+            { seatModel: models.get(l.productCode) ?? 'instance', ...(pool ? { pool } : {}) },
+          ];
+        }),
+      );
+    },
 
     assign: (before, after, event) =>
       transact(db, tableName, [

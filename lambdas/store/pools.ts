@@ -4,8 +4,9 @@ import type { Page } from '../domain/common.ts';
 import type { StoredStatus } from '../domain/license-status.ts';
 import type { PoolLicense } from '../domain/pools.ts';
 import type { Lease } from '../domain/seats.ts';
+import { batchGet } from './batch.ts';
 import { fromItem, type Item } from './items.ts';
-import { leaseKeys, poolKeys } from './keys.ts';
+import { leaseKeys, licenseKeys, poolKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
 export interface PoolRecord {
@@ -76,6 +77,17 @@ export const poolStore = (db: Db, tableName: string) => {
         items: pools.filter((p): p is PoolRecord => p !== undefined),
         nextCursor: result.nextCursor,
       };
+    },
+
+    /** Each license's live activations and their maximum, read in one batch. */
+    activationsOf: async (licenseIds: readonly string[]) => {
+      const items = await batchGet(db, tableName, licenseIds.map(licenseKeys.license));
+      return new Map(
+        items.map((i) => [
+          String(i.id),
+          { activationCount: Number(i.activationCount), maxActivations: Number(i.maxActivations) },
+        ]),
+      );
     },
 
     /** The leases of a pool (expired ones too, until reclaimed), by session. */

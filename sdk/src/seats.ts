@@ -24,8 +24,10 @@ export interface SeatApi {
 
 /**
  * Why a held seat ended without the instance releasing it:
- * - `LEASE_GONE`: the server answered 410; an admin forced the seat free, or the lease expired
- *   and another checkout reclaimed it. Check out again (the pool may be full by now).
+ * - `LEASE_GONE`: the server answered 410; an admin forced the seat free, the lease expired
+ *   and another checkout reclaimed it, or this instance's license stopped being valid (then
+ *   `error.problem.licenseCode` names why, e.g. `LICENSE_REVOKED`, and checking out again is
+ *   refused). Otherwise check out again (the pool may be full by now).
  * - `EXPIRED`: no heartbeat succeeded before the lease ran out (network down, server
  *   unreachable). The seat may still be counted until it is reclaimed.
  * - `REJECTED`: the server refused the heartbeat for good (activation returned or revoked,

@@ -1,12 +1,12 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { activationSecrets } from '../../lambdas/adapters/activation-secrets.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
 import { createToken } from '../../lambdas/domain/tokens.ts';
 import { MAX_BODY_BYTES } from '../../lambdas/middleware/limits.ts';
 import { type Route, routes } from '../../lambdas/routes.ts';
 import { createStores } from '../../lambdas/store/index.ts';
+import { activatedInstance } from '../support/instances.ts';
 import { invoke } from '../support/invoke.ts';
 import { createTestTable } from '../support/table.ts';
 
@@ -103,19 +103,7 @@ beforeAll(async () => {
     token,
     body: { ...validBodies.issueLicense, customerId, notify: false },
   });
-  const activation = {
-    id: ctx.ids.next('act'),
-    licenseId: license.json.id as string,
-    fingerprint: 'host-0001',
-    status: 'pending' as const,
-    attempts: 0,
-    resends: 0,
-    createdAt: new Date().toISOString(),
-  };
-  const issued = activationSecrets.newToken(activation.id);
-  await stores.activations.createPending(activation);
-  await stores.activations.activateNew(activation, issued.hash, new Date().toISOString());
-  instanceToken = issued.token;
+  instanceToken = (await activatedInstance(stores, license.json.id as string, 'host-0001')).token;
 });
 
 const credentialFor = (route: Route) => (route.auth === 'activation' ? instanceToken : token);

@@ -50,7 +50,7 @@ const valuesFor = (name: string, property: JsonProperty): fc.Arbitrary<string> =
   return known ? fc.oneof(fc.constantFrom(...known), generated) : generated;
 };
 
-const queryOf = (route: Route): fc.Arbitrary<Record<string, string>> => {
+const queryOf = (route: Route): fc.Arbitrary<Partial<Record<string, string>>> => {
   const json = z.toJSONSchema(route.schemas.query as z.ZodType, {
     io: 'input',
     unrepresentable: 'any',
@@ -63,13 +63,15 @@ const queryOf = (route: Route): fc.Arbitrary<Record<string, string>> => {
   return fc.record(record, { requiredKeys: [] });
 };
 
-const urlOf = (route: Route, query: Record<string, string>) => {
+const urlOf = (route: Route, query: Partial<Record<string, string>>) => {
   const path = route.path
     .replace('{customerId}', real.customerId?.[0] ?? '')
     .replace('{projectId}', real.projectId?.[0] ?? '')
     .replace('{licenseId}', real.licenseId?.[0] ?? '')
     .replace('{productCode}', 'AGENTS');
-  const search = new URLSearchParams(query).toString();
+  const search = new URLSearchParams(
+    Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
+  ).toString();
   return search ? `${path}?${search}` : path;
 };
 

@@ -27,7 +27,7 @@ let table: Awaited<ReturnType<typeof createTestTable>>;
 
 const poolOf = async (productCode: string, seatLimit: number) => {
   const customer = await createCustomer(stores.customers, ctx(), { name: `Upkeep ${productCode}` });
-  await issueLicense(
+  const license = await issueLicense(
     {
       licenses: stores.licenses,
       products: stores.products,
@@ -44,9 +44,14 @@ const poolOf = async (productCode: string, seatLimit: number) => {
     }),
   );
   const path = { customerId: customer.id, projectId: customer.defaultProjectId, productCode };
+  licenseOfProject.set(customer.defaultProjectId, license.id);
   const pool = async () => stores.pools.get(path.projectId, productCode);
   return { customer, path, pool };
 };
+
+/** The license each test pool was issued with, by project: checkouts name their own license. */
+const licenseOfProject = new Map<string, string>();
+const valid = { status: 'active' as const, validFrom: '2020-01-01T00:00:00.000Z' };
 
 const request = (projectId: string, sessionId: string, leaseSeconds = 600) => ({
   projectId,
@@ -56,6 +61,7 @@ const request = (projectId: string, sessionId: string, leaseSeconds = 600) => ({
   userId: `user-${sessionId}`,
   sessionId,
   activationId: 'act_test',
+  licenseId: licenseOfProject.get(projectId) ?? 'lic_unknown',
 });
 
 const setCounter = (projectId: string, productCode: string, name: string, value: number) =>
@@ -167,7 +173,13 @@ describe('seat reaper', () => {
     }
     await checkout(stores.seats, request(path.projectId, 'kept', 60), start);
     const later = new Date(start.getTime() + 90_000);
-    await heartbeat(stores.seats, { ...path, sessionId: 'kept' }, 600, later);
+    await heartbeat(
+      stores.seats,
+      { ...path, sessionId: 'kept', activationId: 'act_test' },
+      600,
+      later,
+      valid,
+    );
     await checkout(stores.seats, request(path.projectId, 'fresh', 600), later);
     // 'alive' also ran out: the reaper sees only expiry, not who is still typing.
     const result = await reapSeats(stores.seatUpkeep, later, always);
@@ -188,7 +200,13 @@ describe('seat reaper', () => {
     for await (const lease of stores.seatUpkeep.expiredLeases(later)) {
       if (lease.projectId === path.projectId) expired.push(lease);
     }
-    await heartbeat(stores.seats, { ...path, sessionId: 'racer' }, 600, later);
+    await heartbeat(
+      stores.seats,
+      { ...path, sessionId: 'racer', activationId: 'act_test' },
+      600,
+      later,
+      valid,
+    );
     expect(await stores.seatUpkeep.releaseExpired(expired[0] as (typeof expired)[0])).toBe(false);
     expect((await pool())?.used).toBe(1);
   });

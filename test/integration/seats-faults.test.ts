@@ -55,9 +55,11 @@ beforeAll(async () => {
 
 afterEach(() => faults.clear());
 
+const valid = { status: 'active' as const, validFrom: '2020-01-01T00:00:00.000Z' };
+
 const poolWith = async (seatLimit: number) => {
   const customer = await createCustomer(clean.customers, ctx(), { name: `Faults ${seatLimit}` });
-  await issueLicense(
+  const license = await issueLicense(
     { licenses: clean.licenses, products: clean.products, customers: clean.customers, randomBytes },
     ctx(),
     IssueLicenseInput.parse({
@@ -77,6 +79,7 @@ const poolWith = async (seatLimit: number) => {
     userId: `user-${sessionId}`,
     sessionId,
     activationId: 'act_faults',
+    licenseId: license.id,
   });
   const state = async () => ({
     used: (await clean.pools.get(projectId, 'AGENTS'))?.used ?? 0,
@@ -282,10 +285,10 @@ describe('heartbeat under injected DynamoDB faults', () => {
       await checkout(clean.seats, pool.request('hb', 60), then);
       const later = late(then, 30);
       faults.once(UPDATE, kind);
-      const first = heartbeat(faulty, pool.request('hb'), 600, later);
+      const first = heartbeat(faulty, pool.request('hb'), 600, later, valid);
       if (surfaces(kind)) await failsOnce(first);
       else await first;
-      const kept = await retried(() => heartbeat(faulty, pool.request('hb'), 600, later));
+      const kept = await retried(() => heartbeat(faulty, pool.request('hb'), 600, later, valid));
       expect(kept.expiresAt).toBe(late(later, 600).toISOString());
       expect((await pool.leaseOf('hb'))?.expiresAt).toBe(kept.expiresAt);
       expect(await pool.expectConsistent()).toEqual({ used: 1, leases: 1 });
@@ -327,7 +330,7 @@ describe('random faults at random steps', () => {
       holds.set(sessionId, lease.expiresAt);
       await sleep(Math.random() * 20);
       if (leaseSeconds > 60) {
-        const kept = await retried(() => heartbeat(faulty, lease, leaseSeconds, now));
+        const kept = await retried(() => heartbeat(faulty, lease, leaseSeconds, now, valid));
         holds.set(sessionId, kept.expiresAt);
       }
       if (!leave) return;

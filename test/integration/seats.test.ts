@@ -22,6 +22,8 @@ const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-ad
 const ids = idGenerator();
 const ctx = () => ({ principal: admin, now: new Date(), ids });
 
+const valid = { status: 'active' as const, validFrom: '2020-01-01T00:00:00.000Z' };
+
 let stores: Stores;
 let table: Awaited<ReturnType<typeof createTestTable>>;
 
@@ -54,6 +56,7 @@ const poolWith = async (seatLimit: number, extra: Record<string, unknown> = {}) 
     userId: `user-${sessionId}`,
     sessionId,
     activationId: 'act_test',
+    licenseId: license.id,
   });
   const state = async () => ({
     used: (await stores.pools.get(customer.defaultProjectId, 'AGENTS'))?.used,
@@ -106,7 +109,7 @@ describe('concurrent seats on DynamoDB Local', () => {
     );
     expect(released.filter(Boolean)).toHaveLength(1);
     expect(await pool.state()).toEqual({ used: 0, leases: 0 });
-    expect(await codeOf(heartbeat(stores.seats, lease, 600, new Date()))).toBe('LEASE_GONE');
+    expect(await codeOf(heartbeat(stores.seats, lease, 600, new Date(), valid))).toBe('LEASE_GONE');
   });
 
   it('reclaims expired leases when the pool looks full, and only then', async () => {
@@ -121,15 +124,15 @@ describe('concurrent seats on DynamoDB Local', () => {
     expect(await pool.state()).toEqual({ used: 2, leases: 2 });
   });
 
-  it('refuses new checkouts at once when the pool’s license stops counting', async () => {
+  it('refuses new checkouts at once, with the license’s own code, when it stops counting', async () => {
     const pool = await poolWith(5, { validTill: new Date(Date.now() + 60_000).toISOString() });
     await checkout(stores.seats, pool.request('before'), new Date());
     expect(
       await codeOf(checkout(stores.seats, pool.request('after'), new Date(Date.now() + 61_000))),
-    ).toBe('NO_ENTITLEMENT');
+    ).toBe('LICENSE_EXPIRED');
     await suspendLicense({ licenses: stores.licenses }, ctx(), pool.license.id);
     expect(await codeOf(checkout(stores.seats, pool.request('suspended'), new Date()))).toBe(
-      'NO_ENTITLEMENT',
+      'LICENSE_SUSPENDED',
     );
     expect((await pool.state()).used).toBe(1);
   });
@@ -140,7 +143,8 @@ describe('concurrent seats on DynamoDB Local', () => {
     const ops = Array.from({ length: 150 }, async (_, i) => {
       const session = `storm-${i % 30}`;
       if (i % 3 === 0) return codeOf(stores.seats.release({ ...pool.request(session) }));
-      if (i % 3 === 1) return codeOf(heartbeat(stores.seats, pool.request(session), 600, now));
+      if (i % 3 === 1)
+        return codeOf(heartbeat(stores.seats, pool.request(session), 600, now, valid));
       return codeOf(checkout(stores.seats, pool.request(session), now));
     });
     await Promise.all(ops);
@@ -155,7 +159,7 @@ describe('concurrent seats on DynamoDB Local', () => {
     const deps = {
       pools: stores.pools,
       seats: stores.seats,
-      aggregationOf: async () => 'sum' as const,
+      productOf: (code: string) => stores.products.get(code),
     };
     const owner: Principal = {
       kind: 'token',
@@ -208,9 +212,9 @@ describe('concurrent seats on DynamoDB Local', () => {
     expect(events.items.map((e) => [e.action, e.actor.id, e.before?.sessionId])).toEqual([
       ['pool.seat-force-released', 'tok_o', 'desk-a'],
     ]);
-    expect(await codeOf(heartbeat(stores.seats, pool.request('desk-a'), 600, new Date()))).toBe(
-      'LEASE_GONE',
-    );
+    expect(
+      await codeOf(heartbeat(stores.seats, pool.request('desk-a'), 600, new Date(), valid)),
+    ).toBe('LEASE_GONE');
     expect(
       await codeOf(
         forceRelease(deps, { ...ctx(), principal: owner }, { ...path, sessionId: 'desk-a' }),
