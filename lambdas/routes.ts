@@ -356,6 +356,16 @@ export const routes: readonly Route[] = [
     summary: 'List audit events, newest first',
     schemas: { query: AuditQuery, response: pageOf(AuditEventView) },
   }),
+  route({
+    operationId: 'listLicenseEvents',
+    method: 'GET',
+    path: '/licenses/{licenseId}/events',
+    group: 'audit',
+    auth: 'token',
+    status: 200,
+    summary: "A license's history, newest first: changes, activations, returns, locks, expiry",
+    schemas: { path: LicensePath, query: PageQuery, response: pageOf(AuditEventView) },
+  }),
 
   route({
     operationId: 'issueLicense',

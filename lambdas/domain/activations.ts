@@ -127,23 +127,30 @@ export interface ActivationStore {
     expiresAt: string,
     maxResends: number,
   ): Promise<void>;
-  fail(activation: Activation, now: string): Promise<void>;
-  /** New slot: license counter below max, fingerprint binding, pending → active; one transaction. */
-  activateNew(activation: Activation, tokenHash: string, now: string): Promise<void>;
+  /** pending → failed (codes exhausted), with its audit event; one transaction. */
+  fail(activation: Activation, now: string, event: AuditEvent): Promise<void>;
+  /** New slot: license counter below max, fingerprint binding, pending → active, audit; one transaction. */
+  activateNew(
+    activation: Activation,
+    tokenHash: string,
+    now: string,
+    event: AuditEvent,
+  ): Promise<void>;
   /** Same fingerprint again: takes over the previous activation's slot without counting. */
   activateAgain(
     activation: Activation,
     previousId: string,
     tokenHash: string,
     now: string,
+    event: AuditEvent,
   ): Promise<void>;
   touch(activation: Activation, now: string): Promise<void>;
-  /** Ends an active activation and gives its slot back: status, counter, binding; one transaction. */
+  /** Ends an active activation and gives its slot back: status, counter, binding, audit; one transaction. */
   release(
     activation: Activation,
     status: 'returned' | 'revoked',
     now: string,
-    event?: AuditEvent,
+    event: AuditEvent,
   ): Promise<void>;
   listByLicense(
     licenseId: string,
@@ -192,6 +199,44 @@ const activeLicense = (license: License | undefined, now: Date): License => {
   if (block) throw refuse(block);
   return license;
 };
+
+/** What an activation event records of the instance: never a code or token (hashes included). */
+const instanceOf = (a: Activation, status: ActivationStatus) => ({
+  activationId: a.id,
+  fingerprint: a.fingerprint,
+  ...(a.hostname ? { hostname: a.hostname } : {}),
+  status,
+});
+
+/**
+ * An audit event on the activation's license. `by` is the person who acted; without one, the
+ * instance itself acted (completing, returning) or the code limit did (locking).
+ */
+const activationEvent = (
+  deps: Pick<ActivationDeps, 'ids'>,
+  now: Date,
+  action: string,
+  license: Pick<License, 'id' | 'customerId'> | undefined,
+  activation: Activation,
+  before: ActivationStatus,
+  after: ActivationStatus,
+  by?: Principal,
+) =>
+  auditEvent(
+    {
+      principal: by ?? { kind: 'instance', activationId: activation.id },
+      now,
+      ids: deps.ids,
+    },
+    action,
+    {
+      type: 'license',
+      id: activation.licenseId,
+      ...(license?.customerId ? { customerId: license.customerId } : {}),
+    },
+    instanceOf(activation, before),
+    instanceOf(activation, after),
+  );
 
 /** A failed send is the instance's 503, never a 500; whether to retry comes from the mailer. */
 const send = async (deps: ActivationDeps, message: EmailMessage) => {
@@ -368,7 +413,17 @@ export const finishActivation = async (
   );
   if (!matches) {
     if (attempts >= MAX_CODE_ATTEMPTS) {
-      await deps.activations.fail(activation, now.toISOString());
+      const license = await deps.licenses.get(activation.licenseId);
+      const event = activationEvent(
+        deps,
+        now,
+        'license.activation-locked',
+        license,
+        activation,
+        'pending',
+        'failed',
+      );
+      await deps.activations.fail(activation, now.toISOString(), event);
       throw new DomainError('ACTIVATION_LOCKED', 'Too many wrong codes; start again.');
     }
     throw new DomainError('CODE_INVALID', 'That code is not right.', {
@@ -378,9 +433,21 @@ export const finishActivation = async (
   const license = activeLicense(await deps.licenses.get(activation.licenseId), now);
   const token = deps.secrets.newToken(activation.id);
   const previous = await deps.activations.boundTo(license.id, activation.fingerprint);
-  if (previous)
-    await deps.activations.activateAgain(activation, previous, token.hash, now.toISOString());
-  else await deps.activations.activateNew(activation, token.hash, now.toISOString());
+  const at = now.toISOString();
+  const event = (action: string) =>
+    activationEvent(deps, now, action, license, activation, 'pending', 'active');
+  if (previous) {
+    await deps.activations.activateAgain(activation, previous, token.hash, at, {
+      ...event('license.instance-reactivated'),
+      before: { ...instanceOf(activation, 'pending'), replacesActivationId: previous },
+    });
+  } else
+    await deps.activations.activateNew(
+      activation,
+      token.hash,
+      at,
+      event('license.instance-activated'),
+    );
   const file = await licenseFile(deps, license, activation, now);
   return { activationId: activation.id, activationToken: token.token, ...file };
 };
@@ -435,24 +502,16 @@ export const returnActivation = async (
       `${product.code} licenses cannot be returned to the balance.`,
     );
   }
-  const event =
-    by && license
-      ? auditEvent(
-          { principal: by, now, ids: deps.ids },
-          'license.instance-deactivated',
-          {
-            type: 'license',
-            id: license.id,
-            ...(license.customerId ? { customerId: license.customerId } : {}),
-          },
-          {
-            activationId: activation.id,
-            fingerprint: activation.fingerprint,
-            status: activation.status,
-          },
-          { activationId: activation.id, fingerprint: activation.fingerprint, status: 'returned' },
-        )
-      : undefined;
+  const event = activationEvent(
+    deps,
+    now,
+    by ? 'license.instance-deactivated' : 'license.instance-returned',
+    license,
+    activation,
+    activation.status,
+    'returned',
+    by,
+  );
   await deps.activations.release(activation, 'returned', now.toISOString(), event);
   return { activationId: activation.id, status: 'returned' as const };
 };

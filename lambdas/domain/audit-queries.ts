@@ -24,3 +24,23 @@ export const listAuditEvents = async (
   // Entity-filtered reads use the entity's partition: keep only the caller's customer's events.
   return { items: page.items.filter((e) => e.customerId === own), nextCursor: page.nextCursor };
 };
+
+/**
+ * A license's history, newest first: issue, changes, activations completed, returned, locked or
+ * deactivated, expiry. Whoever may not see the license gets 404.
+ */
+export const listLicenseEvents = async (
+  deps: { audit: AuditReader; license: (id: string) => Promise<unknown> },
+  principal: Principal,
+  licenseId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<AuditEvent>> => {
+  assertCan(principal, 'audit:read');
+  await deps.license(licenseId);
+  return deps.audit.list({
+    entityType: 'license',
+    entityId: licenseId,
+    limit: page.limit,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
+};

@@ -29,7 +29,7 @@ export const AuditEventView = z.object({
   entityId: z.string(),
   customerId: z.string().optional(),
   actor: z.object({
-    type: z.enum(['token', 'system']),
+    type: z.enum(['token', 'system', 'instance']),
     id: z.string(),
     role: z.string().optional(),
     customerId: z.string().optional(),

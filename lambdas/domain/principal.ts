@@ -13,11 +13,13 @@ export type Principal =
   | { kind: 'token'; tokenId: string; role: 'customer-admin' | 'customer-user'; customerId: string }
   | { kind: 'system'; name: string }
   /** An open route's caller (instances before activation): no rights at all. */
-  | { kind: 'anonymous' };
+  | { kind: 'anonymous' }
+  /** An instance acting on its own activation (completing it, returning it): no other rights. */
+  | { kind: 'instance'; activationId: string };
 
 /** The actor recorded on audit events. */
 export interface Actor {
-  type: 'token' | 'system';
+  type: 'token' | 'system' | 'instance';
   id: string;
   role?: Role;
   customerId?: string;
@@ -26,6 +28,7 @@ export interface Actor {
 export const actorOf = (principal: Principal): Actor => {
   if (principal.kind === 'system') return { type: 'system', id: principal.name };
   if (principal.kind === 'anonymous') return { type: 'system', id: 'anonymous' };
+  if (principal.kind === 'instance') return { type: 'instance', id: principal.activationId };
   return {
     type: 'token',
     id: principal.tokenId,

@@ -185,13 +185,15 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => (
     }
   },
 
-  fail: (activation, now) =>
+  fail: (activation, now, event) =>
     transact(db, tableName, [
       moveActivation(activation, 'pending', { status: 'failed', endedAt: now }, ['codeHash']),
+      auditWrite(event),
     ]),
 
-  activateNew: (activation, tokenHash, now) =>
+  activateNew: (activation, tokenHash, now, event) =>
     transact(db, tableName, [
+      auditWrite(event),
       {
         update: licenseKeys.license(activation.licenseId),
         set: {
@@ -235,8 +237,9 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => (
       ),
     ]),
 
-  activateAgain: (activation, previousId, tokenHash, now) =>
+  activateAgain: (activation, previousId, tokenHash, now, event) =>
     transact(db, tableName, [
+      auditWrite(event),
       {
         update: activationKeys.binding(
           activation.licenseId,
@@ -285,7 +288,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => (
 
   release: (activation, status, now, event) =>
     transact(db, tableName, [
-      ...(event ? [auditWrite(event)] : []),
+      auditWrite(event),
       moveActivation(activation, 'active', { status, endedAt: now }, ['tokenHash']),
       {
         update: licenseKeys.license(activation.licenseId),

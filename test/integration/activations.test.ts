@@ -346,4 +346,44 @@ describe('activation on DynamoDB Local', () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'EMAIL_NOT_SENT', details: { retryable: true } });
   });
+
+  it('audits every activation change in its own transaction: completed, reactivated, returned, locked', async () => {
+    const license = await newLicense({ maxActivations: 2 });
+    const first = await activate(license.key, 'machine-audit-1');
+    const again = await activate(license.key, 'machine-audit-1');
+    await returnActivation(deps, (await stores.activations.get(again.activationId)) as never);
+    const locked = await startActivation(deps, {
+      key: license.key,
+      fingerprint: 'machine-audit-2',
+    });
+    for (let i = 0; i < 5; i++) {
+      await finishActivation(deps, locked.activationId, '0000-0000').catch(() => undefined);
+    }
+
+    const trail = await stores.audit.list({
+      limit: 10,
+      entityType: 'license',
+      entityId: license.id,
+    });
+
+    const actions = trail.items.map((e) => e.action);
+    expect(actions.slice(0, 4)).toEqual([
+      'license.activation-locked',
+      'license.instance-returned',
+      'license.instance-reactivated',
+      'license.instance-activated',
+    ]);
+    expect(trail.items[0]).toMatchObject({
+      actor: { type: 'instance', id: locked.activationId },
+      before: { status: 'pending' },
+      after: { status: 'failed', fingerprint: 'machine-audit-2' },
+    });
+    expect(trail.items[2]).toMatchObject({
+      before: { replacesActivationId: first.activationId },
+      after: { activationId: again.activationId, status: 'active' },
+    });
+    const text = JSON.stringify(trail.items);
+    expect(text).not.toContain(again.activationToken);
+    expect(text).not.toMatch(/codeHash|tokenHash/);
+  });
 });

@@ -1,5 +1,6 @@
 import { activationSecrets } from '../../lambdas/adapters/activation-secrets.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
+import { auditEvent } from '../../lambdas/domain/audit.ts';
 import type { Stores } from '../../lambdas/store/index.ts';
 
 const ids = idGenerator();
@@ -21,6 +22,13 @@ export const activatedInstance = async (stores: Stores, licenseId: string, finge
   };
   const issued = activationSecrets.newToken(activation.id);
   await stores.activations.createPending(activation);
-  await stores.activations.activateNew(activation, issued.hash, now);
+  const event = auditEvent(
+    { principal: { kind: 'instance', activationId: activation.id }, now: new Date(now), ids },
+    'license.instance-activated',
+    { type: 'license', id: licenseId },
+    null,
+    { activationId: activation.id, fingerprint, status: 'active' },
+  );
+  await stores.activations.activateNew(activation, issued.hash, now, event);
   return { activationId: activation.id, token: issued.token };
 };
