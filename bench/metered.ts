@@ -130,6 +130,7 @@ export const withMeteredDomain = async <T>(
       ids,
       fileId: () => ids.next('evt'),
       now: () => new Date(),
+      limits: { maxPending: 100, codeEmailsPerHour: 1000 },
     };
     const admin = { principal: { kind: 'system' as const, name: 'bench' }, now: new Date(), ids };
     return await run({ raw, calls, stores, admin, deps, lastCode: () => lastCode });

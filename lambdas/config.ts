@@ -43,6 +43,10 @@ const Config = z.object({
         .map(Number),
     )
     .pipe(z.array(z.number().int().min(1).max(365)).min(1)),
+  /** Activations of one license waiting for their code at once; more starts answer 429. */
+  ACTIVATION_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(5),
+  /** Activation codes e-mailed for one license per clock hour (starts and resends). */
+  ACTIVATION_CODE_EMAILS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
   TESSERA_VERSION: z.string().default('0.1.0'),
 });
 

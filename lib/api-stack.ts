@@ -160,7 +160,17 @@ export class ApiStack extends Stack {
       });
       if (spec.table !== 'none') fn.bindTable(props.table, spec.table);
       if (group === SIGNING_GROUP) fn.bindSigningKey(props.signingKey, stage.retiredSigningKeys);
-      if (group === MAIL_GROUP) fn.bindMail(this.mail);
+      if (group === MAIL_GROUP) {
+        fn.bindMail(this.mail);
+        fn.fn.addEnvironment(
+          'ACTIVATION_MAX_PENDING',
+          String(stage.activation.maxPendingPerLicense),
+        );
+        fn.fn.addEnvironment(
+          'ACTIVATION_CODE_EMAILS_PER_HOUR',
+          String(stage.activation.codeEmailsPerLicensePerHour),
+        );
+      }
       this.functions[group] = fn;
     }
 

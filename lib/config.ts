@@ -81,6 +81,15 @@ const Alarms = z
   })
   .default({ apiLatencyP99Ms: 2_000 });
 
+const ActivationBounds = z
+  .strictObject({
+    /** Activations of one license waiting for their code at once. */
+    maxPendingPerLicense: z.number().int().min(1).max(100),
+    /** Codes e-mailed for one license per clock hour, resends included. */
+    codeEmailsPerLicensePerHour: z.number().int().min(1).max(1000),
+  })
+  .default({ maxPendingPerLicense: 5, codeEmailsPerLicensePerHour: 10 });
+
 export const StageConfig = z.strictObject({
   alarmEmail: z.email().describe('Receives every alarm of the stage'),
   senderAddress: z.email().describe('SES identity that sends activation codes and reminders'),
@@ -118,6 +127,9 @@ export const StageConfig = z.strictObject({
   ),
   jobs: Jobs.describe('Scheduled jobs: a schedule off or at another rate; reminder days'),
   alarms: Alarms.describe('Alarm thresholds that differ between stages'),
+  activation: ActivationBounds.describe(
+    'Bounds on what a leaked license key can do: pending activations, code e-mails per hour',
+  ),
 });
 
 export type StageConfig = Omit<z.infer<typeof StageConfig>, 'activeSigningKey'> & {

@@ -204,9 +204,10 @@ export const outboxMailer = (options: {
     const base = `${now.toISOString().replaceAll(':', '-')}-${tag}-${id.slice(0, 8)}`;
     let name: string;
     try {
-      await mkdir(options.dir, { recursive: true });
+      // Codes and keys are in these files: readable by their owner only.
+      await mkdir(options.dir, { recursive: true, mode: 0o700 });
       const tmp = join(options.dir, `.${base}.tmp`);
-      await writeFile(tmp, eml, 'utf8');
+      await writeFile(tmp, eml, { encoding: 'utf8', mode: 0o600 });
       name = await publish(tmp, options.dir, base);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';

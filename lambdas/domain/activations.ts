@@ -75,6 +75,8 @@ export interface Activation {
   attempts: number;
   resends: number;
   tokenHash?: string;
+  /** The license's pending place this activation holds while it waits for its code. */
+  pendingSlot?: number;
   createdAt: string;
   activatedAt?: string;
   lastSeenAt?: string;
@@ -115,17 +117,23 @@ export interface ActivationSecrets {
 }
 
 export interface ActivationStore {
-  createPending(activation: Activation): Promise<void>;
+  /**
+   * Takes one of the license's `maxPending` places for a pending activation, counts its code
+   * e-mail in the license's hourly budget and writes it: one transaction.
+   */
+  createPending(activation: Activation, limits: ActivationDeps['limits'], now: Date): Promise<void>;
   get(activationId: string): Promise<Activation | undefined>;
   /** The active activation of this license bound to this fingerprint, if any. */
   boundTo(licenseId: string, fingerprint: string): Promise<string | undefined>;
   /** Counts one code attempt, only while pending and under the limit; returns the new count. */
   countAttempt(activation: Activation, max: number): Promise<number>;
+  /** A new code: counts the resend and the e-mail, keeps the pending place; one transaction. */
   replaceCode(
     activation: Activation,
     codeHash: string,
     expiresAt: string,
-    maxResends: number,
+    limits: ActivationDeps['limits'] & { maxResends: number },
+    now: Date,
   ): Promise<void>;
   /** pending → failed (codes exhausted), with its audit event; one transaction. */
   fail(activation: Activation, now: string, event: AuditEvent): Promise<void>;
@@ -172,6 +180,8 @@ export interface ActivationDeps {
   ids: IdGenerator;
   fileId: () => string;
   now: () => Date;
+  /** Bounds on what a leaked key can do: pending activations and code e-mails per license. */
+  limits: { maxPending: number; codeEmailsPerHour: number };
 }
 
 const errorFor: Record<Exclude<ValidationCode, 'VALID'>, { code: ErrorCode; message: string }> = {
@@ -312,7 +322,7 @@ export const startActivation = async (
     resends: 0,
     createdAt: now.toISOString(),
   };
-  await deps.activations.createPending(activation);
+  await deps.activations.createPending(activation, deps.limits, now);
   await sendCode(deps, license, activation, code, expiresAt);
   return {
     activationId: id,
@@ -349,7 +359,8 @@ export const resendCode = async (deps: ActivationDeps, activationId: string) => 
     activation,
     deps.secrets.hash(`${activation.id}:${code}`),
     expiresAt,
-    MAX_CODE_RESENDS,
+    { ...deps.limits, maxResends: MAX_CODE_RESENDS },
+    now,
   );
   await sendCode(deps, license, activation, code, expiresAt);
   return {
@@ -541,6 +552,7 @@ const toView = ({
   codeExpiresAt: _e,
   attempts: _a,
   resends: _r,
+  pendingSlot: _s,
   ...view
 }: Activation) => view;
 

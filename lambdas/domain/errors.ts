@@ -33,6 +33,8 @@ export const errorCodes = [
   'CODE_INVALID',
   'CODE_EXPIRED',
   'RESEND_LIMIT_REACHED',
+  'PENDING_LIMIT_REACHED',
+  'CODE_EMAIL_LIMIT_REACHED',
   'NOT_RETURNABLE',
   'EMAIL_NOT_SENT',
   'POOL_FULL',
@@ -59,6 +61,12 @@ export const problemMembers = {
   LICENSE_KEY_INVALID: { reason: z.enum(['FORMAT', 'CHECKSUM']).optional() },
   CODE_INVALID: { attemptsLeft: z.number().int().describe('Wrong codes still allowed') },
   EMAIL_NOT_SENT: { retryable: z.boolean().describe('Whether trying again may succeed') },
+  PENDING_LIMIT_REACHED: {
+    retryAfter: z.number().int().describe('Seconds until the oldest pending code expires'),
+  },
+  CODE_EMAIL_LIMIT_REACHED: {
+    retryAfter: z.number().int().describe('Seconds until more codes may be e-mailed'),
+  },
   ALREADY_EXISTS: {
     assignedAt: z.string().optional().describe('When the user was given the named seat they hold'),
   },

@@ -15,6 +15,10 @@ export const activationDeps = (
   ids: runtime.ids,
   fileId: () => runtime.ids.next('evt'),
   now: () => runtime.clock.now(),
+  limits: {
+    maxPending: runtime.config.ACTIVATION_MAX_PENDING,
+    codeEmailsPerHour: runtime.config.ACTIVATION_CODE_EMAILS_PER_HOUR,
+  },
   ...extra,
 });
 

@@ -35,6 +35,8 @@ export const statusOf: Record<ErrorCode, number> = {
   CODE_INVALID: 400,
   CODE_EXPIRED: 410,
   RESEND_LIMIT_REACHED: 429,
+  PENDING_LIMIT_REACHED: 429,
+  CODE_EMAIL_LIMIT_REACHED: 429,
   NOT_RETURNABLE: 409,
   EMAIL_NOT_SENT: 503,
   POOL_FULL: 409,
@@ -63,6 +65,23 @@ const titles: Record<number, string> = {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * Seconds a client should wait before trying again, for answers that say "not now" (429, 503)
+ * without a figure of their own (`retryAfter`). Every 429 and 503 carries `Retry-After`.
+ */
+const defaultRetryAfter: Partial<Record<ErrorCode, number>> = {
+  RESEND_LIMIT_REACHED: 60,
+  EMAIL_NOT_SENT: 30,
+  RATE_LIMITED: 1,
+};
+
+const retryAfterOf = (code: ErrorCode, extra: Record<string, unknown> | undefined) => {
+  const status = statusOf[code];
+  if (status !== 429 && status !== 503) return undefined;
+  const own = extra?.retryAfter;
+  return typeof own === 'number' && own > 0 ? Math.ceil(own) : (defaultRetryAfter[code] ?? 1);
+};
+
 /** An RFC 9457 problem document; `type` is a URN naming the stable `code`. */
 export const problem = (
   code: ErrorCode,
@@ -70,12 +89,14 @@ export const problem = (
   context: { requestId?: string; instance?: string; extra?: Record<string, unknown> } = {},
 ): APIGatewayProxyResult => {
   const status = statusOf[code];
+  const retryAfter = retryAfterOf(code, context.extra);
   return {
     statusCode: status,
     headers: {
       'content-type': PROBLEM_CONTENT_TYPE,
       'cache-control': 'no-store',
       ...(status === 401 ? { 'www-authenticate': 'Bearer realm="tessera"' } : {}),
+      ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
     },
     // Extension members first: none may overwrite the members RFC 9457 defines.
     body: JSON.stringify({

@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
 import { sha256Hex } from '../adapters/hash.ts';
 import type { Activation, ActivationStore } from '../domain/activations.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, isDomainError } from '../domain/errors.ts';
 import { auditWrite } from './audit.ts';
-import { absent, all, type Condition, exists } from './conditions.ts';
+import { absent, all, type Condition, conditionally, exists, toParams } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { activationKeys, licenseKeys, queueKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
@@ -85,245 +85,392 @@ const licenseNotFull: Condition = {
   values: { ':active': 'active' },
 };
 
-export const activationStore = (db: Db, tableName: string): ActivationStore => ({
-  createPending: async (activation) => {
-    // Pending activations that are never finished disappear by TTL a day after their code expired.
-    const ttl =
-      Math.floor(new Date(activation.codeExpiresAt ?? activation.createdAt).getTime() / 1000) +
-      86_400;
-    // A single item needs no transaction (which would cost twice the write units).
-    await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: item(activation, ttl),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  },
-
-  get: async (activationId) => {
-    const out = await db.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: activationKeys.activation(activationId),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? fromItem<Activation>(out.Item) : undefined;
-  },
-
-  boundTo: async (licenseId, fingerprint) => {
-    const out = await db.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: activationKeys.binding(licenseId, fingerprintHash(fingerprint)),
-        ConsistentRead: true,
-      }),
-    );
-    return typeof out.Item?.activationId === 'string' ? out.Item.activationId : undefined;
-  },
-
-  countAttempt: async (activation, max) => {
-    try {
-      const out = await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: activationKeys.activation(activation.id),
-          UpdateExpression: 'SET #attempts = #attempts + :one',
-          ConditionExpression: '#status = :pending AND #attempts < :max',
-          ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':max': max },
-          ReturnValues: 'UPDATED_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return Number(out.Attributes?.attempts);
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const status = error.Item?.status?.S;
-      if (status === 'pending' || status === 'failed') {
-        throw new DomainError('ACTIVATION_LOCKED', 'Too many wrong codes; start again.');
-      }
-      throw notPending();
-    }
-  },
-
-  replaceCode: async (activation, codeHash, expiresAt, maxResends) => {
-    try {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: activationKeys.activation(activation.id),
-          UpdateExpression:
-            'SET #codeHash = :codeHash, #codeExpiresAt = :expiresAt, #resends = #resends + :one, #ttl = :ttl, #gsi3sk = :queued',
-          ConditionExpression: '#status = :pending AND #resends < :max',
-          ExpressionAttributeNames: {
-            '#codeHash': 'codeHash',
-            '#codeExpiresAt': 'codeExpiresAt',
-            '#resends': 'resends',
-            '#status': 'status',
-            '#ttl': 'ttl',
-            '#gsi3sk': 'gsi3sk',
-          },
-          ExpressionAttributeValues: {
-            ':queued': queueKeys.pendingActivation(expiresAt, activation.id).gsi3sk,
-            ':codeHash': codeHash,
-            ':expiresAt': expiresAt,
-            ':one': 1,
-            ':pending': 'pending',
-            ':max': maxResends,
-            ':ttl': Math.floor(new Date(expiresAt).getTime() / 1000) + 86_400,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      throw new DomainError(
-        'RESEND_LIMIT_REACHED',
-        'No more codes for this activation; start again later.',
-      );
-    }
-  },
-
-  fail: (activation, now, event) =>
-    transact(db, tableName, [
-      moveActivation(activation, 'pending', { status: 'failed', endedAt: now }, ['codeHash']),
-      auditWrite(event),
-    ]),
-
-  activateNew: (activation, tokenHash, now, event) =>
-    transact(db, tableName, [
-      auditWrite(event),
-      {
-        update: licenseKeys.license(activation.licenseId),
-        set: {
-          expression: 'SET #activationCount = #activationCount + :one',
-          names: { '#activationCount': 'activationCount' },
-          values: { ':one': 1 },
-        },
-        condition: all(exists, licenseNotFull),
-        onConflict: (old) =>
-          old?.status !== 'active'
-            ? new DomainError(
-                'CONCURRENT_MODIFICATION',
-                'The license changed meanwhile; try again.',
-              )
-            : new DomainError(
-                'ACTIVATION_LIMIT_REACHED',
-                'Every activation of this license is in use; return one first.',
-              ),
-      },
-      {
-        put: toItem(
-          'binding',
-          activationKeys.binding(activation.licenseId, fingerprintHash(activation.fingerprint)),
-          {
-            activationId: activation.id,
-            licenseId: activation.licenseId,
-          },
-        ),
-        condition: absent,
-        onConflict: () =>
-          new DomainError(
-            'CONCURRENT_MODIFICATION',
-            'This instance was activated meanwhile; try again.',
-          ),
-      },
-      moveActivation(
-        activation,
-        'pending',
-        { status: 'active', tokenHash, activatedAt: now, lastSeenAt: now },
-        ['codeHash', 'ttl'],
-      ),
-    ]),
-
-  activateAgain: (activation, previousId, tokenHash, now, event) =>
-    transact(db, tableName, [
-      auditWrite(event),
-      {
-        update: activationKeys.binding(
-          activation.licenseId,
-          fingerprintHash(activation.fingerprint),
-        ),
-        set: {
-          expression: 'SET #activationId = :next',
-          names: { '#activationId': 'activationId' },
-          values: { ':next': activation.id },
-        },
-        condition: all(exists, boundTo(previousId)),
-        onConflict: () =>
-          new DomainError('CONCURRENT_MODIFICATION', 'This instance changed meanwhile; try again.'),
-      },
-      moveActivation(
-        { ...activation, id: previousId },
-        'active',
-        { status: 'superseded', endedAt: now },
-        ['tokenHash'],
-      ),
-      moveActivation(
-        activation,
-        'pending',
-        { status: 'active', tokenHash, activatedAt: now, lastSeenAt: now },
-        ['codeHash', 'ttl'],
-      ),
-    ]),
-
-  touch: async (activation, now) => {
-    try {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: activationKeys.activation(activation.id),
-          UpdateExpression: 'SET #lastSeenAt = :now',
-          ConditionExpression: '#status = :active',
-          ExpressionAttributeNames: { '#lastSeenAt': 'lastSeenAt', '#status': 'status' },
-          ExpressionAttributeValues: { ':now': now, ':active': 'active' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      throw new DomainError('UNAUTHENTICATED', 'This activation has ended.');
-    }
-  },
-
-  release: (activation, status, now, event) =>
-    transact(db, tableName, [
-      auditWrite(event),
-      moveActivation(activation, 'active', { status, endedAt: now }, ['tokenHash']),
-      {
-        update: licenseKeys.license(activation.licenseId),
-        set: {
-          expression: 'SET #activationCount = #activationCount - :one',
-          names: { '#activationCount': 'activationCount' },
-          values: { ':one': 1 },
-        },
-        condition: {
-          expression: '#activationCount > :zero',
-          names: { '#activationCount': 'activationCount' },
-          values: { ':zero': 0 },
-        },
-      },
-      {
-        remove: activationKeys.binding(
-          activation.licenseId,
-          fingerprintHash(activation.fingerprint),
-        ),
-        condition: boundTo(activation.id),
-      },
-    ]),
-
-  listByLicense: async (licenseId, page) => {
-    const result = await queryPage(db, {
-      tableName,
-      index: 'gsi1',
-      partition: activationKeys.listPartition(licenseId),
-      limit: page.limit,
-      newestFirst: true,
-      ...(page.cursor ? { cursor: page.cursor } : {}),
-    });
-    return {
-      items: result.items.map((i) => fromItem<Activation>(i)),
-      nextCursor: result.nextCursor,
-    };
-  },
+/** A pending slot can be taken when it is empty or its holder's code has expired. */
+const slotFree = (now: string): Condition => ({
+  expression: 'attribute_not_exists(#pk) OR #expiresAt <= :slotNow',
+  names: { '#pk': 'pk', '#expiresAt': 'expiresAt' },
+  values: { ':slotNow': now },
 });
+
+const slotHeldBy = (activationId: string): Condition => ({
+  expression: '#activationId = :slotHolder',
+  names: { '#activationId': 'activationId' },
+  values: { ':slotHolder': activationId },
+});
+
+/**
+ * Counts one code e-mail for the license in this clock hour, in the transaction that creates or
+ * renews the code, so a refused start or resend counts nothing.
+ */
+const codeEmail = (licenseId: string, now: Date, max: number): Write => {
+  const hour = now.toISOString().slice(0, 13);
+  const nextHour = new Date(`${hour}:00:00.000Z`).getTime() + 3_600_000;
+  return {
+    update: activationKeys.codeEmails(licenseId, hour),
+    set: {
+      expression: 'ADD #sent :one SET #ttl = :mailTtl',
+      names: { '#sent': 'sent', '#ttl': 'ttl' },
+      values: { ':one': 1, ':mailTtl': Math.floor(nextHour / 1000) + 3_600 },
+    },
+    condition: {
+      expression: 'attribute_not_exists(#sent) OR #sent < :maxMails',
+      names: { '#sent': 'sent' },
+      values: { ':maxMails': max },
+    },
+    onConflict: () =>
+      new DomainError(
+        'CODE_EMAIL_LIMIT_REACHED',
+        `At most ${max} activation codes are e-mailed for one license per hour.`,
+        { retryAfter: Math.max(1, Math.ceil((nextHour - now.getTime()) / 1000)) },
+      ),
+  };
+};
+
+/** Slots a starting activation tries before answering that the license is busy. */
+const SLOT_ROUNDS = 5;
+
+const secondsUntil = (at: string, now: Date) =>
+  Math.max(1, Math.ceil((new Date(at).getTime() - now.getTime()) / 1000));
+
+export const activationStore = (db: Db, tableName: string): ActivationStore => {
+  const slotsOf = async (licenseId: string) => {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: {
+          ':pk': activationKeys.licensePartition(licenseId),
+          ':prefix': activationKeys.pendingSlotPrefix,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    return new Map(
+      (out.Items ?? []).map((i) => [
+        Number(String(i.sk).slice(activationKeys.pendingSlotPrefix.length)),
+        String(i.expiresAt),
+      ]),
+    );
+  };
+
+  /** Best effort: a slot that is not freed here frees itself when the code expires. */
+  const freeSlot = async (activation: Activation) => {
+    if (activation.pendingSlot === undefined) return;
+    await conditionally(() =>
+      db.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: activationKeys.pendingSlot(activation.licenseId, activation.pendingSlot as number),
+          ...toParams(slotHeldBy(activation.id)),
+        }),
+      ),
+    ).catch(() => false);
+  };
+
+  return {
+    createPending: async (activation, limits, now) => {
+      const maxPending = limits.maxPending;
+      // Pending activations that are never finished disappear by TTL a day after their code expired.
+      const expiresAt = activation.codeExpiresAt ?? activation.createdAt;
+      const ttl = Math.floor(new Date(expiresAt).getTime() / 1000) + 86_400;
+      const at = now.toISOString();
+      for (let round = 0; round < SLOT_ROUNDS; round++) {
+        const held = await slotsOf(activation.licenseId);
+        let slot = -1;
+        for (let i = 0; i < maxPending && slot < 0; i++) {
+          const until = held.get(i);
+          if (until === undefined || until <= at) slot = i;
+        }
+        if (slot < 0) {
+          const soonest = [...held.values()].sort()[0] ?? at;
+          throw new DomainError(
+            'PENDING_LIMIT_REACHED',
+            `This license has ${maxPending} activations waiting for their code; finish one or wait until a code expires.`,
+            { retryAfter: secondsUntil(soonest, now) },
+          );
+        }
+        try {
+          await transact(db, tableName, [
+            {
+              put: toItem(
+                'pendingSlot',
+                activationKeys.pendingSlot(activation.licenseId, slot),
+                {
+                  activationId: activation.id,
+                  expiresAt,
+                },
+                { ttl },
+              ),
+              condition: slotFree(at),
+            },
+            { put: item({ ...activation, pendingSlot: slot }, ttl), condition: absent },
+            codeEmail(activation.licenseId, now, limits.codeEmailsPerHour),
+          ]);
+          return;
+        } catch (error) {
+          if (!isDomainError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
+        }
+      }
+      throw new DomainError('CONCURRENT_MODIFICATION', 'The license is busy; try again.');
+    },
+
+    get: async (activationId) => {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: activationKeys.activation(activationId),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ? fromItem<Activation>(out.Item) : undefined;
+    },
+
+    boundTo: async (licenseId, fingerprint) => {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: activationKeys.binding(licenseId, fingerprintHash(fingerprint)),
+          ConsistentRead: true,
+        }),
+      );
+      return typeof out.Item?.activationId === 'string' ? out.Item.activationId : undefined;
+    },
+
+    countAttempt: async (activation, max) => {
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: activationKeys.activation(activation.id),
+            UpdateExpression: 'SET #attempts = #attempts + :one',
+            ConditionExpression: '#status = :pending AND #attempts < :max',
+            ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
+            ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':max': max },
+            ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return Number(out.Attributes?.attempts);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const status = error.Item?.status?.S;
+        if (status === 'pending' || status === 'failed') {
+          throw new DomainError('ACTIVATION_LOCKED', 'Too many wrong codes; start again.');
+        }
+        throw notPending();
+      }
+    },
+
+    replaceCode: (activation, codeHash, expiresAt, limits, now) => {
+      const ttl = Math.floor(new Date(expiresAt).getTime() / 1000) + 86_400;
+      const slot = activation.pendingSlot;
+      return transact(db, tableName, [
+        {
+          update: activationKeys.activation(activation.id),
+          set: {
+            expression:
+              'SET #codeHash = :codeHash, #codeExpiresAt = :expiresAt, #resends = #resends + :one, #ttl = :ttl, #gsi3sk = :queued',
+            names: {
+              '#codeHash': 'codeHash',
+              '#codeExpiresAt': 'codeExpiresAt',
+              '#resends': 'resends',
+              '#ttl': 'ttl',
+              '#gsi3sk': 'gsi3sk',
+            },
+            values: {
+              ':queued': queueKeys.pendingActivation(expiresAt, activation.id).gsi3sk,
+              ':codeHash': codeHash,
+              ':expiresAt': expiresAt,
+              ':one': 1,
+              ':ttl': ttl,
+            },
+          },
+          condition: all(statusIs('pending'), {
+            expression: '#resends < :maxResends',
+            names: { '#resends': 'resends' },
+            values: { ':maxResends': limits.maxResends },
+          }),
+          onConflict: (old) =>
+            old?.status === 'pending'
+              ? new DomainError(
+                  'RESEND_LIMIT_REACHED',
+                  'No more codes for this activation; start again later.',
+                )
+              : notPending(),
+        },
+        // The new code keeps the activation's place among the license's pending ones.
+        ...(slot === undefined
+          ? []
+          : [
+              {
+                update: activationKeys.pendingSlot(activation.licenseId, slot),
+                set: {
+                  expression: 'SET #expiresAt = :expiresAt, #ttl = :ttl',
+                  names: { '#expiresAt': 'expiresAt', '#ttl': 'ttl' },
+                  values: { ':expiresAt': expiresAt, ':ttl': ttl },
+                },
+                condition: all(exists, slotHeldBy(activation.id)),
+                onConflict: () =>
+                  new DomainError(
+                    'CODE_EXPIRED',
+                    'The code lapsed and another activation took its place; start again.',
+                  ),
+              },
+            ]),
+        codeEmail(activation.licenseId, now, limits.codeEmailsPerHour),
+      ]);
+    },
+
+    fail: async (activation, now, event) => {
+      await transact(db, tableName, [
+        moveActivation(activation, 'pending', { status: 'failed', endedAt: now }, ['codeHash']),
+        auditWrite(event),
+      ]);
+      await freeSlot(activation);
+    },
+
+    activateNew: async (activation, tokenHash, now, event) => {
+      await transact(db, tableName, [
+        auditWrite(event),
+        {
+          update: licenseKeys.license(activation.licenseId),
+          set: {
+            expression: 'SET #activationCount = #activationCount + :one',
+            names: { '#activationCount': 'activationCount' },
+            values: { ':one': 1 },
+          },
+          condition: all(exists, licenseNotFull),
+          onConflict: (old) =>
+            old?.status !== 'active'
+              ? new DomainError(
+                  'CONCURRENT_MODIFICATION',
+                  'The license changed meanwhile; try again.',
+                )
+              : new DomainError(
+                  'ACTIVATION_LIMIT_REACHED',
+                  'Every activation of this license is in use; return one first.',
+                ),
+        },
+        {
+          put: toItem(
+            'binding',
+            activationKeys.binding(activation.licenseId, fingerprintHash(activation.fingerprint)),
+            {
+              activationId: activation.id,
+              licenseId: activation.licenseId,
+            },
+          ),
+          condition: absent,
+          onConflict: () =>
+            new DomainError(
+              'CONCURRENT_MODIFICATION',
+              'This instance was activated meanwhile; try again.',
+            ),
+        },
+        moveActivation(
+          activation,
+          'pending',
+          { status: 'active', tokenHash, activatedAt: now, lastSeenAt: now },
+          ['codeHash', 'ttl'],
+        ),
+      ]);
+      await freeSlot(activation);
+    },
+
+    activateAgain: async (activation, previousId, tokenHash, now, event) => {
+      await transact(db, tableName, [
+        auditWrite(event),
+        {
+          update: activationKeys.binding(
+            activation.licenseId,
+            fingerprintHash(activation.fingerprint),
+          ),
+          set: {
+            expression: 'SET #activationId = :next',
+            names: { '#activationId': 'activationId' },
+            values: { ':next': activation.id },
+          },
+          condition: all(exists, boundTo(previousId)),
+          onConflict: () =>
+            new DomainError(
+              'CONCURRENT_MODIFICATION',
+              'This instance changed meanwhile; try again.',
+            ),
+        },
+        moveActivation(
+          { ...activation, id: previousId },
+          'active',
+          { status: 'superseded', endedAt: now },
+          ['tokenHash'],
+        ),
+        moveActivation(
+          activation,
+          'pending',
+          { status: 'active', tokenHash, activatedAt: now, lastSeenAt: now },
+          ['codeHash', 'ttl'],
+        ),
+      ]);
+      await freeSlot(activation);
+    },
+
+    touch: async (activation, now) => {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: activationKeys.activation(activation.id),
+            UpdateExpression: 'SET #lastSeenAt = :now',
+            ConditionExpression: '#status = :active',
+            ExpressionAttributeNames: { '#lastSeenAt': 'lastSeenAt', '#status': 'status' },
+            ExpressionAttributeValues: { ':now': now, ':active': 'active' },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        throw new DomainError('UNAUTHENTICATED', 'This activation has ended.');
+      }
+    },
+
+    release: (activation, status, now, event) =>
+      transact(db, tableName, [
+        auditWrite(event),
+        moveActivation(activation, 'active', { status, endedAt: now }, ['tokenHash']),
+        {
+          update: licenseKeys.license(activation.licenseId),
+          set: {
+            expression: 'SET #activationCount = #activationCount - :one',
+            names: { '#activationCount': 'activationCount' },
+            values: { ':one': 1 },
+          },
+          condition: {
+            expression: '#activationCount > :zero',
+            names: { '#activationCount': 'activationCount' },
+            values: { ':zero': 0 },
+          },
+        },
+        {
+          remove: activationKeys.binding(
+            activation.licenseId,
+            fingerprintHash(activation.fingerprint),
+          ),
+          condition: boundTo(activation.id),
+        },
+      ]),
+
+    listByLicense: async (licenseId, page) => {
+      const result = await queryPage(db, {
+        tableName,
+        index: 'gsi1',
+        partition: activationKeys.listPartition(licenseId),
+        limit: page.limit,
+        newestFirst: true,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
+      return {
+        items: result.items.map((i) => fromItem<Activation>(i)),
+        nextCursor: result.nextCursor,
+      };
+    },
+  };
+};

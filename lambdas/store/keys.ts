@@ -114,6 +114,21 @@ export const activationKeys = {
     pk: `LICENSE#${licenseId}`,
     sk: `FINGERPRINT#${fingerprintHash}`,
   }),
+  /**
+   * One of a license's few places for a pending activation: held until the code expires (resends
+   * extend it), freed when the activation completes or locks. A full set refuses new starts.
+   */
+  pendingSlot: (licenseId: string, slot: number): PrimaryKey => ({
+    pk: `LICENSE#${licenseId}`,
+    sk: `PENDING#${slot}`,
+  }),
+  licensePartition: (licenseId: string) => `LICENSE#${licenseId}`,
+  pendingSlotPrefix: 'PENDING#',
+  /** Code e-mails sent for a license in one clock hour (`2026-11-30T10`). */
+  codeEmails: (licenseId: string, hour: string): PrimaryKey => ({
+    pk: `LICENSE#${licenseId}`,
+    sk: `CODEMAILS#${hour}`,
+  }),
 } as const;
 
 /**

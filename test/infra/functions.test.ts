@@ -61,6 +61,18 @@ describe('Lambda functions', () => {
     });
   });
 
+  it('the activation function gets the stage’s bounds on pending activations and code e-mails', () => {
+    api.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Tessera activation:'),
+      Environment: {
+        Variables: Match.objectLike({
+          ACTIVATION_MAX_PENDING: '5',
+          ACTIVATION_CODE_EMAILS_PER_HOUR: '10',
+        }),
+      },
+    });
+  });
+
   it('the meta function cannot touch DynamoDB at all', () => {
     expect(actionsOf('meta').filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });

@@ -89,6 +89,7 @@ beforeAll(async () => {
     ids,
     fileId: () => ids.next('evt'),
     now: () => clock.now(),
+    limits: { maxPending: 100, codeEmailsPerHour: 1000 },
   };
   await createProduct(
     stores.products,

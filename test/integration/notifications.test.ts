@@ -196,20 +196,28 @@ describe('activation cleanup', () => {
     const license = await licensed(undefined);
     const now = new Date();
     const base = { licenseId: license.id, attempts: 0, resends: 0, status: 'pending' as const };
-    await stores.activations.createPending({
-      ...base,
-      id: 'act_abandoned0000000000000000',
-      fingerprint: 'a'.repeat(64),
-      codeExpiresAt: new Date(now.getTime() - 2 * 3_600_000).toISOString(),
-      createdAt: new Date(now.getTime() - 3 * 3_600_000).toISOString(),
-    });
-    await stores.activations.createPending({
-      ...base,
-      id: 'act_fresh00000000000000000000',
-      fingerprint: 'b'.repeat(64),
-      codeExpiresAt: new Date(now.getTime() + 600_000).toISOString(),
-      createdAt: now.toISOString(),
-    });
+    await stores.activations.createPending(
+      {
+        ...base,
+        id: 'act_abandoned0000000000000000',
+        fingerprint: 'a'.repeat(64),
+        codeExpiresAt: new Date(now.getTime() - 2 * 3_600_000).toISOString(),
+        createdAt: new Date(now.getTime() - 3 * 3_600_000).toISOString(),
+      },
+      { maxPending: 5, codeEmailsPerHour: 10 },
+      now,
+    );
+    await stores.activations.createPending(
+      {
+        ...base,
+        id: 'act_fresh00000000000000000000',
+        fingerprint: 'b'.repeat(64),
+        codeExpiresAt: new Date(now.getTime() + 600_000).toISOString(),
+        createdAt: now.toISOString(),
+      },
+      { maxPending: 5, codeEmailsPerHour: 10 },
+      now,
+    );
     const result = await cleanUpActivations(stores.activationUpkeep, now, always);
     expect(result.changed).toBe(1);
     expect(await stores.activations.get('act_abandoned0000000000000000')).toBeUndefined();

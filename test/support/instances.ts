@@ -21,7 +21,11 @@ export const activatedInstance = async (stores: Stores, licenseId: string, finge
     createdAt: now,
   };
   const issued = activationSecrets.newToken(activation.id);
-  await stores.activations.createPending(activation);
+  await stores.activations.createPending(
+    activation,
+    { maxPending: 100, codeEmailsPerHour: 1000 },
+    new Date(now),
+  );
   const event = auditEvent(
     { principal: { kind: 'instance', activationId: activation.id }, now: new Date(now), ids },
     'license.instance-activated',

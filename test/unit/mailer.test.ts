@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -477,6 +477,15 @@ describe('the outbox mailer', () => {
     expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // CRLF only, no bare line ends
     // The README's `grep -o '[0-9]\{4\}-[0-9]\{4\}' file | head -1` finds the code.
     expect(/[0-9]{4}-[0-9]{4}/.exec(raw)?.[0]).toBe(CODE);
+  });
+
+  it('keeps codes from other users of the machine: files 0600 in a folder it creates 0700', async () => {
+    const dir = join(await newDir(), 'outbox');
+    await outboxMailer({ dir, from: FROM }).send(message);
+    const [file] = await readdir(dir);
+
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, file as string))).mode & 0o777).toBe(0o600);
   });
 
   it('encodes a non-ASCII subject as RFC 2047 words on lines of at most 76 characters', async () => {
