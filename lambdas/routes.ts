@@ -126,6 +126,10 @@ export interface Route {
   /** HTTP status of a successful answer. */
   status: 200 | 201 | 204;
   schemas: RouteSchemas;
+  /** Edits a versioned resource: takes `If-Match` (412 on a stale ETag). */
+  conditional?: true;
+  /** Where a created resource lives (the `Location` of a 201), from the answer and the path. */
+  location?: (created: Record<string, unknown>, path: Record<string, string>) => string;
 }
 
 const route = (r: Route): Route => r;
@@ -154,6 +158,7 @@ export const routes: readonly Route[] = [
 
   route({
     operationId: 'createToken',
+    location: (t) => `/tokens/${t.id}`,
     method: 'POST',
     path: '/tokens',
     group: 'tokens',
@@ -195,6 +200,7 @@ export const routes: readonly Route[] = [
 
   route({
     operationId: 'createProduct',
+    location: (p) => `/products/${p.code}`,
     method: 'POST',
     path: '/products',
     group: 'products',
@@ -225,6 +231,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'updateProduct',
+    conditional: true,
     method: 'PATCH',
     path: '/products/{code}',
     group: 'products',
@@ -235,6 +242,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'deleteProduct',
+    conditional: true,
     method: 'DELETE',
     path: '/products/{code}',
     group: 'products',
@@ -246,6 +254,7 @@ export const routes: readonly Route[] = [
 
   route({
     operationId: 'createCustomer',
+    location: (c) => `/customers/${c.id}`,
     method: 'POST',
     path: '/customers',
     group: 'customers',
@@ -276,6 +285,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'updateCustomer',
+    conditional: true,
     method: 'PATCH',
     path: '/customers/{customerId}',
     group: 'customers',
@@ -286,6 +296,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'deleteCustomer',
+    conditional: true,
     method: 'DELETE',
     path: '/customers/{customerId}',
     group: 'customers',
@@ -297,6 +308,7 @@ export const routes: readonly Route[] = [
 
   route({
     operationId: 'createProject',
+    location: (p) => `/customers/${p.customerId}/projects/${p.id}`,
     method: 'POST',
     path: '/customers/{customerId}/projects',
     group: 'customers',
@@ -327,6 +339,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'updateProject',
+    conditional: true,
     method: 'PATCH',
     path: '/customers/{customerId}/projects/{projectId}',
     group: 'customers',
@@ -337,6 +350,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'deleteProject',
+    conditional: true,
     method: 'DELETE',
     path: '/customers/{customerId}/projects/{projectId}',
     group: 'customers',
@@ -369,6 +383,7 @@ export const routes: readonly Route[] = [
 
   route({
     operationId: 'issueLicense',
+    location: (l) => `/licenses/${l.id}`,
     method: 'POST',
     path: '/licenses',
     group: 'licenses',
@@ -399,6 +414,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'updateLicense',
+    conditional: true,
     method: 'PATCH',
     path: '/licenses/{licenseId}',
     group: 'licenses',
@@ -409,6 +425,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'suspendLicense',
+    conditional: true,
     method: 'POST',
     path: '/licenses/{licenseId}/suspend',
     group: 'licenses',
@@ -419,6 +436,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'reinstateLicense',
+    conditional: true,
     method: 'POST',
     path: '/licenses/{licenseId}/reinstate',
     group: 'licenses',
@@ -429,6 +447,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'revokeLicense',
+    conditional: true,
     method: 'POST',
     path: '/licenses/{licenseId}/revoke',
     group: 'licenses',
@@ -514,6 +533,8 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'assignSeat',
+    location: (a, path) =>
+      `/customers/${path.customerId}/projects/${path.projectId}/pools/${path.productCode}/assignments/${encodeURIComponent(String(a.userId))}`,
     method: 'POST',
     path: '/customers/{customerId}/projects/{projectId}/pools/{productCode}/assignments',
     group: 'assignments',
@@ -534,6 +555,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'startActivation',
+    location: (a) => `/instance/activations/${a.activationId}`,
     method: 'POST',
     path: '/instance/activations',
     group: 'activation',

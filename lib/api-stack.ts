@@ -15,6 +15,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { problemType } from '../lambdas/http/problem-type.ts';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../lambdas/middleware/cors.ts';
 import { groups, type RouteGroup, routes } from '../lambdas/routes.ts';
 import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
@@ -60,6 +61,22 @@ const gatewayProblems = [
     title: 'Internal Server Error',
   },
 ] as const;
+
+/**
+ * CORS on API Gateway's own answers (throttling, unknown route, too large, WAF), so a browser can
+ * read why it was refused. Gateway responses cannot check an allow-list: one allowed origin is
+ * named as is; with several, the caller's origin is echoed, which is safe because these answers
+ * are generic problem documents carrying no data and no credentials are allowed.
+ */
+const gatewayCors = (origins: readonly string[]): Record<string, string> => {
+  if (origins.length === 0) return {};
+  return {
+    'Access-Control-Allow-Origin':
+      origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.Origin',
+    'Access-Control-Expose-Headers': `'${CORS_EXPOSED_HEADERS.join(',')}'`,
+    Vary: "'Origin'",
+  };
+};
 
 /** `status` is known for the typed responses; the DEFAULT_* ones cover several statuses. */
 export const problemTemplate = (code: string, title: string, status?: string) =>
@@ -127,7 +144,7 @@ export class ApiStack extends Stack {
             defaultCorsPreflightOptions: {
               allowOrigins: stage.corsOrigins,
               allowMethods: Cors.ALL_METHODS,
-              allowHeaders: ['authorization', 'content-type'],
+              allowHeaders: CORS_ALLOWED_HEADERS,
             },
           }
         : {}),
@@ -137,7 +154,11 @@ export class ApiStack extends Stack {
       this.api.addGatewayResponse(`Problem${problem.code}${problem.type.responseType}`, {
         type: problem.type,
         ...(problem.status ? { statusCode: problem.status } : {}),
-        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          ...gatewayCors(stage.corsOrigins),
+          ...(problem.status === '429' ? { 'Retry-After': "'1'" } : {}),
+        },
         templates: {
           'application/json': problemTemplate(problem.code, problem.title, problem.status),
         },
@@ -190,6 +211,7 @@ export class ApiStack extends Stack {
       stageArn: this.api.deploymentStage.stageArn,
       requestsPer5MinutesPerIp: stage.waf.requestsPer5MinutesPerIp,
       instanceRequestsPer5MinutesPerIp: stage.waf.instanceRequestsPer5MinutesPerIp,
+      corsOrigins: stage.corsOrigins,
     });
 
     Validations.of(this.api).acknowledge(

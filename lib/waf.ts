@@ -1,6 +1,7 @@
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { problemType } from '../lambdas/http/problem-type.ts';
+import { CORS_EXPOSED_HEADERS } from '../lambdas/middleware/cors.ts';
 import { INSTANCE_PATH_PREFIX } from './api-paths.ts';
 
 /** Instance-facing routes live under this prefix (stage included): WAF limits them hardest. */
@@ -18,14 +19,36 @@ const rateLimitedProblem = JSON.stringify({
   code: 'RATE_LIMITED',
   detail: 'Too many requests from this address. Slow down and retry in a few minutes.',
 });
-const blockRateLimited = {
-  block: { customResponse: { responseCode: 429, customResponseBodyKey: RATE_LIMITED_BODY } },
-};
+/** WAF re-evaluates rates about every 30 s; a minute is an honest wait. */
+export const WAF_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * WAF's custom answers take static headers only: `Retry-After` always, and CORS when the stage
+ * allows exactly one browser origin (with several, WAF cannot tell which to name).
+ */
+const blockRateLimited = (corsOrigins: readonly string[]) => ({
+  block: {
+    customResponse: {
+      responseCode: 429,
+      customResponseBodyKey: RATE_LIMITED_BODY,
+      responseHeaders: [
+        { name: 'retry-after', value: String(WAF_RETRY_AFTER_SECONDS) },
+        ...(corsOrigins.length === 1
+          ? [
+              { name: 'access-control-allow-origin', value: corsOrigins[0] as string },
+              { name: 'access-control-expose-headers', value: CORS_EXPOSED_HEADERS.join(',') },
+            ]
+          : []),
+      ],
+    },
+  },
+});
 
 export interface ApiFirewallProps {
   stageArn: string;
   requestsPer5MinutesPerIp: number;
   instanceRequestsPer5MinutesPerIp: number;
+  corsOrigins: readonly string[];
 }
 
 const visibility = (metricName: string) => ({
@@ -75,7 +98,7 @@ export class ApiFirewall extends Construct {
         {
           name: 'InstanceRoutesRatePerIp',
           priority: 0,
-          action: blockRateLimited,
+          action: blockRateLimited(props.corsOrigins),
           statement: {
             rateBasedStatement: {
               limit: props.instanceRequestsPer5MinutesPerIp,
@@ -100,7 +123,7 @@ export class ApiFirewall extends Construct {
         {
           name: 'AllRoutesRatePerIp',
           priority: 1,
-          action: blockRateLimited,
+          action: blockRateLimited(props.corsOrigins),
           statement: {
             rateBasedStatement: { limit: props.requestsPer5MinutesPerIp, aggregateKeyType: 'IP' },
           },

@@ -8,7 +8,8 @@ import type { Route } from '../../lambdas/routes.ts';
  *
  * Locally the routes are served at the root (`http://127.0.0.1:8787/products`); in AWS the stage
  * adds a prefix (`https://…/v1/products`). As in AWS, `path` and `resource` carry no stage, and
- * `requestContext.path` does (`/v1/products`).
+ * `requestContext.path` is the path the client used: `/v1/products` in AWS, `/products` here
+ * (handlers build `Location` from it).
  */
 export interface IncomingRequest {
   method: string;
@@ -88,7 +89,7 @@ export const toProxyEvent = (
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method.toUpperCase(),
-      path: `/v1${request.path}`,
+      path: request.path,
       stage: 'v1',
       requestId,
       requestTimeEpoch: now.getTime(),

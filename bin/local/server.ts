@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { problemType } from '../../lambdas/http/problem-type.ts';
 import { matchRoute } from '../../lambdas/http/router.ts';
+import { CORS_ALLOWED_HEADERS, corsHeaders } from '../../lambdas/middleware/cors.ts';
 import type { RouteGroup } from '../../lambdas/routes.ts';
 import { lambdaContext, toProxyEvent } from './events.ts';
 
@@ -29,7 +30,6 @@ export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** API Gateway REST's integration timeout. */
 const GATEWAY_TIMEOUT_MS = 29_000;
 /** What the preflight allows; the CDK API's preflight must allow the same. */
-export const CORS_ALLOWED_HEADERS = 'authorization,content-type';
 export const CORS_MAX_AGE_SECONDS = '600';
 
 export interface LocalServerOptions {
@@ -76,8 +76,17 @@ class GatewayProblem extends Error {
   }
 }
 
-/** The same document shape and headers as the handlers' problems (lambdas/middleware/problem.ts). */
-const writeProblem = (res: ServerResponse, requestId: string, problem: GatewayProblem) => {
+/**
+ * The same document shape and headers as the handlers' problems (lambdas/middleware/problem.ts),
+ * with CORS headers for allowed origins and `Retry-After` on 429 and 503, as API Gateway's own
+ * answers carry them.
+ */
+const writeProblem = (
+  res: ServerResponse,
+  requestId: string,
+  problem: GatewayProblem,
+  cors: Record<string, string>,
+) => {
   const body = JSON.stringify({
     type: problemType(problem.code),
     title: problem.title,
@@ -91,6 +100,9 @@ const writeProblem = (res: ServerResponse, requestId: string, problem: GatewayPr
     'cache-control': 'no-store',
     'content-length': Buffer.byteLength(body),
     'x-amzn-requestid': requestId,
+    vary: 'Origin',
+    ...cors,
+    ...(problem.status === 429 || problem.status === 503 ? { 'retry-after': '1' } : {}),
     ...problem.headers,
   });
   res.end(body);
@@ -163,7 +175,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         ? {
             'access-control-allow-origin': origin,
             'access-control-allow-methods': [...methods, 'OPTIONS'].join(','),
-            'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+            'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(','),
             'access-control-max-age': CORS_MAX_AGE_SECONDS,
           }
         : {}),
@@ -328,7 +340,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         }
         req.resume(); // drain what the client still sends, so it reads our answer
         if (res.headersSent) res.end();
-        else writeProblem(res, requestId, problem);
+        else {
+          const origin = req.headers.origin;
+          writeProblem(res, requestId, problem, corsHeaders(origin, options.corsOrigins));
+        }
         log({
           level: problem.status >= 500 ? 'ERROR' : 'INFO',
           message: 'request',

@@ -55,6 +55,8 @@ export interface ChangeContext {
   requestId?: string;
   now: Date;
   ids: IdGenerator;
+  /** The caller's `If-Match`: the change goes ahead only on one of these versions. */
+  ifMatch?: '*' | readonly string[];
 }
 
 /** Fields that never go into an audit record: key material and store bookkeeping. */

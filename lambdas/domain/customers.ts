@@ -3,6 +3,7 @@ import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
+import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { DEFAULT_PROJECT_NAME, newProject, type Project } from './projects.ts';
 
@@ -139,6 +140,7 @@ export const updateCustomer = async (
 ): Promise<Customer> => {
   const before = await getCustomer(store, ctx.principal, id);
   assertCan(ctx.principal, 'customer:update');
+  assertMatches(ctx, before.version);
   const after = applyPatch(
     { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() },
     input,
@@ -155,6 +157,7 @@ export const deleteCustomer = async (
 ): Promise<void> => {
   const before = await getCustomer(store, ctx.principal, id);
   assertCan(ctx.principal, 'customer:delete');
+  assertMatches(ctx, before.version);
   const project = await loadProject(id, before.defaultProjectId);
   if (before.projectCount > 1 || before.tokenCount > 0 || !project || project.licenseCount > 0) {
     throw new DomainError(

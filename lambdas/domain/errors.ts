@@ -18,6 +18,7 @@ export const errorCodes = [
   'ALREADY_EXISTS',
   'HAS_DEPENDENTS',
   'CONCURRENT_MODIFICATION',
+  'PRECONDITION_FAILED',
   'INTERNAL',
   'LICENSE_KEY_INVALID',
   'LICENSE_ALREADY_ASSIGNED',
@@ -78,7 +79,14 @@ export const problemMembers = {
       .describe("Set when the seat was freed because the instance's license is not valid now"),
   },
   LIMIT_BELOW_USAGE: { activationCount: z.number().int().optional() },
-  HAS_DEPENDENTS: { licenseCount: z.number().int().optional() },
+  HAS_DEPENDENTS: {
+    licenseCount: z.number().int().optional(),
+    projectCount: z.number().int().optional(),
+    tokenCount: z.number().int().optional(),
+  },
+  PRECONDITION_FAILED: {
+    etag: z.string().optional().describe('The current ETag, when the resource still exists'),
+  },
   ACTIVATION_LIMIT_REACHED: { maxActivations: z.number().int() },
   UNAUTHENTICATED: {
     activationStatus: z

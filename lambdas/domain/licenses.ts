@@ -11,6 +11,7 @@ import {
 } from './license-status.ts';
 import { assertCan, assertCustomerVisible, can, customerScope } from './policy.ts';
 import { licenseFigures, type SeatFigures, type SeatModel } from './pools.ts';
+import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
 import { type Notice, newNotice } from './upkeep.ts';
@@ -382,6 +383,7 @@ export const updateLicense = async (
 ): Promise<LicenseView> => {
   const before = await visibleLicense(deps.licenses, ctx.principal, id);
   assertCan(ctx.principal, 'license:write');
+  assertMatches(ctx, before.version);
   if (before.status === 'revoked')
     throw new DomainError('LICENSE_REVOKED', 'A revoked license cannot change.');
   if (input.modules) {
@@ -426,6 +428,7 @@ const transition =
   ): Promise<LicenseView> => {
     const before = await visibleLicense(deps.licenses, ctx.principal, id);
     assertCan(ctx.principal, 'license:write');
+    assertMatches(ctx, before.version);
     if (before.status === 'revoked') {
       throw new DomainError('LICENSE_REVOKED', 'The license is revoked; revocation is final.');
     }

@@ -3,6 +3,7 @@ import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan } from './policy.ts';
+import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 
 export const ProductCode = z
@@ -170,6 +171,7 @@ export const updateProduct = async (
 ): Promise<Product> => {
   assertCan(ctx.principal, 'product:write');
   const before = await getProduct(store, ctx.principal, code);
+  assertMatches(ctx, before.version);
   const changesCounting =
     (input.seatModel !== undefined && input.seatModel !== before.seatModel) ||
     (input.aggregation !== undefined && input.aggregation !== before.aggregation);
@@ -195,6 +197,7 @@ export const deleteProduct = async (
 ): Promise<void> => {
   assertCan(ctx.principal, 'product:write');
   const before = await getProduct(store, ctx.principal, code);
+  assertMatches(ctx, before.version);
   if (before.licenseCount > 0) {
     throw new DomainError('HAS_DEPENDENTS', `Product ${code} still has licenses.`, {
       licenseCount: before.licenseCount,

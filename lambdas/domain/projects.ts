@@ -3,6 +3,7 @@ import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
+import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 
 export const DEFAULT_PROJECT_NAME = 'Default';
@@ -141,6 +142,7 @@ export const updateProject = async (
 ): Promise<Project> => {
   const before = await getProject(store, ctx.principal, customerId, projectId);
   assertCan(ctx.principal, 'project:write');
+  assertMatches(ctx, before.version);
   const after = applyPatch(
     { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() },
     input,
@@ -157,6 +159,7 @@ export const deleteProject = async (
 ): Promise<void> => {
   const before = await getProject(store, ctx.principal, customerId, projectId);
   assertCan(ctx.principal, 'project:write');
+  assertMatches(ctx, before.version);
   if (before.isDefault) {
     throw new DomainError('HAS_DEPENDENTS', 'The default project goes only with its customer.');
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -9,7 +10,8 @@ import { activationSecrets } from '../adapters/activation-secrets.ts';
 import { config } from '../config.ts';
 import { type Activation, authenticateInstance } from '../domain/activations.ts';
 import type { ChangeContext } from '../domain/audit.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, isDomainError } from '../domain/errors.ts';
+import { etagOf, type IfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
 import { authenticate } from '../middleware/auth.ts';
 import { cors } from '../middleware/cors.ts';
@@ -21,7 +23,7 @@ import {
   type RequestContext,
   resolveRoute,
 } from '../middleware/request.ts';
-import { type RouteGroup, routesOf } from '../routes.ts';
+import { type Route, type RouteGroup, routesOf } from '../routes.ts';
 import { type Runtime, runtime } from './runtime.ts';
 
 export interface OperationRequest {
@@ -32,6 +34,8 @@ export interface OperationRequest {
   runtime: Runtime;
   /** The activated instance behind the activation token, on `activation` routes. */
   instance: Activation | undefined;
+  /** The caller's `If-Match`, on conditional routes (also in `change`). */
+  ifMatch: IfMatch | undefined;
 }
 
 export type Operation = (request: OperationRequest) => Promise<unknown>;
@@ -44,6 +48,42 @@ export const parsed = <T extends z.ZodType>(_schema: T, value: unknown): z.outpu
 export const instanceOf = (r: OperationRequest): Activation => {
   if (!r.instance) throw new Error('Not an activation route');
   return r.instance;
+};
+
+/** A page of a listing, as opposed to one resource. */
+const isPage = (value: object) => 'items' in value && 'nextCursor' in value;
+
+/**
+ * The path prefix the client used in front of the route (`/v1` through API Gateway's own domain,
+ * nothing locally), so a `Location` resolves where the client called.
+ */
+const basePath = (event: APIGatewayProxyEvent) => {
+  const full = event.requestContext?.path ?? event.path;
+  return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
+};
+
+/**
+ * `ETag` on every answer that is one resource: its stored version where it has one (what
+ * `If-Match` names), else a digest of the representation. `Location` on every 201.
+ */
+const representationHeaders = (
+  event: APIGatewayProxyEvent,
+  route: Route,
+  path: unknown,
+  result: unknown,
+  body: string,
+): Record<string, string> => {
+  if (result === null || typeof result !== 'object' || isPage(result)) return {};
+  const resource = result as Record<string, unknown>;
+  const etag =
+    typeof resource.version === 'number'
+      ? etagOf(resource.version)
+      : `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const location =
+    route.status === 201 && route.location
+      ? `${basePath(event)}${route.location(resource, (path ?? {}) as Record<string, string>)}`
+      : undefined;
+  return { etag, ...(location ? { location } : {}) };
 };
 
 /** Open routes run as nobody: a route left open by mistake can do nothing the policy guards. */
@@ -73,30 +113,50 @@ export const httpHandler = (
     if (!operation) throw new DomainError('ROUTE_NOT_FOUND', 'There is no such route.');
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const principal = context.principal ?? anonymous;
-    const result = await operation({
-      input,
-      principal,
-      instance: context.instance,
-      get runtime() {
-        return runtime();
-      },
-      get change() {
-        const rt = runtime();
-        return { principal, requestId, now: rt.clock.now(), ids: rt.ids };
-      },
-    });
+    const call = () =>
+      operation({
+        input,
+        principal,
+        ifMatch: context.ifMatch,
+        instance: context.instance,
+        get runtime() {
+          return runtime();
+        },
+        get change() {
+          const rt = runtime();
+          return {
+            principal,
+            requestId,
+            now: rt.clock.now(),
+            ids: rt.ids,
+            ...(context.ifMatch ? { ifMatch: context.ifMatch } : {}),
+          };
+        },
+      });
+    let result: unknown;
+    try {
+      result = await call();
+    } catch (error) {
+      // A conditional edit that lost a race to another edit: its precondition no longer holds.
+      if (context.ifMatch && isDomainError(error) && error.code === 'CONCURRENT_MODIFICATION') {
+        throw new DomainError('PRECONDITION_FAILED', 'It changed meanwhile; read it again.');
+      }
+      throw error;
+    }
     metrics.addDimension('operation', route.operationId);
     metrics.addMetric('Requests', MetricUnit.Count, 1);
-    const headers = {
+    const body = JSON.stringify(result);
+    const headers: Record<string, string> = {
       'x-request-id': requestId,
       'cache-control': 'no-store',
+      ...representationHeaders(event, route, input.path, result, body),
       ...responseHeaders[route.operationId],
     };
     if (route.status === 204) return { statusCode: 204, headers, body: '' };
     return {
       statusCode: route.status,
       headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(result),
+      body,
     };
   };
 

@@ -1,6 +1,28 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
+/** Request headers a browser may send: the CDK preflight and the local one allow these. */
+export const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'if-match',
+  'idempotency-key',
+];
+/** Answer headers a browser script may read. */
+export const CORS_EXPOSED_HEADERS = ['etag', 'location', 'retry-after', 'x-request-id'];
+
+/** CORS headers for an answer to `origin`, or none when the origin is not allowed. */
+export const corsHeaders = (
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): Record<string, string> =>
+  origin && allowedOrigins.includes(origin)
+    ? {
+        'access-control-allow-origin': origin,
+        'access-control-expose-headers': CORS_EXPOSED_HEADERS.join(','),
+      }
+    : {};
+
 /**
  * Adds CORS headers for allowed origins to every answer, problems included. Preflight requests
  * never reach a function: API Gateway (or the local server) answers them from the same list.
@@ -17,11 +39,11 @@ export const cors = (
     const origin = Object.entries(request.event.headers ?? {}).find(
       ([key]) => key.toLowerCase() === 'origin',
     )?.[1];
-    response.headers = { ...response.headers, vary: 'Origin' };
-    if (origin && allowedOrigins.includes(origin)) {
-      response.headers['access-control-allow-origin'] = origin;
-      response.headers['access-control-expose-headers'] = 'x-request-id';
-    }
+    response.headers = {
+      ...response.headers,
+      vary: 'Origin',
+      ...corsHeaders(origin, allowedOrigins),
+    };
   };
   return {
     after: async (request) => decorate(request),

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import type { Activation } from '../domain/activations.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
+import { type IfMatch, parseIfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
 import { routeFor } from '../http/router.ts';
 import type { Route } from '../routes.ts';
@@ -23,6 +24,8 @@ export interface RequestContext extends Context {
   principal?: Principal;
   /** The activated instance calling an `activation` route. */
   instance?: Activation;
+  /** The caller's `If-Match`, on routes that edit a versioned resource. */
+  ifMatch?: IfMatch;
 }
 
 type Issue = { message: string; path?: readonly (PropertyKey | { key: PropertyKey })[] };
@@ -48,7 +51,7 @@ const validate = (where: string, schema: z.ZodType | undefined, value: unknown):
   return result.data;
 };
 
-const header = (event: APIGatewayProxyEvent, name: string): string | undefined => {
+export const header = (event: APIGatewayProxyEvent, name: string): string | undefined => {
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === name && value !== undefined) return value;
   }
@@ -100,6 +103,16 @@ export const parseRequest = (): MiddlewareObj<
 > => ({
   before: async ({ event, context }) => {
     const { route } = context;
+    const ifMatch = header(event, 'if-match');
+    if (ifMatch !== undefined) {
+      if (!route.conditional) {
+        const message = 'This operation does not take If-Match';
+        throw new DomainError('VALIDATION_FAILED', `${message}.`, {
+          errors: [{ path: 'header.if-match', message }],
+        });
+      }
+      context.ifMatch = parseIfMatch(ifMatch);
+    }
     const body = parseBody(event, route);
     context.input = {
       path: validate('path', route.schemas.path, event.pathParameters ?? {}),

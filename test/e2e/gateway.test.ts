@@ -92,5 +92,29 @@ describe('the local gateway', () => {
     const problem = await fetch(`${local().url}/products`, { headers: { origin: ORIGIN } });
     expect(problem.status).toBe(401);
     expect(problem.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(allowed.headers.get('access-control-allow-headers')).toBe(
+      'authorization,content-type,if-match,idempotency-key',
+    );
+  });
+
+  it('gives the gateway’s own refusals CORS headers too, exposing ETag, Location and Retry-After', async () => {
+    for (const [path, status] of [
+      ['/nowhere', 404],
+      ['/health', 405],
+    ] as const) {
+      const response = await fetch(`${local().url}${path}`, {
+        method: path === '/health' ? 'DELETE' : 'GET',
+        headers: { origin: ORIGIN },
+      });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      expect(response.headers.get('access-control-expose-headers')).toBe(
+        'etag,location,retry-after,x-request-id',
+      );
+    }
+    const foreign = await fetch(`${local().url}/nowhere`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -96,7 +96,7 @@ describe('the local gateway (stand-in handlers)', () => {
         resourcePath: '/products/{code}',
         httpMethod: 'PATCH',
         stage: 'v1',
-        path: '/v1/products/CALL%20CENTER',
+        path: '/products/CALL%20CENTER',
         identity: { sourceIp: expect.any(String) },
       },
     });

@@ -182,6 +182,56 @@ describe('API stack', () => {
     }
   });
 
+  it('gives API Gateway’s and WAF’s own refusals CORS headers and Retry-After on 429', () => {
+    // The dev stage allows exactly one origin: it is named as is.
+    for (const type of [
+      'THROTTLED',
+      'MISSING_AUTHENTICATION_TOKEN',
+      'DEFAULT_4XX',
+      'WAF_FILTERED',
+    ]) {
+      api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Access-Control-Allow-Origin': "'http://localhost:5173'",
+          'gatewayresponse.header.Access-Control-Expose-Headers':
+            "'etag,location,retry-after,x-request-id'",
+        }),
+      });
+    }
+    api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
+    });
+    const acl = Object.values(api.findResources('AWS::WAFv2::WebACL'))[0] as {
+      Properties: { Rules: { Action?: { Block?: { CustomResponse: unknown } } }[] };
+    };
+    const blocks = acl.Properties.Rules.flatMap((r) => (r.Action?.Block ? [r.Action.Block] : []));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      expect(block.CustomResponse).toMatchObject({
+        ResponseCode: 429,
+        ResponseHeaders: expect.arrayContaining([{ Name: 'retry-after', Value: '60' }]),
+      });
+    }
+  });
+
+  it('lets browsers send If-Match and Idempotency-Key in the CORS preflight', () => {
+    api.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'OPTIONS',
+      Integration: Match.objectLike({
+        IntegrationResponses: Match.arrayWith([
+          Match.objectLike({
+            ResponseParameters: Match.objectLike({
+              'method.response.header.Access-Control-Allow-Headers':
+                "'authorization,content-type,if-match,idempotency-key'",
+            }),
+          }),
+        ]),
+      }),
+    });
+  });
+
   it('alarms on the 5xx rate to an encrypted SNS topic that e-mails the stage’s address', () => {
     observability.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     observability.hasResourceProperties('AWS::SNS::Subscription', {
