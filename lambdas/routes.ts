@@ -126,6 +126,11 @@ export interface Route {
   /** HTTP status of a successful answer. */
   status: 200 | 201 | 204;
   schemas: RouteSchemas;
+  /**
+   * `false`: refuses an `Idempotency-Key`, because its answer holds a secret shown once that is
+   * never stored to be replayed. Every other POST takes one.
+   */
+  idempotent?: false;
   /** Edits a versioned resource: takes `If-Match` (412 on a stale ETag). */
   conditional?: true;
   /** Where a created resource lives (the `Location` of a 201), from the answer and the path. */
@@ -158,6 +163,7 @@ export const routes: readonly Route[] = [
 
   route({
     operationId: 'createToken',
+    idempotent: false,
     location: (t) => `/tokens/${t.id}`,
     method: 'POST',
     path: '/tokens',
@@ -578,6 +584,7 @@ export const routes: readonly Route[] = [
   }),
   route({
     operationId: 'completeActivation',
+    idempotent: false,
     method: 'POST',
     path: '/instance/activations/{activationId}/complete',
     group: 'instance',

@@ -15,6 +15,7 @@ import { etagOf, type IfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
 import { authenticate } from '../middleware/auth.ts';
 import { cors } from '../middleware/cors.ts';
+import { idempotency } from '../middleware/idempotency.ts';
 import { logger, metrics, tracer } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
 import {
@@ -23,7 +24,7 @@ import {
   type RequestContext,
   resolveRoute,
 } from '../middleware/request.ts';
-import { type Route, type RouteGroup, routesOf } from '../routes.ts';
+import { groups, type Route, type RouteGroup, routesOf } from '../routes.ts';
 import { type Runtime, runtime } from './runtime.ts';
 
 export interface OperationRequest {
@@ -186,5 +187,17 @@ export const httpHandler = (
       }),
     );
   }
-  return chain.use(parseRequest()).use(problemDetails()).handler(dispatch);
+  chain.use(parseRequest());
+  // Read-only groups (validate) change nothing, so retrying them is already safe: a key is ignored.
+  if (groups[group].table === 'write' && routesOf(group).some((r) => r.method === 'POST')) {
+    chain.use(
+      idempotency({
+        client: () => runtime().dynamo,
+        tableName: () => runtime().config.TABLE_NAME,
+        functionName: `tessera-${group}`,
+        corsOrigins: config().CORS_ORIGINS,
+      }),
+    );
+  }
+  return chain.use(problemDetails()).handler(dispatch);
 };

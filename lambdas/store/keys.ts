@@ -233,3 +233,11 @@ export const assignmentKeys = {
   }),
   sortPrefix: 'ASSIGN#',
 } as const;
+
+/**
+ * Powertools' idempotency records: one partition per function (its static partition key), the
+ * hashed request key as sort key; DynamoDB TTL removes them after a day.
+ */
+export const idempotencyKeys = {
+  partition: (functionName: string) => `IDEMPOTENCY#${functionName}`,
+} as const;

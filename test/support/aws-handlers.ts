@@ -20,13 +20,16 @@ import { createTestTable } from './table.ts';
 export const useAwsConfiguredHandlers = () => {
   const lines: string[] = [];
   const ses = mockClient(SESv2Client);
-  const state = { admin: '' };
+  const state: { admin: string; table?: Awaited<ReturnType<typeof createTestTable>> } = {
+    admin: '',
+  };
   const capture = (chunk: unknown) => {
     lines.push(String(chunk));
     return true;
   };
   beforeAll(async () => {
     const table = await createTestTable();
+    state.table = table;
     const dir = await mkdtemp(join(tmpdir(), 'tessera-keys-'));
     const keyFile = join(dir, 'signing-key.pem');
     await writeFile(keyFile, generateSigningKeyPem());
@@ -55,5 +58,9 @@ export const useAwsConfiguredHandlers = () => {
     vi.restoreAllMocks();
     ses.restore();
   });
-  return { lines, ses, admin: () => state.admin };
+  const table = () => {
+    if (!state.table) throw new Error('the table is not created yet');
+    return state.table;
+  };
+  return { lines, ses, admin: () => state.admin, table };
 };
