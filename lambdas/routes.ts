@@ -65,9 +65,12 @@ import {
   PoolsPath,
   PoolView,
   ReleaseView,
+  SeatListQuery,
   SeatPath,
   SeatSession,
   SeatView,
+  UserSeatsPath,
+  UserSeatsReleasedView,
 } from './domain/seats.ts';
 import {
   CreatedTokenSchema,
@@ -515,7 +518,17 @@ export const routes: readonly Route[] = [
     auth: 'token',
     status: 200,
     summary: 'The seats of a pool: user, instance, since, last heartbeat, expiry',
-    schemas: { path: PoolPath, query: PageQuery, response: pageOf(SeatView) },
+    schemas: { path: PoolPath, query: SeatListQuery, response: pageOf(SeatView) },
+  }),
+  route({
+    operationId: 'forceReleaseUserSeats',
+    method: 'DELETE',
+    path: '/customers/{customerId}/projects/{projectId}/pools/{productCode}/users/{userId}/seats',
+    group: 'licenses',
+    auth: 'token',
+    status: 200,
+    summary: 'Free every seat one user holds in the pool (the seed’s per-user Used switch)',
+    schemas: { path: UserSeatsPath, response: UserSeatsReleasedView },
   }),
   route({
     operationId: 'forceReleaseSeat',

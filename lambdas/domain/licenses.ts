@@ -85,7 +85,22 @@ export const LicenseListQuery = PageQuery.extend({
   projectId: ProjectRef.optional(),
   productCode: ProductCode.optional(),
   status: z.enum(licenseStatuses).optional(),
-  q: z.string().trim().min(1).max(100).optional().describe('Matches key, serial, company, e-mail'),
+  expiresBefore: Timestamp.optional().describe(
+    'Only licenses whose validity ends before this time (perpetual ones never do); sorted by end',
+  ),
+  sort: z
+    .enum(['-createdAt', 'validTill'])
+    .default('-createdAt')
+    .describe('Newest first (default), or soonest end of validity first (perpetual last)'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      'Exact lookup: a license key, a serial (TS00000042), a registered e-mail, or an instance fingerprint or hostname',
+    ),
 }).refine((q) => q.projectId === undefined || q.customerId !== undefined, {
   message: 'projectId needs customerId',
   path: ['projectId'],
@@ -173,9 +188,13 @@ export interface LicenseListFilter {
   projectId?: string;
   productCode?: string;
   status?: LicenseStatus;
-  q?: string;
+  expiresBefore?: string;
+  sort?: '-createdAt' | 'validTill';
   now: Date;
 }
+
+/** What an exact lookup searches, from what was typed. */
+export type LookupKind = 'serial' | 'email' | 'instance';
 
 export interface LicenseStore {
   nextSerial(): Promise<number>;
@@ -184,6 +203,12 @@ export interface LicenseStore {
   get(licenseId: string): Promise<License | undefined>;
   findByKey(key: string): Promise<License | undefined>;
   list(filter: LicenseListFilter, page: { limit: number; cursor?: string }): Promise<Page<License>>;
+  /** The licenses an exact lookup finds, through its lookup items. */
+  lookup(
+    kind: LookupKind,
+    value: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<License>>;
   /** Writes changed fields under the version condition; never below live activations. */
   replace(before: License, after: License, event: AuditEvent): Promise<void>;
   /** Attaches an unassigned license to a project, only if still unassigned. */
@@ -330,10 +355,57 @@ export const getLicense = async (
   now: Date,
 ) => present(store, await visibleLicense(store, principal, id), principal, now);
 
+/**
+ * What a typed search is: a license key (any spelling the key parser takes), a serial, an e-mail
+ * address, or else an instance's fingerprint or hostname.
+ */
+export const classifyQuery = (
+  q: string,
+): { kind: 'key'; key: string } | { kind: LookupKind; value: string } => {
+  const key = parseLicenseKey(q);
+  if (key.ok) return { kind: 'key', key: key.key };
+  if (/^TS\d{8}$/i.test(q)) return { kind: 'serial', value: q.toUpperCase() };
+  if (q.includes('@')) return { kind: 'email', value: q };
+  return { kind: 'instance', value: q };
+};
+
+/** The other filters, applied to what an exact lookup found (a handful of licenses). */
+const matches = (l: License, f: LicenseListFilter) =>
+  (f.customerId === undefined || l.customerId === f.customerId) &&
+  (f.projectId === undefined || l.projectId === f.projectId) &&
+  (f.productCode === undefined || l.productCode === f.productCode) &&
+  (f.status === undefined || effectiveStatus(l, f.now) === f.status) &&
+  (f.expiresBefore === undefined ||
+    (l.validTill !== undefined && new Date(l.validTill) < new Date(f.expiresBefore)));
+
+const lookUp = async (
+  store: LicenseStore,
+  q: string,
+  filter: LicenseListFilter,
+  page: { limit: number; cursor?: string },
+): Promise<Page<License>> => {
+  const what = classifyQuery(q);
+  if (what.kind === 'key') {
+    const found = await store.findByKey(what.key);
+    return { items: found && matches(found, filter) ? [found] : [], nextCursor: null };
+  }
+  // Read on while the other filters leave a page empty, so no empty page comes with a cursor.
+  let cursor = page.cursor;
+  for (;;) {
+    const found = await store.lookup(what.kind, what.value, {
+      limit: page.limit,
+      ...(cursor ? { cursor } : {}),
+    });
+    const items = found.items.filter((l) => matches(l, filter));
+    if (items.length > 0 || !found.nextCursor) return { items, nextCursor: found.nextCursor };
+    cursor = found.nextCursor;
+  }
+};
+
 export const listLicenses = async (
   store: LicenseStore,
   principal: Principal,
-  query: LicenseListQuery,
+  query: Omit<LicenseListQuery, 'sort'> & Partial<Pick<LicenseListQuery, 'sort'>>,
   now: Date,
 ): Promise<Page<LicenseView>> => {
   assertCan(principal, 'license:read');
@@ -341,20 +413,22 @@ export const listLicenses = async (
   if (own !== undefined && query.customerId !== undefined)
     assertCustomerVisible(principal, query.customerId);
   const customerId = own ?? query.customerId;
-  const page = await store.list(
-    {
-      now,
-      ...(customerId ? { customerId } : {}),
-      ...(query.projectId ? { projectId: query.projectId } : {}),
-      ...(query.productCode ? { productCode: query.productCode } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.q ? { q: query.q } : {}),
-    },
-    { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
-  );
+  const filter: LicenseListFilter = {
+    now,
+    ...(customerId ? { customerId } : {}),
+    ...(query.projectId ? { projectId: query.projectId } : {}),
+    ...(query.productCode ? { productCode: query.productCode } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.expiresBefore ? { expiresBefore: iso(query.expiresBefore) } : {}),
+    sort: query.sort ?? '-createdAt',
+  };
+  const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
+  const result = query.q
+    ? await lookUp(store, query.q, filter, page)
+    : await store.list(filter, page);
   return {
-    items: await presentLicenses(store, page.items, principal, now),
-    nextCursor: page.nextCursor,
+    items: await presentLicenses(store, result.items, principal, now),
+    nextCursor: result.nextCursor,
   };
 };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import type { Page } from './common.ts';
+import { type Page, PageQuery } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { licenseRefusal, type Validity } from './license-status.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
@@ -238,6 +238,19 @@ export const SeatPath = PoolPath.extend({
     .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
 });
 
+export const SeatListQuery = PageQuery.extend({
+  userId: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe('Only this user’s seats (as the instance named the user at checkout)'),
+});
+export const UserSeatsPath = PoolPath.extend({ userId: z.string().min(1).max(256) });
+export const UserSeatsReleasedView = z.object({
+  released: z.number().int().describe('Seats freed'),
+});
+
 /** Pool events are audited under `<projectId>:<productCode>`, visible to the customer. */
 export const poolRef = (path: z.infer<typeof PoolPath>) => ({
   type: 'pool' as const,
@@ -292,6 +305,7 @@ export interface PoolAdminStore {
     projectId: string,
     productCode: string,
     page: { limit: number; cursor?: string },
+    userId?: string,
   ): Promise<Page<Lease>>;
 }
 
@@ -348,11 +362,12 @@ export const listSeats = async (
   deps: PoolAdminDeps,
   principal: Principal,
   path: z.infer<typeof PoolPath>,
-  page: { limit: number; cursor?: string },
+  query: z.infer<typeof SeatListQuery>,
 ) => {
   assertCan(principal, 'license:read');
   await visiblePool(deps, principal, path);
-  const result = await deps.pools.leases(path.projectId, path.productCode, page);
+  const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
+  const result = await deps.pools.leases(path.projectId, path.productCode, page, query.userId);
   return {
     items: result.items.map(({ projectId: _p, ...lease }) => lease),
     nextCursor: result.nextCursor,
@@ -378,5 +393,36 @@ export const forceRelease = async (
   const event = auditEvent(ctx, 'pool.seat-force-released', poolRef(path), held, null);
   const released = await deps.seats.release(seat, event);
   if (!released) throw notFound('Seat');
+  return { released };
+};
+
+/**
+ * The seed's per-user "Used" switch: every seat one user holds in the pool is freed now, each
+ * audited as a forced release; their instances learn it at their next heartbeat.
+ */
+export const forceReleaseUser = async (
+  deps: PoolAdminDeps,
+  ctx: ChangeContext,
+  path: z.infer<typeof UserSeatsPath>,
+) => {
+  await visiblePool(deps, ctx.principal, path);
+  assertCan(ctx.principal, 'activation:manage');
+  let released = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.pools.leases(
+      path.projectId,
+      path.productCode,
+      { limit: 100, ...(cursor ? { cursor } : {}) },
+      path.userId,
+    );
+    for (const lease of page.items) {
+      const { projectId: _p, ...held } = lease;
+      const event = auditEvent(ctx, 'pool.seat-force-released', poolRef(path), held, null);
+      if (await deps.seats.release({ ...lease, activationId: lease.activationId }, event))
+        released++;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
   return { released };
 };

@@ -26,14 +26,17 @@ import {
 } from '../domain/licenses.ts';
 import {
   forceRelease,
+  forceReleaseUser,
   listPools,
   listSeats,
   PoolPath,
   PoolsPath,
+  SeatListQuery,
   SeatPath,
+  UserSeatsPath,
 } from '../domain/seats.ts';
 import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
-import { countBusiness } from './business-metrics.ts';
+import { countBusiness, emitBusiness } from './business-metrics.ts';
 import { httpHandler, type OperationRequest, parsed } from './handler.ts';
 
 const deps = ({ runtime }: OperationRequest) => ({
@@ -69,8 +72,17 @@ export const handler = httpHandler('licenses', {
       poolAdmin(r),
       r.principal,
       parsed(PoolPath, r.input.path),
-      parsed(PageQuery, r.input.query),
+      parsed(SeatListQuery, r.input.query),
     ),
+  forceReleaseUserSeats: async (r) => {
+    const released = await forceReleaseUser(
+      poolAdmin(r),
+      r.change,
+      parsed(UserSeatsPath, r.input.path),
+    );
+    if (released.released > 0) emitBusiness('SeatForcedReleases', released.released);
+    return released;
+  },
   forceReleaseSeat: async (r) => {
     const released = await forceRelease(poolAdmin(r), r.change, parsed(SeatPath, r.input.path));
     countBusiness('SeatForcedReleases');

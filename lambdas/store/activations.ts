@@ -8,6 +8,7 @@ import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, conditionally, exists, toParams } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { activationKeys, licenseKeys, queueKeys } from './keys.ts';
+import { instanceLookups } from './lookups.ts';
 import { queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
@@ -333,6 +334,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
     activateNew: async (activation, tokenHash, now, event) => {
       await transact(db, tableName, [
         auditWrite(event),
+        ...instanceLookups(activation),
         {
           update: licenseKeys.license(activation.licenseId),
           set: {
@@ -381,6 +383,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
     activateAgain: async (activation, previousId, tokenHash, now, event) => {
       await transact(db, tableName, [
         auditWrite(event),
+        ...instanceLookups(activation),
         {
           update: activationKeys.binding(
             activation.licenseId,

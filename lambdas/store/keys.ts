@@ -75,6 +75,24 @@ export const keys = {
   customerAuditPartition: (customerId: string) => `CUSTOMER#${customerId}#AUDIT`,
 } as const;
 
+/** Sorts after every ISO-8601 time: where licenses without an end go in "by end" listings. */
+const PERPETUAL = '9999-12-31T23:59:59.999Z';
+
+/**
+ * Exact lookups support staff rely on: one small item per (what was typed, license), written in
+ * the transaction that sets the value. Values are trimmed and lower-cased.
+ */
+export const lookupKinds = ['serial', 'email', 'instance'] as const;
+export type LookupKind = (typeof lookupKinds)[number];
+export const lookupKeys = {
+  lookup: (kind: LookupKind, value: string, licenseId: string): PrimaryKey => ({
+    pk: `LOOKUP#${kind}#${value.trim().toLowerCase()}`,
+    sk: `LICENSE#${licenseId}`,
+  }),
+  partition: (kind: LookupKind, value: string) => `LOOKUP#${kind}#${value.trim().toLowerCase()}`,
+  sortPrefix: 'LICENSE#',
+} as const;
+
 /** Licenses: by id; by key hash (import, activation); listed per product and per customer. */
 export const licenseKeys = {
   license: (licenseId: string): PrimaryKey => ({ pk: `LICENSE#${licenseId}`, sk: 'LICENSE' }),
@@ -94,6 +112,20 @@ export const licenseKeys = {
     gsi2sk: `${projectId}#${productCode}#${createdAt}#${licenseId}`,
   }),
   customerListPartition: (customerId: string) => `CUSTOMER#${customerId}#LICENSES`,
+  /**
+   * By end of validity, soonest first; perpetual licenses sort after every date. Vendor-wide on
+   * gsi4, per customer on gsi5 (unassigned licenses are vendor-wide only).
+   */
+  ends: (validTill: string | undefined, licenseId: string) => ({
+    gsi4pk: 'LICENSES#ENDS',
+    gsi4sk: `${validTill ?? PERPETUAL}#${licenseId}`,
+  }),
+  endsPartition: 'LICENSES#ENDS',
+  customerEnds: (customerId: string, validTill: string | undefined, licenseId: string) => ({
+    gsi5pk: `CUSTOMER#${customerId}#LICENSES#ENDS`,
+    gsi5sk: `${validTill ?? PERPETUAL}#${licenseId}`,
+  }),
+  customerEndsPartition: (customerId: string) => `CUSTOMER#${customerId}#LICENSES#ENDS`,
   /** Keyed by the key's SHA-256 so the key itself never shows up as a partition key. */
   byKey: (keyHash: string): PrimaryKey => ({ pk: `LICENSEKEY#${keyHash}`, sk: 'LICENSEKEY' }),
   serialCounter: { pk: 'COUNTER#licenseSerial', sk: 'COUNTER' } as PrimaryKey,

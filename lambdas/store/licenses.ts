@@ -9,7 +9,8 @@ import { auditWrite } from './audit.ts';
 import { batchGet } from './batch.ts';
 import { absent, all, type Condition, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
-import { keys, licenseKeys, poolKeys, queueKeys } from './keys.ts';
+import { keys, licenseKeys, lookupKeys, poolKeys, queueKeys } from './keys.ts';
+import { lookupItem } from './lookups.ts';
 import { type PageRequest, queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 import { noticeItem } from './upkeep.ts';
@@ -26,6 +27,8 @@ const item = (l: License) =>
       ...(l.customerId && l.projectId
         ? licenseKeys.customerList(l.customerId, l.projectId, l.productCode, l.createdAt, l.id)
         : {}),
+      ...licenseKeys.ends(l.validTill, l.id),
+      ...(l.customerId ? licenseKeys.customerEnds(l.customerId, l.validTill, l.id) : {}),
       // Queued for the expiry sweep until it recorded the end of this very validity.
       ...(l.validTill && l.status !== 'revoked' && l.expiryRecordedFor !== l.validTill
         ? queueKeys.expiry(l.validTill, l.id)
@@ -124,6 +127,14 @@ const poolEntry = (l: License): Write[] => {
   ];
 };
 
+const emailLookups = (before: License, after: License): Write[] =>
+  before.registeredEmail.toLowerCase() === after.registeredEmail.toLowerCase()
+    ? []
+    : [
+        { remove: lookupKeys.lookup('email', before.registeredEmail, before.id) },
+        { put: lookupItem('email', after.registeredEmail, after.id) },
+      ];
+
 /** Status filters as DynamoDB sees them; ISO-8601 UTC strings compare like the times they are. */
 const storedIs = (status: string): Condition => ({
   expression: '#status = :stored',
@@ -172,7 +183,31 @@ export const statusFilter = (
   }
 };
 
+const equals = (attribute: string, value: string): Condition => ({
+  expression: `#${attribute} = :${attribute}`,
+  names: { [`#${attribute}`]: attribute },
+  values: { [`:${attribute}`]: value },
+});
+
+/** By end of validity, soonest first: every filter but the range is applied to what is read. */
+const byEndRequest = (tableName: string, filter: LicenseListFilter): Omit<PageRequest, 'limit'> => {
+  const conditions = [
+    statusFilter(filter.status, filter.now),
+    filter.productCode ? equals('productCode', filter.productCode) : undefined,
+    filter.projectId ? equals('projectId', filter.projectId) : undefined,
+  ].filter((c): c is Condition => c !== undefined);
+  return {
+    tableName,
+    ...(filter.customerId
+      ? { index: 'gsi5', partition: licenseKeys.customerEndsPartition(filter.customerId) }
+      : { index: 'gsi4', partition: licenseKeys.endsPartition }),
+    ...(filter.expiresBefore ? { sortBelow: new Date(filter.expiresBefore).toISOString() } : {}),
+    ...(conditions.length > 0 ? { filter: all(...conditions) } : {}),
+  };
+};
+
 const listRequest = (tableName: string, filter: LicenseListFilter): Omit<PageRequest, 'limit'> => {
+  if (filter.sort === 'validTill' || filter.expiresBefore) return byEndRequest(tableName, filter);
   const status = statusFilter(filter.status, filter.now);
   const product: Condition | undefined =
     filter.customerId && !filter.projectId && filter.productCode
@@ -185,7 +220,6 @@ const listRequest = (tableName: string, filter: LicenseListFilter): Omit<PageReq
   const conditions = [status, product].filter((c): c is Condition => c !== undefined);
   const base = {
     tableName,
-    ...(filter.q ? { q: filter.q } : {}),
     ...(conditions.length > 0 ? { filter: all(...conditions) } : {}),
     newestFirst: true,
   };
@@ -250,6 +284,8 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
           condition: absent,
           onConflict: () => new DomainError('CONCURRENT_MODIFICATION', 'Key collision; retry.'),
         },
+        { put: lookupItem('serial', license.serial, license.id) },
+        { put: lookupItem('email', license.registeredEmail, license.id) },
         countLicense(keys.product(license.productCode), 'product'),
         ...(license.customerId && license.projectId
           ? [countLicense(keys.project(license.customerId, license.projectId), 'project')]
@@ -270,6 +306,28 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
       );
       const licenseId = out.Item?.licenseId;
       return typeof licenseId === 'string' ? get(licenseId) : undefined;
+    },
+
+    lookup: async (kind, value, page) => {
+      const result = await queryPage(db, {
+        tableName,
+        partition: lookupKeys.partition(kind, value),
+        sortPrefix: lookupKeys.sortPrefix,
+        limit: page.limit,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
+      const found = await batchGet(
+        db,
+        tableName,
+        result.items.map((i) => licenseKeys.license(String(i.licenseId))),
+      );
+      const byId = new Map(found.map((i) => [String(i.id), fromItem<License>(i)]));
+      return {
+        items: result.items
+          .map((i) => byId.get(String(i.licenseId)))
+          .filter((l): l is License => l !== undefined),
+        nextCursor: result.nextCursor,
+      };
     },
 
     list: async (filter, page) => {
@@ -303,6 +361,7 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
               : changedMeanwhile(old),
         },
         ...poolEntry(after),
+        ...emailLookups(before, after),
         auditWrite(event),
       ]),
 

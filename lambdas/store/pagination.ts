@@ -12,6 +12,8 @@ export interface PageRequest {
   index?: IndexName;
   partition: string;
   sortPrefix?: string;
+  /** Only sort keys below this (e.g. ends before a time); not with `sortPrefix`. */
+  sortBelow?: string;
   /** Lower-cased substring matched against the item's `search` attribute. */
   q?: string;
   /** A further condition on non-key attributes (applied after the read, like `q`). */
@@ -21,8 +23,14 @@ export interface PageRequest {
   newestFirst?: boolean;
 }
 
-/** Filtered listings stop after this many reads and hand back a cursor to go on from. */
+/**
+ * A filtered listing that has found something stops after this many reads and hands back a
+ * cursor; one that has found nothing reads on to the end, so a page is never empty while a
+ * cursor follows it.
+ */
 const MAX_ROUNDS = 5;
+/** Items a filtered read examines per round trip (DynamoDB stops at 1 MB anyway). */
+const FILTERED_READ = 250;
 
 const keyNames = (index?: IndexName): { partition: string; sort: string; all: string[] } => {
   const base = [tableDefinition.partitionKey, tableDefinition.sortKey];
@@ -58,7 +66,8 @@ const decodeCursor = (cursor: string, request: PageRequest): Item => {
   const samePartition = key[names.partition] === request.partition;
   const samePrefix =
     request.sortPrefix === undefined || (key[names.sort] ?? '').startsWith(request.sortPrefix);
-  if (!sameKeys || !samePartition || !samePrefix) throw invalidCursor();
+  const inRange = request.sortBelow === undefined || (key[names.sort] ?? '') < request.sortBelow;
+  if (!sameKeys || !samePartition || !samePrefix || !inRange) throw invalidCursor();
   return key;
 };
 
@@ -76,6 +85,10 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
     keyCondition += ' AND begins_with(#sort, :sortPrefix)';
     exprNames['#sort'] = names.sort;
     values[':sortPrefix'] = request.sortPrefix;
+  } else if (request.sortBelow !== undefined) {
+    keyCondition += ' AND #sort < :sortBelow';
+    exprNames['#sort'] = names.sort;
+    values[':sortBelow'] = request.sortBelow;
   }
   const filters: string[] = [];
   if (request.q !== undefined) {
@@ -99,7 +112,7 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
 
   const items: Item[] = [];
   let startKey = request.cursor ? decodeCursor(request.cursor, request) : undefined;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  for (let round = 0; round < MAX_ROUNDS || items.length === 0; round++) {
     const input: QueryCommandInput = {
       TableName: request.tableName,
       ...(request.index ? { IndexName: request.index } : {}),
@@ -108,7 +121,7 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
       ExpressionAttributeValues: values,
       ScanIndexForward: !request.newestFirst,
       // Unfiltered reads fetch exactly what is missing; filtered reads fetch more per round trip.
-      Limit: filtered ? 100 : request.limit - items.length,
+      Limit: filtered ? FILTERED_READ : request.limit - items.length,
       ...filter,
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     };
@@ -125,7 +138,7 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
     startKey = page.LastEvaluatedKey;
   }
   // Every read item up to startKey was either returned or filtered out, so go on from there.
-  return { items, nextCursor: startKey ? encodeCursor(startKey, request.index) : null };
+  return { items, nextCursor: encodeCursor(startKey as Item, request.index) };
 };
 
 /** How many items of one partition have a sort key starting with `prefix`: a consistent count. */

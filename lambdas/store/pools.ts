@@ -95,11 +95,22 @@ export const poolStore = (db: Db, tableName: string) => {
       projectId: string,
       productCode: string,
       page: { limit: number; cursor?: string },
+      userId?: string,
     ): Promise<Page<Lease>> => {
       const result = await queryPage(db, {
         tableName,
         partition: poolKeys.pool(projectId, productCode).pk,
         sortPrefix: leaseKeys.sortPrefix,
+        // Within one pool's partition: at most its seats are read to find one user's.
+        ...(userId
+          ? {
+              filter: {
+                expression: '#userId = :userId',
+                names: { '#userId': 'userId' },
+                values: { ':userId': userId },
+              },
+            }
+          : {}),
         limit: page.limit,
         ...(page.cursor ? { cursor: page.cursor } : {}),
       });

@@ -37,6 +37,10 @@ export const tableDefinition = {
     // Work queues of the scheduled jobs, sparse and keys only: leases by expiry (sharded),
     // licenses by end of validity, pending activations by code expiry, notices to send, pools.
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'KEYS_ONLY' },
+    // Licenses by end of validity, vendor-wide ("which licenses end before …, soonest first").
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: 'ALL' },
+    // Licenses by end of validity within one customer.
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: 'ALL' },
   ],
   timeToLiveAttribute: 'ttl',
 } as const satisfies TableDefinition;

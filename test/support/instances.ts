@@ -9,12 +9,18 @@ const ids = idGenerator();
  * An activated instance of a license, written through the store as the activation flow would
  * (without the e-mailed code), and its activation token.
  */
-export const activatedInstance = async (stores: Stores, licenseId: string, fingerprint: string) => {
+export const activatedInstance = async (
+  stores: Stores,
+  licenseId: string,
+  fingerprint: string,
+  hostname?: string,
+) => {
   const now = new Date().toISOString();
   const activation = {
     id: ids.next('act'),
     licenseId,
     fingerprint,
+    ...(hostname ? { hostname } : {}),
     status: 'pending' as const,
     attempts: 0,
     resends: 0,
