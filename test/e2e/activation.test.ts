@@ -1,8 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TesseraApiError, TesseraClient } from '../../sdk/src/client.ts';
 import { type Jwks, verifyLicenseFile } from '../../sdk/src/verify.ts';
+import { codeFromOutbox as readCode } from '../support/outbox.ts';
 import { useLocalPlatform } from '../support/platform.ts';
 
 /** The README's licensing walkthrough over HTTP: issue, activate by e-mailed code, verify, refresh, return. */
@@ -21,16 +20,7 @@ const api = async (method: string, path: string, body?: unknown) => {
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
 
-/** The code in the newest activation e-mail of the outbox, as a person would read it. */
-const codeFromOutbox = async (): Promise<string> => {
-  const files = (await readdir(local().outboxDir)).filter((f) => f.endsWith('.eml')).sort();
-  const newest = files.at(-1);
-  if (!newest) throw new Error('outbox is empty');
-  const eml = await readFile(join(local().outboxDir, newest), 'utf8');
-  const code = /\b(\d{4}-\d{4})\b/.exec(eml)?.[1];
-  if (!code) throw new Error(`no code in ${newest}`);
-  return code;
-};
+const codeFromOutbox = () => readCode(local().outboxDir);
 
 beforeAll(() => {
   admin = local().adminToken as string;
