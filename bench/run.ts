@@ -5,6 +5,7 @@
 import { activationCapacity } from './activation-capacity.ts';
 import { bundles } from './bundles.ts';
 import { licenseFiles } from './license-files.ts';
+import { licenseSearch } from './license-search.ts';
 import { seatCapacity, seatThroughput } from './seats.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   activationCapacity,
   seatThroughput,
   seatCapacity,
+  licenseSearch,
 };
 
 const wanted = process.argv.slice(2);
