@@ -89,7 +89,7 @@ export const licenseSearch = async () => {
       const { read } = unitsSince(calls, from);
       const requests = (calls.length - from) / SEARCHES;
       console.log(
-        `${label.padEnd(34)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms  ${(read / SEARCHES).toFixed(1).padStart(5)} RCU  ${requests.toFixed(1)} requests  ${(found / SEARCHES).toFixed(1)} found`,
+        `${label.padEnd(36)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms  ${(read / SEARCHES).toFixed(1).padStart(5)} RCU  ${requests.toFixed(1)} requests  ${(found / SEARCHES).toFixed(1)} found`,
       );
     };
     const any = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
