@@ -3,7 +3,7 @@
  * dispatch and the OpenAPI document all read. Paths use API Gateway's `{param}` syntax.
  * Pure data plus zod schemas: no AWS SDK imports, so CDK can load it at synth time.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   ActivatedView,
   ActivationListPath,

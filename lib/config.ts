@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePublicJwks } from '../lambdas/adapters/jwks.ts';
 import { type JobName, jobNames } from '../lambdas/jobs/catalog.ts';
 

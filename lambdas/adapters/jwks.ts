@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LICENSE_FILE_ALG } from '../domain/license-file.ts';
 import type { LicenseSigner, PublicJwk } from './signer.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseLicenseKey } from './license-key.ts';
 import { effectiveStatus } from './license-status.ts';
 import type { License } from './licenses.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdGenerator } from '../adapters/ids.ts';
 import { PageQuery, Timestamp } from './common.ts';
 import { type Actor, actorOf, type Principal } from './principal.ts';

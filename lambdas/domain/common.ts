@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp');
 

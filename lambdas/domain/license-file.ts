@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * License files: what an activated instance keeps and verifies offline. A compact JWS (RFC 7515)

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const roles = ['vendor-admin', 'vendor-support', 'customer-admin', 'customer-user'] as const;
 export const Role = z.enum(roles);

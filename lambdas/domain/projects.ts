@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { type Page, PageQuery } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';

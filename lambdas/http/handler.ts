@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { activationSecrets } from '../adapters/activation-secrets.ts';
 import { config } from '../config.ts';
 import { type Activation, authenticateInstance } from '../domain/activations.ts';
@@ -16,7 +15,7 @@ import type { Principal } from '../domain/principal.ts';
 import { authenticate } from '../middleware/auth.ts';
 import { cors } from '../middleware/cors.ts';
 import { idempotency } from '../middleware/idempotency.ts';
-import { logger, metrics, tracer } from '../middleware/observability.ts';
+import { logger, metrics } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
 import {
   type ParsedInput,
@@ -163,7 +162,6 @@ export const httpHandler = (
 
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
     .use(cors(config().CORS_ORIGINS))
     .use(resolveRoute());

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationCodes } from '../domain/activation-rules.ts';
 
 export const HealthView = z.object({

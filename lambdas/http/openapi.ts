@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ErrorCode, errorCodes, problemMembers } from '../domain/errors.ts';
 import { MAX_BODY_BYTES } from '../middleware/limits.ts';
 import { type Route, routes } from '../routes.ts';

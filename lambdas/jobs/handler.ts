@@ -1,13 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Progress } from '../domain/job-progress.ts';
 import { type Runtime, runtime } from '../http/runtime.ts';
 import { type JobMetric, jobMetrics } from '../metric-names.ts';
-import { logger, metrics, tracer } from '../middleware/observability.ts';
+import { logger, metrics } from '../middleware/observability.ts';
 import type { JobName, JobSummary } from './catalog.ts';
 
 /** What a job body gets: the stores, the time it runs at, and when to stop taking new work. */
@@ -87,6 +86,5 @@ export const jobHandler = (job: JobName, body: JobBody) =>
   middy(async (_event: unknown, context: Context) =>
     runJob(job, body, { remainingMs: () => context.getRemainingTimeInMillis() }),
   )
-    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,7 +1,7 @@
 import { parse } from '@aws-lambda-powertools/parser';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Activation } from '../domain/activations.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { type IfMatch, parseIfMatch } from '../domain/preconditions.ts';

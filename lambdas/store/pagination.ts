@@ -1,5 +1,5 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../adapters/dynamodb.ts';
 import type { Page } from '../domain/common.ts';
 import { DomainError } from '../domain/errors.ts';
