@@ -303,7 +303,7 @@ export const seatCapacity = async () => {
     const poolPerWrite = 2 * poolKB;
     const pairOnKey = 2 * (2 * poolKB + 2 * leaseKB);
     console.log(
-      `\nitems: pool ${sizes.pool} B, lease ${sizes.lease} B. On DynamoDB a checkout or release transaction writes ${poolPerWrite} WCU on the pool item and ${2 * leaseKB} on the lease; a heartbeat ${leaseKB} WCU on the lease (plus index writes).`,
+      `\nitems: pool ${sizes.pool} B, lease ${sizes.lease} B. On DynamoDB a checkout or release transaction writes ${poolPerWrite} WCU on the pool item and ${2 * leaseKB} on the lease; a heartbeat ${leaseKB} WCU on the lease and nothing else (no index key moves).`,
     );
     const indexWrites = (label: string) => {
       const units: Record<string, number> = {};

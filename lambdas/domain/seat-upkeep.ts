@@ -31,20 +31,32 @@ export interface CounterRepair {
 }
 
 export interface SeatUpkeepStore {
+  /** Leases queued with an expiry before `now` (heartbeats do not move a lease in the queue). */
   expiredLeases(now: Date): AsyncIterable<ExpiredLease>;
-  /** Frees the lease only if no heartbeat moved its expiry since it was read. */
-  releaseExpired(lease: ExpiredLease): Promise<boolean>;
+  /**
+   * Frees the lease if it really ran out (no heartbeat moved its expiry past `now`), else moves
+   * its queue entry to the expiry its heartbeats gave it; `gone` when it was released meanwhile.
+   */
+  reapOrRequeue(lease: ExpiredLease, now: Date): Promise<'released' | 'requeued' | 'gone'>;
   pools(): AsyncIterable<{ projectId: string; productCode: string }>;
   count(projectId: string, productCode: string): Promise<PoolCount | undefined>;
   repair(repair: CounterRepair): Promise<boolean>;
 }
 
-export const reapSeats = async (store: SeatUpkeepStore, now: Date, progress: Progress) => ({
-  ...(await drain(store.expiredLeases(now), progress, async (lease, tally) => {
-    if (await store.releaseExpired(lease)) tally.changed++;
-  })),
-  details: {},
-});
+/**
+ * Heartbeats write only the lease, never its queue entry (an index key that moved would cost
+ * two more writes on every heartbeat). So a queued expiry may be stale: the reaper frees the
+ * leases that really ran out and re-queues the live ones once per lease length.
+ */
+export const reapSeats = async (store: SeatUpkeepStore, now: Date, progress: Progress) => {
+  let requeued = 0;
+  const tally = await drain(store.expiredLeases(now), progress, async (lease, t) => {
+    const outcome = await store.reapOrRequeue(lease, now);
+    if (outcome === 'released') t.changed++;
+    if (outcome === 'requeued') requeued++;
+  });
+  return { ...tally, details: { requeued } };
+};
 
 export interface Drift {
   projectId: string;

@@ -6,7 +6,7 @@ import type {
   PoolCount,
   SeatUpkeepStore,
 } from '../domain/seat-upkeep.ts';
-import { conditionally } from './conditions.ts';
+import { all, conditionally, exists, toParams } from './conditions.ts';
 import { assignmentKeys, leaseKeys, poolKeys, queueKeys } from './keys.ts';
 import { countItems } from './pagination.ts';
 import { poolStore } from './pools.ts';
@@ -40,7 +40,40 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
       }
     },
 
-    releaseExpired: (lease) => seats.releaseIfUnchanged(lease, lease.expiresAt),
+    reapOrRequeue: async (queued, now) => {
+      const lease = await seats.lease(queued.projectId, queued.productCode, queued.sessionId);
+      if (!lease) return 'gone';
+      if (new Date(lease.expiresAt) <= now) {
+        // Only if no heartbeat lands between this read and the release.
+        return (await seats.releaseIfUnchanged(lease, lease.expiresAt)) ? 'released' : 'gone';
+      }
+      const moved = await conditionally(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
+            UpdateExpression: 'SET #gsi3sk = :queued',
+            ...toParams(
+              all(exists, {
+                expression: '#expiresAt = :seen',
+                names: { '#expiresAt': 'expiresAt', '#gsi3sk': 'gsi3sk' },
+                values: {
+                  ':seen': lease.expiresAt,
+                  ':queued': queueKeys.lease(
+                    lease.projectId,
+                    lease.productCode,
+                    lease.sessionId,
+                    lease.expiresAt,
+                  ).gsi3sk,
+                },
+              }),
+            ),
+          }),
+        ),
+      );
+      // A heartbeat that landed meanwhile left the entry where it was: the next run looks again.
+      return moved ? 'requeued' : 'gone';
+    },
 
     async *pools() {
       for await (const entry of queues.entries(queueKeys.poolPartition)) {

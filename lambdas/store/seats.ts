@@ -172,26 +172,20 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
           new UpdateCommand({
             TableName: tableName,
             Key: leaseKeys.lease(lease.projectId, lease.productCode, lease.sessionId),
-            UpdateExpression:
-              'SET #expiresAt = :expiresAt, #heartbeatAt = :at, #ttl = :ttl, #gsi3sk = :queued',
+            // The lease only: no index key moves, so a heartbeat costs one write unit. The queue
+            // entry keeps its older expiry; the reaper re-queues live leases (seat-upkeep).
+            UpdateExpression: 'SET #expiresAt = :expiresAt, #heartbeatAt = :at, #ttl = :ttl',
             ConditionExpression: 'attribute_exists(#pk)',
             ExpressionAttributeNames: {
               '#expiresAt': 'expiresAt',
               '#heartbeatAt': 'heartbeatAt',
               '#ttl': 'ttl',
               '#pk': 'pk',
-              '#gsi3sk': 'gsi3sk',
             },
             ExpressionAttributeValues: {
               ':expiresAt': expiresAt,
               ':at': at,
               ':ttl': ttlOf(expiresAt),
-              ':queued': queueKeys.lease(
-                lease.projectId,
-                lease.productCode,
-                lease.sessionId,
-                expiresAt,
-              ).gsi3sk,
             },
           }),
         ),

@@ -207,8 +207,53 @@ describe('seat reaper', () => {
       later,
       valid,
     );
-    expect(await stores.seatUpkeep.releaseExpired(expired[0] as (typeof expired)[0])).toBe(false);
+    expect(await stores.seatUpkeep.reapOrRequeue(expired[0] as (typeof expired)[0], later)).toBe(
+      'requeued',
+    );
     expect((await pool())?.used).toBe(1);
+  });
+
+  it('leaves the queue alone on heartbeats and re-queues a live lease once, at its real expiry', async () => {
+    const { path, pool } = await poolOf('FLOAT', 10);
+    const start = hoursAhead(4);
+    await checkout(stores.seats, request(path.projectId, 'beating', 60), start);
+    const queued = async (at: Date) => {
+      const found = [];
+      for await (const lease of stores.seatUpkeep.expiredLeases(at)) {
+        if (lease.projectId === path.projectId) found.push(lease);
+      }
+      return found;
+    };
+    for (const seconds of [20, 40, 55]) {
+      await heartbeat(
+        stores.seats,
+        { ...path, sessionId: 'beating', activationId: 'act_test' },
+        60,
+        new Date(start.getTime() + seconds * 1000),
+        valid,
+      );
+    }
+    const reaperAt = new Date(start.getTime() + 70_000);
+    // Three heartbeats later the queue still holds the first expiry.
+    expect((await queued(reaperAt)).map((l) => l.expiresAt)).toEqual([
+      new Date(start.getTime() + 60_000).toISOString(),
+    ]);
+
+    const run = await reapSeats(stores.seatUpkeep, reaperAt, always);
+
+    expect(run.details.requeued).toBeGreaterThanOrEqual(1);
+    expect((await pool())?.used).toBe(1);
+    expect(await queued(reaperAt)).toEqual([]);
+    expect((await queued(new Date(start.getTime() + 116_000))).map((l) => l.expiresAt)).toEqual([
+      new Date(start.getTime() + 115_000).toISOString(),
+    ]);
+    const afterExpiry = await reapSeats(
+      stores.seatUpkeep,
+      new Date(start.getTime() + 116_000),
+      always,
+    );
+    expect(afterExpiry.changed).toBe(1);
+    expect((await pool())?.used).toBe(0);
   });
 
   it('stops taking work at its deadline and reports the run as truncated', async () => {
