@@ -8,11 +8,15 @@
  *   POWERTOOLS_METRICS_DISABLED  `true` keeps the EMF metric lines out of the log
  *   TESSERA_JOBS           `off` stops the in-process job scheduler (run jobs by hand with
  *                          `npm run job -- <name>`)
+ *   TESSERA_THROTTLE       `rate/burst` (e.g. `50/100`) throttles requests as the AWS stage does;
+ *                          off by default. At most 16 requests per function run at once; up to
+ *                          1,000 wait 5 s at most, the rest are answered 429 with Retry-After.
  *
  * Routes are served at the root (http://127.0.0.1:8787/products); in AWS the API's stage adds
  * `/v1`. The first start prints a vendor-admin token once; Ctrl-C stops everything.
  */
 
+import { DEFAULT_ADMISSION, throttleFrom } from './local/admission.ts';
 import { JavaMissingError } from './local/dynamodb.ts';
 import { DEFAULT_PORT, type LocalPlatform, startLocal } from './local/runtime.ts';
 import { AlreadyRunningError } from './local/state.ts';
@@ -42,6 +46,14 @@ const corsOrigins = (process.env.CORS_ORIGINS ?? 'http://localhost:5173')
 
 const jobsOn = (process.env.TESSERA_JOBS ?? 'on').toLowerCase() !== 'off';
 
+let throttle: ReturnType<typeof throttleFrom>;
+try {
+  throttle = throttleFrom(process.env.TESSERA_THROTTLE);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
 const banner = (platform: LocalPlatform, readyMs: number) => {
   const lines = [
     '',
@@ -52,6 +64,7 @@ const banner = (platform: LocalPlatform, readyMs: number) => {
     `  DynamoDB Local  ${platform.dynamoEndpoint}  (table ${platform.tableName}, java pid ${platform.dynamoPid})`,
     `  API document    ${platform.url}/openapi.json`,
     `  CORS origins    ${corsOrigins.join(', ') || '(none)'}`,
+    `  throttle        ${throttle ? `${throttle.rate}/s, burst ${throttle.burst}` : 'off (TESSERA_THROTTLE=rate/burst)'}; at most ${DEFAULT_ADMISSION.concurrency} requests at once`,
     `  scheduled jobs  ${jobsOn ? 'on (one line per run that found work)' : 'off'}; run one now: npm run job -- <name>`,
   ];
   if (platform.adminToken) {
@@ -130,6 +143,7 @@ try {
     corsOrigins,
     scheduler: jobsOn,
     ...(dynamoPort !== undefined ? { dynamoPort } : {}),
+    ...(throttle ? { admission: { ...DEFAULT_ADMISSION, throttle } } : {}),
     onDynamoExit: (detail) => {
       console.error(`\nDynamoDB Local stopped unexpectedly (${detail.trim()})`);
       void shutdown('DynamoDB Local is gone', 1);

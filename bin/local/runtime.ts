@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JobName, JobSummary } from '../../lambdas/jobs/catalog.ts';
+import type { AdmissionOptions } from './admission.ts';
 import { assertPortFree, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
 import type { LocalServerOptions } from './server.ts';
 import {
@@ -54,6 +55,8 @@ export interface LocalOptions {
   onJobSummary?: (line: string) => void;
   /** Called if DynamoDB Local dies while the platform runs. */
   onDynamoExit?: (detail: string) => void;
+  /** The gateway's concurrency cap, queue and optional throttle; default DEFAULT_ADMISSION. */
+  admission?: AdmissionOptions;
 }
 
 export interface LocalPlatform {
@@ -147,6 +150,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       host,
       corsOrigins,
       runJob: (name) => (jobs.isJobName(name) ? runner.run(name) : undefined),
+      ...(options.admission ? { admission: options.admission } : {}),
     };
     if (options.quiet) serverOptions.log = () => undefined;
     const server = await startLocalServer(serverOptions);

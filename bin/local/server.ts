@@ -6,6 +6,7 @@ import { problemType } from '../../lambdas/http/problem-type.ts';
 import { matchRoute } from '../../lambdas/http/router.ts';
 import { CORS_ALLOWED_HEADERS, corsHeaders } from '../../lambdas/middleware/cors.ts';
 import type { RouteGroup } from '../../lambdas/routes.ts';
+import { type AdmissionOptions, admission, DEFAULT_ADMISSION, Refused } from './admission.ts';
 import { lambdaContext, toProxyEvent } from './events.ts';
 
 /**
@@ -47,6 +48,8 @@ export interface LocalServerOptions {
    * (`npm run job -- <name>`). Never part of the API in AWS.
    */
   runJob?: (name: string) => Promise<unknown> | undefined;
+  /** Concurrency cap, queue and optional throttle in front of the handlers (admission.ts). */
+  admission?: AdmissionOptions;
 }
 
 export interface LocalServer {
@@ -156,6 +159,17 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
   const load = options.loadHandler ?? importHandler;
   const handlers = new Map<RouteGroup, Promise<Handler>>();
+  // One gate per function, as each Lambda function has its own concurrency: a burst of seat
+  // checkouts never starves the admin routes.
+  const gates = new Map<RouteGroup, ReturnType<typeof admission>>();
+  const gateOf = (group: RouteGroup) => {
+    let gate = gates.get(group);
+    if (!gate) {
+      gate = admission(options.admission ?? DEFAULT_ADMISSION);
+      gates.set(group, gate);
+    }
+    return gate;
+  };
   const handlerOf = (group: RouteGroup) => {
     let handler = handlers.get(group);
     if (!handler) {
@@ -183,7 +197,17 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     res.end();
   };
 
-  const invoke = async (handler: Handler, event: APIGatewayProxyEvent, group: RouteGroup) => {
+  /**
+   * Runs the handler within the gateway's deadline. `settled` runs when the handler itself
+   * finishes, even after a timeout answered: its concurrency slot stays taken while it works,
+   * as a Lambda invocation's does until it ends.
+   */
+  const invoke = async (
+    handler: Handler,
+    event: APIGatewayProxyEvent,
+    group: RouteGroup,
+    settled: () => void,
+  ) => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -205,7 +229,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         event.requestContext.requestId,
         options.functionTimeoutMs,
       );
-      return await Promise.race([handler(event, context), timeout]);
+      const running = Promise.resolve()
+        .then(() => handler(event, context))
+        .finally(settled);
+      return await Promise.race([running, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -289,9 +316,24 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       found.pathParameters,
     );
 
+    let leave: () => void;
+    try {
+      leave = await gateOf(route.group).enter();
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      throw new GatewayProblem(429, 'RATE_LIMITED', 'Too Many Requests', error.message);
+    }
     let result: unknown;
     try {
-      result = await invoke(await handlerOf(route.group), event, route.group);
+      result = await invoke(
+        await handlerOf(route.group).catch((e) => {
+          leave();
+          throw e;
+        }),
+        event,
+        route.group,
+        leave,
+      );
     } catch (error) {
       if (error instanceof GatewayProblem) throw error;
       // In AWS a crashed invocation is API Gateway's 502; the details stay in the function's log.

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import type { AdmissionOptions } from '../../bin/local/admission.ts';
 import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
 import { createTestTable } from './table.ts';
 
@@ -9,7 +10,9 @@ import { createTestTable } from './table.ts';
  * The whole local platform for one e2e file: its own table on the shared DynamoDB Local and its
  * own state folder, started before the file's tests and stopped after them.
  */
-export const useLocalPlatform = (options: { corsOrigins?: readonly string[] } = {}) => {
+export const useLocalPlatform = (
+  options: { corsOrigins?: readonly string[]; admission?: AdmissionOptions } = {},
+) => {
   const holder: {
     platform?: LocalPlatform;
     stateDir?: string;
@@ -26,6 +29,7 @@ export const useLocalPlatform = (options: { corsOrigins?: readonly string[] } = 
       tableName: table.tableName,
       quiet: true,
       ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+      ...(options.admission ? { admission: options.admission } : {}),
     });
   });
   afterAll(async () => {
