@@ -199,6 +199,34 @@ const findKey = (jwks: unknown, kid: string): KeyObject | string => {
     : `No key ${show(kid)} in the JWKS (a newer key? refresh the JWKS)`;
 };
 
+/**
+ * Files whose signature this process already checked, per key: an instance that re-checks its
+ * license file every few seconds pays the signature check once. Keyed by the exact file text and
+ * the imported key object, so another file or a changed JWKS is checked afresh; bounded, oldest
+ * out first.
+ */
+const MEMO_SIZE = 64;
+const checkedSignatures = new WeakMap<KeyObject, Map<string, boolean>>();
+
+const signatureHolds = (key: KeyObject, signingInput: string, signature: Buffer, file: string) => {
+  let memo = checkedSignatures.get(key);
+  const known = memo?.get(file);
+  if (known !== undefined) return known;
+  const holds = verify(
+    'sha256',
+    Buffer.from(signingInput, 'ascii'),
+    { key, dsaEncoding: 'ieee-p1363' },
+    signature,
+  );
+  if (!memo) {
+    memo = new Map();
+    checkedSignatures.set(key, memo);
+  }
+  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  memo.set(file, holds);
+  return holds;
+};
+
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
@@ -298,12 +326,7 @@ const verifyOrFail = (file: unknown, jwks: unknown, options: VerifyOptions, now:
   ) {
     return fail('BAD_SIGNATURE', 'An ES256 signature is 64 bytes (r‖s), base64url');
   }
-  const signed = verify(
-    'sha256',
-    Buffer.from(`${headerPart}.${payloadPart}`, 'ascii'),
-    { key, dsaEncoding: 'ieee-p1363' },
-    signature,
-  );
+  const signed = signatureHolds(key, `${headerPart}.${payloadPart}`, signature, text);
   if (!signed) return fail('BAD_SIGNATURE', 'The signature does not verify');
 
   // 5. Authenticated from here on: the claims.

@@ -298,6 +298,23 @@ describe('verifyLicenseFile: every result code', () => {
   });
 });
 
+describe('verifyLicenseFile: re-checking a file', () => {
+  it('gives the same answers from its memo, and never lets a verified file vouch for another', () => {
+    const file = forge();
+    const first = check(file);
+    const again = check(file);
+    expect(again).toEqual(first);
+    expect(again.valid).toBe(true);
+    // Time still counts on every check, memo or not.
+    expect(codeOf(file, { now: at(T0 + 400 * DAY) })).not.toBe('VALID');
+    // A tampered copy of a verified file is checked afresh and fails.
+    expect(codeOf(tamper(file, { ...claims, sub: 'lic_other' }))).toBe('BAD_SIGNATURE');
+    // The same file against a JWKS whose key under that kid changed: checked afresh.
+    const other = p256();
+    expect(codeOf(file, {}, { keys: [jwkOf(other.publicKey, KID)] })).toBe('BAD_SIGNATURE');
+  });
+});
+
 describe('verifyLicenseFile: precedence', () => {
   const expired = { now: at(claims.exp + 10 * DAY) }; // also past rfb + grc
   const cases: [string, string, VerifyOptions, string][] = [
