@@ -14,7 +14,7 @@ import {
   validateLicense,
 } from './activation-rules.ts';
 import { type AuditEvent, auditEvent } from './audit.ts';
-import { type Page, PageQuery, Timestamp } from './common.ts';
+import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import type { EmailMessage } from './emails.ts';
 import { activationCodeMessage, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
@@ -39,11 +39,11 @@ export const FinishActivationInput = z.strictObject({
   code: z.string().regex(/^\s*\d{4}[\s-]?\d{4}\s*$/, 'Eight digits, e.g. 4821-0937'),
 });
 export const ActivationPath = z.strictObject({
-  activationId: z.string().regex(/^act_[0-9a-z]{26}$/, 'Not an activation id'),
+  activationId: IdOf('act'),
 });
 export const LicenseActivationPath = z.strictObject({
-  licenseId: z.string().regex(/^lic_[0-9a-z]{26}$/, 'Not a license id'),
-  activationId: z.string().regex(/^act_[0-9a-z]{26}$/, 'Not an activation id'),
+  licenseId: IdOf('lic'),
+  activationId: IdOf('act'),
 });
 export const ActivationListPath = LicenseActivationPath.pick({ licenseId: true });
 export const ActivationListQuery = PageQuery;

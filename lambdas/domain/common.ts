@@ -2,6 +2,16 @@ import * as z from 'zod';
 
 export const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp');
 
+/** Ids Tessera generates: a type prefix and 26 lower-case ULID characters (`lic_01j…`). */
+const ID_PREFIXES = {
+  lic: 'a license id',
+  cus: 'a customer id',
+  prj: 'a project id',
+  act: 'an activation id',
+} as const;
+export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
+  z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
+
 export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
+import { applyPatch, IdOf, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { DEFAULT_PROJECT_NAME, newProject, type Project } from './projects.ts';
 
-export const CustomerId = z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id');
+export const CustomerId = IdOf('cus');
 
 export const CreateCustomerInput = z.strictObject({
   name: z.string().trim().min(1).max(200),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { applyPatch, type Page, PageQuery, Timestamp } from './common.ts';
+import { applyPatch, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { generateLicenseKey, maskLicenseKey, parseLicenseKey } from './license-key.ts';
 import {
@@ -16,9 +16,9 @@ import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
 import { type Notice, newNotice } from './upkeep.ts';
 
-export const LicenseId = z.string().regex(/^lic_[0-9a-z]{26}$/, 'Not a license id');
-const CustomerRef = z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id');
-const ProjectRef = z.string().regex(/^prj_[0-9a-z]{26}$/, 'Not a project id');
+export const LicenseId = IdOf('lic');
+const CustomerRef = IdOf('cus');
+const ProjectRef = IdOf('prj');
 const Modules = z
   .array(ModuleCode)
   .max(200)

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { applyPatch, type Page, SearchQuery, Timestamp } from './common.ts';
+import { applyPatch, IdOf, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
@@ -8,7 +8,7 @@ import type { Principal } from './principal.ts';
 
 export const DEFAULT_PROJECT_NAME = 'Default';
 
-export const ProjectId = z.string().regex(/^prj_[0-9a-z]{26}$/, 'Not a project id');
+export const ProjectId = IdOf('prj');
 
 export const CreateProjectInput = z.strictObject({
   name: z.string().trim().min(1).max(120),
@@ -25,7 +25,7 @@ export const UpdateProjectInput = z
 export type UpdateProjectInput = z.infer<typeof UpdateProjectInput>;
 
 export const ProjectListPath = z.strictObject({
-  customerId: z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id'),
+  customerId: IdOf('cus'),
 });
 export const ProjectPath = ProjectListPath.extend({ projectId: ProjectId });
 export const ProjectListQuery = SearchQuery;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { type Page, PageQuery } from './common.ts';
+import { IdOf, type Page, PageQuery } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { licenseRefusal, type Validity } from './license-status.ts';
 import { assertCan, assertCustomerVisible } from './policy.ts';
@@ -224,10 +224,10 @@ export const poolOf = (license: { projectId?: string; productCode: string }) => 
 };
 
 export const PoolsPath = z.strictObject({
-  customerId: z.string().regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id'),
+  customerId: IdOf('cus'),
 });
 export const PoolPath = PoolsPath.extend({
-  projectId: z.string().regex(/^prj_[0-9a-z]{26}$/, 'Not a project id'),
+  projectId: IdOf('prj'),
   productCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'Not a product code'),
 });
 export const SeatPath = PoolPath.extend({

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { type Page, PageQuery, Timestamp } from './common.ts';
+import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
   assertCan,
@@ -22,9 +22,7 @@ export const TokenId = z.string().regex(/^tok_[0-9a-z]{16}$/, 'Not a token id');
 export const CreateTokenInput = z.strictObject({
   name: z.string().trim().min(1).max(100).describe('What the token is for, e.g. "CRM sync"'),
   role: Role,
-  customerId: z
-    .string()
-    .regex(/^cus_[0-9a-z]{26}$/, 'Not a customer id')
+  customerId: IdOf('cus')
     .optional()
     .describe('Required for customer roles; a customer admin may omit it (its own customer)'),
   expiresAt: Timestamp.optional(),
