@@ -8,6 +8,8 @@
  *   POWERTOOLS_METRICS_DISABLED  `true` keeps the EMF metric lines out of the log
  *   TESSERA_JOBS           `off` stops the in-process job scheduler (run jobs by hand with
  *                          `npm run job -- <name>`)
+ *   TESSERA_LOG_FORMAT     `json` prints the gateway's lines as JSON; default one readable line
+ *                          per request (`POST /licenses 201 148ms`)
  *   TESSERA_THROTTLE       `rate/burst` (e.g. `50/100`) throttles requests as the AWS stage does;
  *                          off by default. At most 16 requests per function run at once; up to
  *                          1,000 wait 5 s at most, the rest are answered 429 with Retry-After.
@@ -16,6 +18,7 @@
  * `/v1`. The first start prints a vendor-admin token once; Ctrl-C stops everything.
  */
 
+import { localLogger } from './local/access-log.ts';
 import { DEFAULT_ADMISSION, throttleFrom } from './local/admission.ts';
 import { JavaMissingError } from './local/dynamodb.ts';
 import { DEFAULT_PORT, type LocalPlatform, startLocal } from './local/runtime.ts';
@@ -64,7 +67,7 @@ const banner = (platform: LocalPlatform, readyMs: number) => {
     `  DynamoDB Local  ${platform.dynamoEndpoint}  (table ${platform.tableName}, java pid ${platform.dynamoPid})`,
     `  API document    ${platform.url}/openapi.json`,
     `  CORS origins    ${corsOrigins.join(', ') || '(none)'}`,
-    `  throttle        ${throttle ? `${throttle.rate}/s, burst ${throttle.burst}` : 'off (TESSERA_THROTTLE=rate/burst)'}; at most ${DEFAULT_ADMISSION.concurrency} requests at once`,
+    `  throttle        ${throttle ? `${throttle.rate}/s, burst ${throttle.burst}` : 'off (TESSERA_THROTTLE=rate/burst)'}; at most ${DEFAULT_ADMISSION.concurrency} requests per function at once`,
     `  scheduled jobs  ${jobsOn ? 'on (one line per run that found work)' : 'off'}; run one now: npm run job -- <name>`,
   ];
   if (platform.adminToken) {
@@ -142,6 +145,7 @@ try {
     port,
     corsOrigins,
     scheduler: jobsOn,
+    log: localLogger(process.env.TESSERA_LOG_FORMAT),
     ...(dynamoPort !== undefined ? { dynamoPort } : {}),
     ...(throttle ? { admission: { ...DEFAULT_ADMISSION, throttle } } : {}),
     onDynamoExit: (detail) => {

@@ -47,6 +47,8 @@ export interface LocalOptions {
   tableName?: string;
   /** Browser origins allowed by CORS; default none. */
   corsOrigins?: readonly string[];
+  /** Where the gateway's lines go (default: JSON on stdout). */
+  log?: (line: Record<string, unknown>) => void;
   /** No request log lines. */
   quiet?: boolean;
   /** Run the scheduled jobs at their rates in this process (npm start; TESSERA_JOBS=off). */
@@ -152,6 +154,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       runJob: (name) => (jobs.isJobName(name) ? runner.run(name) : undefined),
       ...(options.admission ? { admission: options.admission } : {}),
     };
+    if (options.log) serverOptions.log = options.log;
     if (options.quiet) serverOptions.log = () => undefined;
     const server = await startLocalServer(serverOptions);
     const scheduler = options.scheduler
