@@ -103,8 +103,16 @@ export const checkout = async (
   now: Date,
 ): Promise<Lease> => {
   let reclaimed = false;
+  // What the last lost transaction said this session holds (its ALL_OLD), so it is not re-read.
+  let held: Lease | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const existing = await store.lease(request.projectId, request.productCode, request.sessionId);
+    // The first round goes straight to the transaction: its conditional put of the lease says
+    // whether this session holds one already. Later rounds look (or use what it said).
+    const existing =
+      round === 0
+        ? undefined
+        : (held ?? (await store.lease(request.projectId, request.productCode, request.sessionId)));
+    held = undefined;
     if (existing && existing.activationId !== request.activationId) {
       throw new DomainError(
         'ALREADY_EXISTS',
@@ -154,7 +162,11 @@ export const checkout = async (
           limit,
         });
       }
-      if (error.code !== 'CONCURRENT_MODIFICATION' && error.code !== 'ALREADY_EXISTS') throw error;
+      if (error.code === 'ALREADY_EXISTS') {
+        held = error.details.lease as Lease | undefined;
+        continue; // this session's own lease: no race lost, no pause
+      }
+      if (error.code !== 'CONCURRENT_MODIFICATION') throw error;
       await pause(round);
     }
   }

@@ -135,7 +135,13 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
             },
           ),
           condition: absent,
-          onConflict: () => new DomainError('ALREADY_EXISTS', 'This session holds a seat already.'),
+          // The lease as it is (ALL_OLD), so the checkout needs no read to decide.
+          onConflict: (old) =>
+            new DomainError(
+              'ALREADY_EXISTS',
+              'This session holds a seat already.',
+              old ? { lease: fromItem<Lease>(old) } : {},
+            ),
         },
       ]),
 
