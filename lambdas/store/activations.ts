@@ -76,6 +76,15 @@ const moveActivation = (
   };
 };
 
+/** pending → active, with the token; the code and the pending TTL go. */
+const toActive = (activation: Activation, tokenHash: string, now: string) =>
+  moveActivation(
+    activation,
+    'pending',
+    { status: 'active', tokenHash, activatedAt: now, lastSeenAt: now },
+    ['codeHash', 'ttl'],
+  );
+
 const licenseNotFull: Condition = {
   expression: '#activationCount < #maxActivations AND #status = :active',
   names: {
@@ -370,12 +379,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
               'This instance was activated meanwhile; try again.',
             ),
         },
-        moveActivation(
-          activation,
-          'pending',
-          { status: 'active', tokenHash, activatedAt: now, lastSeenAt: now },
-          ['codeHash', 'ttl'],
-        ),
+        toActive(activation, tokenHash, now),
       ]);
       await freeSlot(activation);
     },
@@ -407,12 +411,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
           { status: 'superseded', endedAt: now },
           ['tokenHash'],
         ),
-        moveActivation(
-          activation,
-          'pending',
-          { status: 'active', tokenHash, activatedAt: now, lastSeenAt: now },
-          ['codeHash', 'ttl'],
-        ),
+        toActive(activation, tokenHash, now),
       ]);
       await freeSlot(activation);
     },

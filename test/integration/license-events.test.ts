@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
-import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import type { Stores } from '../../lambdas/store/index.ts';
+import { useHandlerTable } from '../support/handler-table.ts';
 import { activatedInstance } from '../support/instances.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
 
+const ready = useHandlerTable();
 /** GET /licenses/{id}/events: the license's history for whoever may see the license, else 404. */
 let stores: Stores;
 let admin: string;
@@ -15,17 +13,7 @@ let ownToken: string;
 let strangerToken: string;
 
 beforeAll(async () => {
-  const table = await createTestTable();
-  process.env.TABLE_NAME = table.tableName;
-  process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 't' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
-    .token;
+  ({ admin, stores } = ready());
   const post = async (path: string, body?: unknown) =>
     (await invoke('POST', path, { token: admin, ...(body ? { body } : {}) })).json;
   await post('/products', { code: 'PBX', name: 'PBX', seatModel: 'instance' });

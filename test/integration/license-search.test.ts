@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
-import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import type { Stores } from '../../lambdas/store/index.ts';
+import { useHandlerTable } from '../support/handler-table.ts';
 import { activatedInstance } from '../support/instances.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
 
+const ready = useHandlerTable();
 /**
  * Search support staff can rely on: exact lookups through an index (serial, key, e-mail,
  * instance fingerprint or hostname), end-of-validity filters and order, pages that are never
@@ -43,17 +41,7 @@ const ids = async (query: string, token = admin) => {
 };
 
 beforeAll(async () => {
-  const table = await createTestTable();
-  process.env.TABLE_NAME = table.tableName;
-  process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 't' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
-    .token;
+  ({ admin, stores } = ready());
   await call('POST', '/products', { code: 'AGENTS', name: 'Agents', seatModel: 'concurrent' });
   acme = (await call('POST', '/customers', { name: 'Acme' })).json as typeof acme;
   globex = (await call('POST', '/customers', { name: 'Globex' })).json as typeof globex;

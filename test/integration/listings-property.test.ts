@@ -1,14 +1,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
 import { type Route, routes } from '../../lambdas/routes.ts';
-import { createStores } from '../../lambdas/store/index.ts';
+import { useHandlerTable } from '../support/handler-table.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
 
+const ready = useHandlerTable();
 /**
  * Every listing, every combination of valid filters, against DynamoDB Local: no 5xx, every answer
  * as documented (the invoke helper checks it), a page is never empty while a cursor follows, and
@@ -76,17 +73,7 @@ const urlOf = (route: Route, query: Partial<Record<string, string>>) => {
 };
 
 beforeAll(async () => {
-  const table = await createTestTable();
-  process.env.TABLE_NAME = table.tableName;
-  process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  const stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 'test' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
-    .token;
+  ({ admin } = ready());
   const post = async (path: string, body: unknown) => {
     const answer = await invoke('POST', path, { token: admin, body });
     expect(answer.status, JSON.stringify(answer.json)).toBe(201);

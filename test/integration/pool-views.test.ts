@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
-import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import type { Stores } from '../../lambdas/store/index.ts';
+import { useHandlerTable } from '../support/handler-table.ts';
 import { activatedInstance } from '../support/instances.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
 
+const ready = useHandlerTable();
 /**
  * Seed 001's registry columns for every seat model: Used = users signed in now (competitive),
  * users assigned (nominal), instances activated (instance model); Limit = the maximum;
@@ -35,17 +33,7 @@ const issue = async (productCode: string, seatLimit: number, maxActivations: num
 };
 
 beforeAll(async () => {
-  const table = await createTestTable();
-  process.env.TABLE_NAME = table.tableName;
-  process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 't' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
-    .token;
+  ({ admin, stores } = ready());
   await post('/products', { code: 'AGENTS', name: 'Agents', seatModel: 'concurrent' });
   await post('/products', { code: 'CHAT', name: 'Chat', seatModel: 'named', aggregation: 'max' });
   await post('/products', { code: 'PBX', name: 'PBX', seatModel: 'instance' });

@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext, toProxyEvent } from '../../bin/local/events.ts';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
 import { routes } from '../../lambdas/routes.ts';
-import { createStores } from '../../lambdas/store/index.ts';
+import { useHandlerTable } from '../support/handler-table.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
 
+const ready = useHandlerTable();
 /**
  * Safe concurrent edits: ETag on single resources and write answers, If-Match on edits of
  * versioned resources (412 PRECONDITION_FAILED on a stale one, nothing written), Location on 201.
@@ -21,17 +18,7 @@ const call = (method: string, url: string, body?: unknown, headers: Record<strin
   invoke(method, url, { token: admin, headers, ...(body === undefined ? {} : { body }) });
 
 beforeAll(async () => {
-  const table = await createTestTable();
-  process.env.TABLE_NAME = table.tableName;
-  process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  const stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 't' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
-    .token;
+  ({ admin } = ready());
   await call('POST', '/products', { code: 'PBX', name: 'PBX', seatModel: 'instance' });
   const customer = await call('POST', '/customers', { name: 'Acme' });
   customerId = customer.json.id as string;

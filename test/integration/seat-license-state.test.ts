@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
-import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import type { Stores } from '../../lambdas/store/index.ts';
+import { useHandlerTable } from '../support/handler-table.ts';
 import { activatedInstance } from '../support/instances.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
 
+const ready = useHandlerTable();
 /**
  * An instance's own license decides whether it may hold seats, even while other licenses keep
  * the project's pool open: checkout and the named-seat check refuse with the license's code, and
@@ -40,17 +38,7 @@ const used = async (projectId: string, productCode: string) =>
 let projectId: string;
 
 beforeAll(async () => {
-  const table = await createTestTable();
-  process.env.TABLE_NAME = table.tableName;
-  process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 't' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  admin = (await createToken(stores.tokens, tokenSecrets, ctx, { name: 'a', role: 'vendor-admin' }))
-    .token;
+  ({ admin, stores } = ready());
   await post('/products', { code: 'AGENTS', name: 'Agents', seatModel: 'concurrent' });
   await post('/products', { code: 'CRM', name: 'CRM', seatModel: 'named' });
   const customer = await post('/customers', { name: 'Acme' });
