@@ -1,44 +1,21 @@
 import { AssignInput, checkAssignment } from '../domain/assignments.ts';
-import { DomainError, isDomainError } from '../domain/errors.ts';
-import {
-  CheckoutInput,
-  checkout,
-  DEFAULT_LEASE_SECONDS,
-  heartbeat,
-  poolOf,
-  SeatSession,
-} from '../domain/seats.ts';
+import { isDomainError } from '../domain/errors.ts';
+import { instanceSeats, requireConcurrent } from '../domain/instance-seats.ts';
+import { CheckoutInput, checkout, heartbeat, SeatSession } from '../domain/seats.ts';
 import { assignmentDeps } from './assignments.ts';
 import { countBusiness } from './business-metrics.ts';
 import { httpHandler, instanceOf, type OperationRequest, parsed } from './handler.ts';
 
-/** The pool of the calling instance: its activation's license's project and product. */
-const instancePool = async (r: OperationRequest) => {
-  const activation = instanceOf(r);
-  const license = await r.runtime.stores.licenses.get(activation.licenseId);
-  if (!license) throw new DomainError('NO_ENTITLEMENT', 'The license of this activation is gone.');
-  const product = await r.runtime.stores.products.get(license.productCode);
-  if (!product) throw new DomainError('NO_ENTITLEMENT', 'The product of this license is gone.');
-  return { activation, license, pool: poolOf(license), product };
-};
-
-/** Concurrent checkouts only for products that count users signed in now. */
-const requireConcurrent = (product: { seatModel: string }) => {
-  if (product.seatModel !== 'concurrent') {
-    throw new DomainError(
-      'WRONG_SEAT_MODEL',
-      `This product counts ${product.seatModel} seats, not concurrent ones.`,
-      { seatModel: product.seatModel },
-    );
-  }
-};
-
-const leaseSecondsOf = (product: { leaseSeconds?: number }) =>
-  product.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+/** The calling instance's license, product and pool (domain/instance-seats.ts). */
+const instancePool = (r: OperationRequest) =>
+  instanceSeats(
+    { licenses: r.runtime.stores.licenses, products: r.runtime.stores.products },
+    instanceOf(r),
+  );
 
 export const handler = httpHandler('seats', {
   checkoutSeat: async (r) => {
-    const { activation, license, pool, product } = await instancePool(r);
+    const { activation, license, pool, product, leaseSeconds } = await instancePool(r);
     requireConcurrent(product);
     const input = parsed(CheckoutInput, r.input.body);
     try {
@@ -47,7 +24,7 @@ export const handler = httpHandler('seats', {
         {
           ...pool,
           aggregation: product.aggregation,
-          leaseSeconds: leaseSecondsOf(product),
+          leaseSeconds,
           userId: input.userId,
           sessionId: input.sessionId,
           activationId: activation.id,
@@ -64,12 +41,12 @@ export const handler = httpHandler('seats', {
     }
   },
   heartbeatSeat: async (r) => {
-    const { activation, license, pool, product } = await instancePool(r);
+    const { activation, license, pool, leaseSeconds } = await instancePool(r);
     const { sessionId } = parsed(SeatSession, r.input.body);
     return heartbeat(
       r.runtime.stores.seats,
       { ...pool, sessionId, activationId: activation.id },
-      leaseSecondsOf(product),
+      leaseSeconds,
       r.runtime.clock.now(),
       license,
     );
