@@ -20,6 +20,7 @@ import { activationCodeMessage, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
 import { buildClaims, type LicenseClaims } from './license-file.ts';
 import { parseLicenseKey } from './license-key.ts';
+import { refusalOf } from './license-status.ts';
 import type { License } from './licenses.ts';
 import { assertCan } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -190,13 +191,10 @@ const errorFor: Record<Exclude<ValidationCode, 'VALID'>, { code: ErrorCode; mess
     message: 'That is not a valid license key; check it for typos.',
   },
   NOT_FOUND: { code: 'LICENSE_NOT_FOUND', message: 'No license has this key.' },
-  REVOKED: { code: 'LICENSE_REVOKED', message: 'This license is revoked.' },
-  SUSPENDED: {
-    code: 'LICENSE_SUSPENDED',
-    message: 'This license is suspended; contact your vendor.',
-  },
-  NOT_YET_VALID: { code: 'LICENSE_NOT_YET_VALID', message: 'This license is not valid yet.' },
-  EXPIRED: { code: 'LICENSE_EXPIRED', message: 'This license has expired.' },
+  REVOKED: refusalOf.revoked,
+  SUSPENDED: refusalOf.suspended,
+  NOT_YET_VALID: refusalOf.not_yet_valid,
+  EXPIRED: refusalOf.expired,
   FINGERPRINT_MISMATCH: { code: 'UNAUTHENTICATED', message: 'This instance is not activated.' },
   MODULE_NOT_LICENSED: { code: 'FORBIDDEN', message: 'The module is not licensed.' },
 };
@@ -211,7 +209,7 @@ const activeLicense = (license: License | undefined, now: Date): License => {
 };
 
 /** What an activation event records of the instance: never a code or token (hashes included). */
-const instanceOf = (a: Activation, status: ActivationStatus) => ({
+const instanceSnapshot = (a: Activation, status: ActivationStatus) => ({
   activationId: a.id,
   fingerprint: a.fingerprint,
   ...(a.hostname ? { hostname: a.hostname } : {}),
@@ -244,8 +242,8 @@ const activationEvent = (
       id: activation.licenseId,
       ...(license?.customerId ? { customerId: license.customerId } : {}),
     },
-    instanceOf(activation, before),
-    instanceOf(activation, after),
+    instanceSnapshot(activation, before),
+    instanceSnapshot(activation, after),
   );
 
 /** A failed send is the instance's 503, never a 500; whether to retry comes from the mailer. */
@@ -450,7 +448,7 @@ export const finishActivation = async (
   if (previous) {
     await deps.activations.activateAgain(activation, previous, token.hash, at, {
       ...event('license.instance-reactivated'),
-      before: { ...instanceOf(activation, 'pending'), replacesActivationId: previous },
+      before: { ...instanceSnapshot(activation, 'pending'), replacesActivationId: previous },
     });
   } else
     await deps.activations.activateNew(

@@ -386,6 +386,19 @@ export const listSeats = async (
   };
 };
 
+/** Frees one seat as an admin's act, audited with the seat as it was held. */
+const releaseForced = (
+  deps: PoolAdminDeps,
+  ctx: ChangeContext,
+  path: z.infer<typeof PoolPath>,
+  lease: Lease,
+  seat: SeatRef,
+) => {
+  const { projectId: _p, ...held } = lease;
+  const event = auditEvent(ctx, 'pool.seat-force-released', poolRef(path), held, null);
+  return deps.seats.release(seat, event);
+};
+
 /** The seeds' "forced logout": the seat is freed now; the instance learns it at its next heartbeat. */
 export const forceRelease = async (
   deps: PoolAdminDeps,
@@ -394,16 +407,14 @@ export const forceRelease = async (
 ) => {
   await visiblePool(deps, ctx.principal, path);
   assertCan(ctx.principal, 'activation:manage');
+  const lease = await deps.seats.lease(path.projectId, path.productCode, path.sessionId);
+  if (!lease) throw notFound('Seat');
   const seat = {
     projectId: path.projectId,
     productCode: path.productCode,
     sessionId: path.sessionId,
   };
-  const lease = await deps.seats.lease(path.projectId, path.productCode, path.sessionId);
-  if (!lease) throw notFound('Seat');
-  const { projectId: _p, ...held } = lease;
-  const event = auditEvent(ctx, 'pool.seat-force-released', poolRef(path), held, null);
-  const released = await deps.seats.release(seat, event);
+  const released = await releaseForced(deps, ctx, path, lease, seat);
   if (!released) throw notFound('Seat');
   return { released };
 };

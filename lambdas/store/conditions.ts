@@ -34,6 +34,13 @@ export const counterIs = (attribute: string, value: number): Condition => ({
   values: { [`:${attribute}Expected`]: value },
 });
 
+/** An attribute holds a value: `#status = :status`. */
+export const attributeIs = (attribute: string, value: unknown): Condition => ({
+  expression: `#${attribute} = :${attribute}`,
+  names: { [`#${attribute}`]: attribute },
+  values: { [`:${attribute}`]: value },
+});
+
 export const all = (...parts: Condition[]): Condition => ({
   // A lone part stays bare: DynamoDB rejects redundant parentheses.
   expression:

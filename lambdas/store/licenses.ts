@@ -7,7 +7,7 @@ import type { License, LicenseListFilter, LicenseStore } from '../domain/license
 import type { SeatModel } from '../domain/pools.ts';
 import { auditWrite } from './audit.ts';
 import { batchGet } from './batch.ts';
-import { absent, all, type Condition, exists, versionIs } from './conditions.ts';
+import { absent, all, attributeIs, type Condition, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys, licenseKeys, lookupKeys, poolKeys, queueKeys } from './keys.ts';
 import { lookupItem } from './lookups.ts';
@@ -136,11 +136,7 @@ const emailLookups = (before: License, after: License): Write[] =>
       ];
 
 /** Status filters as DynamoDB sees them; ISO-8601 UTC strings compare like the times they are. */
-const storedIs = (status: string): Condition => ({
-  expression: '#status = :stored',
-  names: { '#status': 'status' },
-  values: { ':stored': status },
-});
+const storedIs = (status: string): Condition => attributeIs('status', status);
 const startsAfter = (now: string): Condition => ({
   expression: '#validFrom > :now',
   names: { '#validFrom': 'validFrom' },
@@ -183,18 +179,12 @@ export const statusFilter = (
   }
 };
 
-const equals = (attribute: string, value: string): Condition => ({
-  expression: `#${attribute} = :${attribute}`,
-  names: { [`#${attribute}`]: attribute },
-  values: { [`:${attribute}`]: value },
-});
-
 /** By end of validity, soonest first: every filter but the range is applied to what is read. */
 const byEndRequest = (tableName: string, filter: LicenseListFilter): Omit<PageRequest, 'limit'> => {
   const conditions = [
     statusFilter(filter.status, filter.now),
-    filter.productCode ? equals('productCode', filter.productCode) : undefined,
-    filter.projectId ? equals('projectId', filter.projectId) : undefined,
+    filter.productCode ? attributeIs('productCode', filter.productCode) : undefined,
+    filter.projectId ? attributeIs('projectId', filter.projectId) : undefined,
   ].filter((c): c is Condition => c !== undefined);
   return {
     tableName,
@@ -211,11 +201,7 @@ const listRequest = (tableName: string, filter: LicenseListFilter): Omit<PageReq
   const status = statusFilter(filter.status, filter.now);
   const product: Condition | undefined =
     filter.customerId && !filter.projectId && filter.productCode
-      ? {
-          expression: '#productCode = :productCode',
-          names: { '#productCode': 'productCode' },
-          values: { ':productCode': filter.productCode },
-        }
+      ? attributeIs('productCode', filter.productCode)
       : undefined;
   const conditions = [status, product].filter((c): c is Condition => c !== undefined);
   const base = {

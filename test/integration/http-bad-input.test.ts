@@ -1,15 +1,13 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { idGenerator } from '../../lambdas/adapters/ids.ts';
-import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
-import { createToken } from '../../lambdas/domain/tokens.ts';
 import { MAX_BODY_BYTES } from '../../lambdas/middleware/limits.ts';
 import { type Route, routes } from '../../lambdas/routes.ts';
-import { createStores } from '../../lambdas/store/index.ts';
+import { useHandlerTable } from '../support/handler-table.ts';
 import { activatedInstance } from '../support/instances.ts';
 import { invoke } from '../support/invoke.ts';
-import { createTestTable } from '../support/table.ts';
+import type { createTestTable } from '../support/table.ts';
 
+const ready = useHandlerTable();
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let token: string;
 let customerId: string;
@@ -79,18 +77,8 @@ const expectProblem = (
 };
 
 beforeAll(async () => {
-  table = await createTestTable();
-  process.env.TABLE_NAME = table.tableName;
-  process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  const stores = createStores(table.db, table.tableName);
-  const ctx = {
-    principal: { kind: 'system' as const, name: 'test' },
-    now: new Date(),
-    ids: idGenerator(),
-  };
-  token = (
-    await createToken(stores.tokens, tokenSecrets, ctx, { name: 'admin', role: 'vendor-admin' })
-  ).token;
+  const { stores } = ready();
+  ({ table, admin: token } = ready());
   const product = await invoke('POST', '/products', {
     token,
     body: { code: 'PBX', name: 'PBX', seatModel: 'instance' },
