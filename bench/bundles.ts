@@ -12,6 +12,8 @@ import { bundleAliases, bundlingOptions } from '../lib/constructs/tessera-functi
  * the time a fresh Node process takes to import each bundle: the module-load part of a cold start.
  */
 const IMPORT_RUNS = 5;
+/** Each function's budget, minified (docs/adr/0010-bundle-budget.md). */
+export const BUNDLE_BUDGET_KIB = 300;
 
 const importMillis = (file: string): number => {
   const script = `const t=process.hrtime.bigint();await import(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
@@ -29,6 +31,7 @@ export const bundles = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bundles-'));
   try {
     console.log('function                 bundle (KiB)  import p50 (ms, fresh node, n=5)');
+    const over: string[] = [];
     const functions = [
       ...Object.keys(groups).map((group) => [group, `lambdas/http/${group}.ts`] as const),
       ...jobNames.map((job) => [`job ${job}`, jobEntry(job)] as const),
@@ -51,10 +54,17 @@ export const bundles = async () => {
       });
       const kib = statSync(outfile).size / 1024;
       const times = Array.from({ length: IMPORT_RUNS }, () => importMillis(outfile));
+      const flag = kib > BUNDLE_BUDGET_KIB ? '  over budget' : '';
+      if (flag) over.push(name);
       console.log(
-        `${name.padEnd(24)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}`,
+        `${name.padEnd(24)} ${kib.toFixed(0).padStart(12)}  ${median(times).toFixed(1).padStart(10)}${flag}`,
       );
     }
+    console.log(
+      over.length === 0
+        ? `every function within ${BUNDLE_BUDGET_KIB} KiB`
+        : `${over.length} of ${functions.length} functions over the ${BUNDLE_BUDGET_KIB} KiB budget`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
