@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { jobEntry, jobNames } from '../lambdas/jobs/catalog.ts';
 import { groups } from '../lambdas/routes.ts';
-import { bundleAliases, bundlingOptions } from '../lib/constructs/tessera-function.ts';
+import { bundlingOptions } from '../lib/constructs/tessera-function.ts';
 
 /**
  * Per-function bundle size (minified, AWS SDK bundled, as the Lambda functions are built) and
@@ -49,7 +49,6 @@ export const bundles = async () => {
         format: 'esm',
         mainFields: bundlingOptions.mainFields,
         banner: { js: bundlingOptions.banner },
-        alias: bundleAliases,
         logLevel: 'error',
       });
       const kib = statSync(outfile).size / 1024;

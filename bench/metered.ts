@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
 import { ensureTable } from '../bin/local/tables.ts';
 import { activationSecrets } from '../lambdas/adapters/activation-secrets.ts';
+import { documentClient } from '../lambdas/adapters/dynamodb.ts';
 import { idGenerator } from '../lambdas/adapters/ids.ts';
 import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
 import type { ActivationDeps } from '../lambdas/domain/activations.ts';
@@ -36,15 +36,15 @@ export const meteredClient = (endpoint: string) => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const calls: Call[] = [];
-  raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
-      const command = (context.commandName ?? '').replace(/Command$/, '');
+  const db = documentClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+    around: async (command, input, next) => {
       const isRead = /^(Get|Query|BatchGet|TransactGet)/.test(command);
       try {
-        const result = await next(args);
-        const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] })
-          .ConsumedCapacity;
+        const result = await next({ ...input, ReturnConsumedCapacity: 'INDEXES' });
+        const consumed = result.ConsumedCapacity as Consumed | Consumed[] | undefined;
         const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
         let table = 0;
         let index = 0;
@@ -71,9 +71,8 @@ export const meteredClient = (endpoint: string) => {
         throw error;
       }
     },
-    { step: 'initialize', name: 'consumedCapacity' },
-  );
-  return { raw, calls };
+  });
+  return { raw, db, calls };
 };
 
 /** Read and write units of the calls recorded since `from`. */
@@ -107,11 +106,8 @@ export const withMeteredDomain = async <T>(
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamoDbLocal({});
   try {
-    const { raw, calls } = meteredClient(dynamo.endpoint);
+    const { raw, db, calls } = meteredClient(dynamo.endpoint);
     await ensureTable(raw, 'bench');
-    const db = DynamoDBDocumentClient.from(raw, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
     const stores = createStores(db, 'bench');
     const ids = idGenerator();
     let lastCode = '';

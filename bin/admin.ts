@@ -7,6 +7,7 @@
  *   npm run admin -- create-token --role vendor-admin --name me --local
  */
 import { parseArgs } from 'node:util';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { documentClient } from '../lambdas/adapters/dynamodb.ts';
 import { idGenerator } from '../lambdas/adapters/ids.ts';
 import { tokenSecrets } from '../lambdas/adapters/token-secrets.ts';
@@ -72,7 +73,12 @@ const main = async () => {
   }
   const region =
     values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const db = documentClient({ region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
+  // An operator's own credentials: profile, SSO, environment, as the AWS CLI finds them.
+  const db = documentClient({
+    region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    credentials: defaultProvider(),
+  });
 
   const created = await createToken(
     tokenStore(db, target.tableName),

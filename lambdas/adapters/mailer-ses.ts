@@ -1,5 +1,5 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { TEMPLATE_KINDS, type TemplateKind, templateName } from '../domain/email-templates.ts';
+import type { SesApi } from './aws/services.ts';
 import {
   checkedTag,
   checkedTemplate,
@@ -20,7 +20,7 @@ interface Mapping {
 }
 
 /**
- * SES v2 `SendEmail` errors. Throttling is retryable (the SDK has already retried it with
+ * SES v2 `SendEmail` errors. Throttling is retryable (the client has already retried it with
  * backoff; the caller may try again later). Everything else needs an operator before a retry can
  * succeed — including `SendingPausedException`, which lasts until someone re-enables sending.
  */
@@ -129,7 +129,7 @@ const toMailerError = (error: unknown, tag: string): MailerError => {
  * as given: the mailer's IAM policy allows only that `ses:FromAddress`.
  */
 export const sesMailer = (options: {
-  client: SESv2Client;
+  client: SesApi;
   /** The verified sender, from the stage config's `senderAddress`. */
   from: string;
   /** The stage whose templates to use (`STAGE`). */
@@ -147,22 +147,20 @@ export const sesMailer = (options: {
       const { kind, data } = checkedTemplate(message, tag);
       let out: { MessageId?: string };
       try {
-        out = await options.client.send(
-          new SendEmailCommand({
-            FromEmailAddress: options.from,
-            Destination: { ToAddresses: [to] },
-            Content: {
-              Template: {
-                TemplateName: names[kind],
-                TemplateData: JSON.stringify(data),
-              },
+        out = await options.client.sendEmail({
+          FromEmailAddress: options.from,
+          Destination: { ToAddresses: [to] },
+          Content: {
+            Template: {
+              TemplateName: names[kind],
+              TemplateData: JSON.stringify(data),
             },
-            EmailTags: [{ Name: SES_TAG_NAME, Value: tag }],
-            ...(options.configurationSetName
-              ? { ConfigurationSetName: options.configurationSetName }
-              : {}),
-          }),
-        );
+          },
+          EmailTags: [{ Name: SES_TAG_NAME, Value: tag }],
+          ...(options.configurationSetName
+            ? { ConfigurationSetName: options.configurationSetName }
+            : {}),
+        });
       } catch (error) {
         throw toMailerError(error, tag);
       }

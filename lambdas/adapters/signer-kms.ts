@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import type { LicenseClaims } from '../domain/license-file.ts';
+import type { KmsApi } from './aws/services.ts';
 import {
   compactJws,
   derToJose,
@@ -12,7 +12,7 @@ import {
 } from './signer.ts';
 
 export interface KmsSignerOptions {
-  client: KMSClient;
+  client: KmsApi;
   /** Key id, key ARN, alias name or alias ARN of an `ECC_NIST_P256` / `SIGN_VERIFY` KMS key. */
   keyId: string;
   /**
@@ -59,14 +59,19 @@ export const kmsSigner = (options: KmsSignerOptions): LicenseSigner => {
   let publicKey: Promise<{ key: KeyObject; jwk: PublicJwk }> | undefined;
 
   const fetchPublicKey = async () => {
-    const out = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    const out = (await client.call('GetPublicKey', { KeyId: keyId })) as {
+      KeySpec?: string;
+      KeyUsage?: string;
+      PublicKey?: string;
+    };
     if (out.KeySpec !== 'ECC_NIST_P256' || out.KeyUsage !== 'SIGN_VERIFY') {
       throw new Error(
         `KMS key ${keyId} is ${out.KeySpec ?? '?'}/${out.KeyUsage ?? '?'}; license files need ECC_NIST_P256/SIGN_VERIFY`,
       );
     }
     if (!out.PublicKey) throw new Error(`KMS returned no public key for ${keyId}`);
-    const key = createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' });
+    const der = Buffer.from(out.PublicKey, 'base64');
+    const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
     return { key, jwk: publicJwkOf(key, kid) };
   };
 
@@ -85,16 +90,14 @@ export const kmsSigner = (options: KmsSignerOptions): LicenseSigner => {
     kid,
     sign: async (claims: LicenseClaims) => {
       const input = jwsSigningInput(kid, claims);
-      const out = await client.send(
-        new SignCommand({
-          KeyId: keyId,
-          Message: sha256(input),
-          MessageType: 'DIGEST',
-          SigningAlgorithm: 'ECDSA_SHA_256',
-        }),
-      );
+      const out = (await client.call('Sign', {
+        KeyId: keyId,
+        Message: Buffer.from(sha256(input)).toString('base64'),
+        MessageType: 'DIGEST',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      })) as { Signature?: string };
       if (!out.Signature) throw new Error('KMS returned no signature');
-      const signature = derToJose(out.Signature);
+      const signature = derToJose(Buffer.from(out.Signature, 'base64'));
       if (selfCheck) {
         const { key } = await loadPublicKey();
         const ok = verify(

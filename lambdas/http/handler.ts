@@ -190,7 +190,7 @@ export const httpHandler = (
   if (groups[group].table === 'write' && routesOf(group).some((r) => r.method === 'POST')) {
     chain.use(
       idempotency({
-        client: () => runtime().dynamo,
+        db: () => runtime().db,
         tableName: () => runtime().config.TABLE_NAME,
         functionName: `tessera-${group}`,
         corsOrigins: config().CORS_ORIGINS,

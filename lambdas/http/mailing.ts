@@ -1,4 +1,4 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { sesApi } from '../adapters/aws/services.ts';
 import { type Mailer, MailerError } from '../adapters/mailer.ts';
 import { outboxMailer } from '../adapters/mailer-outbox.ts';
 import { sesMailer } from '../adapters/mailer-ses.ts';
@@ -52,7 +52,7 @@ export const currentMailer = (): Mailer => {
         },
       })
     : sesMailer({
-        client: new SESv2Client({ region: cfg.AWS_REGION }),
+        client: sesApi({ region: cfg.AWS_REGION }),
         from: cfg.SENDER_ADDRESS,
         // Templates are named `tessera-<stage>-<kind>`: CDK deploys them for this stage.
         stage: cfg.STAGE,

@@ -1,5 +1,5 @@
 import { systemClock } from '../adapters/clock.ts';
-import { documentClient, dynamoClient } from '../adapters/dynamodb.ts';
+import { documentClient } from '../adapters/dynamodb.ts';
 import { idGenerator } from '../adapters/ids.ts';
 import { tokenSecrets } from '../adapters/token-secrets.ts';
 import { config } from '../config.ts';
@@ -15,12 +15,11 @@ const build = () => {
     region: cfg.AWS_REGION,
     ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}),
   };
-  const raw = dynamoClient(options);
-  const db = documentClient(options, raw);
+  const db = documentClient(options);
   return {
     config: cfg,
     /** The same connection, for Powertools' idempotency records. */
-    dynamo: raw,
+    db,
     stores: createStores(db, cfg.TABLE_NAME),
     secrets: tokenSecrets,
     clock: systemClock,

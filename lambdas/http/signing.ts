@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { kmsApi } from '../adapters/aws/services.ts';
 import { parsePublicJwks } from '../adapters/jwks.ts';
 import type { LicenseSigner, PublicJwk } from '../adapters/signer.ts';
 import { kmsSigner } from '../adapters/signer-kms.ts';
@@ -32,7 +32,7 @@ export const currentSigner = (): LicenseSigner => {
   const cfg = config();
   if (cfg.SIGNING_KEY_ID) {
     signer = counted(
-      kmsSigner({ client: new KMSClient({ region: cfg.AWS_REGION }), keyId: cfg.SIGNING_KEY_ID }),
+      kmsSigner({ client: kmsApi({ region: cfg.AWS_REGION }), keyId: cfg.SIGNING_KEY_ID }),
     );
   } else if (cfg.SIGNING_KEY_FILE) {
     signer = counted(localSigner({ privateKeyPem: readFileSync(cfg.SIGNING_KEY_FILE, 'utf8') }));

@@ -3,14 +3,13 @@ import {
   IdempotencyConfig,
   IdempotencyValidationError,
 } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Db } from '../adapters/dynamodb.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
-import { idempotencyKeys } from '../store/keys.ts';
+import { IdempotencyRecords } from '../store/idempotency-records.ts';
 import { corsHeaders } from './cors.ts';
 import { header, type RequestContext } from './request.ts';
 
@@ -40,7 +39,7 @@ const callerOf = (principal: Principal | undefined, context: RequestContext) => 
  * authentication and validation, so neither an anonymous nor a malformed call writes a record.
  */
 export const idempotency = (deps: {
-  client: () => DynamoDBClient;
+  db: () => Db;
   tableName: () => string;
   functionName: string;
   corsOrigins: readonly string[];
@@ -48,14 +47,7 @@ export const idempotency = (deps: {
   let inner: MiddlewareObj | undefined;
   const powertools = () => {
     inner ??= makeHandlerIdempotent({
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: deps.tableName(),
-        keyAttr: 'pk',
-        sortKeyAttr: 'sk',
-        staticPkValue: idempotencyKeys.partition(deps.functionName),
-        expiryAttr: 'ttl',
-        awsSdkV3Client: deps.client(),
-      }),
+      persistenceStore: new IdempotencyRecords(deps.db, deps.tableName, deps.functionName),
       config: new IdempotencyConfig({
         eventKeyJmesPath: 'tesseraIdempotency.key',
         payloadValidationJmesPath: 'tesseraIdempotency.payload',

@@ -1,6 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import {
+  ConditionalCheckFailedException,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '../adapters/dynamodb.ts';
 import { sha256Hex } from '../adapters/hash.ts';
 import type { Activation, ActivationStore } from '../domain/activations.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
@@ -264,7 +269,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
         return Number(out.Attributes?.attempts);
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const status = error.Item?.status?.S;
+        const status = (error.Item?.status as { S?: string } | undefined)?.S;
         if (status === 'pending' || status === 'failed') {
           throw new DomainError('ACTIVATION_LOCKED', 'Too many wrong codes; start again.');
         }

@@ -1,5 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { GetCommand } from '../adapters/dynamodb.ts';
 import { sha256Hex } from '../adapters/hash.ts';
 import { type Assignment, type AssignmentStore, userKey } from '../domain/assignments.ts';
 import { DomainError } from '../domain/errors.ts';

@@ -1,5 +1,5 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { BatchGetCommand } from '../adapters/dynamodb.ts';
 import type { Item } from './items.ts';
 import type { PrimaryKey } from './keys.ts';
 

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '../adapters/dynamodb.ts';
 
 /**
  * Named condition parts. Every conditional write in the store is composed from these, so the
@@ -70,3 +70,20 @@ export const conditionally = async (write: () => Promise<unknown>): Promise<bool
     throw error;
   }
 };
+
+/** Any of the parts holds. */
+export const any = (...parts: Condition[]): Condition => ({
+  expression:
+    parts.length === 1
+      ? (parts[0] as Condition).expression
+      : parts.map((p) => `(${p.expression})`).join(' OR '),
+  names: Object.assign({}, ...parts.map((p) => p.names)),
+  values: Object.assign({}, ...parts.map((p) => p.values)),
+});
+
+/** A numeric attribute is present and below a value: `#expiry < :expiryBelow`. */
+export const numberBelow = (attribute: string, value: number): Condition => ({
+  expression: `attribute_exists(#${attribute}) AND #${attribute} < :${attribute}Below`,
+  names: { [`#${attribute}`]: attribute },
+  values: { [`:${attribute}Below`]: value },
+});

@@ -1,5 +1,5 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { GetCommand, UpdateCommand } from '../adapters/dynamodb.ts';
 import { sha256Hex } from '../adapters/hash.ts';
 import { searchText } from '../domain/common.ts';
 import { DomainError, notFound } from '../domain/errors.ts';

@@ -1,6 +1,6 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Db } from '../adapters/dynamodb.ts';
+import { QueryCommand, type QueryCommandInput } from '../adapters/dynamodb.ts';
 import type { Page } from '../domain/common.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Condition } from './conditions.ts';

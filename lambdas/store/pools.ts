@@ -1,5 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { GetCommand } from '../adapters/dynamodb.ts';
 import type { Page } from '../domain/common.ts';
 import type { StoredStatus } from '../domain/license-status.ts';
 import type { PoolLicense } from '../domain/pools.ts';

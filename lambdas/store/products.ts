@@ -1,5 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { GetCommand } from '../adapters/dynamodb.ts';
 import { searchText } from '../domain/common.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { Product, ProductStore } from '../domain/products.ts';

@@ -1,5 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { QueryCommand } from '../adapters/dynamodb.ts';
 import type { PrimaryKey } from './keys.ts';
 
 /** One entry of a job queue (gsi3, keys only): the item's key and its place in the queue. */

@@ -1,5 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { UpdateCommand } from '../adapters/dynamodb.ts';
 import type {
   CounterRepair,
   ExpiredLease,

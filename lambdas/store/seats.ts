@@ -1,5 +1,5 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import { GetCommand, QueryCommand, UpdateCommand } from '../adapters/dynamodb.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import { type Lease, pause, type SeatRef, type SeatStore } from '../domain/seats.ts';

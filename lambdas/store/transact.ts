@@ -1,7 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import {
+  TransactionCanceledException,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '../adapters/dynamodb.ts';
 import { DomainError } from '../domain/errors.ts';
 import { type Condition, toParams } from './conditions.ts';
 import type { Item } from './items.ts';
@@ -77,7 +80,7 @@ export const transact = async (db: Db, tableName: string, writes: Write[]): Prom
       if (reason.Code === 'ConditionalCheckFailed') {
         const write = writes[index];
         // The document client does not unmarshall cancellation reasons; do it here.
-        const old = reason.Item ? (unmarshall(reason.Item) as Item) : undefined;
+        const old = reason.Item ? (unmarshall(reason.Item as never) as Item) : undefined;
         throw write?.onConflict ? write.onConflict(old) : concurrent();
       }
     }

@@ -1,6 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../adapters/dynamodb.ts';
+import {
+  ConditionalCheckFailedException,
+  DeleteCommand,
+  PutCommand,
+  UpdateCommand,
+} from '../adapters/dynamodb.ts';
 import { sha256Hex } from '../adapters/hash.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type {

@@ -150,10 +150,6 @@ export class TesseraFunction extends Construct {
 }
 
 /** One set of bundling options; `npm run bench` builds with the same ones to report sizes. */
-/** Modules swapped for smaller ones in every Lambda bundle (esbuild aliases, from the repo root). */
-export const bundleAliases: Record<string, string> = {
-  '@aws-sdk/credential-provider-node': './lambdas/adapters/lambda-credentials.ts',
-};
 
 export const bundlingOptions = {
   minify: true,
@@ -163,10 +159,8 @@ export const bundlingOptions = {
   mainFields: ['module', 'main'],
   // Bundled CommonJS dependencies still call require(); give them one inside the ESM bundle.
   banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-  // Bundle the AWS SDK v3 too: pinned versions, smaller cold start than the runtime's copy.
+  // Nothing is left to the runtime's copy of the AWS SDK: the functions call AWS through
+  // lambdas/adapters/aws (docs/adr/0011-aws-calls-without-the-sdk.md) and bundle what they use.
   externalModules: [],
   forceDockerBundling: false,
-  esbuildArgs: Object.fromEntries(
-    Object.entries(bundleAliases).map(([module, path]) => [`--alias:${module}`, path]),
-  ),
 };

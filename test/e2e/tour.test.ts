@@ -91,7 +91,7 @@ describe('the README tour on the local runtime', () => {
   });
 
   it('answers malformed JSON with a problem document and writes nothing', async () => {
-    const before = await local().table.db.send(
+    const before = await local().table.sdk.send(
       new ScanCommand({ TableName: local().table.tableName, Select: 'COUNT' }),
     );
     const response = await fetch(`${local().url}/products`, {
@@ -102,7 +102,7 @@ describe('the README tour on the local runtime', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(((await response.json()) as { code: string }).code).toBe('MALFORMED_JSON');
-    const after = await local().table.db.send(
+    const after = await local().table.sdk.send(
       new ScanCommand({ TableName: local().table.tableName, Select: 'COUNT' }),
     );
     expect(after.Count).toBe(before.Count);

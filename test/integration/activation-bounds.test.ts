@@ -1,4 +1,3 @@
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { useAwsConfiguredHandlers } from '../support/aws-handlers.ts';
 import { invoke } from '../support/invoke.ts';
@@ -8,7 +7,7 @@ import { invoke } from '../support/invoke.ts';
  * for their code at once, and at most 10 codes are e-mailed for it per hour (the defaults);
  * beyond, 429 with Retry-After, and a refused call writes and sends nothing.
  */
-const { ses, admin } = useAwsConfiguredHandlers();
+const { ses, admin, mailed } = useAwsConfiguredHandlers();
 
 const licenseKey = async (code: string) => {
   await invoke('POST', '/products', {
@@ -32,7 +31,7 @@ const licenseKey = async (code: string) => {
 const start = (key: string, n: number) =>
   invoke('POST', '/instance/activations', { body: { key, fingerprint: `leaked-host-${n}` } });
 
-const mails = () => ses.commandCalls(SendEmailCommand).length;
+const mails = () => ses().callsOf('SendEmail').length;
 
 describe('activation bounds', () => {
   it('30 starts with a leaked key send 5 codes; the rest are 429 PENDING_LIMIT_REACHED with Retry-After', async () => {
@@ -60,8 +59,7 @@ describe('activation bounds', () => {
     const key = await licenseKey('FREED');
     const started = [];
     for (let n = 0; n < 5; n++) started.push(await start(key, n));
-    const mail = ses.commandCalls(SendEmailCommand).at(-1)?.args[0].input;
-    const code = /\d{4}-\d{4}/.exec(mail?.Content?.Template?.TemplateData ?? '')?.[0];
+    const code = /\d{4}-\d{4}/.exec(mailed().at(-1) ?? '')?.[0];
     const last = started.at(-1)?.json.activationId as string;
 
     expect((await start(key, 99)).status).toBe(429);

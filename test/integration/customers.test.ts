@@ -141,7 +141,7 @@ describe('customers and projects on DynamoDB Local', () => {
     expect(
       await codeOf(deleteCustomer(stores.customers, stores.projects.get, ctx(), customer.id)),
     ).toBe('HAS_DEPENDENTS');
-    await table.db.send(
+    await table.sdk.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: keys.project(customer.id, extra.id),

@@ -16,7 +16,7 @@ let projectId: string;
 let instanceToken: string;
 
 const snapshot = async () => {
-  const out = await table.db.send(
+  const out = await table.sdk.send(
     new ScanCommand({ TableName: table.tableName, ConsistentRead: true }),
   );
   return JSON.stringify(

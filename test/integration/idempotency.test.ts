@@ -1,4 +1,3 @@
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lambdas/routes.ts';
@@ -10,7 +9,7 @@ import { invoke } from '../support/invoke.ts';
  * body) and acts once; with another body it is 422; keys are the caller's own; refused requests
  * keep nothing; answers with a secret shown once refuse a key.
  */
-const { admin, ses, table } = useAwsConfiguredHandlers();
+const { admin, table, mailed } = useAwsConfiguredHandlers();
 
 const post = (path: string, body: unknown, key?: string, token = admin()) =>
   invoke('POST', path, {
@@ -21,7 +20,7 @@ const post = (path: string, body: unknown, key?: string, token = admin()) =>
 
 /** Items whose partition key starts with `prefix` (a scan is fine on a test's own table). */
 const count = async (prefix: string) => {
-  const out = await table().db.send(
+  const out = await table().sdk.send(
     new ScanCommand({
       TableName: table().tableName,
       FilterExpression: 'begins_with(#pk, :p) AND NOT begins_with(#sk, :project)',
@@ -81,7 +80,7 @@ describe('Idempotency-Key', () => {
       seatLimit: 1,
       notify: false,
     });
-    const mails = ses.commandCalls(SendEmailCommand).length;
+    const mails = mailed().length;
     const start = { key: license.json.key, fingerprint: 'retrying-host' };
     const first = await invoke('POST', '/instance/activations', {
       body: start,
@@ -93,7 +92,7 @@ describe('Idempotency-Key', () => {
     });
 
     expect(again.json.activationId).toBe(first.json.activationId);
-    expect(ses.commandCalls(SendEmailCommand).length - mails).toBe(1);
+    expect(mailed().length - mails).toBe(1);
   });
 
   it('keeps each caller’s keys apart', async () => {

@@ -116,7 +116,7 @@ describe('licenses on DynamoDB Local', () => {
     });
     expect(trail.items[0]?.action).toBe('license.issued');
     expect(JSON.stringify(trail.items)).not.toContain(license.key);
-    const index = await table.db.send(
+    const index = await table.sdk.send(
       new GetCommand({ TableName: table.tableName, Key: licenseKeys.byKey(keyHash(license.key)) }),
     );
     expect(index.Item?.licenseId).toBe(license.id);

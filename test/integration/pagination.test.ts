@@ -16,7 +16,7 @@ beforeAll(async () => {
     colour: i === COUNT - 1 ? 'red' : 'grey',
   }));
   for (let i = 0; i < items.length; i += 25) {
-    await table.db.send(
+    await table.sdk.send(
       new BatchWriteCommand({
         RequestItems: {
           [table.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),

@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 const auditCount = async (code: string) => {
-  const out = await table.db.send(
+  const out = await table.sdk.send(
     new ScanCommand({
       TableName: table.tableName,
       FilterExpression: 'pk = :pk',
@@ -117,7 +117,7 @@ describe('products on DynamoDB Local', () => {
   it('never overwrites a license counter raised between read and update', async () => {
     await createProduct(stores.products, ctx(), input('FAX'));
     const before = await getProduct(stores.products, admin, 'FAX');
-    await table.db.send(
+    await table.sdk.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: keys.product('FAX'),
@@ -134,7 +134,7 @@ describe('products on DynamoDB Local', () => {
   it('refuses to delete a product with licenses, also when they appear after the read', async () => {
     await createProduct(stores.products, ctx(), input('GW'));
     const read = await getProduct(stores.products, admin, 'GW');
-    await table.db.send(
+    await table.sdk.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: keys.product('GW'),
@@ -191,7 +191,7 @@ describe('products on DynamoDB Local', () => {
 
   it('keeps seat model and aggregation fixed once licenses exist', async () => {
     await createProduct(stores.products, ctx(), input('LOCKED'));
-    await table.db.send(
+    await table.sdk.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: keys.product('LOCKED'),

@@ -65,7 +65,7 @@ const request = (projectId: string, sessionId: string, leaseSeconds = 600) => ({
 });
 
 const setCounter = (projectId: string, productCode: string, name: string, value: number) =>
-  table.db.send(
+  table.sdk.send(
     new UpdateCommand({
       TableName: table.tableName,
       Key: poolKeys.pool(projectId, productCode),

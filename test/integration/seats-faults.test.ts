@@ -44,8 +44,14 @@ beforeAll(async () => {
   table = await createTestTable();
   observer = documentClient({ endpoint: table.endpoint, region: 'us-east-1' });
   clean = createStores(observer, table.tableName);
-  faults = injectFaults(table.db);
-  faulty = createStores(table.db, table.tableName).seats;
+  const injector = injectFaults();
+  faults = injector.faults;
+  const faultyDb = documentClient({
+    endpoint: table.endpoint,
+    region: 'us-east-1',
+    ...injector.hooks,
+  });
+  faulty = createStores(faultyDb, table.tableName).seats;
   await createProduct(
     clean.products,
     ctx(),

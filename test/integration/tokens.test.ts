@@ -42,7 +42,7 @@ describe('API tokens on DynamoDB Local', () => {
       role: 'vendor-support',
     });
     expect(created.token).toMatch(/^tsr_[0-9a-z]{16}_[A-Za-z0-9_-]{43}$/);
-    const raw = await table.db.send(
+    const raw = await table.sdk.send(
       new GetCommand({ TableName: table.tableName, Key: keys.token(created.id) }),
     );
     expect(JSON.stringify(raw.Item)).not.toContain(created.token);

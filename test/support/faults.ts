@@ -1,13 +1,10 @@
-import {
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
-import type { Db } from '../../lambdas/adapters/dynamodb.ts';
+import { AwsError } from '../../lambdas/adapters/aws/client.ts';
+import type { Around, AroundAttempt } from '../../lambdas/adapters/dynamodb.ts';
 
 /**
- * Faults injected into a real DynamoDB client as SDK middleware, so every request that is let
+ * Faults injected into Tessera's DynamoDB client through its call and attempt hooks, so every request that is let
  * through still runs on DynamoDB Local. A fault names the command it strikes
- * (`context.commandName`, e.g. `TransactWriteItemsCommand`) and what goes wrong:
+ * (e.g. `TransactWriteItemsCommand`) and what goes wrong:
  *
  * - `lost-request`: the call fails before anything reaches DynamoDB (a network error after the
  *   SDK gave up); nothing is written.
@@ -45,33 +42,44 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'throttled-transaction',
 ];
 
-/** Fresh each time: the SDK's retry middleware writes its attempt count into it. */
-const metadata = () => ({ httpStatusCode: 400 });
-
 const networkError = () =>
-  Object.assign(new Error('socket hang up (injected)'), { code: 'ECONNRESET', $metadata: {} });
+  new AwsError({
+    name: 'ECONNRESET',
+    message: 'socket hang up (injected)',
+    status: 0,
+    fault: 'client',
+  });
 
 const timeout = () =>
-  Object.assign(new Error('Connection timed out after 1000 ms (injected)'), {
+  new AwsError({
     name: 'TimeoutError',
-    $metadata: {},
+    message: 'Connection timed out after 1000 ms (injected)',
+    status: 0,
+    fault: 'client',
   });
 
 const throttled = () =>
-  new ProvisionedThroughputExceededException({
+  new AwsError({
+    name: 'ProvisionedThroughputExceededException',
     message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
-    $metadata: metadata(),
+    status: 400,
+    fault: 'client',
   });
 
 /** What DynamoDB answers when a transaction's items are throttled: one reason per item. */
 const throttledTransaction = (items: number) =>
-  new TransactionCanceledException({
+  new AwsError({
+    name: 'TransactionCanceledException',
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
-    $metadata: metadata(),
-    CancellationReasons: Array.from({ length: Math.max(items, 1) }, () => ({
-      Code: 'ThrottlingError',
-      Message: 'Throughput exceeds the current capacity for one or more global secondary indexes.',
-    })),
+    status: 400,
+    fault: 'client',
+    details: {
+      CancellationReasons: Array.from({ length: Math.max(items, 1) }, () => ({
+        Code: 'ThrottlingError',
+        Message:
+          'Throughput exceeds the current capacity for one or more global secondary indexes.',
+      })),
+    },
   });
 
 const itemCount = (input: unknown) => {
@@ -93,7 +101,11 @@ export interface FaultInjector {
   readonly injected: InjectedFault[];
 }
 
-export const injectFaults = (db: Db): FaultInjector => {
+/** The injector, and the two hooks to build the faulty client with (`documentClient`). */
+export const injectFaults = (): {
+  faults: FaultInjector;
+  hooks: { around: Around; aroundAttempt: AroundAttempt };
+} => {
   const queue: (InjectedFault & { skip: number })[] = [];
   const injected: InjectedFault[] = [];
   const perAttempt = new WeakMap<object, FaultKind>();
@@ -114,55 +126,49 @@ export const injectFaults = (db: Db): FaultInjector => {
     return undefined;
   };
 
-  // Outside the SDK's retry loop: what the application sees once the SDK has given up.
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? '';
-      const landing = inFlight.get(command);
-      if (landing) {
-        inFlight.delete(command);
-        await landing().catch(() => undefined);
-      }
-      const kind = pick(command);
-      if (!kind) return next(args);
-      injected.push({ command, kind });
-      switch (kind) {
-        case 'lost-request':
-          throw networkError();
-        case 'lost-response':
-          await next(args);
-          throw timeout();
-        case 'in-flight':
-          inFlight.set(command, () => next(args));
-          throw timeout();
-        default:
-          // Left to the per-attempt middleware below, inside the retry loop.
-          perAttempt.set(context, kind);
-          return next(args);
-      }
-    },
-    { step: 'initialize', priority: 'high', name: 'injectFaultsPerCall' },
-  );
+  // Outside the client's retry loop: what the application sees once the client has given up.
+  const around: Around = async (operation, input, next) => {
+    const command = `${operation}Command`;
+    const landing = inFlight.get(command);
+    if (landing) {
+      inFlight.delete(command);
+      await landing().catch(() => undefined);
+    }
+    const kind = pick(command);
+    if (!kind) return next(input);
+    injected.push({ command, kind });
+    switch (kind) {
+      case 'lost-request':
+        throw networkError();
+      case 'lost-response':
+        await next(input);
+        throw timeout();
+      case 'in-flight':
+        inFlight.set(command, () => next(input));
+        throw timeout();
+      default:
+        // Left to the per-attempt hook below, inside the retry loop.
+        perAttempt.set(input, kind);
+        return next(input);
+    }
+  };
 
-  // Inside the SDK's retry loop (after retryMiddleware), once per attempt.
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      const kind = perAttempt.get(context);
-      if (kind === 'throttled') throw throttled();
-      if (kind === 'throttled-transaction') {
-        throw context.commandName === 'TransactWriteItemsCommand'
-          ? throttledTransaction(itemCount(args.input))
-          : throttled();
-      }
-      if (kind !== 'lost-attempt-response') return next(args);
-      perAttempt.delete(context); // only the first attempt is lost; the SDK's retry goes through
-      await next(args);
-      throw timeout();
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'injectFaultsPerAttempt' },
-  );
+  // Inside the client's retry loop, once per attempt.
+  const aroundAttempt: AroundAttempt = async (operation, input, attempt) => {
+    const kind = perAttempt.get(input);
+    if (kind === 'throttled') throw throttled();
+    if (kind === 'throttled-transaction') {
+      throw operation === 'TransactWriteItems'
+        ? throttledTransaction(itemCount(input))
+        : throttled();
+    }
+    if (kind !== 'lost-attempt-response') return attempt();
+    perAttempt.delete(input); // only the first attempt is lost; the client's retry goes through
+    await attempt();
+    throw timeout();
+  };
 
-  return {
+  const faults: FaultInjector = {
     once: (command, kind, options) => {
       queue.push({ command, kind, skip: options?.skip ?? 0 });
     },
@@ -176,4 +182,5 @@ export const injectFaults = (db: Db): FaultInjector => {
     },
     injected,
   };
+  return { faults, hooks: { around, aroundAttempt } };
 };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable } from '../../bin/local/tables.ts';
 import { documentClient } from '../../lambdas/adapters/dynamodb.ts';
@@ -10,6 +11,12 @@ export const createTestTable = async () => {
   const tableName = `t_${randomBytes(6).toString('hex')}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
   await ensureTable(client, tableName);
-  client.destroy();
-  return { tableName, endpoint, db: documentClient({ endpoint, region: 'us-east-1' }) };
+  return {
+    tableName,
+    endpoint,
+    /** Tessera's own client, as the stores use it. */
+    db: documentClient({ endpoint, region: 'us-east-1' }),
+    /** The AWS SDK's document client, for tests that look at or bend the table themselves. */
+    sdk: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+  };
 };

@@ -4,13 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  GetPublicKeyCommand,
-  KMSClient,
-  SignCommand,
-  type SignCommandInput,
-} from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
   calculateJwkThumbprint,
   compactVerify,
   createLocalJWKSet,
@@ -19,6 +12,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { kmsApi } from '../../lambdas/adapters/aws/services.ts';
 import { buildJwks, parsePublicJwks } from '../../lambdas/adapters/jwks.ts';
 import {
   derToJose,
@@ -41,6 +35,7 @@ import {
   LicenseClaims,
 } from '../../lambdas/domain/license-file.ts';
 import { verifyLicenseFile } from '../../sdk/src/verify.ts';
+import { FakeAwsError, startFakeAws } from '../support/fake-aws.ts';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -89,36 +84,47 @@ const p256 = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
  * received `Message` is exactly SHA-256 of one of them, then signs that input with SHA-256, which
  * is the same ECDSA operation over the same digest.
  */
-const fakeKms = (options: { keyId?: string; publicKey?: KeyObject } = {}) => {
+/** Fake KMS endpoints started by this file, closed at its end. */
+const fakes: { close: () => Promise<void> }[] = [];
+afterAll(async () => {
+  await Promise.all(fakes.map((f) => f.close()));
+});
+
+const fakeKms = async (options: { keyId?: string; publicKey?: KeyObject } = {}) => {
   const keyId = options.keyId ?? '1234abcd-12ab-34cd-56ef-1234567890ab';
   const key = p256();
   const spki = (options.publicKey ?? key.publicKey).export({ format: 'der', type: 'spki' });
   const preimages = new Map<string, Buffer>();
-  const client = new KMSClient({ region: 'us-east-1' });
-  const kms = mockClient(client);
+  const server = await startFakeAws();
+  fakes.push(server);
+  const client = kmsApi({ region: 'us-east-1', endpoint: server.endpoint });
   const signed: Buffer[] = [];
-  kms.on(SignCommand).callsFake((command: SignCommandInput) => {
+  server.on('Sign', (command) => {
     expect(command.KeyId).toBe(keyId);
     expect(command.MessageType).toBe('DIGEST');
     expect(command.SigningAlgorithm).toBe('ECDSA_SHA_256');
-    const digest = Buffer.from(command.Message ?? new Uint8Array());
+    const digest = Buffer.from(String(command.Message), 'base64');
     expect(digest.length).toBe(32);
     const preimage = preimages.get(digest.toString('hex'));
     if (!preimage) throw new Error('KMS was asked to sign a digest of unexpected bytes');
     const der = sign('sha256', preimage, { key: key.privateKey, dsaEncoding: 'der' });
     signed.push(der);
-    return { KeyId: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`, Signature: der };
+    return {
+      KeyId: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`,
+      Signature: der.toString('base64'),
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    };
   });
-  kms.on(GetPublicKeyCommand).resolves({
+  server.on('GetPublicKey', () => ({
     KeyId: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`,
     KeySpec: 'ECC_NIST_P256',
     KeyUsage: 'SIGN_VERIFY',
     SigningAlgorithms: ['ECDSA_SHA_256'],
-    PublicKey: new Uint8Array(spki),
-  });
+    PublicKey: spki.toString('base64'),
+  }));
   return {
     client,
-    kms,
+    kms: server,
     keyId,
     key,
     signed,
@@ -265,13 +271,13 @@ interface SignerFixture {
   beforeSign(kid: string, payload: LicenseClaims): void;
 }
 
-const localFixture = (): SignerFixture => ({
+const localFixture = async (): Promise<SignerFixture> => ({
   signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),
   beforeSign: () => {},
 });
 
-const kmsFixture = (): SignerFixture => {
-  const fake = fakeKms();
+const kmsFixture = async (): Promise<SignerFixture> => {
+  const fake = await fakeKms();
   return {
     signer: kmsSigner({ client: fake.client, keyId: fake.keyId }),
     beforeSign: (kid, payload) => fake.expect(expectedSigningInput(kid, payload)),
@@ -280,7 +286,7 @@ const kmsFixture = (): SignerFixture => {
 
 describe.each([
   ['local P-256 key', localFixture],
-  ['KMS (aws-sdk-client-mock, real DER signatures)', kmsFixture],
+  ['KMS (a fake KMS endpoint over HTTP, real DER signatures)', kmsFixture],
 ])('signer contract: %s', (_name, makeFixture) => {
   let fixture: SignerFixture;
   let signer: LicenseSigner;
@@ -289,8 +295,8 @@ describe.each([
     return signer.sign(payload);
   };
 
-  beforeEach(() => {
-    fixture = makeFixture();
+  beforeEach(async () => {
+    fixture = await makeFixture();
     signer = fixture.signer;
   });
 
@@ -359,10 +365,10 @@ describe.each([
 });
 
 describe('KMS signer', () => {
-  const client = () => new KMSClient({ region: 'us-east-1' });
+  const client = () => kmsApi({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
 
   it('sends KMS the SHA-256 digest of the signing input, also for a claim set far over 4 KB', async () => {
-    const fake = fakeKms();
+    const fake = await fakeKms();
     const signer = kmsSigner({ client: fake.client, keyId: fake.keyId });
     const big = buildClaims(
       input({ modules: Array.from({ length: 200 }, (_, i) => `module-${i}-${'x'.repeat(40)}`) }),
@@ -371,8 +377,11 @@ describe('KMS signer', () => {
     expect(signingInput.length).toBeGreaterThan(4096); // RAW would be refused by KMS
     fake.expect(signingInput);
     const file = await signer.sign(big);
-    const sign = fake.kms.commandCalls(SignCommand)[0]?.args[0].input;
-    expect(Buffer.from(sign?.Message ?? []).equals(sha256(signingInput))).toBe(true);
+    const sign = fake.kms.callsOf('Sign')[0];
+    expect(sign?.service).toBe('kms');
+    expect(Buffer.from(String(sign?.input.Message), 'base64').equals(sha256(signingInput))).toBe(
+      true,
+    );
     // The JWS carries exactly KMS's signature, converted: the DER it returned, as r‖s.
     const der = fake.signed[0] ?? Buffer.alloc(0);
     expect(Buffer.from(file.split('.')[2] ?? '', 'base64url').equals(derToJose(der))).toBe(true);
@@ -381,7 +390,7 @@ describe('KMS signer', () => {
   });
 
   it('turns the SPKI from GetPublicKey into the same JWK node exports, fetched once', async () => {
-    const fake = fakeKms();
+    const fake = await fakeKms();
     const signer = kmsSigner({ client: fake.client, keyId: fake.keyId });
     const jwk = await signer.publicJwk();
     const expected = fake.key.publicKey.export({ format: 'jwk' });
@@ -389,7 +398,7 @@ describe('KMS signer', () => {
     fake.expect(expectedSigningInput(signer.kid, claims));
     await signer.sign(claims);
     await signer.publicJwk();
-    expect(fake.kms.commandCalls(GetPublicKeyCommand)).toHaveLength(1);
+    expect(fake.kms.callsOf('GetPublicKey')).toHaveLength(1);
   });
 
   it('names the key by its KMS key id unless told otherwise; an alias needs an explicit kid', () => {
@@ -404,20 +413,23 @@ describe('KMS signer', () => {
   });
 
   it('refuses a signature that does not verify under its own key (a kid/key mix-up)', async () => {
-    const fake = fakeKms({ publicKey: p256().publicKey });
+    const fake = await fakeKms({ publicKey: p256().publicKey });
     const signer = kmsSigner({ client: fake.client, keyId: fake.keyId });
     fake.expect(expectedSigningInput(signer.kid, claims));
     await expect(signer.sign(claims)).rejects.toThrow(/does not verify/);
   });
 
   it('fails clearly on a wrong key type or a missing signature, and retries a failed key fetch', async () => {
-    const c = client();
-    const kms = mockClient(c);
-    kms
-      .on(GetPublicKeyCommand)
-      .rejectsOnce(new Error('throttled'))
-      .resolvesOnce({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', PublicKey: new Uint8Array(1) });
-    kms.on(SignCommand).resolves({});
+    const kms = await startFakeAws();
+    fakes.push(kms);
+    const c = kmsApi({ region: 'us-east-1', endpoint: kms.endpoint, maxAttempts: 1 });
+    kms.once('GetPublicKey', () => new FakeAwsError('ThrottlingException', 'throttled'));
+    kms.once('GetPublicKey', () => ({
+      KeySpec: 'RSA_2048',
+      KeyUsage: 'SIGN_VERIFY',
+      PublicKey: 'AA==',
+    }));
+    kms.on('Sign', () => ({}));
     const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
     const signer = kmsSigner({ client: c, keyId });
     await expect(signer.publicJwk()).rejects.toThrow('throttled');
@@ -425,7 +437,7 @@ describe('KMS signer', () => {
 
     const noCheck = kmsSigner({ client: c, keyId, selfCheck: false });
     await expect(noCheck.sign(claims)).rejects.toThrow(/no signature/);
-    expect(kms.commandCalls(GetPublicKeyCommand)).toHaveLength(2); // none for selfCheck:false
+    expect(kms.callsOf('GetPublicKey')).toHaveLength(2); // none for selfCheck:false
   });
 });
 

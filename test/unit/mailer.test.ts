@@ -1,20 +1,8 @@
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AccountSuspendedException,
-  LimitExceededException,
-  MailFromDomainNotVerifiedException,
-  MessageRejected,
-  SESv2Client,
-  SESv2ServiceException,
-  SendEmailCommand,
-  type SendEmailCommandInput,
-  SendingPausedException,
-  TooManyRequestsException,
-} from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sesApi } from '../../lambdas/adapters/aws/services.ts';
 import { type Mailer, MailerError } from '../../lambdas/adapters/mailer.ts';
 import { outboxMailer } from '../../lambdas/adapters/mailer-outbox.ts';
 import { SES_TAG_NAME, sesMailer } from '../../lambdas/adapters/mailer-ses.ts';
@@ -26,6 +14,7 @@ import {
   maskEmail,
   renderMessage,
 } from '../../lambdas/domain/emails.ts';
+import { DROP, type FakeAws, FakeAwsError, startFakeAws } from '../support/fake-aws.ts';
 
 const FROM = 'licensing@vendor.example';
 const CODE = '4821-0937';
@@ -120,10 +109,16 @@ interface Harness {
   delivered: () => Promise<Delivered[]>;
 }
 
-const ses = mockClient(SESv2Client);
+let ses: FakeAws;
+beforeAll(async () => {
+  ses = await startFakeAws();
+});
 afterEach(() => {
   ses.reset();
 });
+afterAll(() => ses.close());
+/** The SES v2 API at the fake endpoint; one attempt, so a refusal is seen as SES gave it. */
+const sesClient = () => sesApi({ region: 'eu-west-1', endpoint: ses.endpoint, maxAttempts: 1 });
 
 /**
  * SES's side of a templated send, as Handlebars substitution works and as strictly as SES is:
@@ -137,21 +132,30 @@ const sesRender = (template: string, data: Record<string, unknown>): string =>
     return whole.startsWith('{{{') ? value : escapeHtml(value).replaceAll('=', '&#x3D;');
   });
 
+/** The SendEmail request fields these tests read (SES v2 API reference). */
+interface SendEmailInput {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[] };
+  Content?: { Template?: { TemplateName?: string; TemplateData?: string } };
+  EmailTags?: { Name: string; Value: string }[];
+  ConfigurationSetName?: string;
+}
+
 const deployed = new Map(emailTemplates('prod').map((t) => [t.name, t]));
 
 const sesHarness = async (): Promise<Harness> => {
   let n = 0;
-  ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
+  ses.on('SendEmail', () => ({ MessageId: `ses-${++n}` }));
   return {
     mailer: sesMailer({
-      client: new SESv2Client({}),
+      client: sesClient(),
       from: FROM,
       stage: 'prod',
       configurationSetName: 'tessera-prod',
     }),
     delivered: async () =>
-      ses.commandCalls(SendEmailCommand).map((call) => {
-        const input = call.args[0].input;
+      ses.callsOf('SendEmail').map((call) => {
+        const input = call.input as SendEmailInput;
         const template = deployed.get(input.Content?.Template?.TemplateName ?? '');
         if (!template) throw new Error('SES has no template of that name');
         const data = JSON.parse(input.Content?.Template?.TemplateData ?? '{}');
@@ -299,17 +303,18 @@ describe.each(implementations)('the %s mailer keeps the mailer contract', (_name
 
 describe('the SES v2 mailer', () => {
   it('asks SES for exactly one templated message from the sender, tagged, in the configuration set', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: '0100018f-abc' });
+    ses.on('SendEmail', () => ({ MessageId: '0100018f-abc' }));
     const mailer = sesMailer({
-      client: new SESv2Client({}),
+      client: sesClient(),
       from: FROM,
       stage: 'prod',
       configurationSetName: 'tessera-prod',
     });
     expect(await mailer.send(message)).toEqual({ messageId: '0100018f-abc' });
-    const calls = ses.commandCalls(SendEmailCommand);
+    const calls = ses.callsOf('SendEmail');
     expect(calls).toHaveLength(1);
-    const input = calls[0]?.args[0].input as SendEmailCommandInput;
+    expect(calls[0]?.service).toBe('ses');
+    const input = calls[0]?.input as SendEmailInput;
     expect({ ...input, Content: undefined }).toStrictEqual({
       FromEmailAddress: FROM,
       Destination: { ToAddresses: ['it@acme.example'] },
@@ -337,71 +342,35 @@ describe('the SES v2 mailer', () => {
   });
 
   it('names no configuration set when none is configured', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
-    await sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' }).send(message);
-    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input).not.toHaveProperty(
-      'ConfigurationSetName',
-    );
+    ses.on('SendEmail', () => ({ MessageId: 'm' }));
+    await sesMailer({ client: sesClient(), from: FROM, stage: 'prod' }).send(message);
+    expect(ses.callsOf('SendEmail')[0]?.input).not.toHaveProperty('ConfigurationSetName');
   });
 
-  const meta = { $metadata: { httpStatusCode: 400, requestId: 'req-7f3a' } };
   const secretish = `${content.subject} ${content.text} ${message.to}`;
+  const refusal = (name: string, status = 400) =>
+    new FakeAwsError(name, secretish, status, 'req-7f3a');
 
   it.each([
-    ['MessageRejected', new MessageRejected({ message: secretish, ...meta }), 'rejected', false],
+    ['MessageRejected', refusal('MessageRejected'), 'rejected', false],
     [
       'MailFromDomainNotVerifiedException',
-      new MailFromDomainNotVerifiedException({ message: secretish, ...meta }),
+      refusal('MailFromDomainNotVerifiedException'),
       'sender-not-verified',
       false,
     ],
-    [
-      'AccountSuspendedException',
-      new AccountSuspendedException({ message: secretish, ...meta }),
-      'account-suspended',
-      false,
-    ],
-    [
-      'SendingPausedException',
-      new SendingPausedException({ message: secretish, ...meta }),
-      'sending-paused',
-      false,
-    ],
-    [
-      'TooManyRequestsException',
-      new TooManyRequestsException({ message: secretish, ...meta }),
-      'throttled',
-      true,
-    ],
-    [
-      'LimitExceededException',
-      new LimitExceededException({ message: secretish, ...meta }),
-      'throttled',
-      true,
-    ],
-    [
-      'an SES server error',
-      new SESv2ServiceException({
-        name: 'InternalFailure',
-        $fault: 'server',
-        message: secretish,
-        $metadata: { httpStatusCode: 500, requestId: 'req-7f3a' },
-      }),
-      'unavailable',
-      true,
-    ],
-    [
-      'a network timeout',
-      Object.assign(new Error(secretish), { name: 'TimeoutError' }),
-      'unavailable',
-      true,
-    ],
-    ['anything else', new Error(secretish), 'unknown', false],
+    ['AccountSuspendedException', refusal('AccountSuspendedException'), 'account-suspended', false],
+    ['SendingPausedException', refusal('SendingPausedException'), 'sending-paused', false],
+    ['TooManyRequestsException', refusal('TooManyRequestsException', 429), 'throttled', true],
+    ['LimitExceededException', refusal('LimitExceededException'), 'throttled', true],
+    ['an SES server error', refusal('InternalFailure', 500), 'unavailable', true],
+    ['a dropped connection', DROP, 'unavailable', true],
+    ['anything else', refusal('SomethingNewException'), 'unknown', false],
   ])(
     '%s becomes a MailerError (%s, retryable: %s) that carries nothing of the message',
     async (_what, thrown, reason, retryable) => {
-      ses.on(SendEmailCommand).rejects(thrown);
-      const mailer = sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' });
+      ses.on('SendEmail', () => thrown);
+      const mailer = sesMailer({ client: sesClient(), from: FROM, stage: 'prod' });
       const error = await mailer.send(message).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MailerError);
       expect(error).toMatchObject({ reason, retryable });
@@ -415,8 +384,11 @@ describe('the SES v2 mailer', () => {
   );
 
   it('names the SES error and request id for the operator', async () => {
-    ses.on(SendEmailCommand).rejects(new SendingPausedException({ message: 'paused', ...meta }));
-    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' })
+    ses.on(
+      'SendEmail',
+      () => new FakeAwsError('SendingPausedException', 'paused', 400, 'req-7f3a'),
+    );
+    const error = (await sesMailer({ client: sesClient(), from: FROM, stage: 'prod' })
       .send(message)
       .catch((e: unknown) => e)) as MailerError;
     expect(error).toMatchObject({ providerCode: 'SendingPausedException', requestId: 'req-7f3a' });
@@ -426,14 +398,15 @@ describe('the SES v2 mailer', () => {
   });
 
   it('says what a sandbox rejection means without repeating the address SES named', async () => {
-    ses.on(SendEmailCommand).rejects(
-      new MessageRejected({
-        message:
+    ses.on(
+      'SendEmail',
+      () =>
+        new FakeAwsError(
+          'MessageRejected',
           'Email address is not verified. The following identities failed the check in region EU-WEST-1: it@acme.example',
-        ...meta,
-      }),
+        ),
     );
-    const error = (await sesMailer({ client: new SESv2Client({}), from: FROM, stage: 'prod' })
+    const error = (await sesMailer({ client: sesClient(), from: FROM, stage: 'prod' })
       .send(message)
       .catch((e: unknown) => e)) as MailerError;
     expect(error.message).toMatch(/sandbox/);
