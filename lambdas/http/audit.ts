@@ -1,12 +1,11 @@
-import { AuditQuery } from '../domain/audit.ts';
 import { listAuditEvents, listLicenseEvents } from '../domain/audit-queries.ts';
-import { PageQuery } from '../domain/common.ts';
-import { LicensePath, visibleLicense } from '../domain/licenses.ts';
-import { httpHandler, parsed } from './handler.ts';
+import { visibleLicense } from '../domain/licenses.ts';
+import { auditRoutes } from '../routes/audit.ts';
+import { httpHandler } from './handler.ts';
 
-export const handler = httpHandler('audit', {
+export const handler = httpHandler(auditRoutes, {
   listAuditEvents: ({ input, runtime, principal }) =>
-    listAuditEvents(runtime.stores.audit, principal, parsed(AuditQuery, input.query)),
+    listAuditEvents(runtime.stores.audit, principal, input.query),
   listLicenseEvents: ({ input, runtime, principal }) =>
     listLicenseEvents(
       {
@@ -14,7 +13,7 @@ export const handler = httpHandler('audit', {
         license: (id) => visibleLicense(runtime.stores.licenses, principal, id),
       },
       principal,
-      parsed(LicensePath, input.path).licenseId,
-      parsed(PageQuery, input.query),
+      input.path.licenseId,
+      input.query,
     ),
 });

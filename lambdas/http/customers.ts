@@ -1,80 +1,57 @@
 import {
-  CreateCustomerInput,
-  CustomerListQuery,
-  CustomerPath,
   createCustomer,
   deleteCustomer,
   getCustomer,
   listCustomers,
-  UpdateCustomerInput,
   updateCustomer,
 } from '../domain/customers.ts';
 import {
-  CreateProjectInput,
   createProject,
   deleteProject,
   getProject,
   listProjects,
-  ProjectListPath,
-  ProjectListQuery,
-  ProjectPath,
-  UpdateProjectInput,
   updateProject,
 } from '../domain/projects.ts';
-import { httpHandler, parsed } from './handler.ts';
+import { customersRoutes } from '../routes/customers.ts';
+import { httpHandler } from './handler.ts';
 
-export const handler = httpHandler('customers', {
+export const handler = httpHandler(customersRoutes, {
   createCustomer: ({ input, runtime, change }) =>
-    createCustomer(runtime.stores.customers, change, parsed(CreateCustomerInput, input.body)),
+    createCustomer(runtime.stores.customers, change, input.body),
   listCustomers: ({ input, runtime, principal }) =>
-    listCustomers(runtime.stores.customers, principal, parsed(CustomerListQuery, input.query)),
+    listCustomers(runtime.stores.customers, principal, input.query),
   getCustomer: ({ input, runtime, principal }) =>
-    getCustomer(runtime.stores.customers, principal, parsed(CustomerPath, input.path).customerId),
+    getCustomer(runtime.stores.customers, principal, input.path.customerId),
   updateCustomer: ({ input, runtime, change }) =>
-    updateCustomer(
-      runtime.stores.customers,
-      change,
-      parsed(CustomerPath, input.path).customerId,
-      parsed(UpdateCustomerInput, input.body),
-    ),
+    updateCustomer(runtime.stores.customers, change, input.path.customerId, input.body),
   deleteCustomer: ({ input, runtime, change }) =>
     deleteCustomer(
       runtime.stores.customers,
       runtime.stores.projects.get,
       change,
-      parsed(CustomerPath, input.path).customerId,
+      input.path.customerId,
     ),
 
   createProject: ({ input, runtime, change }) =>
-    createProject(
-      runtime.stores.projects,
-      change,
-      parsed(ProjectListPath, input.path).customerId,
-      parsed(CreateProjectInput, input.body),
-    ),
+    createProject(runtime.stores.projects, change, input.path.customerId, input.body),
   listProjects: ({ input, runtime, principal }) =>
-    listProjects(
-      runtime.stores.projects,
-      principal,
-      parsed(ProjectListPath, input.path).customerId,
-      parsed(ProjectListQuery, input.query),
-    ),
+    listProjects(runtime.stores.projects, principal, input.path.customerId, input.query),
   getProject: ({ input, runtime, principal }) => {
-    const path = parsed(ProjectPath, input.path);
+    const path = input.path;
     return getProject(runtime.stores.projects, principal, path.customerId, path.projectId);
   },
   updateProject: ({ input, runtime, change }) => {
-    const path = parsed(ProjectPath, input.path);
+    const path = input.path;
     return updateProject(
       runtime.stores.projects,
       change,
       path.customerId,
       path.projectId,
-      parsed(UpdateProjectInput, input.body),
+      input.body,
     );
   },
   deleteProject: ({ input, runtime, change }) => {
-    const path = parsed(ProjectPath, input.path);
+    const path = input.path;
     return deleteProject(runtime.stores.projects, change, path.customerId, path.projectId);
   },
 });

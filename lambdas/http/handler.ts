@@ -4,7 +4,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type * as z from 'zod';
 import { activationSecrets } from '../adapters/activation-secrets.ts';
 import { config } from '../config.ts';
 import { type Activation, authenticateInstance } from '../domain/activations.ts';
@@ -23,11 +22,12 @@ import {
   type RequestContext,
   resolveRoute,
 } from '../middleware/request.ts';
-import { groups, type Route, type RouteGroup, routesOf } from '../routes.ts';
+import { groups, type InputOf, type Route } from '../routes/route.ts';
 import { type Runtime, runtime } from './runtime.ts';
 
-export interface OperationRequest {
-  input: ParsedInput;
+export interface OperationRequest<I = unknown> {
+  /** The route's path, query and body, validated against its schemas (typed from them). */
+  input: I;
   principal: Principal;
   /** Who changes what, for audit events; built from the principal and the request id. */
   change: ChangeContext;
@@ -38,11 +38,14 @@ export interface OperationRequest {
   ifMatch: IfMatch | undefined;
 }
 
-export type Operation = (request: OperationRequest) => Promise<unknown>;
+export type Operation<R extends Route = Route> = (
+  request: OperationRequest<InputOf<R>>,
+) => Promise<unknown>;
 
-/** Narrows validated input to its schema's output type; the middleware already parsed it. */
-export const parsed = <T extends z.ZodType>(_schema: T, value: unknown): z.output<T> =>
-  value as z.output<T>;
+/** One operation per route of the group, each typed by its own route's schemas. */
+export type Operations<Rs extends readonly Route[]> = {
+  [R in Rs[number] as R['operationId']]: Operation<R>;
+};
 
 /** The calling instance on an `activation` route; the middleware has authenticated it. */
 export const instanceOf = (r: OperationRequest): Activation => {
@@ -93,14 +96,25 @@ const anonymous: Principal = { kind: 'anonymous' };
  * Builds a route group's Lambda handler: middlewares first, the dispatch last. The dispatch turns
  * the event into one operation call and shapes the answer; operations hold no HTTP concerns.
  */
-export const httpHandler = (
-  group: RouteGroup,
-  operations: Record<string, Operation>,
+export const httpHandler = <const Rs extends readonly Route[]>(
+  /** The group's routes (`routes/<group>.ts`): all of one group, none of another. */
+  groupRoutes: Rs,
+  operationsOf: NoInfer<Operations<Rs>>,
   /** Extra response headers per operation, e.g. a public cache lifetime. */
   responseHeaders: Record<string, Record<string, string>> = {},
 ) => {
-  const needsAuth = routesOf(group).some((r) => r.auth !== 'none');
-  for (const route of routesOf(group)) {
+  const group = groupRoutes[0]?.group;
+  if (!group || groupRoutes.some((r) => r.group !== group)) {
+    throw new Error('A handler serves the routes of exactly one group');
+  }
+  // The one place the types meet the wire: each operation is called only for its own route,
+  // after parseRequest validated the input against that route's schemas.
+  const operations = operationsOf as unknown as Record<
+    string,
+    (request: OperationRequest<ParsedInput>) => Promise<unknown>
+  >;
+  const needsAuth = groupRoutes.some((r) => r.auth !== 'none');
+  for (const route of groupRoutes) {
     if (!operations[route.operationId]) throw new Error(`No operation for ${route.operationId}`);
   }
 
@@ -164,7 +178,7 @@ export const httpHandler = (
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(cors(config().CORS_ORIGINS))
-    .use(resolveRoute());
+    .use(resolveRoute(groupRoutes));
   if (needsAuth) {
     chain.use(
       authenticate({
@@ -187,7 +201,7 @@ export const httpHandler = (
   }
   chain.use(parseRequest());
   // Read-only groups (validate) change nothing, so retrying them is already safe: a key is ignored.
-  if (groups[group].table === 'write' && routesOf(group).some((r) => r.method === 'POST')) {
+  if (groups[group].table === 'write' && groupRoutes.some((r) => r.method === 'POST')) {
     chain.use(
       idempotency({
         db: () => runtime().db,

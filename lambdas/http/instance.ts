@@ -1,30 +1,20 @@
 import { buildJwks, JWKS_CACHE_CONTROL } from '../adapters/jwks.ts';
-import {
-  ActivationPath,
-  FinishActivationInput,
-  finishActivation,
-  refreshActivation,
-  returnActivation,
-} from '../domain/activations.ts';
+import { finishActivation, refreshActivation, returnActivation } from '../domain/activations.ts';
+import { instanceRoutes } from '../routes/instance.ts';
 import { activationDeps, noMailer } from './activation-deps.ts';
 import { countingOutcome } from './business-metrics.ts';
-import { httpHandler, instanceOf, type OperationRequest, parsed } from './handler.ts';
+import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 import { currentSigner, retiredKeys } from './signing.ts';
 
 const deps = (r: OperationRequest) =>
   activationDeps(r.runtime, { mailer: noMailer, signer: currentSigner() });
 
 export const handler = httpHandler(
-  'instance',
+  instanceRoutes,
   {
     completeActivation: (r) =>
       countingOutcome(
-        () =>
-          finishActivation(
-            deps(r),
-            parsed(ActivationPath, r.input.path).activationId,
-            parsed(FinishActivationInput, r.input.body).code,
-          ),
+        () => finishActivation(deps(r), r.input.path.activationId, r.input.body.code),
         'ActivationsCompleted',
         'ActivationsFailed',
       ),

@@ -1,8 +1,9 @@
 import { config } from '../config.ts';
+import { metaRoutes } from '../routes/meta.ts';
 import { httpHandler } from './handler.ts';
 import { openApiDocument } from './openapi.ts';
 
-export const handler = httpHandler('meta', {
+export const handler = httpHandler(metaRoutes, {
   getHealth: async () => ({
     status: 'ok',
     service: 'tessera',

@@ -1,30 +1,22 @@
 import {
-  CreateProductInput,
   createProduct,
   deleteProduct,
   getProduct,
   listProducts,
-  ProductListQuery,
-  ProductPath,
-  UpdateProductInput,
   updateProduct,
 } from '../domain/products.ts';
-import { httpHandler, parsed } from './handler.ts';
+import { productsRoutes } from '../routes/products.ts';
+import { httpHandler } from './handler.ts';
 
-export const handler = httpHandler('products', {
+export const handler = httpHandler(productsRoutes, {
   createProduct: ({ input, runtime, change }) =>
-    createProduct(runtime.stores.products, change, parsed(CreateProductInput, input.body)),
+    createProduct(runtime.stores.products, change, input.body),
   listProducts: ({ input, runtime, principal }) =>
-    listProducts(runtime.stores.products, principal, parsed(ProductListQuery, input.query)),
+    listProducts(runtime.stores.products, principal, input.query),
   getProduct: ({ input, runtime, principal }) =>
-    getProduct(runtime.stores.products, principal, parsed(ProductPath, input.path).code),
+    getProduct(runtime.stores.products, principal, input.path.code),
   updateProduct: ({ input, runtime, change }) =>
-    updateProduct(
-      runtime.stores.products,
-      change,
-      parsed(ProductPath, input.path).code,
-      parsed(UpdateProductInput, input.body),
-    ),
+    updateProduct(runtime.stores.products, change, input.path.code, input.body),
   deleteProduct: ({ input, runtime, change }) =>
-    deleteProduct(runtime.stores.products, change, parsed(ProductPath, input.path).code),
+    deleteProduct(runtime.stores.products, change, input.path.code),
 });

@@ -1,10 +1,11 @@
-import { AssignInput, checkAssignment } from '../domain/assignments.ts';
+import { checkAssignment } from '../domain/assignments.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { instanceSeats, requireConcurrent } from '../domain/instance-seats.ts';
-import { CheckoutInput, checkout, heartbeat, SeatSession } from '../domain/seats.ts';
+import { checkout, heartbeat } from '../domain/seats.ts';
+import { seatsRoutes } from '../routes/seats.ts';
 import { assignmentDeps } from './assignments.ts';
 import { countBusiness } from './business-metrics.ts';
-import { httpHandler, instanceOf, type OperationRequest, parsed } from './handler.ts';
+import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 
 /** The calling instance's license, product and pool (domain/instance-seats.ts). */
 const instancePool = (r: OperationRequest) =>
@@ -13,11 +14,11 @@ const instancePool = (r: OperationRequest) =>
     instanceOf(r),
   );
 
-export const handler = httpHandler('seats', {
+export const handler = httpHandler(seatsRoutes, {
   checkoutSeat: async (r) => {
     const { activation, license, pool, product, leaseSeconds } = await instancePool(r);
     requireConcurrent(product);
-    const input = parsed(CheckoutInput, r.input.body);
+    const input = r.input.body;
     try {
       const lease = await checkout(
         r.runtime.stores.seats,
@@ -42,7 +43,7 @@ export const handler = httpHandler('seats', {
   },
   heartbeatSeat: async (r) => {
     const { activation, license, pool, leaseSeconds } = await instancePool(r);
-    const { sessionId } = parsed(SeatSession, r.input.body);
+    const { sessionId } = r.input.body;
     return heartbeat(
       r.runtime.stores.seats,
       { ...pool, sessionId, activationId: activation.id },
@@ -53,13 +54,13 @@ export const handler = httpHandler('seats', {
   },
   releaseSeat: async (r) => {
     const { activation, pool } = await instancePool(r);
-    const { sessionId } = parsed(SeatSession, r.input.body);
+    const { sessionId } = r.input.body;
     const seat = { ...pool, sessionId, activationId: activation.id };
     return { released: await r.runtime.stores.seats.release(seat) };
   },
   checkSeatAssignment: async (r) => {
     const { license, pool } = await instancePool(r);
-    const { userId } = parsed(AssignInput, r.input.body);
+    const { userId } = r.input.body;
     return checkAssignment(assignmentDeps(r), { ...pool, license }, userId, r.runtime.clock.now());
   },
 });

@@ -1,26 +1,14 @@
-import {
-  CreateTokenInput,
-  createToken,
-  getToken,
-  listTokens,
-  revokeToken,
-  TokenListQuery,
-  TokenPath,
-} from '../domain/tokens.ts';
-import { httpHandler, parsed } from './handler.ts';
+import { createToken, getToken, listTokens, revokeToken } from '../domain/tokens.ts';
+import { tokensRoutes } from '../routes/tokens.ts';
+import { httpHandler } from './handler.ts';
 
-export const handler = httpHandler('tokens', {
+export const handler = httpHandler(tokensRoutes, {
   createToken: ({ input, runtime, change }) =>
-    createToken(
-      runtime.stores.tokens,
-      runtime.secrets,
-      change,
-      parsed(CreateTokenInput, input.body),
-    ),
+    createToken(runtime.stores.tokens, runtime.secrets, change, input.body),
   listTokens: ({ input, runtime, principal }) =>
-    listTokens(runtime.stores.tokens, principal, parsed(TokenListQuery, input.query)),
+    listTokens(runtime.stores.tokens, principal, input.query),
   getToken: ({ input, runtime, principal }) =>
-    getToken(runtime.stores.tokens, principal, parsed(TokenPath, input.path).tokenId),
+    getToken(runtime.stores.tokens, principal, input.path.tokenId),
   revokeToken: ({ input, runtime, change }) =>
-    revokeToken(runtime.stores.tokens, change, parsed(TokenPath, input.path).tokenId),
+    revokeToken(runtime.stores.tokens, change, input.path.tokenId),
 });

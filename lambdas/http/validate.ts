@@ -1,14 +1,15 @@
-import { ValidateInput, validate } from '../domain/activations.ts';
+import { validate } from '../domain/activations.ts';
+import { validateRoutes } from '../routes/validate.ts';
 import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
 import { countBusiness, failureCode } from './business-metrics.ts';
-import { httpHandler, parsed } from './handler.ts';
+import { httpHandler } from './handler.ts';
 
-export const handler = httpHandler('validate', {
+export const handler = httpHandler(validateRoutes, {
   validateLicense: async (r) => {
     try {
       const result = await validate(
         activationDeps(r.runtime, { mailer: noMailer, signer: noSigner }),
-        parsed(ValidateInput, r.input.body),
+        r.input.body,
       );
       countBusiness('Validations', result.code);
       return result;

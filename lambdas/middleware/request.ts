@@ -6,8 +6,7 @@ import type { Activation } from '../domain/activations.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { type IfMatch, parseIfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
-import { routeFor } from '../http/router.ts';
-import type { Route } from '../routes.ts';
+import type { Route } from '../routes/route.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import { logger } from './observability.ts';
 
@@ -122,20 +121,30 @@ export const parseRequest = (): MiddlewareObj<
   },
 });
 
-/** Finds the route API Gateway matched, from the event's resource template and method. */
-export const resolveRoute = (): MiddlewareObj<
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  Error,
-  RequestContext
-> => ({
+/**
+ * Finds the route API Gateway matched, from the event's resource template and method, among the
+ * function's own routes: a request for another group's route is a 404 here, never served.
+ */
+export const resolveRoute = (
+  routes: readonly Route[],
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
   before: async ({ event, context }) => {
-    const route = routeFor(event.httpMethod, event.resource);
+    const route = byResource(routes).get(`${event.httpMethod?.toUpperCase()} ${event.resource}`);
     if (!route) throw new DomainError('ROUTE_NOT_FOUND', 'There is no such route.');
     context.route = route;
     logger.appendKeys({ requestId: event.requestContext?.requestId, operation: route.operationId });
   },
 });
+
+const indexes = new WeakMap<readonly Route[], Map<string, Route>>();
+const byResource = (routes: readonly Route[]) => {
+  let index = indexes.get(routes);
+  if (!index) {
+    index = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+    indexes.set(routes, index);
+  }
+  return index;
+};
 
 export const bearerToken = (event: APIGatewayProxyEvent): string | undefined => {
   const value = header(event, 'authorization');
