@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { activationSecrets } from '../adapters/activation-secrets.ts';
 import { config } from '../config.ts';
 import { type Activation, authenticateInstance } from '../domain/activations.ts';
@@ -14,7 +12,7 @@ import type { Principal } from '../domain/principal.ts';
 import { authenticate } from '../middleware/auth.ts';
 import { cors } from '../middleware/cors.ts';
 import { idempotency } from '../middleware/idempotency.ts';
-import { logger, metrics } from '../middleware/observability.ts';
+import { metrics, withObservability } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
 import {
   type ParsedInput,
@@ -175,8 +173,6 @@ export const httpHandler = <const Rs extends readonly Route[]>(
   };
 
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
     .use(cors(config().CORS_ORIGINS))
     .use(resolveRoute(groupRoutes));
   if (needsAuth) {
@@ -211,5 +207,9 @@ export const httpHandler = <const Rs extends readonly Route[]>(
       }),
     );
   }
-  return chain.use(problemDetails()).handler(dispatch);
+  // Its own logger and metrics per invocation, around everything else (observability.ts).
+  const handler = chain.use(problemDetails()).handler(dispatch);
+  return withObservability((event: APIGatewayProxyEvent, context: Context) =>
+    handler(event, context as Context & RequestContext),
+  );
 };

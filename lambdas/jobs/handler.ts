@@ -1,12 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Progress } from '../domain/job-progress.ts';
 import { type Runtime, runtime } from '../http/runtime.ts';
 import { type JobMetric, jobMetrics } from '../metric-names.ts';
-import { logger, metrics } from '../middleware/observability.ts';
+import { logger, metrics, withObservability } from '../middleware/observability.ts';
 import type { JobName, JobSummary } from './catalog.ts';
 
 /** What a job body gets: the stores, the time it runs at, and when to stop taking new work. */
@@ -72,7 +69,9 @@ export const runJob = async (
     metrics.addMetric('JobItemsChanged', MetricUnit.Count, summary.changed);
     metrics.addMetric('JobItemsFailed', MetricUnit.Count, summary.failed);
     metrics.addMetric('JobDuration', MetricUnit.Milliseconds, summary.durationMs);
-    logger.info('job finished', { summary });
+    // A run that found nothing to do says so only at DEBUG: a quiet system stays quiet.
+    const idle = summary.scanned === 0 && summary.failed === 0;
+    (idle ? logger.debug : logger.info)('job finished', { summary });
     return summary;
   } catch (error) {
     metrics.addMetric('JobFailures', MetricUnit.Count, 1);
@@ -81,10 +80,10 @@ export const runJob = async (
   }
 };
 
-/** The Lambda handler of one job: Powertools first, the run last. */
+/** The Lambda handler of one job: its own logger and metrics scope, the run inside it. */
 export const jobHandler = (job: JobName, body: JobBody) =>
-  middy(async (_event: unknown, context: Context) =>
-    runJob(job, body, { remainingMs: () => context.getRemainingTimeInMillis() }),
-  )
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  withObservability(
+    (_event: unknown, context: Context) =>
+      runJob(job, body, { remainingMs: () => context.getRemainingTimeInMillis() }),
+    { coldStartMetric: true },
+  );

@@ -17,7 +17,9 @@ describe('OpenAPI document', () => {
 
   it('is byte for byte the reviewed document in test/fixtures/openapi.json (vitest -u after an API change)', async () => {
     // A refactoring (bundling, route files, zod imports) must not move one byte of the contract.
-    await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot('../fixtures/openapi.json');
+    await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot(
+      '../fixtures/openapi.json',
+    );
   });
 
   it('documents request bodies from the same zod schemas that validate them', () => {
