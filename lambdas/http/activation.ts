@@ -1,9 +1,9 @@
 import { resendCode, startActivation } from '../domain/activations.ts';
 import { activationRoutes } from '../routes/activation.ts';
-import { activationDeps, noSigner } from './activation-deps.ts';
-import { countingOutcome } from './business-metrics.ts';
+import { activationDeps, noSigner } from '../wiring/activation-deps.ts';
+import { countingOutcome } from '../wiring/business-metrics.ts';
+import { currentMailer } from '../wiring/mailing.ts';
 import { httpHandler, type OperationRequest } from './handler.ts';
-import { currentMailer } from './mailing.ts';
 
 const deps = (r: OperationRequest) =>
   activationDeps(r.runtime, { mailer: currentMailer(), signer: noSigner });

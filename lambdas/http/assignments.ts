@@ -1,11 +1,7 @@
 import { assignSeat, listAssignments, unassignSeat } from '../domain/assignments.ts';
 import { assignmentsRoutes } from '../routes/assignments.ts';
-import { httpHandler, type OperationRequest } from './handler.ts';
-
-export const assignmentDeps = ({ runtime }: Pick<OperationRequest, 'runtime'>) => ({
-  assignments: runtime.stores.assignments,
-  productOf: (code: string) => runtime.stores.products.get(code),
-});
+import { assignmentDeps } from '../wiring/assignment-deps.ts';
+import { httpHandler } from './handler.ts';
 
 export const handler = httpHandler(assignmentsRoutes, {
   listAssignments: (r) =>

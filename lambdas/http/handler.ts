@@ -21,7 +21,7 @@ import {
   resolveRoute,
 } from '../middleware/request.ts';
 import { groups, type InputOf, type Route } from '../routes/route.ts';
-import { type Runtime, runtime } from './runtime.ts';
+import { type Runtime, runtime } from '../wiring/runtime.ts';
 
 export interface OperationRequest<I = unknown> {
   /** The route's path, query and body, validated against its schemas (typed from them). */

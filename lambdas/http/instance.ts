@@ -1,10 +1,10 @@
 import { buildJwks, JWKS_CACHE_CONTROL } from '../adapters/jwks.ts';
 import { finishActivation, refreshActivation, returnActivation } from '../domain/activations.ts';
 import { instanceRoutes } from '../routes/instance.ts';
-import { activationDeps, noMailer } from './activation-deps.ts';
-import { countingOutcome } from './business-metrics.ts';
+import { activationDeps, noMailer } from '../wiring/activation-deps.ts';
+import { countingOutcome } from '../wiring/business-metrics.ts';
+import { currentSigner, retiredKeys } from '../wiring/signing.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
-import { currentSigner, retiredKeys } from './signing.ts';
 
 const deps = (r: OperationRequest) =>
   activationDeps(r.runtime, { mailer: noMailer, signer: currentSigner() });

@@ -13,8 +13,8 @@ import {
 } from '../domain/licenses.ts';
 import { forceRelease, forceReleaseUser, listPools, listSeats } from '../domain/seats.ts';
 import { licensesRoutes } from '../routes/licenses.ts';
-import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
-import { countBusiness, emitBusiness } from './business-metrics.ts';
+import { activationDeps, noMailer, noSigner } from '../wiring/activation-deps.ts';
+import { countBusiness, emitBusiness } from '../wiring/business-metrics.ts';
 import { httpHandler, type OperationRequest } from './handler.ts';
 
 const deps = ({ runtime }: OperationRequest) => ({

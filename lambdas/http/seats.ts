@@ -3,8 +3,8 @@ import { isDomainError } from '../domain/errors.ts';
 import { instanceSeats, requireConcurrent } from '../domain/instance-seats.ts';
 import { checkout, heartbeat } from '../domain/seats.ts';
 import { seatsRoutes } from '../routes/seats.ts';
-import { assignmentDeps } from './assignments.ts';
-import { countBusiness } from './business-metrics.ts';
+import { assignmentDeps } from '../wiring/assignment-deps.ts';
+import { countBusiness } from '../wiring/business-metrics.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 
 /** The calling instance's license, product and pool (domain/instance-seats.ts). */

@@ -1,7 +1,7 @@
 import { validate } from '../domain/activations.ts';
 import { validateRoutes } from '../routes/validate.ts';
-import { activationDeps, noMailer, noSigner } from './activation-deps.ts';
-import { countBusiness, failureCode } from './business-metrics.ts';
+import { activationDeps, noMailer, noSigner } from '../wiring/activation-deps.ts';
+import { countBusiness, failureCode } from '../wiring/business-metrics.ts';
 import { httpHandler } from './handler.ts';
 
 export const handler = httpHandler(validateRoutes, {

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Progress } from '../domain/job-progress.ts';
-import { type Runtime, runtime } from '../http/runtime.ts';
 import { type JobMetric, jobMetrics } from '../metric-names.ts';
 import { logger, metrics, withObservability } from '../middleware/observability.ts';
+import { type Runtime, runtime } from '../wiring/runtime.ts';
 import type { JobName, JobSummary } from './catalog.ts';
 
 /** What a job body gets: the stores, the time it runs at, and when to stop taking new work. */

@@ -1,5 +1,5 @@
 import { type LicenseFacts, sendNotices, sendReminders } from '../domain/notifications.ts';
-import { currentMailer } from '../http/mailing.ts';
+import { currentMailer } from '../wiring/mailing.ts';
 import { type JobBody, perRun } from './handler.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { reapSeats, reconcileSeats } from '../domain/seat-upkeep.ts';
-import { emitBusiness } from '../http/business-metrics.ts';
 import { logger } from '../middleware/observability.ts';
+import { emitBusiness } from '../wiring/business-metrics.ts';
 import { emitJobMetric, type JobBody, perRun } from './handler.ts';
 
 /** Frees leases that ran out without a release, each only if no heartbeat came since. */

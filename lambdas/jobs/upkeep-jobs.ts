@@ -1,5 +1,5 @@
 import { cleanUpActivations, countExpiring, sweepExpiries } from '../domain/notifications.ts';
-import { emitBusiness } from '../http/business-metrics.ts';
+import { emitBusiness } from '../wiring/business-metrics.ts';
 import type { JobBody } from './handler.ts';
 
 /** Records ended licenses once, then counts the ones ending within 30 days for the dashboard. */

@@ -1,0 +1,85 @@
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUDGET_KIB } from '../../bench/bundles.ts';
+import { jobEntry, jobNames } from '../../lambdas/jobs/catalog.ts';
+import { groups } from '../../lambdas/routes.ts';
+import { bundlingOptions } from '../../lib/constructs/tessera-function.ts';
+
+/** Every function's bundle, built as CDK builds it (same options), with what went into it. */
+const functions = [
+  ...Object.keys(groups).map((group) => ({ name: group, entry: `lambdas/http/${group}.ts` })),
+  ...jobNames.map((job) => ({ name: `job ${job}`, entry: jobEntry(job) })),
+];
+
+const built = new Map<string, { bytes: number; inputs: string[] }>();
+
+beforeAll(async () => {
+  await Promise.all(
+    functions.map(async ({ name, entry }) => {
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        metafile: true,
+        minify: bundlingOptions.minify,
+        platform: 'node',
+        target: bundlingOptions.target,
+        format: 'esm',
+        mainFields: bundlingOptions.mainFields,
+        banner: { js: bundlingOptions.banner },
+        logLevel: 'error',
+      });
+      const output = Object.values((result.metafile as Metafile).outputs)[0];
+      built.set(name, {
+        bytes: output?.bytes ?? 0,
+        inputs: Object.keys(output?.inputs ?? {}),
+      });
+    }),
+  );
+}, 120_000);
+
+const inputsOf = (name: string) => built.get(name)?.inputs ?? [];
+
+describe('function bundles', () => {
+  it.each(functions.map((f) => f.name))(
+    `%s stays within ${BUNDLE_BUDGET_KIB} KiB minified`,
+    (name) => {
+      expect((built.get(name)?.bytes ?? Infinity) / 1024).toBeLessThanOrEqual(BUNDLE_BUDGET_KIB);
+    },
+  );
+
+  it('carry no AWS SDK client: the functions call AWS through lambdas/adapters/aws', () => {
+    for (const { name } of functions) {
+      const sdk = inputsOf(name).filter((i) =>
+        /node_modules\/@aws-sdk\/client-|@smithy\/core/.test(i),
+      );
+      expect(sdk, name).toEqual([]);
+    }
+  });
+
+  it("hold their own group's HTTP module and route file, and no other group's", () => {
+    for (const group of Object.keys(groups)) {
+      const others = Object.keys(groups).filter((g) => g !== group);
+      const foreign = inputsOf(group).filter((i) =>
+        others.some((g) => i === `lambdas/http/${g}.ts` || i === `lambdas/routes/${g}.ts`),
+      );
+      expect(inputsOf(group)).toContain(`lambdas/routes/${group}.ts`);
+      // The meta function serves the OpenAPI document, so it alone reads every route file.
+      if (group === 'meta') continue;
+      expect(foreign, group).toEqual([]);
+    }
+  });
+
+  it('sign only in the instance function and send e-mail only where codes or notices go out', () => {
+    const holding = (file: string) =>
+      functions.map((f) => f.name).filter((name) => inputsOf(name).includes(file));
+    expect(holding('lambdas/wiring/signing.ts')).toEqual(['instance']);
+    expect(holding('lambdas/wiring/mailing.ts')).toEqual(['activation', 'job notifications']);
+  });
+
+  it('leave jobs free of HTTP code', () => {
+    for (const job of jobNames) {
+      expect(inputsOf(`job ${job}`).filter((i) => i.startsWith('lambdas/http/'))).toEqual([]);
+    }
+  });
+});
