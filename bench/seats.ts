@@ -265,13 +265,15 @@ export const seatCapacity = async () => {
     };
     console.log('call (use case, one call)    RCU  WCU tbl WCU gsi   requests (units each)');
     await measure('instance authentication', async () => {
-      // What every /instance/seats/* request reads before the seat call itself.
-      const activation = await authenticateInstance(deps, token);
-      await stores.licenses.get(activation.licenseId);
-      await stores.products.get('AGENTS');
+      // What every /instance/seats/* request reads first: the activation carries its pool.
+      await authenticateInstance(deps, token);
     });
     const now = new Date();
-    await measure('checkout', () => checkout(stores.seats, request('desk-1'), now));
+    await measure('checkout', async () => {
+      // As the seats function does it: pool and product in one read, then the transaction.
+      const { pool } = await stores.seats.poolWithProduct(customer.defaultProjectId, 'AGENTS');
+      return checkout(stores.seats, request('desk-1'), now, { pool });
+    });
     const sizes = {
       pool: await itemBytesAt(raw, poolKeys.pool(customer.defaultProjectId, 'AGENTS')),
       lease: await itemBytesAt(raw, leaseKeys.lease(customer.defaultProjectId, 'AGENTS', 'desk-1')),

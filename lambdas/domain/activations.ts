@@ -78,6 +78,12 @@ export interface Activation {
   tokenHash?: string;
   /** The license's pending place this activation holds while it waits for its code. */
   pendingSlot?: number;
+  /**
+   * The license's pool, copied when the activation starts (a license never changes project or
+   * product): seat calls find their pool without reading the license. Absent on older items.
+   */
+  projectId?: string;
+  productCode?: string;
   createdAt: string;
   activatedAt?: string;
   lastSeenAt?: string;
@@ -309,6 +315,8 @@ export const startActivation = async (
   const activation: Activation = {
     id,
     licenseId: license.id,
+    ...(license.projectId ? { projectId: license.projectId } : {}),
+    productCode: license.productCode,
     fingerprint: input.fingerprint,
     ...(input.hostname ? { hostname: input.hostname } : {}),
     ...(input.platform ? { platform: input.platform } : {}),
@@ -551,6 +559,8 @@ const toView = ({
   attempts: _a,
   resends: _r,
   pendingSlot: _s,
+  projectId: _p,
+  productCode: _pc,
   ...view
 }: Activation) => view;
 

@@ -13,6 +13,7 @@ import {
   type SeatModel,
 } from './pools.ts';
 import type { Principal } from './principal.ts';
+import type { Product } from './products.ts';
 
 /**
  * Concurrent seats. A checkout computes the pool's limit at the moment of the request from the
@@ -48,6 +49,11 @@ export interface PoolState {
 
 export interface SeatStore {
   pool(projectId: string, productCode: string): Promise<PoolState | undefined>;
+  /** The pool and its product in one consistent read (a checkout's only read). */
+  poolWithProduct(
+    projectId: string,
+    productCode: string,
+  ): Promise<{ pool: PoolState | undefined; product: Product | undefined }>;
   lease(projectId: string, productCode: string, sessionId: string): Promise<Lease | undefined>;
   /** Raises `used` below `limit` at `licensesVersion` and writes the lease; one transaction. */
   checkout(lease: Lease, limit: number, licensesVersion: number): Promise<void>;
@@ -101,6 +107,8 @@ export const checkout = async (
   store: SeatStore,
   request: CheckoutRequest,
   now: Date,
+  /** The pool as read together with the product (one round trip): the first round uses it. */
+  prefetched?: { pool: PoolState | undefined },
 ): Promise<Lease> => {
   let reclaimed = false;
   // What the last lost transaction said this session holds (its ALL_OLD), so it is not re-read.
@@ -121,7 +129,10 @@ export const checkout = async (
     }
     if (existing && new Date(existing.expiresAt) > now) return existing; // a retried checkout
     if (existing) await store.release(existing);
-    const pool = await store.pool(request.projectId, request.productCode);
+    const pool =
+      round === 0 && prefetched
+        ? prefetched.pool
+        : await store.pool(request.projectId, request.productCode);
     if (pool) ownLicenseAllows(pool, request.licenseId, now);
     const limit = pool ? poolLimit(pool.licenses, request.aggregation, now) : 0;
     if (!pool || limit === 0) {

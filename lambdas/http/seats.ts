@@ -1,7 +1,12 @@
 import { checkAssignment } from '../domain/assignments.ts';
 import { isDomainError } from '../domain/errors.ts';
-import { instanceSeats, requireConcurrent } from '../domain/instance-seats.ts';
-import { checkout, heartbeat } from '../domain/seats.ts';
+import {
+  instanceSeats,
+  requireConcurrent,
+  seatPlaceOf,
+  seatProduct,
+} from '../domain/instance-seats.ts';
+import { checkout, DEFAULT_LEASE_SECONDS, heartbeat } from '../domain/seats.ts';
 import { seatsRoutes } from '../routes/seats.ts';
 import { assignmentDeps } from '../wiring/assignment-deps.ts';
 import { countBusiness } from '../wiring/business-metrics.ts';
@@ -14,24 +19,37 @@ const instancePool = (r: OperationRequest) =>
     instanceOf(r),
   );
 
+/** Where the calling instance's seats are counted, without reading its license. */
+const seatPlace = (r: OperationRequest) =>
+  seatPlaceOf({ licenses: r.runtime.stores.licenses }, instanceOf(r));
+
 export const handler = httpHandler(seatsRoutes, {
+  // Authentication read the activation; one read of pool and product, one transaction.
   checkoutSeat: async (r) => {
-    const { activation, license, pool, product, leaseSeconds } = await instancePool(r);
+    const place = await seatPlace(r);
+    const seats = r.runtime.stores.seats;
+    const { pool, product: found } = await seats.poolWithProduct(
+      place.projectId,
+      place.productCode,
+    );
+    const product = seatProduct(found);
     requireConcurrent(product);
     const input = r.input.body;
     try {
       const lease = await checkout(
-        r.runtime.stores.seats,
+        seats,
         {
-          ...pool,
+          projectId: place.projectId,
+          productCode: place.productCode,
           aggregation: product.aggregation,
-          leaseSeconds,
+          leaseSeconds: product.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
           userId: input.userId,
           sessionId: input.sessionId,
-          activationId: activation.id,
-          licenseId: license.id,
+          activationId: instanceOf(r).id,
+          licenseId: place.licenseId,
         },
         r.runtime.clock.now(),
+        { pool },
       );
       countBusiness('SeatCheckouts');
       const { projectId: _p, activationId: _a, ...view } = lease;
@@ -52,10 +70,11 @@ export const handler = httpHandler(seatsRoutes, {
       license,
     );
   },
+  // Authentication read the activation; the release is one transaction.
   releaseSeat: async (r) => {
-    const { activation, pool } = await instancePool(r);
+    const { projectId, productCode } = await seatPlace(r);
     const { sessionId } = r.input.body;
-    const seat = { ...pool, sessionId, activationId: activation.id };
+    const seat = { projectId, productCode, sessionId, activationId: instanceOf(r).id };
     return { released: await r.runtime.stores.seats.release(seat) };
   },
   checkSeatAssignment: async (r) => {

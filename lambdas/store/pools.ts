@@ -27,7 +27,7 @@ export interface PoolRecord {
 
 type Entry = { seatLimit: number; status: StoredStatus; validFrom: string; validTill?: string };
 
-const toRecord = (item: Item): PoolRecord => ({
+export const toRecord = (item: Item): PoolRecord => ({
   customerId: String(item.customerId),
   projectId: String(item.projectId),
   productCode: String(item.productCode),

@@ -2,13 +2,15 @@ import type { Db } from '../adapters/dynamodb.ts';
 import { GetCommand, QueryCommand, UpdateCommand } from '../adapters/dynamodb.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
+import type { Product } from '../domain/products.ts';
 import { type Lease, pause, type SeatRef, type SeatStore } from '../domain/seats.ts';
 import { auditWrite } from './audit.ts';
+import { batchGet } from './batch.ts';
 import { absent, all, type Condition, conditionally, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
-import { leaseKeys, poolKeys, queueKeys } from './keys.ts';
+import { keys, leaseKeys, poolKeys, queueKeys } from './keys.ts';
 import { countItems } from './pagination.ts';
-import { poolStore } from './pools.ts';
+import { poolStore, toRecord } from './pools.ts';
 import { transact, type Write } from './transact.ts';
 
 const usedBelow = (limit: number, licensesVersion: number): Condition => ({
@@ -89,6 +91,17 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
 
   return {
     pool: (projectId, productCode) => pools.get(projectId, productCode),
+
+    poolWithProduct: async (projectId, productCode) => {
+      const poolKey = poolKeys.pool(projectId, productCode);
+      const items = await batchGet(db, tableName, [poolKey, keys.product(productCode)]);
+      const pool = items.find((i) => i.pk === poolKey.pk && i.sk === poolKey.sk);
+      const product = items.find((i) => i !== pool);
+      return {
+        pool: pool ? toRecord(pool) : undefined,
+        product: product ? fromItem<Product>(product) : undefined,
+      };
+    },
 
     lease: async (projectId, productCode, sessionId) => {
       const out = await db.send(

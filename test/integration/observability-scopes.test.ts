@@ -20,8 +20,7 @@ const documents = (): Emf[] =>
     .filter((line) => line.startsWith('{"_aws"'))
     .map((line) => JSON.parse(line) as Emf);
 
-const names = (doc: Emf) =>
-  doc._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name));
+const names = (doc: Emf) => doc._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name));
 
 describe('one logger and metrics buffer per invocation', () => {
   it('never mixes a job run and 40 concurrent requests on one EMF line, as the local runtime runs them in one process', async () => {

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useAwsConfiguredHandlers } from '../support/aws-handlers.ts';
+import { startCountingProxy } from '../support/counting-proxy.ts';
+import { invoke } from '../support/invoke.ts';
+
+/**
+ * What a seat costs in DynamoDB round trips, counted at the wire between the handlers and
+ * DynamoDB Local: the instance's authentication included, a checkout and a release together make
+ * at most five requests.
+ */
+const { admin, table, mailed } = useAwsConfiguredHandlers();
+let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+let token: string;
+
+beforeAll(async () => {
+  proxy = await startCountingProxy(table().endpoint);
+  process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+  const post = (path: string, body: unknown) => invoke('POST', path, { token: admin(), body });
+  await post('/products', { code: 'AGENTS', name: 'Agents', seatModel: 'concurrent' });
+  const customer = await post('/customers', { name: 'Acme' });
+  const license = await post('/licenses', {
+    productCode: 'AGENTS',
+    customerId: customer.json.id,
+    registeredEmail: 'it@acme.example',
+    companyName: 'Acme',
+    seatLimit: 2,
+    notify: false,
+  });
+  const started = await invoke('POST', '/instance/activations', {
+    body: { key: license.json.key, fingerprint: 'desk-host' },
+  });
+  const code = /\d{4}-\d{4}/.exec(mailed().at(-1) ?? '')?.[0];
+  const done = await invoke('POST', `/instance/activations/${started.json.activationId}/complete`, {
+    body: { code },
+  });
+  expect(done.status).toBe(200);
+  token = done.json.activationToken as string;
+});
+
+afterAll(() => proxy.close());
+
+describe('a seat in DynamoDB round trips', () => {
+  it('costs at most 5 requests for a checkout and its release, authentication included', async () => {
+    const from = proxy.operations.length;
+    const out = await invoke('POST', '/instance/seats/checkout', {
+      token,
+      body: { sessionId: 's-1', userId: 'u-1' },
+    });
+    const back = await invoke('POST', '/instance/seats/release', {
+      token,
+      body: { sessionId: 's-1' },
+    });
+
+    expect(out.status).toBe(200);
+    expect(back.json).toEqual({ released: true });
+    const pair = proxy.operations.slice(from);
+    expect(pair).toEqual([
+      'GetItem', // checkout: the activation behind the token
+      'BatchGetItem', // the pool and its product
+      'TransactWriteItems', // lease and counter
+      'GetItem', // release: the activation behind the token
+      'TransactWriteItems', // lease gone, counter down
+    ]);
+  });
+});
