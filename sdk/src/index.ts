@@ -19,6 +19,12 @@ export {
   JwksUnavailableError,
 } from './jwks-cache.ts';
 export {
+  type FreshnessLoop,
+  type KeepFreshOptions,
+  keepLicenseFresh,
+  type RefreshAnswer,
+} from './refresh.ts';
+export {
   type HoldSeatOptions,
   holdSeat,
   isTransient,
@@ -31,6 +37,7 @@ export {
 } from './seats.ts';
 export {
   type FailureCode,
+  type Jwk,
   type Jwks,
   LICENSE_FILE_TYP,
   type LicenseClaims,

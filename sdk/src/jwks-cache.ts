@@ -1,8 +1,13 @@
-import type { JsonWebKey } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type Jwks, type VerifyOptions, type VerifyResult, verifyLicenseFile } from './verify.ts';
+import {
+  type Jwk,
+  type Jwks,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyLicenseFile,
+} from './verify.ts';
 
 export interface JwksCacheOptions {
   /** Tessera's API base URL, e.g. `https://licenses.example.com/v1`. */
@@ -57,7 +62,7 @@ const asJwks = (value: unknown): Jwks | undefined => {
   const keys = (value as { keys?: unknown }).keys;
   if (!Array.isArray(keys)) return undefined;
   const objects = keys.filter(
-    (k): k is JsonWebKey => typeof k === 'object' && k !== null && !Array.isArray(k),
+    (k): k is Jwk => typeof k === 'object' && k !== null && !Array.isArray(k),
   );
   // An empty set would make every file UNKNOWN_KEY: keep the last good one instead.
   return objects.length > 0 ? { keys: objects } : undefined;

@@ -1,3 +1,5 @@
+import { later, type Timer } from './timers.ts';
+
 /**
  * Concurrent seats on the instance side: the three calls of the seat protocol (checkout,
  * heartbeat, release) and `holdSeat`, which keeps a seat with a heartbeat loop until the
@@ -106,16 +108,7 @@ const MIN_INTERVAL_MS = 1_000;
 const backoff = (attempt: number) =>
   Math.min(RETRY_BASE_MS * 2 ** attempt, RETRY_MAX_MS) * (0.5 + Math.random() * 0.5);
 
-type Timer = ReturnType<typeof setTimeout>;
 const noop = () => {};
-
-/** A timer that does not keep a Node process alive (browsers have no such notion). */
-const later = (ms: number, run: () => void): Timer => {
-  const timer = setTimeout(run, Math.max(0, ms));
-  const handle = timer as unknown as { unref?: () => void };
-  if (typeof handle === 'object' && typeof handle.unref === 'function') handle.unref();
-  return timer;
-};
 const sleep = (ms: number) => new Promise<void>((resolve) => later(ms, resolve));
 
 const abortReason = (signal: AbortSignal): unknown =>

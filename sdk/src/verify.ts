@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 
 /**
  * Offline verification of a Tessera license file: a compact JWS, `alg: ES256`,
@@ -119,8 +119,20 @@ export interface VerifyOptions {
   clockToleranceSeconds?: number;
 }
 
+/** One public key of a JWKS (RFC 7517), as Tessera publishes them: EC P-256 for ES256. */
+export interface Jwk {
+  kty?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  [member: string]: unknown;
+}
+
 export interface Jwks {
-  keys: JsonWebKey[];
+  keys: Jwk[];
 }
 
 export const LICENSE_FILE_TYP = 'tessera-license+jwt';
@@ -162,7 +174,7 @@ const show = (value: unknown): string => {
 /** Imported keys, per JWK object: a JWKS held by a cache is imported once, not per file. */
 const importedKeys = new WeakMap<object, KeyObject | null>();
 
-const importKey = (jwk: JsonWebKey): KeyObject | null => {
+const importKey = (jwk: Jwk): KeyObject | null => {
   let key = importedKeys.get(jwk);
   if (key !== undefined) return key;
   try {
@@ -191,7 +203,7 @@ const findKey = (jwks: unknown, kid: string): KeyObject | string => {
   for (const jwk of jwks.keys as unknown[]) {
     if (!isObject(jwk) || jwk.kid !== kid) continue;
     seen = true;
-    const key = importKey(jwk as JsonWebKey);
+    const key = importKey(jwk as Jwk);
     if (key) return key;
   }
   return seen
