@@ -8,7 +8,7 @@ import { licenseFiles } from './license-files.ts';
 import { licenseSearch } from './license-search.ts';
 import { seatCapacity, seatThroughput } from './seats.ts';
 
-const benchmarks: Record<string, () => Promise<void>> = {
+const benchmarks: Record<string, () => Promise<unknown>> = {
   bundles,
   licenseFiles,
   activationCapacity,

@@ -163,6 +163,22 @@ const decodeJson = (segment: string): unknown => {
   }
 };
 
+/**
+ * Headers repeat from file to file (same alg, typ, kid), so each distinct header text is checked
+ * and decoded once. Frozen: a caller cannot change what the next file is judged by. Bounded.
+ */
+const HEADER_MEMO_SIZE = 16;
+const headers = new Map<string, unknown>();
+const decodeHeader = (segment: string): unknown => {
+  const known = headers.get(segment);
+  if (known !== undefined) return known;
+  const decoded = BASE64URL.test(segment) && segment.length % 4 !== 1 ? decodeJson(segment) : null;
+  const header = isObject(decoded) ? Object.freeze(decoded) : null;
+  if (headers.size >= HEADER_MEMO_SIZE) headers.delete(headers.keys().next().value as string);
+  headers.set(segment, header);
+  return header;
+};
+
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** Header values go into messages (and so into logs) shortened: they are not authenticated. */
@@ -220,16 +236,14 @@ const findKey = (jwks: unknown, kid: string): KeyObject | string => {
 const MEMO_SIZE = 64;
 const checkedSignatures = new WeakMap<KeyObject, Map<string, boolean>>();
 
-const signatureHolds = (key: KeyObject, signingInput: string, signature: Buffer, file: string) => {
+/** `signedLength`: the header and payload with the dot between them, the start of `file`. */
+const signatureHolds = (key: KeyObject, file: string, signedLength: number, signature: Buffer) => {
   let memo = checkedSignatures.get(key);
   const known = memo?.get(file);
   if (known !== undefined) return known;
-  const holds = verify(
-    'sha256',
-    Buffer.from(signingInput, 'ascii'),
-    { key, dsaEncoding: 'ieee-p1363' },
-    signature,
-  );
+  // The signing input is plain base64url and dots: its latin1 bytes are its ASCII bytes.
+  const signingInput = Buffer.from(file.slice(0, signedLength), 'latin1');
+  const holds = verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
   if (!memo) {
     memo = new Map();
     checkedSignatures.set(key, memo);
@@ -304,12 +318,19 @@ const verifyOrFail = (file: unknown, jwks: unknown, options: VerifyOptions, now:
   if (parts.length !== 3) return fail('MALFORMED', 'Not a compact JWS (three dot-separated parts)');
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
   // The signature may be empty here: an unsecured JWS (`alg: none`) is reported as such below.
-  for (const part of signaturePart === '' ? [headerPart, payloadPart] : parts) {
-    if (!BASE64URL.test(part) || part.length % 4 === 1) {
-      return fail('MALFORMED', 'A part of the license file is not base64url');
-    }
+  // The header is checked by decodeHeader, the signature by its exact re-encoding (step 4).
+  if (!BASE64URL.test(payloadPart) || payloadPart.length % 4 === 1) {
+    return fail('MALFORMED', 'A part of the license file is not base64url');
   }
-  const header = decodeJson(headerPart);
+  if (signaturePart !== '' && !BASE64URL.test(signaturePart)) {
+    return fail('MALFORMED', 'A part of the license file is not base64url');
+  }
+  const header = decodeHeader(headerPart);
+  if (header === null) {
+    return BASE64URL.test(headerPart) && headerPart.length % 4 !== 1
+      ? fail('MALFORMED', 'The JWS header is not a JSON object')
+      : fail('MALFORMED', 'A part of the license file is not base64url');
+  }
   if (!isObject(header)) return fail('MALFORMED', 'The JWS header is not a JSON object');
 
   // 2. What the header asks for.
@@ -330,15 +351,16 @@ const verifyOrFail = (file: unknown, jwks: unknown, options: VerifyOptions, now:
   if (typeof key === 'string') return fail('UNKNOWN_KEY', key);
 
   // 4. The signature, over the parts exactly as they are in the file.
-  const signature = Buffer.from(signaturePart, 'base64url');
-  // Exactly 64 bytes, canonically encoded: one signature has one spelling.
+  // Exactly 64 bytes, canonically encoded: one signature has one spelling. 86 base64url
+  // characters carry 516 bits, so the last one must leave its low 4 bits zero (A, Q, g or w).
   if (
     signaturePart.length !== ES256_SIGNATURE_CHARS ||
-    signature.toString('base64url') !== signaturePart
+    !'AQgw'.includes(signaturePart.at(-1) ?? '')
   ) {
     return fail('BAD_SIGNATURE', 'An ES256 signature is 64 bytes (r‖s), base64url');
   }
-  const signed = signatureHolds(key, `${headerPart}.${payloadPart}`, signature, text);
+  const signature = Buffer.from(signaturePart, 'base64url');
+  const signed = signatureHolds(key, text, headerPart.length + 1 + payloadPart.length, signature);
   if (!signed) return fail('BAD_SIGNATURE', 'The signature does not verify');
 
   // 5. Authenticated from here on: the claims.
