@@ -11,7 +11,7 @@ import { bundlingOptions } from '../lib/constructs/tessera-function.ts';
  * Per-function bundle size (minified, AWS SDK bundled, as the Lambda functions are built) and
  * the time a fresh Node process takes to import each bundle: the module-load part of a cold start.
  */
-const IMPORT_RUNS = 5;
+const IMPORT_RUNS = 10;
 /** Each function's budget, minified (docs/adr/0010-bundle-budget.md). */
 export const BUNDLE_BUDGET_KIB = 300;
 
@@ -27,10 +27,21 @@ const importMillis = (file: string): number => {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-export const bundles = async () => {
+export interface BundleFigures {
+  largest: { name: string; kib: number };
+  slowestImport: { name: string; ms: number };
+}
+
+export const bundles = async (): Promise<BundleFigures> => {
+  const figures: BundleFigures = {
+    largest: { name: '', kib: 0 },
+    slowestImport: { name: '', ms: 0 },
+  };
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bundles-'));
   try {
-    console.log('function                 bundle (KiB)  import p50 (ms, fresh node, n=5)');
+    console.log(
+      `function                 bundle (KiB)  import p50 (ms, fresh node, n=${IMPORT_RUNS})`,
+    );
     const over: string[] = [];
     const functions = [
       ...Object.keys(groups).map((group) => [group, `lambdas/http/${group}.ts`] as const),
@@ -53,6 +64,10 @@ export const bundles = async () => {
       });
       const kib = statSync(outfile).size / 1024;
       const times = Array.from({ length: IMPORT_RUNS }, () => importMillis(outfile));
+      if (kib > figures.largest.kib) figures.largest = { name, kib };
+      if (median(times) > figures.slowestImport.ms) {
+        figures.slowestImport = { name, ms: median(times) };
+      }
       const flag = kib > BUNDLE_BUDGET_KIB ? '  over budget' : '';
       if (flag) over.push(name);
       console.log(
@@ -64,6 +79,7 @@ export const bundles = async () => {
         ? `every function within ${BUNDLE_BUDGET_KIB} KiB`
         : `${over.length} of ${functions.length} functions over the ${BUNDLE_BUDGET_KIB} KiB budget`,
     );
+    return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -29,7 +29,12 @@ const percentile = (sorted: readonly number[], p: number) =>
 const ms = (value: number) => value.toFixed(1).padStart(7);
 
 /** One pool on the local platform, with one activated instance drawing from it. */
-const poolOnPlatform = async (url: string, admin: string, outbox: string, seatLimit: number) => {
+export const poolOnPlatform = async (
+  url: string,
+  admin: string,
+  outbox: string,
+  seatLimit: number,
+) => {
   const api = async (path: string, body: unknown) => {
     const response = await fetch(`${url}${path}`, {
       method: 'POST',
@@ -202,8 +207,8 @@ const itemBytesAt = async (client: DynamoDBClient, key: { pk: string; sk: string
   return itemBytes(out.Item);
 };
 
-export const seatCapacity = async () => {
-  await withMeteredDomain(async ({ raw, calls, stores, admin, deps, lastCode }) => {
+export const seatCapacity = async (): Promise<{ heartbeatWcu: number }> =>
+  withMeteredDomain(async ({ raw, calls, stores, admin, deps, lastCode }) => {
     await createProduct(
       stores.products,
       admin,
@@ -325,5 +330,6 @@ export const seatCapacity = async () => {
     console.log(
       `partition: leases live under the pool's partition key; until DynamoDB splits that key's sort range for heat, pool and lease writes share its 1000 WCU/s: ${pairOnKey} WCU per checkout+release pair ≈ ${(1000 / pairOnKey).toFixed(0)} pairs/s, each heartbeat/s taking ${leaseKB} WCU of it.`,
     );
+    const heartbeatIndex = (measured.heartbeat ?? []).reduce((sum, c) => sum + c.index, 0);
+    return { heartbeatWcu: leaseKB + heartbeatIndex };
   });
-};
