@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IdGenerator } from '../domain/common.ts';
 
 // Crockford base32, lower-case: sortable by time, unambiguous to read aloud, URL-safe.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -20,11 +21,7 @@ export const randomBase32 = (length: number): string => {
   return out;
 };
 
-export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act';
-
-export interface IdGenerator {
-  next(prefix: IdPrefix): string;
-}
+export type { IdGenerator, IdPrefix } from '../domain/common.ts';
 
 /** ULID-shaped ids (10 time chars + 16 random chars) with a type prefix: `cus_01k…`. */
 export const idGenerator = (now: () => number = Date.now): IdGenerator => ({

@@ -3,6 +3,7 @@ import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { emailTemplate, renderTemplate } from '../domain/email-templates.ts';
 import type { EmailMessage } from '../domain/emails.ts';
+import { systemClock } from './clock.ts';
 import { checkedTag, checkedTemplate, type Mailer, MailerError, wireAddress } from './mailer.ts';
 
 const CRLF = '\r\n';
@@ -171,7 +172,7 @@ export const outboxMailer = (options: {
     const { kind, data } = checkedTemplate(message, tag);
     const template = emailTemplate(options.stage ?? 'local', kind);
     const content = renderTemplate(template, data);
-    const now = (options.now ?? (() => new Date()))();
+    const now = (options.now ?? systemClock.now)();
     const id = randomUUID().replaceAll('-', '');
     const messageId = `<${id}@tessera.local>`;
     const boundary = `=_tessera_${id}`;

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import type { IdGenerator } from '../adapters/ids.ts';
 import {
   ACTIVATION_TOKEN_PATTERN,
   CODE_TTL_SECONDS,
@@ -14,7 +13,7 @@ import {
   validateLicense,
 } from './activation-rules.ts';
 import { type AuditEvent, auditEvent } from './audit.ts';
-import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { type IdGenerator, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import type { EmailMessage } from './emails.ts';
 import { activationCodeMessage, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';

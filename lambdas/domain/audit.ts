@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import type { IdGenerator } from '../adapters/ids.ts';
-import { PageQuery, Timestamp } from './common.ts';
+import { type IdGenerator, PageQuery, Timestamp } from './common.ts';
 import { type Actor, actorOf, type Principal } from './principal.ts';
 
 export const entityTypes = ['product', 'customer', 'project', 'token', 'license', 'pool'] as const;

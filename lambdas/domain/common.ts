@@ -51,3 +51,10 @@ export const applyPatch = <T extends object>(entity: T, patch: object): T => {
   }
   return next as T;
 };
+
+export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act';
+
+/** Where new ids come from (adapters/ids.ts: time-sortable, with a type prefix). */
+export interface IdGenerator {
+  next(prefix: IdPrefix): string;
+}

@@ -9,12 +9,12 @@ import {
   type LicenseStatus,
   type StoredStatus,
 } from './license-status.ts';
+import { type Notice, newNotice } from './notices.ts';
 import { assertCan, assertCustomerVisible, can, customerScope } from './policy.ts';
 import { licenseFigures, type SeatFigures, type SeatModel } from './pools.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
-import { type Notice, newNotice } from './upkeep.ts';
 
 export const LicenseId = IdOf('lic');
 const CustomerRef = IdOf('cus');

@@ -2,13 +2,8 @@ import { auditEvent, type ChangeContext } from './audit.ts';
 import { type EmailMessage, expiryReminderMessage, licenseIssuedMessage } from './emails.ts';
 import { drain, type Progress } from './job-progress.ts';
 import { type License, licenseRef } from './licenses.ts';
-import {
-  type ActivationUpkeepStore,
-  type ExpiryStore,
-  type NoticeStore,
-  newNotice,
-  type ReminderKey,
-} from './upkeep.ts';
+import { newNotice } from './notices.ts';
+import type { ActivationUpkeepStore, ExpiryStore, NoticeStore, ReminderKey } from './upkeep.ts';
 
 const DAY_MS = 86_400_000;
 /** A notice that failed this often is given up and reported (JobItemsFailed, a log line). */

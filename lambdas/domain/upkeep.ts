@@ -1,42 +1,14 @@
 import type { AuditEvent } from './audit.ts';
 import type { License } from './licenses.ts';
+import type { Notice } from './notices.ts';
+
+export type { Notice, NoticeKind } from './notices.ts';
 
 /**
  * What the expiry sweep, the notifications job and the activation cleanup need from storage.
  * Validity never depends on these jobs (it is computed from the dates at every check); they
  * record events, send e-mails and tidy up.
  */
-export type NoticeKind = 'license-issued' | 'license-expired';
-
-/** An e-mail to send once, written in the same transaction as the change it reports. */
-export interface Notice {
-  id: string;
-  kind: NoticeKind;
-  licenseId: string;
-  createdAt: string;
-  state: 'pending' | 'sending' | 'sent' | 'failed';
-  attempts: number;
-}
-
-/**
- * A notice to queue in the transaction of the change it reports. Its id is derived from what it
- * reports (`<license>.issued`, `<license>.expired.<validTill>`), so the same notice is never
- * queued twice.
- */
-export const newNotice = (
-  kind: NoticeKind,
-  licenseId: string,
-  at: Date,
-  validTill?: string,
-): Notice => ({
-  id: kind === 'license-issued' ? `${licenseId}.issued` : `${licenseId}.expired.${validTill}`,
-  kind,
-  licenseId,
-  createdAt: at.toISOString(),
-  state: 'pending',
-  attempts: 0,
-});
-
 export interface ExpiryStore {
   /** Licenses whose end of validity passed before `now` and is not recorded yet. */
   dueExpiries(now: Date): AsyncIterable<{ licenseId: string }>;

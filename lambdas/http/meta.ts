@@ -1,3 +1,4 @@
+import { systemClock } from '../adapters/clock.ts';
 import { config } from '../config.ts';
 import { metaRoutes } from '../routes/meta.ts';
 import { httpHandler } from './handler.ts';
@@ -9,7 +10,7 @@ export const handler = httpHandler(metaRoutes, {
     service: 'tessera',
     version: config().TESSERA_VERSION,
     stage: config().STAGE,
-    time: new Date().toISOString(),
+    time: systemClock.now().toISOString(),
   }),
   getOpenApi: async () => openApiDocument(),
 });

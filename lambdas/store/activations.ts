@@ -10,7 +10,17 @@ import { sha256Hex } from '../adapters/hash.ts';
 import type { Activation, ActivationStore } from '../domain/activations.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import { auditWrite } from './audit.ts';
-import { absent, all, type Condition, conditionally, exists, toParams } from './conditions.ts';
+import {
+  absent,
+  all,
+  attributeIs,
+  below,
+  type Condition,
+  conditionally,
+  conditioned,
+  exists,
+  toParams,
+} from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { activationKeys, licenseKeys, queueKeys } from './keys.ts';
 import { instanceLookups } from './lookups.ts';
@@ -259,9 +269,10 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
             TableName: tableName,
             Key: activationKeys.activation(activation.id),
             UpdateExpression: 'SET #attempts = #attempts + :one',
-            ConditionExpression: '#status = :pending AND #attempts < :max',
-            ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
-            ExpressionAttributeValues: { ':one': 1, ':pending': 'pending', ':max': max },
+            ...conditioned(all(attributeIs('status', 'pending'), below('attempts', max)), {
+              names: { '#attempts': 'attempts' },
+              values: { ':one': 1 },
+            }),
             ReturnValues: 'UPDATED_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -428,9 +439,10 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
             TableName: tableName,
             Key: activationKeys.activation(activation.id),
             UpdateExpression: 'SET #lastSeenAt = :now',
-            ConditionExpression: '#status = :active',
-            ExpressionAttributeNames: { '#lastSeenAt': 'lastSeenAt', '#status': 'status' },
-            ExpressionAttributeValues: { ':now': now, ':active': 'active' },
+            ...conditioned(attributeIs('status', 'active'), {
+              names: { '#lastSeenAt': 'lastSeenAt' },
+              values: { ':now': now },
+            }),
           }),
         );
       } catch (error) {

@@ -71,6 +71,30 @@ export const conditionally = async (write: () => Promise<unknown>): Promise<bool
   }
 };
 
+/** An attribute is below a value (numbers, or ISO times as strings): `#attempts < :attemptsBelow`. */
+export const below = (attribute: string, value: number | string): Condition => ({
+  expression: `#${attribute} < :${attribute}Below`,
+  names: { [`#${attribute}`]: attribute },
+  values: { [`:${attribute}Below`]: value },
+});
+
+/**
+ * The parameters of a conditional write: the condition, with the names and values of the write's
+ * own update expression (if any) merged in. Empty maps are left out (DynamoDB rejects them).
+ */
+export const conditioned = (
+  condition: Condition,
+  update?: { names: Record<string, string>; values: Record<string, unknown> },
+) => {
+  const names = { ...update?.names, ...condition.names };
+  const values = { ...update?.values, ...condition.values };
+  return {
+    ConditionExpression: condition.expression,
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+};
+
 /** Any of the parts holds. */
 export const any = (...parts: Condition[]): Condition => ({
   expression:

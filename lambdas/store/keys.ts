@@ -273,3 +273,24 @@ export const assignmentKeys = {
 export const idempotencyKeys = {
   partition: (functionName: string) => `IDEMPOTENCY#${functionName}`,
 } as const;
+
+/**
+ * Reading keys back: the only place that knows how the key strings above are put together.
+ * Each answers undefined for a key of another shape.
+ */
+export const parseKeys = {
+  /** A lease's queue entry, `<expiresAt>#<projectId>#<productCode>#<sessionId>` (ids may hold `#`). */
+  leaseEntry: (gsi3sk: string) => {
+    const [expiresAt, projectId, productCode, ...rest] = gsi3sk.split('#');
+    if (!expiresAt || !projectId || !productCode || rest.length === 0) return undefined;
+    return { expiresAt, projectId, productCode, sessionId: rest.join('#') };
+  },
+  /** A pool's partition key, `POOL#<projectId>#<productCode>`. */
+  pool: (pk: string) => {
+    const [kind, projectId, productCode] = pk.split('#');
+    return kind === 'POOL' && projectId && productCode ? { projectId, productCode } : undefined;
+  },
+  /** The id in an item's partition key: `LICENSE#lic_…` → `lic_…` for kind `LICENSE`. */
+  id: (pk: string, kind: 'LICENSE' | 'NOTICE' | 'ACTIVATION') =>
+    pk.startsWith(`${kind}#`) ? pk.slice(kind.length + 1) : '',
+} as const;

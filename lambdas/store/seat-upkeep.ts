@@ -1,29 +1,12 @@
 import type { Db } from '../adapters/dynamodb.ts';
 import { UpdateCommand } from '../adapters/dynamodb.ts';
-import type {
-  CounterRepair,
-  ExpiredLease,
-  PoolCount,
-  SeatUpkeepStore,
-} from '../domain/seat-upkeep.ts';
+import type { CounterRepair, PoolCount, SeatUpkeepStore } from '../domain/seat-upkeep.ts';
 import { all, conditionally, exists, toParams } from './conditions.ts';
-import { assignmentKeys, leaseKeys, poolKeys, queueKeys } from './keys.ts';
+import { assignmentKeys, leaseKeys, parseKeys, poolKeys, queueKeys } from './keys.ts';
 import { countItems } from './pagination.ts';
 import { poolStore } from './pools.ts';
 import { queueReader } from './queues.ts';
 import { seatStore } from './seats.ts';
-
-/** `<expiresAt>#<projectId>#<productCode>#<sessionId>`: session ids may themselves hold `#`. */
-const parseLeaseEntry = (gsi3sk: string): ExpiredLease | undefined => {
-  const [expiresAt, projectId, productCode, ...rest] = gsi3sk.split('#');
-  if (!expiresAt || !projectId || !productCode || rest.length === 0) return undefined;
-  return { expiresAt, projectId, productCode, sessionId: rest.join('#') };
-};
-
-const parsePoolKey = (pk: string) => {
-  const [, projectId, productCode] = pk.split('#');
-  return projectId && productCode ? { projectId, productCode } : undefined;
-};
 
 /** What the seat reaper and reconciliation read and write. */
 export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
@@ -34,7 +17,7 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
     async *expiredLeases(now) {
       for (const partition of queueKeys.leasePartitions) {
         for await (const entry of queues.entries(partition, { below: now.toISOString() })) {
-          const lease = parseLeaseEntry(entry.gsi3sk);
+          const lease = parseKeys.leaseEntry(entry.gsi3sk);
           if (lease) yield lease;
         }
       }
@@ -77,7 +60,7 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
 
     async *pools() {
       for await (const entry of queues.entries(queueKeys.poolPartition)) {
-        const pool = parsePoolKey(entry.pk);
+        const pool = parseKeys.pool(entry.pk);
         if (pool) yield pool;
       }
     },

@@ -6,7 +6,7 @@ import type { Product } from '../domain/products.ts';
 import { type Lease, pause, type SeatRef, type SeatStore } from '../domain/seats.ts';
 import { auditWrite } from './audit.ts';
 import { batchGet } from './batch.ts';
-import { absent, all, type Condition, conditionally, exists } from './conditions.ts';
+import { absent, all, type Condition, conditionally, conditioned, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { keys, leaseKeys, poolKeys, queueKeys } from './keys.ts';
 import { countItems } from './pagination.ts';
@@ -194,18 +194,10 @@ export const seatStore = (db: Db, tableName: string): SeatStore => {
             // The lease only: no index key moves, so a heartbeat costs one write unit. The queue
             // entry keeps its older expiry; the reaper re-queues live leases (seat-upkeep).
             UpdateExpression: 'SET #expiresAt = :expiresAt, #heartbeatAt = :at, #ttl = :ttl',
-            ConditionExpression: 'attribute_exists(#pk)',
-            ExpressionAttributeNames: {
-              '#expiresAt': 'expiresAt',
-              '#heartbeatAt': 'heartbeatAt',
-              '#ttl': 'ttl',
-              '#pk': 'pk',
-            },
-            ExpressionAttributeValues: {
-              ':expiresAt': expiresAt,
-              ':at': at,
-              ':ttl': ttlOf(expiresAt),
-            },
+            ...conditioned(exists, {
+              names: { '#expiresAt': 'expiresAt', '#heartbeatAt': 'heartbeatAt', '#ttl': 'ttl' },
+              values: { ':expiresAt': expiresAt, ':at': at, ':ttl': ttlOf(expiresAt) },
+            }),
           }),
         ),
       ),

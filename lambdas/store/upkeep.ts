@@ -15,17 +15,23 @@ import type {
   ReminderKey,
 } from '../domain/upkeep.ts';
 import { auditWrite } from './audit.ts';
-import { absent, conditionally, toParams } from './conditions.ts';
+import {
+  absent,
+  all,
+  attributeIs,
+  below,
+  conditionally,
+  conditioned,
+  toParams,
+} from './conditions.ts';
 import { toItem } from './items.ts';
-import { activationKeys, licenseKeys, noticeKeys, queueKeys } from './keys.ts';
+import { activationKeys, licenseKeys, noticeKeys, parseKeys, queueKeys } from './keys.ts';
 import { queueReader } from './queues.ts';
 import { transact } from './transact.ts';
 
 const DAY_S = 86_400;
 /** Sent notices and reminder claims are kept 400 days (past any yearly renewal), then TTL. */
 const keepFor = (now: Date) => Math.floor(now.getTime() / 1000) + 400 * DAY_S;
-
-const idOf = (pk: string, prefix: string) => (pk.startsWith(prefix) ? pk.slice(prefix.length) : '');
 
 export const noticeItem = (notice: Notice) =>
   toItem(
@@ -41,13 +47,13 @@ export const expiryStore = (db: Db, tableName: string): ExpiryStore => {
       for await (const e of queues.entries(queueKeys.expiryPartition, {
         below: now.toISOString(),
       })) {
-        yield { licenseId: idOf(e.pk, 'LICENSE#') };
+        yield { licenseId: parseKeys.id(e.pk, 'LICENSE') };
       }
     },
     async *upcomingExpiries(from, to) {
       const range = { from: from.toISOString(), below: to.toISOString() };
       for await (const e of queues.entries(queueKeys.expiryPartition, range)) {
-        yield { licenseId: idOf(e.pk, 'LICENSE#') };
+        yield { licenseId: parseKeys.id(e.pk, 'LICENSE') };
       }
     },
     recordExpiry: async (license, event, notice) => {
@@ -105,7 +111,7 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
       '#gsi3pk': 'gsi3pk',
       '#gsi3sk': 'gsi3sk',
     };
-    const values: Record<string, unknown> = { ':from': from };
+    const values: Record<string, unknown> = {};
     const sets = Object.entries(set).map(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:f${i}`] = value;
@@ -123,9 +129,10 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
           TableName: tableName,
           Key: noticeKeys.notice(notice.id),
           UpdateExpression: `SET ${sets.join(', ')}${queued ? '' : ' REMOVE #gsi3pk, #gsi3sk'}`,
-          ConditionExpression: '#state = :from',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...conditioned(attributeIs('state', from), {
+            names,
+            values,
+          }),
         }),
       ),
     );
@@ -133,7 +140,7 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
   return {
     async *pending() {
       for await (const e of queues.entries(queueKeys.noticePartition)) {
-        yield { noticeId: idOf(e.pk, 'NOTICE#') };
+        yield { noticeId: parseKeys.id(e.pk, 'NOTICE') };
       }
     },
     claim: async (noticeId, now) => {
@@ -143,18 +150,15 @@ export const noticeStore = (db: Db, tableName: string): NoticeStore => {
             TableName: tableName,
             Key: noticeKeys.notice(noticeId),
             UpdateExpression: 'SET #state = :sending, #claimedAt = :now REMOVE #gsi3pk, #gsi3sk',
-            ConditionExpression: '#state = :pending',
-            ExpressionAttributeNames: {
-              '#state': 'state',
-              '#claimedAt': 'claimedAt',
-              '#gsi3pk': 'gsi3pk',
-              '#gsi3sk': 'gsi3sk',
-            },
-            ExpressionAttributeValues: {
-              ':sending': 'sending',
-              ':pending': 'pending',
-              ':now': now.toISOString(),
-            },
+            ...conditioned(attributeIs('state', 'pending'), {
+              names: {
+                '#state': 'state',
+                '#claimedAt': 'claimedAt',
+                '#gsi3pk': 'gsi3pk',
+                '#gsi3sk': 'gsi3sk',
+              },
+              values: { ':sending': 'sending', ':now': now.toISOString() },
+            }),
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -228,7 +232,7 @@ export const activationUpkeepStore = (db: Db, tableName: string): ActivationUpke
       for await (const e of queues.entries(queueKeys.pendingActivationPartition, {
         below: cut.toISOString(),
       })) {
-        yield { activationId: idOf(e.pk, 'ACTIVATION#') };
+        yield { activationId: parseKeys.id(e.pk, 'ACTIVATION') };
       }
     },
     removeAbandoned: (activationId, cut) =>
@@ -237,9 +241,9 @@ export const activationUpkeepStore = (db: Db, tableName: string): ActivationUpke
           new DeleteCommand({
             TableName: tableName,
             Key: activationKeys.activation(activationId),
-            ConditionExpression: '#status = :pending AND #codeExpiresAt < :cut',
-            ExpressionAttributeNames: { '#status': 'status', '#codeExpiresAt': 'codeExpiresAt' },
-            ExpressionAttributeValues: { ':pending': 'pending', ':cut': cut.toISOString() },
+            ...conditioned(
+              all(attributeIs('status', 'pending'), below('codeExpiresAt', cut.toISOString())),
+            ),
           }),
         ),
       ),

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { systemClock } from '../clock.ts';
 import { type Credentials, signRequest } from './sigv4.ts';
 
 /**
@@ -159,7 +160,7 @@ export const awsClient = (options: AwsClientOptions) => {
       { method: call.method, hostname: base.host, path, headers: call.headers, body: call.body },
       { region: options.region, service: options.service },
       await credentials(),
-      new Date(),
+      systemClock.now(),
     );
     return new Promise((resolve, reject) => {
       const send = secure ? httpsRequest : httpRequest;
