@@ -1,15 +1,9 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Db } from '../adapters/dynamodb.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
-import { IdempotencyRecords } from '../store/idempotency-records.ts';
+import { idempotencyRecords } from '../store/idempotency-records.ts';
 import { corsHeaders } from './cors.ts';
 import { header, type RequestContext } from './request.ts';
 
@@ -44,11 +38,25 @@ export const idempotency = (deps: {
   functionName: string;
   corsOrigins: readonly string[];
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => {
-  let inner: MiddlewareObj | undefined;
-  const powertools = () => {
-    inner ??= makeHandlerIdempotent({
-      persistenceStore: new IdempotencyRecords(deps.db, deps.tableName, deps.functionName),
-      config: new IdempotencyConfig({
+  /**
+   * Powertools' utility is loaded when the first request with a key comes: a request without
+   * one (most of them) never pays for loading it, and a function's cold start neither.
+   */
+  let inner:
+    | Promise<{
+        middleware: MiddlewareObj;
+        errors: { validation: new () => Error; inProgress: new () => Error };
+      }>
+    | undefined;
+  const load = async () => {
+    const [utility, { makeHandlerIdempotent }, persistenceStore] = await Promise.all([
+      import('@aws-lambda-powertools/idempotency'),
+      import('@aws-lambda-powertools/idempotency/middleware'),
+      idempotencyRecords(deps.db, deps.tableName, deps.functionName),
+    ]);
+    const middleware = makeHandlerIdempotent({
+      persistenceStore,
+      config: new utility.IdempotencyConfig({
         eventKeyJmesPath: 'tesseraIdempotency.key',
         payloadValidationJmesPath: 'tesseraIdempotency.payload',
         expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
@@ -59,6 +67,19 @@ export const idempotency = (deps: {
         },
       }),
     }) as MiddlewareObj;
+    return {
+      middleware,
+      errors: {
+        validation: utility.IdempotencyValidationError,
+        inProgress: utility.IdempotencyAlreadyInProgressError,
+      },
+    };
+  };
+  const powertools = () => {
+    inner ??= load();
+    inner.catch(() => {
+      inner = undefined; // a failed load is tried again by the next request
+    });
     return inner;
   };
   const skip = (
@@ -89,8 +110,9 @@ export const idempotency = (deps: {
         key: [key, callerOf(context.principal, context), context.route.operationId, event.path],
         payload: event.body ?? null,
       };
+      const { middleware, errors } = await powertools();
       try {
-        const replay = (await powertools().before?.(request as never)) as
+        const replay = (await middleware.before?.(request as never)) as
           | APIGatewayProxyResult
           | undefined;
         if (replay === undefined) return undefined;
@@ -103,13 +125,13 @@ export const idempotency = (deps: {
       } catch (error) {
         // The record belongs to the first request: this one's failure must not remove it.
         delete (event as Marked).tesseraIdempotency;
-        if (error instanceof IdempotencyValidationError) {
+        if (error instanceof errors.validation) {
           throw new DomainError(
             'IDEMPOTENCY_KEY_REUSED',
             'This Idempotency-Key was used with another request body; use a new key.',
           );
         }
-        if (error instanceof IdempotencyAlreadyInProgressError) {
+        if (error instanceof errors.inProgress) {
           throw new DomainError(
             'REQUEST_IN_PROGRESS',
             'A request with this Idempotency-Key is still running; retry shortly.',
@@ -120,11 +142,11 @@ export const idempotency = (deps: {
     },
     after: async (request) => {
       if (skip(request)) return;
-      await powertools().after?.(request as never);
+      await (await powertools()).middleware.after?.(request as never);
     },
     onError: async (request) => {
       if (skip(request)) return;
-      await powertools().onError?.(request as never);
+      await (await powertools()).middleware.onError?.(request as never);
     },
   };
 };
