@@ -16,13 +16,36 @@ import type { Context } from 'aws-lambda';
 const root = new Logger({ serviceName: 'tessera' });
 const newMetrics = () => new Metrics({ namespace: 'Tessera', serviceName: 'tessera' });
 
-interface Scope {
-  logger: Logger;
-  metrics: Metrics;
+/**
+ * An invocation's logger is made on its first log line (most invocations write none below the
+ * level, and a Powertools child logger builds its own console); keys appended before then wait.
+ */
+class Scope {
+  private made: Logger | undefined;
+  private readonly keys: Record<string, unknown> = {};
+  constructor(
+    private readonly context: Context | undefined,
+    readonly metrics: Metrics,
+    made?: Logger,
+  ) {
+    this.made = made;
+  }
+  get logger(): Logger {
+    if (!this.made) {
+      this.made = root.createChild();
+      if (this.context) this.made.addContext(this.context);
+      this.made.appendKeys(this.keys);
+    }
+    return this.made;
+  }
+  appendKeys(keys: Record<string, unknown>) {
+    if (this.made) this.made.appendKeys(keys);
+    else Object.assign(this.keys, keys);
+  }
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
-const processScope: Scope = { logger: root, metrics: newMetrics() };
+const processScope = new Scope(undefined, newMetrics(), root);
 const current = (): Scope => scopes.getStore() ?? processScope;
 
 type Log = (message: string, ...extra: unknown[]) => void;
@@ -32,7 +55,7 @@ export const logger = {
   info: ((message, ...extra) => current().logger.info(message, ...(extra as never[]))) as Log,
   warn: ((message, ...extra) => current().logger.warn(message, ...(extra as never[]))) as Log,
   error: ((message, ...extra) => current().logger.error(message, ...(extra as never[]))) as Log,
-  appendKeys: (keys: Record<string, unknown>) => current().logger.appendKeys(keys),
+  appendKeys: (keys: Record<string, unknown>) => current().appendKeys(keys),
 };
 
 export const metrics = {
@@ -54,8 +77,7 @@ export const observed = <T>(
   run: () => Promise<T>,
   options: { coldStartMetric?: boolean } = {},
 ): Promise<T> => {
-  const scope: Scope = { logger: root.createChild(), metrics: newMetrics() };
-  scope.logger.addContext(context);
+  const scope = new Scope(context, newMetrics());
   return scopes.run(scope, async () => {
     if (coldStart && options.coldStartMetric) scope.metrics.captureColdStartMetric();
     coldStart = false;
