@@ -314,41 +314,51 @@ const verifyOrFail = (file: unknown, jwks: unknown, options: VerifyOptions, now:
   }
   const text = file.trim(); // a trailing newline from a text file is not an error
   if (text.length === 0) return fail('MALFORMED', 'The license file is empty');
-  const parts = text.split('.');
-  if (parts.length !== 3) return fail('MALFORMED', 'Not a compact JWS (three dot-separated parts)');
-  const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
-  // The signature may be empty here: an unsecured JWS (`alg: none`) is reported as such below.
-  // The header is checked by decodeHeader, the signature by its exact re-encoding (step 4).
-  if (!BASE64URL.test(payloadPart) || payloadPart.length % 4 === 1) {
-    return fail('MALFORMED', 'A part of the license file is not base64url');
+  const firstDot = text.indexOf('.');
+  const secondDot = firstDot < 0 ? -1 : text.indexOf('.', firstDot + 1);
+  if (secondDot < 0 || text.indexOf('.', secondDot + 1) >= 0) {
+    return fail('MALFORMED', 'Not a compact JWS (three dot-separated parts)');
   }
+  const headerPart = text.slice(0, firstDot);
+  const payloadPart = text.slice(firstDot + 1, secondDot);
+  const signaturePart = text.slice(secondDot + 1);
+  // The payload's spelling is checked only where a check fails: a payload that verifies was
+  // written by the key's holder, and any other change to it fails the signature. So a bad
+  // payload is still MALFORMED first, as the precedence says, at no cost to a good file.
+  const failing = (otherwise: LicenseInvalid): LicenseInvalid =>
+    !BASE64URL.test(payloadPart) || payloadPart.length % 4 === 1
+      ? fail('MALFORMED', 'A part of the license file is not base64url')
+      : otherwise;
+  // The signature may be empty here: an unsecured JWS (`alg: none`) is reported as such below.
   if (signaturePart !== '' && !BASE64URL.test(signaturePart)) {
     return fail('MALFORMED', 'A part of the license file is not base64url');
   }
   const header = decodeHeader(headerPart);
   if (header === null) {
-    return BASE64URL.test(headerPart) && headerPart.length % 4 !== 1
-      ? fail('MALFORMED', 'The JWS header is not a JSON object')
-      : fail('MALFORMED', 'A part of the license file is not base64url');
+    return failing(
+      BASE64URL.test(headerPart) && headerPart.length % 4 !== 1
+        ? fail('MALFORMED', 'The JWS header is not a JSON object')
+        : fail('MALFORMED', 'A part of the license file is not base64url'),
+    );
   }
-  if (!isObject(header)) return fail('MALFORMED', 'The JWS header is not a JSON object');
+  if (!isObject(header)) return failing(fail('MALFORMED', 'The JWS header is not a JSON object'));
 
   // 2. What the header asks for.
   if (header.alg !== 'ES256') {
-    return fail('UNSUPPORTED_ALG', `Algorithm ${show(header.alg)} is not accepted`);
+    return failing(fail('UNSUPPORTED_ALG', `Algorithm ${show(header.alg)} is not accepted`));
   }
   if (header.typ !== LICENSE_FILE_TYP) {
-    return fail('UNSUPPORTED_ALG', `Type ${show(header.typ)} is not a license file`);
+    return failing(fail('UNSUPPORTED_ALG', `Type ${show(header.typ)} is not a license file`));
   }
   if (header.crit !== undefined) {
-    return fail('UNSUPPORTED_ALG', 'Critical header extensions are not supported');
+    return failing(fail('UNSUPPORTED_ALG', 'Critical header extensions are not supported'));
   }
 
   // 3. The key.
   const kid = header.kid;
-  if (!isText(kid)) return fail('UNKNOWN_KEY', 'The JWS header names no key (kid)');
+  if (!isText(kid)) return failing(fail('UNKNOWN_KEY', 'The JWS header names no key (kid)'));
   const key = findKey(jwks, kid);
-  if (typeof key === 'string') return fail('UNKNOWN_KEY', key);
+  if (typeof key === 'string') return failing(fail('UNKNOWN_KEY', key));
 
   // 4. The signature, over the parts exactly as they are in the file.
   // Exactly 64 bytes, canonically encoded: one signature has one spelling. 86 base64url
@@ -357,11 +367,11 @@ const verifyOrFail = (file: unknown, jwks: unknown, options: VerifyOptions, now:
     signaturePart.length !== ES256_SIGNATURE_CHARS ||
     !'AQgw'.includes(signaturePart.at(-1) ?? '')
   ) {
-    return fail('BAD_SIGNATURE', 'An ES256 signature is 64 bytes (r‖s), base64url');
+    return failing(fail('BAD_SIGNATURE', 'An ES256 signature is 64 bytes (r‖s), base64url'));
   }
   const signature = Buffer.from(signaturePart, 'base64url');
-  const signed = signatureHolds(key, text, headerPart.length + 1 + payloadPart.length, signature);
-  if (!signed) return fail('BAD_SIGNATURE', 'The signature does not verify');
+  const signed = signatureHolds(key, text, secondDot, signature);
+  if (!signed) return failing(fail('BAD_SIGNATURE', 'The signature does not verify'));
 
   // 5. Authenticated from here on: the claims.
   const claims = readClaims(decodeJson(payloadPart));
