@@ -9,10 +9,11 @@ import { ObservabilityStack } from './observability-stack.ts';
 /** Builds every Tessera stack for the stage selected in the app's context; bin/ and tests share it. */
 export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
   const stage = loadStageConfig((key) => app.node.tryGetContext(key));
-  const env = {
-    ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
-    ...(process.env.CDK_DEFAULT_REGION ? { region: process.env.CDK_DEFAULT_REGION } : {}),
-  };
+  // A live stage states its account and region (checked in loadStageConfig); a development
+  // stage may leave them to the deployer's credentials, or synthesize environment-agnostic.
+  const account = stage.account ?? (stage.development ? process.env.CDK_DEFAULT_ACCOUNT : undefined);
+  const region = stage.region ?? (stage.development ? process.env.CDK_DEFAULT_REGION : undefined);
+  const env = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
   const prefix = `Tessera-${stage.name}`;
   const data = new DataStack(app, `${prefix}-Data`, {
     env,

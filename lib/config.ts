@@ -91,6 +91,22 @@ const ActivationBounds = z
   .default({ maxPendingPerLicense: 5, codeEmailsPerLicensePerHour: 10 });
 
 export const StageConfig = z.strictObject({
+  development: z
+    .boolean()
+    .default(false)
+    .describe(
+      'A stage for trying Tessera out: placeholders and an unstated account are allowed. Every other stage must name real addresses, its account and its region',
+    ),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+    .optional()
+    .describe('The AWS account the stage deploys to'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1')
+    .optional()
+    .describe('The AWS region the stage deploys to'),
   alarmEmail: z.email().describe('Receives every alarm of the stage'),
   senderAddress: z.email().describe('SES identity that sends activation codes and reminders'),
   corsOrigins: z.array(z.url()).default([]),
@@ -166,5 +182,40 @@ export const loadStageConfig = (context: (key: string) => unknown): StageConfig 
         `'${activeSigningKey}' is not one of signingKeys (${signingKeys.join(', ')})`,
     );
   }
-  return { ...parsed.data, activeSigningKey, name: name.data };
+  const stage = { ...parsed.data, activeSigningKey, name: name.data };
+  refuseUnfinished(stage);
+  return stage;
+};
+
+/** Domains reserved for documentation (RFC 2606, RFC 6761): mail to them goes nowhere. */
+const PLACEHOLDER_DOMAIN = /@(?:[\w-]+\.)*(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
+
+/**
+ * A stage that is not a development one goes live: it must say where it deploys and use
+ * addresses that reach someone. Refused here, at synth, with what to set, rather than deployed
+ * with alarms that reach no one and e-mails SES rejects.
+ */
+const refuseUnfinished = (stage: StageConfig) => {
+  if (stage.development) return;
+  const key = (name: string) => `tessera:stages.${stage.name}.${name}`;
+  const problems: string[] = [];
+  for (const name of ['alarmEmail', 'senderAddress'] as const) {
+    if (PLACEHOLDER_DOMAIN.test(stage[name])) {
+      problems.push(
+        `  ${key(name)}: '${stage[name]}' is a placeholder; set a real address (docs/deploy.md, section 1)`,
+      );
+    }
+  }
+  for (const name of ['account', 'region'] as const) {
+    if (stage[name] === undefined) {
+      problems.push(
+        `  ${key(name)}: missing; a stage that goes live names its ${name === 'account' ? '12-digit account id' : 'region (e.g. eu-west-1)'}, so a synth never falls back to whatever the deployer's credentials point at`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `Stage '${stage.name}' is not ready to deploy (or mark it "development": true in cdk.json to try it out):\n${problems.join('\n')}`,
+    );
+  }
 };

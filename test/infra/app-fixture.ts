@@ -7,6 +7,14 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
   context: Record<string, unknown> & { 'tessera:stages': Record<string, Record<string, unknown>> };
 };
 
+/** What a live stage must add to the shipped cdk.json: real addresses, account, region. */
+export const LIVE_STAGE = {
+  alarmEmail: 'ops@acme-licensing.com',
+  senderAddress: 'licensing@acme-licensing.com',
+  account: '123456789012',
+  region: 'eu-west-1',
+};
+
 /** Context that changes some keys of one stage of cdk.json (and selects that stage). */
 export const withStage = (stage: string, changes: Record<string, unknown>) => ({
   'tessera:stage': stage,
