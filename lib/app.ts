@@ -11,7 +11,8 @@ export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
   const stage = loadStageConfig((key) => app.node.tryGetContext(key));
   // A live stage states its account and region (checked in loadStageConfig); a development
   // stage may leave them to the deployer's credentials, or synthesize environment-agnostic.
-  const account = stage.account ?? (stage.development ? process.env.CDK_DEFAULT_ACCOUNT : undefined);
+  const account =
+    stage.account ?? (stage.development ? process.env.CDK_DEFAULT_ACCOUNT : undefined);
   const region = stage.region ?? (stage.development ? process.env.CDK_DEFAULT_REGION : undefined);
   const env = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
   const prefix = `Tessera-${stage.name}`;

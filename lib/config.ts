@@ -188,7 +188,8 @@ export const loadStageConfig = (context: (key: string) => unknown): StageConfig 
 };
 
 /** Domains reserved for documentation (RFC 2606, RFC 6761): mail to them goes nowhere. */
-const PLACEHOLDER_DOMAIN = /@(?:[\w-]+\.)*(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
+const PLACEHOLDER_DOMAIN =
+  /@(?:[\w-]+\.)*(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
 
 /**
  * A stage that is not a development one goes live: it must say where it deploys and use
