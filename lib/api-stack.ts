@@ -150,6 +150,15 @@ export class ApiStack extends Stack {
         : {}),
     });
 
+    // API Gateway would create its execution-log group itself, unowned and kept forever: create
+    // it first, under the name API Gateway writes to, with the stage's retention.
+    const executionLogs = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${API_STAGE}`,
+      retention: stage.logRetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api.deploymentStage.node.addDependency(executionLogs);
+
     for (const problem of gatewayProblems) {
       this.api.addGatewayResponse(`Problem${problem.code}${problem.type.responseType}`, {
         type: problem.type,
@@ -172,11 +181,14 @@ export class ApiStack extends Stack {
       RouteGroup,
       (typeof groups)[RouteGroup],
     ][]) {
+      const open = routes.some((r) => r.group === group && r.auth === 'none');
       const fn = new TesseraFunction(this, `${group[0]?.toUpperCase()}${group.slice(1)}Function`, {
         entry: `lambdas/http/${group}.ts`,
         description: `Tessera ${group}: ${spec.description}`,
         stage: stage.name,
         logRetention: stage.logRetentionDays,
+        // Anyone can call an open route: cap it, so a flood leaves concurrency for the rest.
+        ...(open ? { reservedConcurrency: stage.concurrency.openRoutes } : {}),
         environment: { CORS_ORIGINS: stage.corsOrigins.join(',') },
       });
       if (spec.table !== 'none') fn.bindTable(props.table, spec.table);
@@ -199,7 +211,10 @@ export class ApiStack extends Stack {
     for (const route of routes) {
       let integration = integrations.get(route.group);
       if (!integration) {
-        integration = new LambdaIntegration(this.functions[route.group].fn);
+        // No test-invoke permission: it would double every function's resource policy.
+        integration = new LambdaIntegration(this.functions[route.group].fn, {
+          allowTestInvoke: false,
+        });
         integrations.set(route.group, integration);
       }
       this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
@@ -212,6 +227,8 @@ export class ApiStack extends Stack {
       requestsPer5MinutesPerIp: stage.waf.requestsPer5MinutesPerIp,
       instanceRequestsPer5MinutesPerIp: stage.waf.instanceRequestsPer5MinutesPerIp,
       corsOrigins: stage.corsOrigins,
+      stageName: stage.name,
+      logRetention: stage.logRetentionDays,
     });
 
     Validations.of(this.api).acknowledge(

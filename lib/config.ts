@@ -81,6 +81,19 @@ const Alarms = z
   })
   .default({ apiLatencyP99Ms: 2_000 });
 
+const Concurrency = z
+  .strictObject({
+    /** Reserved for each scheduled job: a job always has room to run, and never more than this. */
+    jobs: z.number().int().min(1).max(10),
+    /**
+     * The most concurrent executions of each function that serves unauthenticated routes (health,
+     * OpenAPI, activation, instance, validation): a flood there cannot take the account's
+     * concurrency from the rest. Reserved, so the account needs room for it (docs/deploy.md).
+     */
+    openRoutes: z.number().int().min(1).max(1_000),
+  })
+  .default({ jobs: 1, openRoutes: 50 });
+
 const ActivationBounds = z
   .strictObject({
     /** Activations of one license waiting for their code at once. */
@@ -143,6 +156,9 @@ export const StageConfig = z.strictObject({
   ),
   jobs: Jobs.describe('Scheduled jobs: a schedule off or at another rate; reminder days'),
   alarms: Alarms.describe('Alarm thresholds that differ between stages'),
+  concurrency: Concurrency.describe(
+    'Reserved concurrency: per scheduled job, and the cap on each function of open routes',
+  ),
   activation: ActivationBounds.describe(
     'Bounds on what a leaked license key can do: pending activations, code e-mails per hour',
   ),

@@ -86,6 +86,7 @@ export class JobsStack extends Stack {
         stage: stage.name,
         logRetention: stage.logRetentionDays,
         timeout: Duration.seconds(spec.timeoutSeconds),
+        reservedConcurrency: stage.concurrency.jobs,
         environment: { REMINDER_OFFSET_DAYS: stage.jobs.reminderOffsetDays.join(',') },
       });
       fn.bindTable(props.table, 'write');

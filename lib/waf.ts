@@ -1,4 +1,6 @@
-import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { problemType } from '../lambdas/http/problem-type.ts';
 import { CORS_EXPOSED_HEADERS } from '../lambdas/middleware/cors.ts';
@@ -49,6 +51,8 @@ export interface ApiFirewallProps {
   requestsPer5MinutesPerIp: number;
   instanceRequestsPer5MinutesPerIp: number;
   corsOrigins: readonly string[];
+  stageName: string;
+  logRetention: RetentionDays;
 }
 
 const visibility = (metricName: string) => ({
@@ -84,6 +88,7 @@ const managed = (name: string, priority: number, excluded: string[] = []) => ({
  */
 export class ApiFirewall extends Construct {
   readonly webAcl: CfnWebACL;
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiFirewallProps) {
     super(scope, id);
@@ -139,6 +144,30 @@ export class ApiFirewall extends Construct {
     new CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.stageArn,
       webAclArn: this.webAcl.attrArn,
+    });
+
+    // WAF's own log, to CloudWatch (the group name must start with aws-waf-logs-), with the
+    // credentials a request carries redacted: API tokens, activation tokens, session cookies.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `aws-waf-logs-tessera-${props.stageName}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // The group's ARN without the `:*` that its Arn attribute carries: WAF wants it bare.
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: this.logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+      ],
     });
   }
 }

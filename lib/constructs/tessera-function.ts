@@ -36,6 +36,8 @@ export interface TesseraFunctionProps {
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
+  /** Reserved (and so also the most) concurrent executions; default: the account's pool. */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -70,6 +72,9 @@ export class TesseraFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       role: this.role,
       logGroup: this.logGroup,
       environment: {

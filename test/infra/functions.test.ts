@@ -41,8 +41,8 @@ describe('Lambda functions', () => {
     const groupsWithRetention = api.findResources('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 30 },
     });
-    // one per function plus the API access log
-    expect(Object.keys(groupsWithRetention)).toHaveLength(Object.keys(groups).length + 1);
+    // one per function, the API's access and execution logs, and WAF's log
+    expect(Object.keys(groupsWithRetention)).toHaveLength(Object.keys(groups).length + 3);
     api.allResourcesProperties('AWS::Lambda::Function', {
       LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
     });
