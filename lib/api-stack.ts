@@ -93,6 +93,9 @@ export const problemTemplate = (code: string, title: string, status?: string) =>
  * The HTTP API: a REST API (see docs/adr/0001) whose resources and methods come from the route
  * table, one Lambda per route group, WAF in front, JSON access logs, stage throttling.
  */
+/** The physical name of a route group's function. */
+export const apiFunctionName = (stage: string, group: RouteGroup) => `tessera-${stage}-${group}`;
+
 export class ApiStack extends Stack {
   readonly api: RestApi;
   readonly functions: Record<RouteGroup, TesseraFunction>;
@@ -184,6 +187,7 @@ export class ApiStack extends Stack {
       const open = routes.some((r) => r.group === group && r.auth === 'none');
       const fn = new TesseraFunction(this, `${group[0]?.toUpperCase()}${group.slice(1)}Function`, {
         entry: `lambdas/http/${group}.ts`,
+        functionName: apiFunctionName(stage.name, group),
         description: `Tessera ${group}: ${spec.description}`,
         stage: stage.name,
         logRetention: stage.logRetentionDays,

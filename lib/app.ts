@@ -1,10 +1,11 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ApiStack } from './api-stack.ts';
+import type { RouteGroup } from '../lambdas/routes.ts';
+import { ApiStack, apiFunctionName } from './api-stack.ts';
 import { loadStageConfig } from './config.ts';
 import { DataStack } from './data-stack.ts';
 import { JobsStack } from './jobs.ts';
-import { ObservabilityStack } from './observability-stack.ts';
+import { ObservabilityStack, type ObservabilityStackProps } from './observability-stack.ts';
 
 /** Builds every Tessera stack for the stage selected in the app's context; bin/ and tests share it. */
 export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
@@ -39,12 +40,28 @@ export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     env,
     stage,
-    api: api.api,
-    functions: api.functions,
+    // Names, not references: see ObservabilityStackProps.
+    apiName: api.api.restApiName,
+    functionNames: Object.fromEntries(
+      Object.keys(api.functions).map((group) => [
+        group,
+        apiFunctionName(stage.name, group as RouteGroup),
+      ]),
+    ) as Record<RouteGroup, string>,
     table: data.table,
-    jobs: jobs.jobs,
+    jobs: Object.fromEntries(
+      Object.values(jobs.jobs).map(({ name, functionName, deadLetterQueueName, everyMinutes }) => [
+        name,
+        { name, functionName, deadLetterQueueName, everyMinutes },
+      ]),
+    ) as ObservabilityStackProps['jobs'],
     description: 'Tessera operations: dashboard, alarms',
   });
+  // Deployment order without exports: the jobs send through the Api stack's configuration set,
+  // the dashboard watches both by name.
+  jobs.addDependency(api);
+  observability.addDependency(api);
+  observability.addDependency(jobs);
   Tags.of(app).add('tessera:stage', stage.name);
   const nag = options.nag === false ? undefined : new AwsSolutionsChecks(app, { verbose: true });
   if (nag) Validations.of(app).addPlugins(nag);

@@ -23,6 +23,9 @@ export interface ScheduledJob {
   function: TesseraFunction;
   /** Runs that never succeeded: undeliverable schedule events and failed invocations. */
   deadLetterQueue: Queue;
+  /** Plain names for other stacks (no CloudFormation export). */
+  functionName: string;
+  deadLetterQueueName: string;
   /** The rate the stage runs it at, or undefined when the stage switched its schedule off. */
   everyMinutes: number | undefined;
 }
@@ -82,6 +85,7 @@ export class JobsStack extends Stack {
 
       const fn = new TesseraFunction(this, `${id}Job`, {
         entry: jobEntry(name),
+        functionName: `tessera-${stage.name}-job-${name}`,
         description: `Tessera job ${name}: ${spec.description}`,
         stage: stage.name,
         logRetention: stage.logRetentionDays,
@@ -126,7 +130,14 @@ export class JobsStack extends Stack {
         }),
       });
 
-      this.jobs[name] = { name, function: fn, deadLetterQueue, everyMinutes };
+      this.jobs[name] = {
+        name,
+        function: fn,
+        functionName: `tessera-${stage.name}-job-${name}`,
+        deadLetterQueue,
+        deadLetterQueueName: `tessera-${stage.name}-${name}-dlq`,
+        everyMinutes,
+      };
     }
   }
 }

@@ -90,7 +90,7 @@ export class Mail extends Construct {
     this.configurationSetArn = stack.formatArn({
       service: 'ses',
       resource: 'configuration-set',
-      resourceName: this.configurationSet.configurationSetName,
+      resourceName: this.configurationSetName,
     });
 
     // SES tags every message with its configuration set; one dimension keeps one metric per

@@ -1,5 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -21,6 +20,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { JobName } from '../lambdas/jobs/catalog.ts';
 import {
@@ -31,16 +31,92 @@ import {
 } from '../lambdas/metric-names.ts';
 import type { RouteGroup } from '../lambdas/routes.ts';
 import type { StageConfig } from './config.ts';
-import type { TesseraFunction } from './constructs/tessera-function.ts';
-import type { ScheduledJob } from './jobs.ts';
 
+/**
+ * What the stack watches, by name: plain strings, never references to the stacks that own them,
+ * so renaming or removing a route group, a job or a queue never fails the owning stack's update
+ * on an export still in use (docs/adr/0012-stacks-joined-by-names.md). The table is the one
+ * reference: it is never renamed.
+ */
 export interface ObservabilityStackProps extends StackProps {
   stage: StageConfig;
-  api: RestApi;
-  functions: Record<RouteGroup, TesseraFunction>;
+  apiName: string;
+  functionNames: Record<RouteGroup, string>;
   table: Table;
-  jobs: Record<JobName, ScheduledJob>;
+  jobs: Record<
+    JobName,
+    { name: JobName; functionName: string; deadLetterQueueName: string; everyMinutes: number }
+  >;
 }
+
+type ApiMetric = (props?: { period?: Duration; statistic?: string; label?: string }) => Metric;
+
+type MetricProps = { period?: Duration; statistic?: string; label?: string };
+
+/** A function's Lambda metrics, by its name (the three the alarms and dashboard read). */
+interface WatchedFn {
+  metricErrors(props?: MetricProps): Metric;
+  metricThrottles(props?: MetricProps): Metric;
+  metricDuration(props?: MetricProps): Metric;
+}
+const lambdaMetrics = (functionName: string): WatchedFn => {
+  const metric =
+    (metricName: string, statistic: string) =>
+    (props: MetricProps = {}) =>
+      new Metric({
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensionsMap: { FunctionName: functionName },
+        statistic,
+        period: PERIOD,
+        ...props,
+      });
+  return {
+    metricErrors: metric('Errors', 'Sum'),
+    metricThrottles: metric('Throttles', 'Sum'),
+    metricDuration: metric('Duration', 'Average'),
+  };
+};
+
+/** What the alarms and the dashboard read: metrics of things found by their names. */
+interface Watched {
+  stage: StageConfig;
+  api: {
+    restApiName: string;
+    metricCount: ApiMetric;
+    metricClientError: ApiMetric;
+    metricServerError: ApiMetric;
+    metricLatency: ApiMetric;
+  };
+  functions: Record<RouteGroup, { fn: WatchedFn }>;
+  table: Table;
+  jobs: Record<
+    JobName,
+    { name: JobName; function: { fn: WatchedFn }; deadLetterQueue: IQueue; everyMinutes: number }
+  >;
+}
+
+/** API Gateway's REST metrics of one API, by its name (what RestApi's own helpers read). */
+const apiMetrics = (apiName: string): Watched['api'] => {
+  const metric =
+    (metricName: string, statistic: string): ApiMetric =>
+    (props = {}) =>
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiName: apiName },
+        statistic,
+        period: PERIOD,
+        ...props,
+      });
+  return {
+    restApiName: apiName,
+    metricCount: metric('Count', 'SampleCount'),
+    metricClientError: metric('4XXError', 'Sum'),
+    metricServerError: metric('5XXError', 'Sum'),
+    metricLatency: metric('Latency', 'Average'),
+  };
+};
 
 const PERIOD = Duration.minutes(5);
 /** CloudWatch evaluates a metric-math alarm over at most 10 metrics. */
@@ -143,8 +219,40 @@ export class ObservabilityStack extends Stack {
     const { stage } = props;
     this.stage = stage;
     this.alarmTopic = this.createTopic(stage);
-    this.createAlarms(props);
-    this.dashboard = this.createDashboard(props);
+    const watched = this.watch(props);
+    this.createAlarms(watched);
+    this.dashboard = this.createDashboard(watched);
+  }
+
+  /** The watched functions, queues and API, found by name in this stack's account and region. */
+  private watch(props: ObservabilityStackProps): Watched {
+    const fnNamed = (name: string) => ({ fn: lambdaMetrics(name) });
+    return {
+      stage: props.stage,
+      table: props.table,
+      api: apiMetrics(props.apiName),
+      functions: Object.fromEntries(
+        Object.entries(props.functionNames).map(([group, name]) => [group, fnNamed(name)]),
+      ) as Watched['functions'],
+      jobs: Object.fromEntries(
+        Object.values(props.jobs).map((job) => [
+          job.name,
+          {
+            name: job.name,
+            everyMinutes: job.everyMinutes,
+            function: fnNamed(job.functionName),
+            deadLetterQueue: Queue.fromQueueAttributes(this, `Watched-dlq-${job.name}`, {
+              queueName: job.deadLetterQueueName,
+              queueArn: this.formatArn({
+                service: 'sqs',
+                resource: job.deadLetterQueueName,
+                arnFormat: ArnFormat.NO_RESOURCE_NAME,
+              }),
+            }),
+          },
+        ]),
+      ) as Watched['jobs'],
+    };
   }
 
   private createTopic(stage: StageConfig): Topic {
@@ -211,7 +319,7 @@ export class ObservabilityStack extends Stack {
     return alarm;
   }
 
-  private createAlarms({ api, functions, table, jobs, stage }: ObservabilityStackProps): void {
+  private createAlarms({ api, functions, table, jobs, stage }: Watched): void {
     this.alarm('Api5xxRate', {
       name: 'api-5xx-rate',
       section: 'api-5xx-rate',
@@ -268,7 +376,7 @@ export class ObservabilityStack extends Stack {
     });
 
     for (const job of Object.values(jobs)) {
-      const id = job.function.node.id.replace(/Job$/, '');
+      const id = job.name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
       this.alarm(`${id}DeadLetters`, {
         name: `job-${job.name}-dead-letters`,
         section: 'job-dead-letters',
@@ -328,12 +436,12 @@ export class ObservabilityStack extends Stack {
     });
   }
 
-  private createDashboard({ api, functions, table, jobs, stage }: ObservabilityStackProps) {
-    const fns = Object.entries(functions) as [RouteGroup, TesseraFunction][];
+  private createDashboard({ api, functions, table, jobs, stage }: Watched) {
+    const fns = Object.entries(functions) as [RouteGroup, { fn: WatchedFn }][];
     const jobList = Object.values(jobs);
     const graph = (title: string, left: IMetric[], width = 8, right: IMetric[] = []) =>
       new GraphWidget({ title, left, right, width, height: 6, period: PERIOD });
-    type Fn = TesseraFunction['fn'];
+    type Fn = WatchedFn;
     type Props = { label: string; statistic: string; period: Duration };
     /** One graph of a Lambda metric per API function (by route group) or per job function. */
     const perFunction = (

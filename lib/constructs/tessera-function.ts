@@ -30,6 +30,11 @@ export const signingActions = ['kms:Sign', 'kms:GetPublicKey'] as const;
 export interface TesseraFunctionProps {
   /** Path of the handler module, relative to the repository root. */
   entry: string;
+  /**
+   * The function's physical name: other stacks (the dashboard, alarms) find it by this plain
+   * string rather than by a CloudFormation export (docs/adr/0012-stacks-joined-by-names.md).
+   */
+  functionName: string;
   description: string;
   stage: string;
   logRetention: RetentionDays;
@@ -65,6 +70,7 @@ export class TesseraFunction extends Construct {
 
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: props.entry,
+      functionName: props.functionName,
       handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
@@ -150,7 +156,7 @@ export class TesseraFunction extends Construct {
       }),
     );
     this.fn.addEnvironment('SENDER_ADDRESS', mail.senderAddress);
-    this.fn.addEnvironment('SES_CONFIGURATION_SET', mail.configurationSet.configurationSetName);
+    this.fn.addEnvironment('SES_CONFIGURATION_SET', mail.configurationSetName);
   }
 }
 

@@ -130,7 +130,7 @@ describe('the mailer function', () => {
       [
         arn(`identity/${stage.senderAddress}`),
         arn(`identity/${stage.senderAddress.split('@')[1]}`),
-        arn(`configuration-set/<${configurationSet}>`),
+        arn(`configuration-set/tessera-${stage.name}`),
         ...TEMPLATE_KINDS.map((kind) => arn(`template/tessera-${stage.name}-${kind}`)),
       ].sort(),
     );
