@@ -59,9 +59,9 @@ export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
   });
   // Deployment order without exports: the jobs send through the Api stack's configuration set,
   // the dashboard watches both by name.
-  jobs.addDependency(api);
-  observability.addDependency(api);
-  observability.addDependency(jobs);
+  jobs.addStackDependency(api);
+  observability.addStackDependency(api);
+  observability.addStackDependency(jobs);
   Tags.of(app).add('tessera:stage', stage.name);
   const nag = options.nag === false ? undefined : new AwsSolutionsChecks(app, { verbose: true });
   if (nag) Validations.of(app).addPlugins(nag);
