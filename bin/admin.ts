@@ -1,97 +1,247 @@
 /**
- * Operator CLI. `create-token` writes an API token straight into the table with the caller's own
- * AWS credentials (or into the running local runtime with --local): the bootstrap path for a new
- * deployment, and the way back in when every admin token is lost.
- *
- *   npm run admin -- create-token --role vendor-admin --name "first admin" --table <TableName> --region eu-west-1
- *   npm run admin -- create-token --role vendor-admin --name me --local
+ * Operator CLI: API tokens written straight into the table with the caller's own AWS credentials
+ * (or into the running local runtime with --local). The bootstrap path for a new deployment, and
+ * the way back in when every admin token is lost. `npm run admin -- --help` lists the commands;
+ * `npm run admin -- <command> --help` explains one. The IAM it needs is in docs/deploy.md.
  */
 import { parseArgs } from 'node:util';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { AwsError } from '../lambdas/adapters/aws/client.ts';
 import { documentClient } from '../lambdas/adapters/dynamodb.ts';
 import { idGenerator } from '../lambdas/adapters/ids.ts';
 import { tokenSecrets } from '../lambdas/adapters/token-secrets.ts';
 import { isDomainError } from '../lambdas/domain/errors.ts';
 import { Role } from '../lambdas/domain/principal.ts';
-import { CreateTokenInput, createToken } from '../lambdas/domain/tokens.ts';
+import {
+  CreateTokenInput,
+  createToken,
+  listTokens,
+  revokeToken,
+  TokenId,
+} from '../lambdas/domain/tokens.ts';
 import { tokenStore } from '../lambdas/store/tokens.ts';
 import { defaultStateDir, readRunning } from './local/state.ts';
 
-const usage = `Usage:
-  npm run admin -- create-token --role <role> --name <name> [--customer <cus_…>] [--expires <ISO time>]
-                   (--local | --table <TableName> [--region <region>] [--endpoint <url>])
+const TARGET = `Where (one of):
+  --local                          the running local runtime (npm start)
+  --table <TableName> --region <region> [--endpoint <url>]
+                                   a deployed stage's table (TableName is a Data stack output),
+                                   with your AWS credentials (profile, SSO or environment)`;
 
-Roles: ${Role.options.join(', ')}`;
+const commands = {
+  'create-token': {
+    summary: 'Create an API token; its secret is shown once',
+    usage: `npm run admin -- create-token --role <role> --name <name> [--customer <cus_…>] [--expires <ISO time>] <where>
 
-const fail = (message: string): never => {
-  console.error(`${message}\n\n${usage}`);
-  process.exit(2);
-};
+Roles: ${Role.options.join(', ')}
+--customer binds a customer-admin or customer-user token to one customer.`,
+  },
+  'list-tokens': {
+    summary: 'List API tokens (without their secrets)',
+    usage: 'npm run admin -- list-tokens [--revoked] <where>\n\n--revoked includes revoked tokens.',
+  },
+  'revoke-token': {
+    summary: 'Revoke an API token at once',
+    usage: 'npm run admin -- revoke-token <tok_…> <where>',
+  },
+} as const;
+type Command = keyof typeof commands;
 
-const localTarget = async () => {
-  const stateDir = defaultStateDir();
-  const running = await readRunning(stateDir);
-  if (!running)
-    return fail(`No running local Tessera found in ${stateDir}: start it with 'npm start' first.`);
-  return { endpoint: running.dynamoEndpoint, tableName: running.tableName };
-};
+const overview = `Tessera admin CLI
 
-const main = async () => {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      role: { type: 'string' },
-      name: { type: 'string' },
-      customer: { type: 'string' },
-      expires: { type: 'string' },
-      local: { type: 'boolean', default: false },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-    },
-  });
-  if (positionals[0] !== 'create-token') fail('Unknown or missing command.');
-  const input = CreateTokenInput.safeParse({
-    name: values.name,
-    role: values.role,
-    ...(values.customer ? { customerId: values.customer } : {}),
-    ...(values.expires ? { expiresAt: values.expires } : {}),
-  });
-  if (!input.success) {
-    return fail(input.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
+  .join('\n')}
+
+npm run admin -- <command> --help   explains one command.`;
+
+const helpFor = (command: Command) => `${commands[command].usage}\n\n${TARGET}`;
+
+/** A usage problem: the message names what the user typed; no stack trace. */
+class UsageError extends Error {}
+
+const options = {
+  role: { type: 'string' },
+  name: { type: 'string' },
+  customer: { type: 'string' },
+  expires: { type: 'string' },
+  revoked: { type: 'boolean', default: false },
+  local: { type: 'boolean', default: false },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const parse = (argv: string[]) => {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    // node:util names the option it did not know or that lacked its value.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+};
 
-  const target = values.local
-    ? await localTarget()
-    : {
-        tableName: values.table ?? fail('--table (or --local) is required.'),
-        endpoint: values.endpoint,
-      };
+const target = async (values: ReturnType<typeof parse>['values']) => {
   if (values.local) {
+    const stateDir = defaultStateDir();
+    const running = await readRunning(stateDir);
+    if (!running) {
+      throw new UsageError(
+        `--local: no running local Tessera in ${stateDir}; start it with 'npm start' first.`,
+      );
+    }
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    return {
+      tableName: running.tableName,
+      db: documentClient({ region: 'us-east-1', endpoint: running.dynamoEndpoint }),
+    };
   }
-  const region =
-    values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  // An operator's own credentials: profile, SSO, environment, as the AWS CLI finds them.
-  const db = documentClient({
+  if (!values.table)
+    throw new UsageError('Say where: --table <TableName> --region <region>, or --local.');
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new UsageError(
+      `--table ${values.table}: which region? Add --region <region> (or set AWS_REGION).`,
+    );
+  }
+  return {
+    tableName: values.table,
     region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    credentials: defaultProvider(),
-  });
-
-  const created = await createToken(
-    tokenStore(db, target.tableName),
-    tokenSecrets,
-    { principal: { kind: 'system', name: 'admin-cli' }, now: new Date(), ids: idGenerator() },
-    input.data,
-  );
-  console.log(`Created ${created.role} token ${created.id} (${created.name}).`);
-  console.log('Store it now; Tessera keeps only its hash and cannot show it again:\n');
-  console.log(`  ${created.token}\n`);
+    // An operator's own credentials: profile, SSO, environment, as the AWS CLI finds them.
+    db: documentClient({
+      region,
+      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+      credentials: defaultProvider(),
+    }),
+  };
 };
 
-main().catch((error: unknown) => {
-  console.error(isDomainError(error) ? `${error.code}: ${error.message}` : error);
-  process.exit(1);
-});
+const cli = { principal: { kind: 'system' as const, name: 'admin-cli' } };
+
+const run = async (command: Command, args: ReturnType<typeof parse>) => {
+  const { values, positionals } = args;
+  const where = await target(values);
+  const store = tokenStore(where.db, where.tableName);
+  const ctx = { ...cli, now: new Date(), ids: idGenerator() };
+  if (command === 'create-token') {
+    const input = CreateTokenInput.safeParse({
+      name: values.name,
+      role: values.role,
+      ...(values.customer ? { customerId: values.customer } : {}),
+      ...(values.expires ? { expiresAt: values.expires } : {}),
+    });
+    if (!input.success) {
+      const flag = (path: PropertyKey | undefined) =>
+        path === 'customerId' ? 'customer' : path === 'expiresAt' ? 'expires' : String(path);
+      throw new UsageError(
+        input.error.issues.map((i) => `--${flag(i.path[0])}: ${i.message}`).join('\n'),
+      );
+    }
+    const created = await createToken(store, tokenSecrets, ctx, input.data);
+    console.log(`Created ${created.role} token ${created.id} (${created.name}).`);
+    console.log('Store it now; Tessera keeps only its hash and cannot show it again:\n');
+    console.log(`  ${created.token}\n`);
+    return;
+  }
+  if (command === 'list-tokens') {
+    let cursor: string | undefined;
+    let shown = 0;
+    do {
+      const page = await listTokens(store, cli.principal, {
+        limit: 100,
+        includeRevoked: values.revoked,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const t of page.items) {
+        const status = t.revokedAt
+          ? `revoked ${t.revokedAt}`
+          : t.expiresAt
+            ? `expires ${t.expiresAt}`
+            : 'active';
+        console.log(
+          `${t.id}  ${t.role.padEnd(15)} ${(t.customerId ?? '-').padEnd(30)} ${status.padEnd(34)} ${t.name}`,
+        );
+        shown++;
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    if (shown === 0) console.log('No tokens.');
+    return;
+  }
+  const id = TokenId.safeParse(positionals[1]);
+  if (!id.success) {
+    throw new UsageError(
+      positionals[1] === undefined
+        ? 'revoke-token: which token? Give its id (tok_…).'
+        : `revoke-token ${positionals[1]}: not a token id (tok_ and 16 characters).`,
+    );
+  }
+  const revoked = await revokeToken(store, ctx, id.data);
+  console.log(`Revoked token ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}.`);
+};
+
+/** What went wrong with AWS, said for an operator: the fix, not a stack trace. */
+const explain = (
+  error: unknown,
+  values: ReturnType<typeof parse>['values'],
+): string | undefined => {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'CredentialsProviderError' || name === 'ExpiredTokenException') {
+    return 'No usable AWS credentials: set AWS_PROFILE (or run aws sso login, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again.';
+  }
+  if (error instanceof AwsError) {
+    if (name === 'ResourceNotFoundException') {
+      return `--table ${values.table}: no such table in ${values.region ?? 'this region'}; check --table (the Data stack's TableName output) and --region.`;
+    }
+    if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException') {
+      return `AWS refused (${name}): your credentials may not use table ${values.table}; the IAM the CLI needs is in docs/deploy.md.`;
+    }
+    if (name === 'ENOTFOUND' || name === 'ECONNREFUSED') {
+      return `Cannot reach DynamoDB (${name}): check --region${values.endpoint ? ' and --endpoint' : ''}.`;
+    }
+    return `AWS answered ${name}: ${error.message}`;
+  }
+  if (isDomainError(error)) return `${error.code}: ${error.message}`;
+  return undefined;
+};
+
+const main = async (argv: string[]) => {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${overview}`);
+    return 2;
+  }
+  const command = args.positionals[0];
+  if (command === undefined || command === 'help') {
+    const about = args.positionals[1];
+    console.log(about && about in commands ? helpFor(about as Command) : overview);
+    return args.values.help || command === 'help' ? 0 : 2;
+  }
+  if (!(command in commands)) {
+    console.error(`Unknown command '${command}'.\n\n${overview}`);
+    return 2;
+  }
+  if (args.values.help) {
+    console.log(helpFor(command as Command));
+    return 0;
+  }
+  try {
+    await run(command as Command, args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${helpFor(command as Command)}`);
+      return 2;
+    }
+    const explained = explain(error, args.values);
+    console.error(explained ?? error);
+    return 1;
+  }
+};
+
+process.exitCode = await main(process.argv.slice(2));
