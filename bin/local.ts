@@ -10,6 +10,7 @@
  *                          `npm run job -- <name>`)
  *   TESSERA_LOG_FORMAT     `json` prints the gateway's lines as JSON; default one readable line
  *                          per request (`POST /licenses 201 148ms`)
+ *   TESSERA_DEBUG          `1` prints the stack of an unexpected start failure
  *   TESSERA_THROTTLE       `rate/burst` (e.g. `50/100`) throttles requests as the AWS stage does;
  *                          off by default. At most 16 requests per function run at once; up to
  *                          1,000 wait 5 s at most, the rest are answered 429 with Retry-After.
@@ -20,7 +21,7 @@
 
 import { localLogger } from './local/access-log.ts';
 import { DEFAULT_ADMISSION, throttleFrom } from './local/admission.ts';
-import { JavaMissingError } from './local/dynamodb.ts';
+import { CorruptDataError, JavaMissingError } from './local/dynamodb.ts';
 import { DEFAULT_PORT, type LocalPlatform, startLocal } from './local/runtime.ts';
 import { AlreadyRunningError } from './local/state.ts';
 
@@ -97,13 +98,25 @@ const banner = (platform: LocalPlatform, readyMs: number) => {
 };
 
 const explain = (error: unknown): string => {
-  if (error instanceof JavaMissingError || error instanceof AlreadyRunningError) {
+  if (
+    error instanceof JavaMissingError ||
+    error instanceof AlreadyRunningError ||
+    error instanceof CorruptDataError
+  ) {
     return error.message;
   }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `Port ${port} is taken (is Tessera already running?). Start on another one: PORT=${port + 1} npm start`;
   }
-  return `Tessera could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  const message = error instanceof Error ? error.message : String(error);
+  const badKey = /^(.*) is not a P-256 private key/.exec(message)?.[1];
+  if (badKey) {
+    return `The local signing key ${badKey} is damaged (not a P-256 private key).\nIt stands in for KMS and signs license files. Move it away and start again: a new key is made, and files signed with the old one stop verifying, so keep it if you can recover it:\n  mv ${badKey} ${badKey}.broken`;
+  }
+  // Anything else: what failed, without a stack unless asked for.
+  return process.env.TESSERA_DEBUG
+    ? `Tessera could not start: ${error instanceof Error ? (error.stack ?? message) : message}`
+    : `Tessera could not start: ${message}\n(TESSERA_DEBUG=1 npm start shows where.)`;
 };
 
 let platform: LocalPlatform | undefined;
@@ -140,6 +153,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+console.log('Starting Tessera: DynamoDB Local (Java) and the API, a few seconds…');
 try {
   platform = await startLocal({
     port,

@@ -40,6 +40,21 @@ Install one, then run the command again:
   macOS:          brew install openjdk@17
   other:          install a JRE 17 and put 'java' on PATH, or set JAVA_HOME to it`;
 
+/** DynamoDB Local cannot read its database file: the data folder is damaged or not its own. */
+export class CorruptDataError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `DynamoDB Local cannot read its data in ${dataDir} (the file is damaged or not a DynamoDB Local database).\n` +
+        `Move the folder away to start with an empty table, and keep it to recover from:\n` +
+        `  mv ${dataDir} ${dataDir}.broken-$(date +%s)`,
+    );
+  }
+}
+
+/** What DynamoDB Local prints when SQLite cannot open the database file. */
+const CORRUPT_DATA =
+  /SQLiteException[^\n]*(file is (encrypted or is )?not a database|database disk image is malformed)/;
+
 export class JavaMissingError extends Error {
   constructor(detail?: string) {
     super(detail ? `${JAVA_MISSING}\n\n(${detail})` : JAVA_MISSING);
@@ -98,6 +113,7 @@ const waitUntilReady = async (
   child: ChildProcess,
   failure: () => Error | undefined,
   output: () => string,
+  dataDir: string | undefined,
 ) => {
   const client = new DynamoDBClient({
     endpoint,
@@ -115,6 +131,8 @@ const waitUntilReady = async (
     while (Date.now() < deadline) {
       const spawnError = failure();
       if (spawnError) throw new JavaMissingError(spawnError.message);
+      // A damaged database never gets better: say so at once instead of after the timeout.
+      if (dataDir && CORRUPT_DATA.test(output())) throw new CorruptDataError(dataDir);
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
           `DynamoDB Local exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`,
@@ -220,6 +238,7 @@ export const startDynamoDbLocal = async (
       child,
       () => spawnError,
       () => output,
+      options.dbPath,
     );
   } catch (error) {
     await stopChild(child);
