@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Progress } from '../domain/job-progress.ts';
+import type { JobRun as RunRecord } from '../domain/job-runs.ts';
 import { type JobMetric, jobMetrics } from '../metric-names.ts';
 import { logger, metrics, withObservability } from '../middleware/observability.ts';
 import { type Runtime, runtime } from '../wiring/runtime.ts';
@@ -38,6 +39,15 @@ export const emitJobMetric = (name: JobMetric, value: number) =>
 
 type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
 
+/** The run as its job's last one, for `npm run status`; never fails the run itself. */
+const keepRun = async (rt: Runtime, run: RunRecord) => {
+  try {
+    await rt.stores.jobRuns.record(run);
+  } catch (error) {
+    logger.warn('job run not recorded', { job: run.job, error });
+  }
+};
+
 /** Stop taking new work this long before the Lambda timeout; the next run resumes. */
 const SAFETY_MARGIN_MS = 10_000;
 
@@ -72,10 +82,25 @@ export const runJob = async (
     // A run that found nothing to do says so only at DEBUG: a quiet system stays quiet.
     const idle = summary.scanned === 0 && summary.failed === 0;
     (idle ? logger.debug : logger.info)('job finished', { summary });
+    const { details: _d, ...figures } = summary;
+    await keepRun(rt, { ...figures, outcome: 'ok' });
     return summary;
   } catch (error) {
     metrics.addMetric('JobFailures', MetricUnit.Count, 1);
     logger.error('job failed', { job, error });
+    await keepRun(rt, {
+      job,
+      startedAt: now.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      outcome: 'failed',
+      scanned: 0,
+      changed: 0,
+      failed: 0,
+      truncated: false,
+      error:
+        (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 300) ??
+        '',
+    });
     throw error;
   }
 };

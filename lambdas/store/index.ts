@@ -3,6 +3,7 @@ import { activationStore } from './activations.ts';
 import { assignmentStore } from './assignments.ts';
 import { auditStore } from './audit.ts';
 import { customerStore } from './customers.ts';
+import { jobRunStore } from './job-runs.ts';
 import { licenseStore } from './licenses.ts';
 import { poolStore } from './pools.ts';
 import { productStore } from './products.ts';
@@ -27,6 +28,7 @@ export const createStores = (db: Db, tableName: string) => ({
   expiry: expiryStore(db, tableName),
   notices: noticeStore(db, tableName),
   activationUpkeep: activationUpkeepStore(db, tableName),
+  jobRuns: jobRunStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

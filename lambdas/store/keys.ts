@@ -274,6 +274,12 @@ export const idempotencyKeys = {
   partition: (functionName: string) => `IDEMPOTENCY#${functionName}`,
 } as const;
 
+/** The last run of each scheduled job, one item per job, for `npm run status`. */
+export const jobRunKeys = {
+  partition: 'JOBRUNS',
+  run: (job: string): PrimaryKey => ({ pk: 'JOBRUNS', sk: `JOB#${job}` }),
+} as const;
+
 /**
  * Reading keys back: the only place that knows how the key strings above are put together.
  * Each answers undefined for a key of another shape.
