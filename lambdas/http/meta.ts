@@ -2,7 +2,6 @@ import { systemClock } from '../adapters/clock.ts';
 import { config } from '../config.ts';
 import { metaRoutes } from '../routes/meta.ts';
 import { httpHandler } from './handler.ts';
-import { openApiDocument } from './openapi.ts';
 
 export const handler = httpHandler(metaRoutes, {
   getHealth: async () => ({
@@ -12,5 +11,7 @@ export const handler = httpHandler(metaRoutes, {
     stage: config().STAGE,
     time: systemClock.now().toISOString(),
   }),
-  getOpenApi: async () => openApiDocument(),
+  // The document needs every group's schemas: loaded on its first request, so a cold start
+  // that only answers health checks (most of this function's calls) never builds them.
+  getOpenApi: async () => (await import('./openapi.ts')).openApiDocument(),
 });
