@@ -32,6 +32,28 @@ export interface BundleFigures {
   slowestImport: { name: string; ms: number };
 }
 
+/** A function's bundle exactly as CDK builds it (lib/constructs/tessera-function.ts). */
+export const buildFunction = (entry: string, output: { outfile: string } | { write: false }) =>
+  build({
+    entryPoints: [entry],
+    ...output,
+    bundle: true,
+    metafile: true,
+    minify: bundlingOptions.minify,
+    platform: 'node',
+    target: bundlingOptions.target,
+    format: 'esm',
+    mainFields: bundlingOptions.mainFields,
+    banner: { js: bundlingOptions.banner },
+    logLevel: 'error',
+  });
+
+/** Every Lambda function: one per route group, one per job. */
+export const lambdaFunctions = (): { name: string; entry: string }[] => [
+  ...Object.keys(groups).map((group) => ({ name: group, entry: `lambdas/http/${group}.ts` })),
+  ...jobNames.map((job) => ({ name: `job ${job}`, entry: jobEntry(job) })),
+];
+
 export const bundles = async (): Promise<BundleFigures> => {
   const figures: BundleFigures = {
     largest: { name: '', kib: 0 },
@@ -43,25 +65,10 @@ export const bundles = async (): Promise<BundleFigures> => {
       `function                 bundle (KiB)  import p50 (ms, fresh node, n=${IMPORT_RUNS})`,
     );
     const over: string[] = [];
-    const functions = [
-      ...Object.keys(groups).map((group) => [group, `lambdas/http/${group}.ts`] as const),
-      ...jobNames.map((job) => [`job ${job}`, jobEntry(job)] as const),
-    ];
-    for (const [name, entry] of functions) {
+    const functions = lambdaFunctions();
+    for (const { name, entry } of functions) {
       const outfile = join(dir, `${name.replace(' ', '-')}.mjs`);
-      await build({
-        entryPoints: [entry],
-        outfile,
-        bundle: true,
-        // The options the Lambda functions are bundled with (lib/constructs/tessera-function.ts).
-        minify: bundlingOptions.minify,
-        platform: 'node',
-        target: bundlingOptions.target,
-        format: 'esm',
-        mainFields: bundlingOptions.mainFields,
-        banner: { js: bundlingOptions.banner },
-        logLevel: 'error',
-      });
+      await buildFunction(entry, { outfile });
       const kib = statSync(outfile).size / 1024;
       const times = Array.from({ length: IMPORT_RUNS }, () => importMillis(outfile));
       if (kib > figures.largest.kib) figures.largest = { name, kib };

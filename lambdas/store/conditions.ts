@@ -41,15 +41,18 @@ export const attributeIs = (attribute: string, value: unknown): Condition => ({
   values: { [`:${attribute}`]: value },
 });
 
-export const all = (...parts: Condition[]): Condition => ({
+const joined = (operator: 'AND' | 'OR', parts: Condition[]): Condition => ({
   // A lone part stays bare: DynamoDB rejects redundant parentheses.
   expression:
     parts.length === 1
       ? (parts[0] as Condition).expression
-      : parts.map((p) => `(${p.expression})`).join(' AND '),
+      : parts.map((p) => `(${p.expression})`).join(` ${operator} `),
   names: Object.assign({}, ...parts.map((p) => p.names)),
   values: Object.assign({}, ...parts.map((p) => p.values)),
 });
+
+/** Every part holds. */
+export const all = (...parts: Condition[]): Condition => joined('AND', parts);
 
 /** The SDK parameters for a condition; omits empty maps, which DynamoDB rejects. */
 export const toParams = (condition: Condition) => ({
@@ -96,14 +99,7 @@ export const conditioned = (
 };
 
 /** Any of the parts holds. */
-export const any = (...parts: Condition[]): Condition => ({
-  expression:
-    parts.length === 1
-      ? (parts[0] as Condition).expression
-      : parts.map((p) => `(${p.expression})`).join(' OR '),
-  names: Object.assign({}, ...parts.map((p) => p.names)),
-  values: Object.assign({}, ...parts.map((p) => p.values)),
-});
+export const any = (...parts: Condition[]): Condition => joined('OR', parts);
 
 /** A numeric attribute is present and below a value: `#expiry < :expiryBelow`. */
 export const numberBelow = (attribute: string, value: number): Condition => ({

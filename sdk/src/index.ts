@@ -2,15 +2,9 @@
  * @tessera/sdk: what an instance needs to work with Tessera license files, on node:crypto alone.
  */
 
-export {
-  type ClientOptions,
-  type CompletedActivation,
-  type Problem,
-  type StartedActivation,
-  TesseraApiError,
-  TesseraClient,
-  type ValidationAnswer,
-} from './client.ts';
+// Everything that also runs in browsers (the client, seats, the refresh loop)…
+export * from './browser.ts';
+// …and what needs Node: the JWKS file cache and offline verification.
 export {
   createJwksCache,
   JWKS_PATH,
@@ -18,23 +12,6 @@ export {
   type JwksCacheOptions,
   JwksUnavailableError,
 } from './jwks-cache.ts';
-export {
-  type FreshnessLoop,
-  type KeepFreshOptions,
-  keepLicenseFresh,
-  type RefreshAnswer,
-} from './refresh.ts';
-export {
-  type HoldSeatOptions,
-  holdSeat,
-  isTransient,
-  newSessionId,
-  type Seat,
-  type SeatApi,
-  type SeatLease,
-  type SeatLostReason,
-  type SeatState,
-} from './seats.ts';
 export {
   type FailureCode,
   type Jwk,

@@ -1,34 +1,18 @@
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_BUDGET_KIB } from '../../bench/bundles.ts';
-import { jobEntry, jobNames } from '../../lambdas/jobs/catalog.ts';
+import { BUNDLE_BUDGET_KIB, buildFunction, lambdaFunctions } from '../../bench/bundles.ts';
+import { jobNames } from '../../lambdas/jobs/catalog.ts';
 import { groups } from '../../lambdas/routes.ts';
-import { bundlingOptions } from '../../lib/constructs/tessera-function.ts';
 
 /** Every function's bundle, built as CDK builds it (same options), with what went into it. */
-const functions = [
-  ...Object.keys(groups).map((group) => ({ name: group, entry: `lambdas/http/${group}.ts` })),
-  ...jobNames.map((job) => ({ name: `job ${job}`, entry: jobEntry(job) })),
-];
+const functions = lambdaFunctions();
 
 const built = new Map<string, { bytes: number; inputs: string[] }>();
 
 beforeAll(async () => {
   await Promise.all(
     functions.map(async ({ name, entry }) => {
-      const result = await build({
-        entryPoints: [entry],
-        bundle: true,
-        write: false,
-        metafile: true,
-        minify: bundlingOptions.minify,
-        platform: 'node',
-        target: bundlingOptions.target,
-        format: 'esm',
-        mainFields: bundlingOptions.mainFields,
-        banner: { js: bundlingOptions.banner },
-        logLevel: 'error',
-      });
+      const result = await buildFunction(entry, { write: false });
       const output = Object.values((result.metafile as Metafile).outputs)[0];
       built.set(name, {
         bytes: output?.bytes ?? 0,
