@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -66,6 +67,7 @@ const main = async (): Promise<number> => {
       kms: new KMSClient(options),
       iam: new IAMClient(options),
       ssm: new SSMClient(options),
+      quotas: new ServiceQuotasClient(options),
     },
     {
       stage: stage.name,

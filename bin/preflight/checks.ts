@@ -5,6 +5,7 @@ import {
   GetFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { ListServiceQuotasCommand, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import {
   GetAccountCommand,
   GetEmailIdentityCommand,
@@ -43,6 +44,7 @@ export interface PreflightClients {
   kms: KMSClient;
   iam: IAMClient;
   ssm: SSMClient;
+  quotas: ServiceQuotasClient;
 }
 
 /** CDK's bootstrap template version this app's templates require. */
@@ -274,12 +276,49 @@ const cdkBootstrap = async (
   }
 };
 
+/**
+ * The account's KMS rate for ECC signing: every activation and every refresh is one `Sign`, so
+ * it bounds how many instances can activate or refresh per second (docs/runbook.md, Quotas).
+ */
+export const MIN_KMS_ECC_RATE = 50;
+const kmsQuota = async ({ quotas }: PreflightClients, t: PreflightTarget): Promise<CheckResult> => {
+  let token: string | undefined;
+  do {
+    const page = await quotas.send(
+      new ListServiceQuotasCommand({ ServiceCode: 'kms', ...(token ? { NextToken: token } : {}) }),
+    );
+    const ecc = page.Quotas?.find(
+      (q) => /ECC/i.test(q.QuotaName ?? '') && /rate/i.test(q.QuotaName ?? ''),
+    );
+    if (ecc) {
+      const rate = ecc.Value ?? 0;
+      const detail = `${ecc.QuotaName}: ${rate}/s in ${t.region} (one Sign per activation and refresh, shared by the account's ECC keys)`;
+      return rate >= MIN_KMS_ECC_RATE
+        ? { check: 'kms-quota', verdict: 'pass', detail }
+        : {
+            check: 'kms-quota',
+            verdict: 'warn',
+            detail,
+            fix: `request more with aws service-quotas request-service-quota-increase --service-code kms --quota-code ${ecc.QuotaCode} --desired-value <rate>`,
+          };
+    }
+    token = page.NextToken;
+  } while (token);
+  return {
+    check: 'kms-quota',
+    verdict: 'warn',
+    detail: 'Service Quotas lists no KMS ECC request-rate quota here',
+    fix: 'check the rate in the Service Quotas console (AWS KMS)',
+  };
+};
+
 export const checks = [
   sesIdentity,
   sesAccount,
   alarmSubscription,
   signingKey,
   lambdaConcurrency,
+  kmsQuota,
   cdkBootstrap,
 ];
 
@@ -294,7 +333,7 @@ export const preflight = async (clients: PreflightClients, target: PreflightTarg
           check: check.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
           verdict: 'warn',
           detail: `could not ask AWS: ${named(error)}${error instanceof Error && error.message ? ` (${error.message.split('\n')[0]})` : ''}`,
-          fix: 'run with credentials that may read SES, SNS, Lambda, KMS, IAM (SimulatePrincipalPolicy) and SSM',
+          fix: 'run with credentials that may read SES, SNS, Lambda, KMS, IAM (SimulatePrincipalPolicy), Service Quotas and SSM',
         };
       }
     }),

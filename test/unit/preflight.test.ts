@@ -5,6 +5,7 @@ import {
   GetFunctionConfigurationCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import {
   GetAccountCommand,
   GetEmailIdentityCommand,
@@ -37,6 +38,7 @@ const clients = {
   kms: new KMSClient({ region: 'eu-west-1' }),
   iam: new IAMClient({ region: 'eu-west-1' }),
   ssm: new SSMClient({ region: 'eu-west-1' }),
+  quotas: new ServiceQuotasClient({ region: 'eu-west-1' }),
 };
 const mocks = {
   ses: mockClient(clients.ses),
@@ -45,6 +47,7 @@ const mocks = {
   kms: mockClient(clients.kms),
   iam: mockClient(clients.iam),
   ssm: mockClient(clients.ssm),
+  quotas: mockClient(clients.quotas),
 };
 
 /** An account that is ready: every check passes. */
@@ -85,6 +88,16 @@ const ready = () => {
     EvaluationResults: [{ EvalActionName: 'kms:Sign', EvalDecision: 'allowed' }],
   });
   mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '21' } });
+  mocks.quotas.on(ListServiceQuotasCommand).resolves({
+    Quotas: [
+      {
+        QuotaName: 'Cryptographic operations (symmetric) request rate',
+        QuotaCode: 'L-1',
+        Value: 10_000,
+      },
+      { QuotaName: 'Cryptographic operations (ECC) request rate', QuotaCode: 'L-2', Value: 300 },
+    ],
+  });
 };
 
 const verdicts = (results: CheckResult[]) =>
@@ -109,6 +122,7 @@ describe('npm run preflight', () => {
       'alarm-subscription': 'pass',
       'signing-key': 'pass',
       'lambda-concurrency': 'pass',
+      'kms-quota': 'pass',
       'cdk-bootstrap': 'pass',
     });
     const sent = Object.values(mocks).flatMap((m) =>
@@ -193,6 +207,21 @@ describe('npm run preflight', () => {
     const r = result(await preflight(clients, target), 'lambda-concurrency');
     expect(r).toMatchObject({ verdict: 'fail', detail: expect.stringContaining('below the 305') });
     expect(r.fix).toContain('Service Quotas');
+  });
+
+  it('reports the KMS ECC signing rate, and warns with the quota code when it is low', async () => {
+    expect(result(await preflight(clients, target), 'kms-quota').detail).toContain(
+      'Cryptographic operations (ECC) request rate: 300/s',
+    );
+    mocks.quotas.on(ListServiceQuotasCommand).resolves({
+      Quotas: [
+        { QuotaName: 'Cryptographic operations (ECC) request rate', QuotaCode: 'L-2', Value: 10 },
+      ],
+    });
+    expect(result(await preflight(clients, target), 'kms-quota')).toMatchObject({
+      verdict: 'warn',
+      fix: expect.stringContaining('--quota-code L-2'),
+    });
   });
 
   it('fails a region that is not bootstrapped, with the bootstrap command', async () => {
