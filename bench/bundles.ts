@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { jobEntry, jobNames } from '../lambdas/jobs/catalog.ts';
 import { groups } from '../lambdas/routes.ts';
 import { bundlingOptions } from '../lib/constructs/tessera-function.ts';
+import { median } from './stats.ts';
 
 /**
  * Per-function bundle size (minified, AWS SDK bundled, as the Lambda functions are built) and
@@ -23,9 +24,6 @@ const importMillis = (file: string): number => {
   });
   return Number(out.trim().split('\n').pop());
 };
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export interface BundleFigures {
   largest: { name: string; kib: number };

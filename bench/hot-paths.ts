@@ -10,6 +10,7 @@ import { startCountingProxy } from '../test/support/counting-proxy.ts';
 import { BUNDLE_BUDGET_KIB, bundles } from './bundles.ts';
 import { licenseFiles } from './license-files.ts';
 import { poolOnPlatform, seatCapacity } from './seats.ts';
+import { median } from './stats.ts';
 
 /**
  * The lean-hot-paths figures side by side, measured in one run: bundle size and import time,
@@ -20,9 +21,6 @@ import { poolOnPlatform, seatCapacity } from './seats.ts';
 const ROUND_SECONDS = 3;
 const ROUNDS = 3;
 const CLIENTS = 8;
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 type Post = (
   path: string,

@@ -4,6 +4,7 @@ import { buildJwks } from '../lambdas/adapters/jwks.ts';
 import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
 import { buildClaims } from '../lambdas/domain/license-file.ts';
 import { verifyLicenseFile } from '../sdk/src/verify.ts';
+import { median } from './stats.ts';
 
 /**
  * License files: signing time per file with the local signer, and offline verifications per
@@ -47,12 +48,7 @@ const medians = async (cases: Record<string, () => unknown>): Promise<Record<str
       runs[name] = [...(runs[name] ?? []), ops];
     }
   }
-  return Object.fromEntries(
-    Object.entries(runs).map(([name, values]) => [
-      name,
-      [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0,
-    ]),
-  );
+  return Object.fromEntries(Object.entries(runs).map(([name, values]) => [name, median(values)]));
 };
 
 /**
@@ -76,8 +72,6 @@ export const pairedRatio = (
   const ratios: number[] = [];
   const sdkTimes: number[] = [];
   const bareTimes: number[] = [];
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   for (let round = 0; round < PAIRED_ROUNDS; round++) {
     const from = (round * BATCH) % count;
     const batch = (fn: (i: number) => unknown) => () => {

@@ -5,9 +5,7 @@
  * `npm run admin -- <command> --help` explains one. The IAM it needs is in docs/deploy.md.
  */
 import { parseArgs } from 'node:util';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { AwsError } from '../lambdas/adapters/aws/client.ts';
-import { documentClient } from '../lambdas/adapters/dynamodb.ts';
 import { idGenerator } from '../lambdas/adapters/ids.ts';
 import { tokenSecrets } from '../lambdas/adapters/token-secrets.ts';
 import { isDomainError } from '../lambdas/domain/errors.ts';
@@ -20,7 +18,13 @@ import {
   TokenId,
 } from '../lambdas/domain/tokens.ts';
 import { tokenStore } from '../lambdas/store/tokens.ts';
-import { defaultStateDir, readRunning } from './local/state.ts';
+import {
+  awsTable,
+  CREDENTIALS_HELP,
+  isCredentialsError,
+  localTable,
+  regionFrom,
+} from './table-target.ts';
 
 const TARGET = `Where (one of):
   --local                          the running local runtime (npm start)
@@ -85,38 +89,19 @@ const parse = (argv: string[]) => {
 
 const target = async (values: ReturnType<typeof parse>['values']) => {
   if (values.local) {
-    const stateDir = defaultStateDir();
-    const running = await readRunning(stateDir);
-    if (!running) {
-      throw new UsageError(
-        `--local: no running local Tessera in ${stateDir}; start it with 'npm start' first.`,
-      );
-    }
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    return {
-      tableName: running.tableName,
-      db: documentClient({ region: 'us-east-1', endpoint: running.dynamoEndpoint }),
-    };
+    const local = await localTable();
+    if ('missing' in local) throw new UsageError(`--local: ${local.missing}`);
+    return local;
   }
   if (!values.table)
     throw new UsageError('Say where: --table <TableName> --region <region>, or --local.');
-  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const region = regionFrom(values.region);
   if (!region) {
     throw new UsageError(
       `--table ${values.table}: which region? Add --region <region> (or set AWS_REGION).`,
     );
   }
-  return {
-    tableName: values.table,
-    region,
-    // An operator's own credentials: profile, SSO, environment, as the AWS CLI finds them.
-    db: documentClient({
-      region,
-      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-      credentials: defaultProvider(),
-    }),
-  };
+  return awsTable(values.table, region, values.endpoint);
 };
 
 const cli = { principal: { kind: 'system' as const, name: 'admin-cli' } };
@@ -189,9 +174,7 @@ const explain = (
   values: ReturnType<typeof parse>['values'],
 ): string | undefined => {
   const name = error instanceof Error ? error.name : '';
-  if (name === 'CredentialsProviderError' || name === 'ExpiredTokenException') {
-    return 'No usable AWS credentials: set AWS_PROFILE (or run aws sso login, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again.';
-  }
+  if (isCredentialsError(error)) return CREDENTIALS_HELP;
   if (error instanceof AwsError) {
     if (name === 'ResourceNotFoundException') {
       return `--table ${values.table}: no such table in ${values.region ?? 'this region'}; check --table (the Data stack's TableName output) and --region.`;

@@ -14,7 +14,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { jobNames } from '../lambdas/jobs/catalog.ts';
-import { groups, routes } from '../lambdas/routes.ts';
+import { openRouteGroups } from '../lambdas/routes.ts';
 import { loadStageConfig } from '../lib/config.ts';
 import { type CheckResult, preflight } from './preflight/checks.ts';
 
@@ -55,9 +55,6 @@ const main = async (): Promise<number> => {
     console.error(`Stage ${stage.name} names no region: add --region <region>.\n${usage}`);
     return 2;
   }
-  const openGroups = Object.keys(groups).filter((g) =>
-    routes.some((r) => r.group === g && r.auth === 'none'),
-  ).length;
   const options = { region };
   const results: CheckResult[] = await preflight(
     {
@@ -76,7 +73,8 @@ const main = async (): Promise<number> => {
       senderAddress: stage.senderAddress,
       alarmEmail: stage.alarmEmail,
       reservedConcurrency:
-        openGroups * stage.concurrency.openRoutes + jobNames.length * stage.concurrency.jobs,
+        openRouteGroups.length * stage.concurrency.openRoutes +
+        jobNames.length * stage.concurrency.jobs,
     },
   );
   if (values.json) {

@@ -8,11 +8,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { awsClient } from '../lambdas/adapters/aws/client.ts';
-import { documentClient } from '../lambdas/adapters/dynamodb.ts';
 import { type PlatformStatus, platformStatus } from '../lambdas/domain/status.ts';
 import { jobNames } from '../lambdas/jobs/catalog.ts';
 import { createStores } from '../lambdas/store/index.ts';
-import { defaultStateDir, readRunning } from './local/state.ts';
+import {
+  awsTable,
+  CREDENTIALS_HELP,
+  type Db,
+  isCredentialsError,
+  localTable,
+  regionFrom,
+} from './table-target.ts';
 
 const usage = `Usage:
   npm run status [-- --json]                                  the running local Tessera
@@ -107,31 +113,25 @@ const main = async () => {
     return;
   }
   let report: Omit<Report, keyof PlatformStatus>;
-  let db: ReturnType<typeof documentClient>;
+  let db: Db;
   let tableName: string;
   if (values.stage) {
     if (!values.table)
       return fail(`--stage ${values.stage}: which table? Add --table <TableName>.`);
-    const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const region = regionFrom(values.region);
     if (!region) return fail(`--stage ${values.stage}: which region? Add --region <region>.`);
-    db = documentClient({ region, credentials: defaultProvider() });
-    tableName = values.table;
+    ({ db, tableName } = awsTable(values.table, region));
     report = {
       target: `stage ${values.stage} (${region})`,
       deadLetters: await deadLetterDepths(values.stage, region),
     };
   } else {
-    const stateDir = defaultStateDir();
-    const running = await readRunning(stateDir);
-    if (!running)
-      return fail(`No running local Tessera in ${stateDir}: start it with 'npm start'.`, 1);
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    db = documentClient({ region: 'us-east-1', endpoint: running.dynamoEndpoint });
-    tableName = running.tableName;
-    const outbox = await readdir(join(stateDir, 'outbox')).catch(() => [] as string[]);
+    const local = await localTable();
+    if ('missing' in local) return fail(`Status: ${local.missing}`, 1);
+    ({ db, tableName } = local);
+    const outbox = await readdir(join(local.stateDir, 'outbox')).catch(() => [] as string[]);
     report = {
-      target: `local ${running.url}`,
+      target: `local ${local.url}`,
       outbox: outbox.filter((f) => f.endsWith('.eml')).length,
     };
   }
@@ -154,10 +154,9 @@ const main = async () => {
 try {
   await main();
 } catch (error) {
-  const name = error instanceof Error ? error.name : '';
   console.error(
-    name === 'CredentialsProviderError'
-      ? 'No usable AWS credentials: set AWS_PROFILE (or run aws sso login) and try again.'
+    isCredentialsError(error)
+      ? CREDENTIALS_HELP
       : `Status could not be read: ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exitCode = 1;

@@ -13,7 +13,7 @@ import { instanceRoutes } from './routes/instance.ts';
 import { licensesRoutes } from './routes/licenses.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { productsRoutes } from './routes/products.ts';
-import type { Route, RouteGroup } from './routes/route.ts';
+import { groups, type Route, type RouteGroup } from './routes/route.ts';
 import { seatsRoutes } from './routes/seats.ts';
 import { tokensRoutes } from './routes/tokens.ts';
 import { validateRoutes } from './routes/validate.ts';
@@ -44,3 +44,8 @@ export const routes: readonly Route[] = [
 ];
 
 export const routesOf = (group: RouteGroup): Route[] => routes.filter((r) => r.group === group);
+
+/** Groups with a route anyone may call: their functions are capped (lib/api-stack.ts). */
+export const openRouteGroups = (Object.keys(groups) as RouteGroup[]).filter((group) =>
+  routes.some((r) => r.group === group && r.auth === 'none'),
+);

@@ -16,7 +16,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { problemType } from '../lambdas/http/problem-type.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../lambdas/middleware/cors.ts';
-import { groups, type RouteGroup, routes } from '../lambdas/routes.ts';
+import { groups, openRouteGroups, type RouteGroup, routes } from '../lambdas/routes.ts';
 import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
 import { TesseraFunction } from './constructs/tessera-function.ts';
@@ -93,12 +93,12 @@ export const problemTemplate = (code: string, title: string, status?: string) =>
  * The HTTP API: a REST API (see docs/adr/0001) whose resources and methods come from the route
  * table, one Lambda per route group, WAF in front, JSON access logs, stage throttling.
  */
-/** The physical name of a route group's function. */
-export const apiFunctionName = (stage: string, group: RouteGroup) => `tessera-${stage}-${group}`;
 
 export class ApiStack extends Stack {
   readonly api: RestApi;
   readonly functions: Record<RouteGroup, TesseraFunction>;
+  /** The functions' physical names, as plain strings for other stacks (ADR 0012). */
+  readonly functionNames = {} as Record<RouteGroup, string>;
   readonly mail: Mail;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -184,10 +184,12 @@ export class ApiStack extends Stack {
       RouteGroup,
       (typeof groups)[RouteGroup],
     ][]) {
-      const open = routes.some((r) => r.group === group && r.auth === 'none');
+      const open = openRouteGroups.includes(group);
+      const functionName = `tessera-${stage.name}-${group}`;
+      this.functionNames[group] = functionName;
       const fn = new TesseraFunction(this, `${group[0]?.toUpperCase()}${group.slice(1)}Function`, {
         entry: `lambdas/http/${group}.ts`,
-        functionName: apiFunctionName(stage.name, group),
+        functionName,
         description: `Tessera ${group}: ${spec.description}`,
         stage: stage.name,
         logRetention: stage.logRetentionDays,

@@ -1,7 +1,6 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { RouteGroup } from '../lambdas/routes.ts';
-import { ApiStack, apiFunctionName } from './api-stack.ts';
+import { ApiStack } from './api-stack.ts';
 import { loadStageConfig } from './config.ts';
 import { DataStack } from './data-stack.ts';
 import { JobsStack } from './jobs.ts';
@@ -42,12 +41,7 @@ export const buildTessera = (app: App, options: { nag?: boolean } = {}) => {
     stage,
     // Names, not references: see ObservabilityStackProps.
     apiName: api.api.restApiName,
-    functionNames: Object.fromEntries(
-      Object.keys(api.functions).map((group) => [
-        group,
-        apiFunctionName(stage.name, group as RouteGroup),
-      ]),
-    ) as Record<RouteGroup, string>,
+    functionNames: api.functionNames,
     table: data.table,
     jobs: Object.fromEntries(
       Object.values(jobs.jobs).map(({ name, functionName, deadLetterQueueName, everyMinutes }) => [

@@ -11,6 +11,13 @@ import type { StageConfig } from './config.ts';
 import { TesseraFunction } from './constructs/tessera-function.ts';
 import type { Mail } from './mail.ts';
 
+/** `seat-reaper` → `SeatReaper`: a job's construct ids (and its alarms' in Observability). */
+export const jobConstructId = (name: string) =>
+  name
+    .split('-')
+    .map((part) => `${part[0]?.toUpperCase()}${part.slice(1)}`)
+    .join('');
+
 export interface JobsStackProps extends StackProps {
   stage: StageConfig;
   table: ITable;
@@ -65,13 +72,12 @@ export class JobsStack extends Stack {
       const everyMinutes =
         settings?.enabled === false ? undefined : (settings?.everyMinutes ?? spec.everyMinutes);
       const period = everyMinutes ?? spec.everyMinutes;
-      const id = name
-        .split('-')
-        .map((part) => `${part[0]?.toUpperCase()}${part.slice(1)}`)
-        .join('');
+      const id = jobConstructId(name);
+      const functionName = `tessera-${stage.name}-job-${name}`;
+      const deadLetterQueueName = `tessera-${stage.name}-${name}-dlq`;
 
       const deadLetterQueue = new Queue(this, `${id}DeadLetters`, {
-        queueName: `tessera-${stage.name}-${name}-dlq`,
+        queueName: deadLetterQueueName,
         // SQS-managed keys: Scheduler and Lambda can write without a key policy of ours.
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -85,7 +91,7 @@ export class JobsStack extends Stack {
 
       const fn = new TesseraFunction(this, `${id}Job`, {
         entry: jobEntry(name),
-        functionName: `tessera-${stage.name}-job-${name}`,
+        functionName,
         description: `Tessera job ${name}: ${spec.description}`,
         stage: stage.name,
         logRetention: stage.logRetentionDays,
@@ -133,9 +139,9 @@ export class JobsStack extends Stack {
       this.jobs[name] = {
         name,
         function: fn,
-        functionName: `tessera-${stage.name}-job-${name}`,
+        functionName,
         deadLetterQueue,
-        deadLetterQueueName: `tessera-${stage.name}-${name}-dlq`,
+        deadLetterQueueName,
         everyMinutes,
       };
     }

@@ -31,6 +31,7 @@ import {
 } from '../lambdas/metric-names.ts';
 import type { RouteGroup } from '../lambdas/routes.ts';
 import type { StageConfig } from './config.ts';
+import { jobConstructId } from './jobs.ts';
 
 /**
  * What the stack watches, by name: plain strings, never references to the stacks that own them,
@@ -49,7 +50,7 @@ export interface ObservabilityStackProps extends StackProps {
   >;
 }
 
-type ApiMetric = (props?: { period?: Duration; statistic?: string; label?: string }) => Metric;
+type ApiMetric = (props?: MetricProps) => Metric;
 
 type MetricProps = { period?: Duration; statistic?: string; label?: string };
 
@@ -59,18 +60,16 @@ interface WatchedFn {
   metricThrottles(props?: MetricProps): Metric;
   metricDuration(props?: MetricProps): Metric;
 }
+
+/** A metric of one resource, by its dimensions, as the owning construct's helpers build it. */
+const metricOf =
+  (namespace: string, dimensionsMap: Record<string, string>) =>
+  (metricName: string, statistic: string) =>
+  (props: MetricProps = {}) =>
+    new Metric({ namespace, metricName, dimensionsMap, statistic, period: PERIOD, ...props });
+
 const lambdaMetrics = (functionName: string): WatchedFn => {
-  const metric =
-    (metricName: string, statistic: string) =>
-    (props: MetricProps = {}) =>
-      new Metric({
-        namespace: 'AWS/Lambda',
-        metricName,
-        dimensionsMap: { FunctionName: functionName },
-        statistic,
-        period: PERIOD,
-        ...props,
-      });
+  const metric = metricOf('AWS/Lambda', { FunctionName: functionName });
   return {
     metricErrors: metric('Errors', 'Sum'),
     metricThrottles: metric('Throttles', 'Sum'),
@@ -98,17 +97,7 @@ interface Watched {
 
 /** API Gateway's REST metrics of one API, by its name (what RestApi's own helpers read). */
 const apiMetrics = (apiName: string): Watched['api'] => {
-  const metric =
-    (metricName: string, statistic: string): ApiMetric =>
-    (props = {}) =>
-      new Metric({
-        namespace: 'AWS/ApiGateway',
-        metricName,
-        dimensionsMap: { ApiName: apiName },
-        statistic,
-        period: PERIOD,
-        ...props,
-      });
+  const metric = metricOf('AWS/ApiGateway', { ApiName: apiName });
   return {
     restApiName: apiName,
     metricCount: metric('Count', 'SampleCount'),
@@ -376,7 +365,7 @@ export class ObservabilityStack extends Stack {
     });
 
     for (const job of Object.values(jobs)) {
-      const id = job.name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+      const id = jobConstructId(job.name);
       this.alarm(`${id}DeadLetters`, {
         name: `job-${job.name}-dead-letters`,
         section: 'job-dead-letters',

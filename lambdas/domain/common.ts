@@ -58,3 +58,16 @@ export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act';
 export interface IdGenerator {
   next(prefix: IdPrefix): string;
 }
+
+/** One lookup per key for as long as the returned function lives (a job run, a status read). */
+export const memoized = <T>(load: (key: string) => Promise<T>) => {
+  const seen = new Map<string, Promise<T>>();
+  return (key: string): Promise<T> => {
+    let found = seen.get(key);
+    if (!found) {
+      found = load(key);
+      seen.set(key, found);
+    }
+    return found;
+  };
+};

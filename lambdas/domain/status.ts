@@ -1,3 +1,4 @@
+import { memoized } from './common.ts';
 import type { JobRun, JobRunStore } from './job-runs.ts';
 import { countExpiring } from './notifications.ts';
 import { poolLimit } from './pools.ts';
@@ -38,15 +39,7 @@ export const platformStatus = async (deps: StatusDeps, now: Date): Promise<Platf
   const [in30Days = 0, in7Days = 0, in1Day = 0] = await Promise.all(
     [30, 7, 1].map((days) => countExpiring(deps.expiry, now, days)),
   );
-  const products = new Map<string, Promise<Product | undefined>>();
-  const productOf = (code: string) => {
-    let found = products.get(code);
-    if (!found) {
-      found = deps.product(code);
-      products.set(code, found);
-    }
-    return found;
-  };
+  const productOf = memoized(deps.product);
   const pools: PlatformStatus['fullestPools'] = [];
   for await (const { projectId, productCode } of deps.pools) {
     const counted = await deps.count(projectId, productCode);

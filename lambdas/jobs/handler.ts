@@ -20,19 +20,6 @@ export type JobResult = Pick<JobSummary, 'scanned' | 'changed' | 'failed' | 'tru
 
 export type JobBody = (run: JobRun) => Promise<JobResult>;
 
-/** One lookup per key for the length of a run (product names, aggregation rules). */
-export const perRun = <T>(load: (key: string) => Promise<T>) => {
-  const seen = new Map<string, Promise<T>>();
-  return (key: string): Promise<T> => {
-    let found = seen.get(key);
-    if (!found) {
-      found = load(key);
-      seen.set(key, found);
-    }
-    return found;
-  };
-};
-
 /** A job-specific figure, under the run's `job` dimension. */
 export const emitJobMetric = (name: JobMetric, value: number) =>
   metrics.addMetric(name, jobMetrics[name].unit as MetricUnitValue, value);

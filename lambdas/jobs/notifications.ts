@@ -1,6 +1,7 @@
+import { memoized } from '../domain/common.ts';
 import { type LicenseFacts, sendNotices, sendReminders } from '../domain/notifications.ts';
 import { currentMailer } from '../wiring/mailing.ts';
-import { type JobBody, perRun } from './handler.ts';
+import type { JobBody } from './handler.ts';
 
 /**
  * Queued notices first (license issued, license expired), then the expiry reminders due now.
@@ -10,8 +11,8 @@ export const notifications: JobBody = async ({ runtime, now, progress }) => {
   const { stores } = runtime;
   const facts: LicenseFacts = {
     license: (id) => stores.licenses.get(id),
-    productName: perRun(async (code) => (await stores.products.get(code))?.name ?? code),
-    customerContact: perRun(async (id) => (await stores.customers.get(id))?.contactEmail),
+    productName: memoized(async (code) => (await stores.products.get(code))?.name ?? code),
+    customerContact: memoized(async (id) => (await stores.customers.get(id))?.contactEmail),
   };
   const mailer = currentMailer();
   const notices = await sendNotices(stores.notices, facts, mailer, now, progress);

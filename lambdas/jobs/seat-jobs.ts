@@ -1,7 +1,8 @@
+import { memoized } from '../domain/common.ts';
 import { reapSeats, reconcileSeats } from '../domain/seat-upkeep.ts';
 import { logger } from '../middleware/observability.ts';
 import { emitBusiness } from '../wiring/business-metrics.ts';
-import { emitJobMetric, type JobBody, perRun } from './handler.ts';
+import { emitJobMetric, type JobBody } from './handler.ts';
 
 /** Frees leases that ran out without a release, each only if no heartbeat came since. */
 export const seatReaper: JobBody = async ({ runtime, now, progress }) =>
@@ -9,7 +10,7 @@ export const seatReaper: JobBody = async ({ runtime, now, progress }) =>
 
 /** Recounts every pool; a drift is repaired and reported (warning log, SeatCountersRepaired). */
 export const seatReconciliation: JobBody = async ({ runtime, now, progress }) => {
-  const aggregationOf = perRun(
+  const aggregationOf = memoized(
     async (code) => (await runtime.stores.products.get(code))?.aggregation ?? 'sum',
   );
   const { drifts, ...result } = await reconcileSeats(

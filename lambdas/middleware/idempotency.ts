@@ -76,10 +76,12 @@ export const idempotency = (deps: {
     };
   };
   const powertools = () => {
-    inner ??= load();
-    inner.catch(() => {
-      inner = undefined; // a failed load is tried again by the next request
-    });
+    if (!inner) {
+      inner = load();
+      inner.catch(() => {
+        inner = undefined; // a failed load is tried again by the next request
+      });
+    }
     return inner;
   };
   const skip = (

@@ -1,18 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../support/scripts.ts';
 import { createTestTable } from '../support/table.ts';
 
 /** The operator CLI as an operator runs it: a process, its output and exit code. */
-const root = join(import.meta.dirname, '../..');
-const admin = (args: string[], env: Record<string, string | undefined> = {}) => {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', 'bin/admin.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-};
+const admin = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runScript('bin/admin.ts', args, env);
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
 
 let where: string[];

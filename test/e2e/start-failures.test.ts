@@ -1,20 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../support/scripts.ts';
 
 /** `npm start` on a damaged state folder: one clear message with the fix, no stack trace. */
-const root = join(import.meta.dirname, '../..');
 const start = (stateDir: string) => {
   const started = Date.now();
-  const out = spawnSync(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, TESSERA_STATE_DIR: stateDir, PORT: '0', TESSERA_JOBS: 'off' },
+  const out = runScript('bin/local.ts', [], {
+    TESSERA_STATE_DIR: stateDir,
+    PORT: '0',
+    TESSERA_JOBS: 'off',
   });
-  return { code: out.status, output: `${out.stdout}${out.stderr}`, ms: Date.now() - started };
+  return { code: out.code, output: `${out.stdout}${out.stderr}`, ms: Date.now() - started };
 };
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
 

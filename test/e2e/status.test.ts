@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useLocalPlatform } from '../support/platform.ts';
+import { repoRoot, runScript } from '../support/scripts.ts';
 
 /** `npm run status` against the running local platform, as an operator or a script reads it. */
 const local = useLocalPlatform();
-const root = join(import.meta.dirname, '../..');
 
 const api = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${local().url}${path}`, {
@@ -19,14 +18,8 @@ const api = async (method: string, path: string, body?: unknown) => {
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
 
-const status = (args: string[] = []) => {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', 'bin/status.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, TESSERA_STATE_DIR: local().stateDir },
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-};
+const status = (args: string[] = []) =>
+  runScript('bin/status.ts', args, { TESSERA_STATE_DIR: local().stateDir });
 
 describe('npm run status', () => {
   it('shows expiring licenses, the fullest pools, each job’s last run and the outbox, also as JSON', async () => {
@@ -78,12 +71,10 @@ describe('npm run status', () => {
   }, 60_000);
 
   it('says to start Tessera when none runs', () => {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'bin/status.ts'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, TESSERA_STATE_DIR: join(root, 'no-such-state-folder') },
+    const out = runScript('bin/status.ts', [], {
+      TESSERA_STATE_DIR: join(repoRoot, 'no-such-state-folder'),
     });
-    expect(out.status).toBe(1);
+    expect(out.code).toBe(1);
     expect(out.stderr).toContain("start it with 'npm start'");
   });
 });
