@@ -9,7 +9,7 @@ import { AwsError } from '../lambdas/adapters/aws/client.ts';
 import { idGenerator } from '../lambdas/adapters/ids.ts';
 import { tokenSecrets } from '../lambdas/adapters/token-secrets.ts';
 import { isDomainError } from '../lambdas/domain/errors.ts';
-import { Role } from '../lambdas/domain/principal.ts';
+import { roles } from '../lambdas/domain/principal.ts';
 import {
   CreateTokenInput,
   createToken,
@@ -37,7 +37,7 @@ const commands = {
     summary: 'Create an API token; its secret is shown once',
     usage: `npm run admin -- create-token --role <role> --name <name> [--customer <cus_…>] [--expires <ISO time>] <where>
 
-Roles: ${Role.options.join(', ')}
+Roles: ${roles.join(', ')}
 --customer binds a customer-admin or customer-user token to one customer.`,
   },
   'list-tokens': {

@@ -20,18 +20,22 @@ export interface Jwks {
   keys: PublicJwk[];
 }
 
-const Base64urlCoordinate = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Not a P-256 coordinate');
+const Base64urlCoordinate = z.lazy(() =>
+  z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Not a P-256 coordinate'),
+);
 
 /** A published key. Parsing keeps the public members only: a `d` given by mistake is dropped. */
-export const PublicJwkSchema = z.object({
-  kty: z.literal('EC'),
-  crv: z.literal('P-256'),
-  x: Base64urlCoordinate,
-  y: Base64urlCoordinate,
-  kid: z.string().min(1).max(200),
-  alg: z.literal(LICENSE_FILE_ALG).default(LICENSE_FILE_ALG),
-  use: z.literal('sig').default('sig'),
-});
+export const PublicJwkSchema = z.lazy(() =>
+  z.object({
+    kty: z.literal('EC'),
+    crv: z.literal('P-256'),
+    x: Base64urlCoordinate,
+    y: Base64urlCoordinate,
+    kid: z.string().min(1).max(200),
+    alg: z.literal(LICENSE_FILE_ALG).default(LICENSE_FILE_ALG),
+    use: z.literal('sig').default('sig'),
+  }),
+);
 
 /** Retired keys from configuration: a JSON JWKS (`{"keys":[…]}`) or an array of JWKs. */
 export const parsePublicJwks = (json: string): PublicJwk[] => {

@@ -15,12 +15,14 @@ export const ACTIVATION_TOKEN_PATTERN = /^tsa_([0-9a-z]{26})_([A-Za-z0-9_-]{43})
 export const formatCode = (code: string): string => `${code.slice(0, 4)}-${code.slice(4)}`;
 export const normalizeCode = (typed: string): string => typed.replace(/[\s-]/g, '');
 
-export const Fingerprint = z
-  .string()
-  .min(8)
-  .max(256)
-  .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces')
-  .describe('A stable identifier of the instance (machine id, hardware hash)');
+export const Fingerprint = z.lazy(() =>
+  z
+    .string()
+    .min(8)
+    .max(256)
+    .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces')
+    .describe('A stable identifier of the instance (machine id, hardware hash)'),
+);
 
 /**
  * Validate answers in this precedence, first match wins. The same order decides which error

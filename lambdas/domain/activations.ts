@@ -25,34 +25,46 @@ import { assertCan } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Product } from './products.ts';
 
-export const StartActivationInput = z.strictObject({
-  key: z.string().min(1).max(64),
-  fingerprint: Fingerprint,
-  hostname: z.string().trim().min(1).max(253).optional(),
-  platform: z.string().trim().min(1).max(100).optional(),
-  metadata: z
-    .record(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/), z.string().max(200))
-    .refine((m) => Object.keys(m).length <= 20, 'At most 20 metadata entries')
-    .optional(),
-});
-export const FinishActivationInput = z.strictObject({
-  code: z.string().regex(/^\s*\d{4}[\s-]?\d{4}\s*$/, 'Eight digits, e.g. 4821-0937'),
-});
-export const ActivationPath = z.strictObject({
-  activationId: IdOf('act'),
-});
-export const LicenseActivationPath = z.strictObject({
-  licenseId: IdOf('lic'),
-  activationId: IdOf('act'),
-});
-export const ActivationListPath = LicenseActivationPath.pick({ licenseId: true });
+export const StartActivationInput = z.lazy(() =>
+  z.strictObject({
+    key: z.string().min(1).max(64),
+    fingerprint: Fingerprint,
+    hostname: z.string().trim().min(1).max(253).optional(),
+    platform: z.string().trim().min(1).max(100).optional(),
+    metadata: z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/), z.string().max(200))
+      .refine((m) => Object.keys(m).length <= 20, 'At most 20 metadata entries')
+      .optional(),
+  }),
+);
+export const FinishActivationInput = z.lazy(() =>
+  z.strictObject({
+    code: z.string().regex(/^\s*\d{4}[\s-]?\d{4}\s*$/, 'Eight digits, e.g. 4821-0937'),
+  }),
+);
+export const ActivationPath = z.lazy(() =>
+  z.strictObject({
+    activationId: IdOf('act'),
+  }),
+);
+export const LicenseActivationPath = z.lazy(() =>
+  z.strictObject({
+    licenseId: IdOf('lic'),
+    activationId: IdOf('act'),
+  }),
+);
+export const ActivationListPath = z.lazy(() =>
+  LicenseActivationPath.unwrap().pick({ licenseId: true }),
+);
 export const ActivationListQuery = PageQuery;
 
-export const ValidateInput = z.strictObject({
-  key: z.string().min(1).max(64),
-  fingerprint: Fingerprint.optional(),
-  module: z.string().min(1).max(40).optional(),
-});
+export const ValidateInput = z.lazy(() =>
+  z.strictObject({
+    key: z.string().min(1).max(64),
+    fingerprint: Fingerprint.optional(),
+    module: z.string().min(1).max(40).optional(),
+  }),
+);
 
 export type ActivationStatus =
   | 'pending'
@@ -89,31 +101,42 @@ export interface Activation {
   endedAt?: string;
 }
 
-export const ActivationView = z.object({
-  id: z.string(),
-  licenseId: z.string(),
-  fingerprint: z.string(),
-  hostname: z.string().optional(),
-  platform: z.string().optional(),
-  status: z.enum(['pending', 'active', 'returned', 'revoked', 'superseded', 'failed']),
-  createdAt: Timestamp,
-  activatedAt: Timestamp.optional(),
-  lastSeenAt: Timestamp.optional(),
-});
+export const ActivationView = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    licenseId: z.string(),
+    fingerprint: z.string(),
+    hostname: z.string().optional(),
+    platform: z.string().optional(),
+    status: z.enum(['pending', 'active', 'returned', 'revoked', 'superseded', 'failed']),
+    createdAt: Timestamp,
+    activatedAt: Timestamp.optional(),
+    lastSeenAt: Timestamp.optional(),
+  }),
+);
 
-export const StartedView = z.object({
+export const StartedView = z.lazy(() =>
+  z.object({
+    activationId: z.string(),
+    emailHint: z.string().describe('Where the code went, masked'),
+    codeExpiresAt: Timestamp,
+    attemptsLeft: z.number().int(),
+  }),
+);
+const refreshedShape = () => ({
   activationId: z.string(),
-  emailHint: z.string().describe('Where the code went, masked'),
-  codeExpiresAt: Timestamp,
-  attemptsLeft: z.number().int(),
-});
-export const ActivatedView = z.object({
-  activationId: z.string(),
-  activationToken: z.string().describe('Shown once; send it as Bearer to refresh and return'),
   licenseFile: z.string().describe('Compact JWS (ES256); verify offline with the JWKS'),
   refreshBy: Timestamp,
 });
-export const RefreshedView = ActivatedView.omit({ activationToken: true });
+export const ActivatedView = z.lazy(() => {
+  const { activationId, ...rest } = refreshedShape();
+  return z.object({
+    activationId,
+    activationToken: z.string().describe('Shown once; send it as Bearer to refresh and return'),
+    ...rest,
+  });
+});
+export const RefreshedView = z.lazy(() => z.object(refreshedShape()));
 
 export interface ActivationSecrets {
   newCode(): string;

@@ -50,30 +50,36 @@ export interface AssignmentDeps {
   productOf(code: string): Promise<{ seatModel: string; aggregation: Aggregation } | undefined>;
 }
 
-export const UserId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(256)
-  .regex(/^[^\p{Cc}]+$/u, 'No control characters')
-  .describe('The user as the product knows them (login or e-mail); compared case-insensitively');
+export const UserId = z.lazy(() =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .regex(/^[^\p{Cc}]+$/u, 'No control characters')
+    .describe('The user as the product knows them (login or e-mail); compared case-insensitively'),
+);
 
 /** The same person written twice differently is still one user. */
 export const userKey = (userId: string) => userId.trim().toLowerCase();
 
-export const AssignInput = z.strictObject({ userId: UserId });
-export const AssignmentPath = PoolPath.extend({ userId: UserId });
-export const AssignmentView = z.object({
-  userId: z.string(),
-  productCode: z.string(),
-  assignedAt: z.string(),
-  assignedBy: z.string(),
-});
-export const UnassignView = z.object({ unassigned: z.boolean() });
-export const AssignmentCheckView = z.object({
-  assigned: z.boolean(),
-  assignedAt: z.string().optional(),
-});
+export const AssignInput = z.lazy(() => z.strictObject({ userId: UserId }));
+export const AssignmentPath = z.lazy(() => PoolPath.unwrap().extend({ userId: UserId }));
+export const AssignmentView = z.lazy(() =>
+  z.object({
+    userId: z.string(),
+    productCode: z.string(),
+    assignedAt: z.string(),
+    assignedBy: z.string(),
+  }),
+);
+export const UnassignView = z.lazy(() => z.object({ unassigned: z.boolean() }));
+export const AssignmentCheckView = z.lazy(() =>
+  z.object({
+    assigned: z.boolean(),
+    assignedAt: z.string().optional(),
+  }),
+);
 
 const MAX_ROUNDS = 20;
 

@@ -3,7 +3,7 @@ import { type IdGenerator, PageQuery, Timestamp } from './common.ts';
 import { type Actor, actorOf, type Principal } from './principal.ts';
 
 export const entityTypes = ['product', 'customer', 'project', 'token', 'license', 'pool'] as const;
-export const EntityType = z.enum(entityTypes);
+export const EntityType = z.lazy(() => z.enum(entityTypes));
 export type EntityType = z.infer<typeof EntityType>;
 
 export interface AuditEvent {
@@ -20,32 +20,38 @@ export interface AuditEvent {
   after: Record<string, unknown> | null;
 }
 
-export const AuditEventView = z.object({
-  id: z.string(),
-  at: Timestamp,
-  action: z.string().describe('`<entity>.<verb>`, e.g. `product.created`'),
-  entityType: EntityType,
-  entityId: z.string(),
-  customerId: z.string().optional(),
-  actor: z.object({
-    type: z.enum(['token', 'system', 'instance']),
+export const AuditEventView = z.lazy(() =>
+  z.object({
     id: z.string(),
-    role: z.string().optional(),
+    at: Timestamp,
+    action: z.string().describe('`<entity>.<verb>`, e.g. `product.created`'),
+    entityType: EntityType,
+    entityId: z.string(),
     customerId: z.string().optional(),
+    actor: z.object({
+      type: z.enum(['token', 'system', 'instance']),
+      id: z.string(),
+      role: z.string().optional(),
+      customerId: z.string().optional(),
+    }),
+    requestId: z.string().optional(),
+    before: z.record(z.string(), z.unknown()).nullable(),
+    after: z.record(z.string(), z.unknown()).nullable(),
   }),
-  requestId: z.string().optional(),
-  before: z.record(z.string(), z.unknown()).nullable(),
-  after: z.record(z.string(), z.unknown()).nullable(),
-});
+);
 
-export const AuditQuery = PageQuery.extend({
-  entityType: EntityType.optional(),
-  entityId: z.string().min(1).max(100).optional(),
-  customerId: z.string().min(1).max(100).optional(),
-}).refine((q) => (q.entityType === undefined) === (q.entityId === undefined), {
-  message: 'entityType and entityId go together',
-  path: ['entityId'],
-});
+export const AuditQuery = z.lazy(() =>
+  PageQuery.unwrap()
+    .extend({
+      entityType: EntityType.optional(),
+      entityId: z.string().min(1).max(100).optional(),
+      customerId: z.string().min(1).max(100).optional(),
+    })
+    .refine((q) => (q.entityType === undefined) === (q.entityId === undefined), {
+      message: 'entityType and entityId go together',
+      path: ['entityId'],
+    }),
+);
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 /** Who made a change and under which request: the part of an audit event the caller supplies. */

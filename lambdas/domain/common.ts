@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-export const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp');
+export const Timestamp = z.lazy(() => z.iso.datetime().describe('RFC 3339 UTC timestamp'));
 
 /** Ids Tessera generates: a type prefix and 26 lower-case ULID characters (`lic_01j…`). */
 const ID_PREFIXES = {
@@ -12,20 +12,26 @@ const ID_PREFIXES = {
 export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
 
-export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
-});
+export const PageQuery = z.lazy(() =>
+  z.strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(2048).optional(),
+  }),
+);
 
-export const SearchQuery = PageQuery.extend({
-  q: z.string().trim().min(1).max(100).optional().describe('Case-insensitive substring filter'),
-});
+export const SearchQuery = z.lazy(() =>
+  PageQuery.unwrap().extend({
+    q: z.string().trim().min(1).max(100).optional().describe('Case-insensitive substring filter'),
+  }),
+);
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page'),
-  });
+  z.lazy(() =>
+    z.object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page'),
+    }),
+  );
 
 export interface Page<T> {
   items: T[];

@@ -7,27 +7,31 @@ import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { DEFAULT_PROJECT_NAME, newProject, type Project } from './projects.ts';
 
-export const CustomerId = IdOf('cus');
+export const CustomerId = z.lazy(() => IdOf('cus'));
 
-export const CreateCustomerInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  contactEmail: z.email().max(254).optional(),
-  externalRef: z.string().trim().min(1).max(100).optional().describe('Your CRM/ERP reference'),
-  notes: z.string().trim().max(2000).optional(),
-});
+export const CreateCustomerInput = z.lazy(() =>
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    contactEmail: z.email().max(254).optional(),
+    externalRef: z.string().trim().min(1).max(100).optional().describe('Your CRM/ERP reference'),
+    notes: z.string().trim().max(2000).optional(),
+  }),
+);
 export type CreateCustomerInput = z.infer<typeof CreateCustomerInput>;
 
-export const UpdateCustomerInput = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    contactEmail: z.email().max(254).nullable().optional(),
-    externalRef: z.string().trim().min(1).max(100).nullable().optional(),
-    notes: z.string().trim().max(2000).nullable().optional(),
-  })
-  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export const UpdateCustomerInput = z.lazy(() =>
+  z
+    .strictObject({
+      name: z.string().trim().min(1).max(200).optional(),
+      contactEmail: z.email().max(254).nullable().optional(),
+      externalRef: z.string().trim().min(1).max(100).nullable().optional(),
+      notes: z.string().trim().max(2000).nullable().optional(),
+    })
+    .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
+);
 export type UpdateCustomerInput = z.infer<typeof UpdateCustomerInput>;
 
-export const CustomerPath = z.strictObject({ customerId: CustomerId });
+export const CustomerPath = z.lazy(() => z.strictObject({ customerId: CustomerId }));
 export const CustomerListQuery = SearchQuery;
 
 export interface Customer {
@@ -46,19 +50,21 @@ export interface Customer {
   updatedAt: string;
 }
 
-export const CustomerView = z.object({
-  id: CustomerId,
-  name: z.string(),
-  contactEmail: z.string().optional(),
-  externalRef: z.string().optional(),
-  notes: z.string().optional(),
-  defaultProjectId: z.string(),
-  projectCount: z.number().int(),
-  tokenCount: z.number().int(),
-  version: z.number().int(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const CustomerView = z.lazy(() =>
+  z.object({
+    id: CustomerId,
+    name: z.string(),
+    contactEmail: z.string().optional(),
+    externalRef: z.string().optional(),
+    notes: z.string().optional(),
+    defaultProjectId: z.string(),
+    projectCount: z.number().int(),
+    tokenCount: z.number().int(),
+    version: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  }),
+);
 
 export interface CustomerStore {
   /** Writes the customer, its default project and both audit events in one transaction. */

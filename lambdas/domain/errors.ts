@@ -52,52 +52,56 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
-const FieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
+const FieldIssues = z.lazy(() => z.array(z.object({ path: z.string(), message: z.string() })));
 
 /**
  * The members a problem document carries beyond RFC 9457's, per code. The OpenAPI document names
  * one component per code from this table, so a generated client accepts every real answer, and
- * the tests check every problem document against it.
+ * the tests check every problem document against it. Built on call: functions never need it.
  */
-export const problemMembers = {
-  VALIDATION_FAILED: { errors: FieldIssues.optional() },
-  LICENSE_KEY_INVALID: { reason: z.enum(['FORMAT', 'CHECKSUM']).optional() },
-  CODE_INVALID: { attemptsLeft: z.number().int().describe('Wrong codes still allowed') },
-  EMAIL_NOT_SENT: { retryable: z.boolean().describe('Whether trying again may succeed') },
-  PENDING_LIMIT_REACHED: {
-    retryAfter: z.number().int().describe('Seconds until the oldest pending code expires'),
-  },
-  CODE_EMAIL_LIMIT_REACHED: {
-    retryAfter: z.number().int().describe('Seconds until more codes may be e-mailed'),
-  },
-  ALREADY_EXISTS: {
-    assignedAt: z.string().optional().describe('When the user was given the named seat they hold'),
-  },
-  POOL_FULL: { used: z.number().int(), limit: z.number().int() },
-  LEASE_GONE: {
-    licenseCode: z
-      .enum(['LICENSE_REVOKED', 'LICENSE_SUSPENDED', 'LICENSE_NOT_YET_VALID', 'LICENSE_EXPIRED'])
-      .optional()
-      .describe("Set when the seat was freed because the instance's license is not valid now"),
-  },
-  LIMIT_BELOW_USAGE: { activationCount: z.number().int().optional() },
-  HAS_DEPENDENTS: {
-    licenseCount: z.number().int().optional(),
-    projectCount: z.number().int().optional(),
-    tokenCount: z.number().int().optional(),
-  },
-  PRECONDITION_FAILED: {
-    etag: z.string().optional().describe('The current ETag, when the resource still exists'),
-  },
-  ACTIVATION_LIMIT_REACHED: { maxActivations: z.number().int() },
-  UNAUTHENTICATED: {
-    activationStatus: z
-      .enum(['pending', 'active', 'returned', 'revoked', 'superseded', 'failed'])
-      .optional()
-      .describe('Why an activation token no longer works: its activation ended'),
-  },
-  WRONG_SEAT_MODEL: { seatModel: z.enum(['concurrent', 'named', 'instance']) },
-} satisfies Partial<Record<string, z.ZodRawShape>>;
+export const problemMembers = () =>
+  ({
+    VALIDATION_FAILED: { errors: FieldIssues.optional() },
+    LICENSE_KEY_INVALID: { reason: z.enum(['FORMAT', 'CHECKSUM']).optional() },
+    CODE_INVALID: { attemptsLeft: z.number().int().describe('Wrong codes still allowed') },
+    EMAIL_NOT_SENT: { retryable: z.boolean().describe('Whether trying again may succeed') },
+    PENDING_LIMIT_REACHED: {
+      retryAfter: z.number().int().describe('Seconds until the oldest pending code expires'),
+    },
+    CODE_EMAIL_LIMIT_REACHED: {
+      retryAfter: z.number().int().describe('Seconds until more codes may be e-mailed'),
+    },
+    ALREADY_EXISTS: {
+      assignedAt: z
+        .string()
+        .optional()
+        .describe('When the user was given the named seat they hold'),
+    },
+    POOL_FULL: { used: z.number().int(), limit: z.number().int() },
+    LEASE_GONE: {
+      licenseCode: z
+        .enum(['LICENSE_REVOKED', 'LICENSE_SUSPENDED', 'LICENSE_NOT_YET_VALID', 'LICENSE_EXPIRED'])
+        .optional()
+        .describe("Set when the seat was freed because the instance's license is not valid now"),
+    },
+    LIMIT_BELOW_USAGE: { activationCount: z.number().int().optional() },
+    HAS_DEPENDENTS: {
+      licenseCount: z.number().int().optional(),
+      projectCount: z.number().int().optional(),
+      tokenCount: z.number().int().optional(),
+    },
+    PRECONDITION_FAILED: {
+      etag: z.string().optional().describe('The current ETag, when the resource still exists'),
+    },
+    ACTIVATION_LIMIT_REACHED: { maxActivations: z.number().int() },
+    UNAUTHENTICATED: {
+      activationStatus: z
+        .enum(['pending', 'active', 'returned', 'revoked', 'superseded', 'failed'])
+        .optional()
+        .describe('Why an activation token no longer works: its activation ended'),
+    },
+    WRONG_SEAT_MODEL: { seatModel: z.enum(['concurrent', 'named', 'instance']) },
+  }) satisfies Partial<Record<string, z.ZodRawShape>>;
 
 export interface FieldIssue {
   /** Where the problem is: `body.modules.0.code`, `query.limit`, `path.code`. */

@@ -52,41 +52,45 @@ export const DEFAULT_REFRESH_SECONDS = 24 * 60 * 60;
 /** An instance may then stay offline for two more weeks (holidays, a broken uplink). */
 export const DEFAULT_GRACE_SECONDS = 14 * 24 * 60 * 60;
 
-const NumericDate = z.number().int().nonnegative();
-const Text = z.string().min(1).max(256);
+const NumericDate = z.lazy(() => z.number().int().nonnegative());
+const Text = z.lazy(() => z.string().min(1).max(256));
 
-export const LicenseTermsClaim = z.strictObject({
-  serial: Text,
-  product: Text,
-  modules: z.array(z.string().min(1).max(64)).max(200),
-  seatModel: z.enum(['concurrent', 'named', 'instance']),
-  seats: z.number().int().nonnegative(),
-  maxActivations: z.number().int().nonnegative(),
-  maintenanceUntil: NumericDate.optional(),
-  trial: z.boolean(),
-  customer: Text,
-  email: z.string().min(3).max(320),
-});
+export const LicenseTermsClaim = z.lazy(() =>
+  z.strictObject({
+    serial: Text,
+    product: Text,
+    modules: z.array(z.string().min(1).max(64)).max(200),
+    seatModel: z.enum(['concurrent', 'named', 'instance']),
+    seats: z.number().int().nonnegative(),
+    maxActivations: z.number().int().nonnegative(),
+    maintenanceUntil: NumericDate.optional(),
+    trial: z.boolean(),
+    customer: Text,
+    email: z.string().min(3).max(320),
+  }),
+);
 export type LicenseTermsClaim = z.infer<typeof LicenseTermsClaim>;
 
-export const LicenseClaims = z
-  .strictObject({
-    iss: z.literal(LICENSE_ISSUER),
-    sub: Text,
-    jti: z.string().min(8).max(128),
-    iat: NumericDate,
-    nbf: NumericDate.optional(),
-    exp: NumericDate.optional(),
-    rfb: NumericDate,
-    grc: NumericDate,
-    act: Text,
-    fpr: Text,
-    lic: LicenseTermsClaim,
-  })
-  .refine((c) => c.exp === undefined || c.nbf === undefined || c.nbf < c.exp, {
-    message: 'nbf must be before exp',
-    path: ['nbf'],
-  });
+export const LicenseClaims = z.lazy(() =>
+  z
+    .strictObject({
+      iss: z.literal(LICENSE_ISSUER),
+      sub: Text,
+      jti: z.string().min(8).max(128),
+      iat: NumericDate,
+      nbf: NumericDate.optional(),
+      exp: NumericDate.optional(),
+      rfb: NumericDate,
+      grc: NumericDate,
+      act: Text,
+      fpr: Text,
+      lic: LicenseTermsClaim,
+    })
+    .refine((c) => c.exp === undefined || c.nbf === undefined || c.nbf < c.exp, {
+      message: 'nbf must be before exp',
+      path: ['nbf'],
+    }),
+);
 export type LicenseClaims = z.infer<typeof LicenseClaims>;
 
 export interface LicenseFileHeader {

@@ -16,62 +16,72 @@ import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
 
-export const LicenseId = IdOf('lic');
-const CustomerRef = IdOf('cus');
-const ProjectRef = IdOf('prj');
-const Modules = z
-  .array(ModuleCode)
-  .max(200)
-  .refine((m) => new Set(m).size === m.length, 'Modules must be unique');
+export const LicenseId = z.lazy(() => IdOf('lic'));
+const CustomerRef = z.lazy(() => IdOf('cus'));
+const ProjectRef = z.lazy(() => IdOf('prj'));
+const Modules = z.lazy(() =>
+  z
+    .array(ModuleCode)
+    .max(200)
+    .refine((m) => new Set(m).size === m.length, 'Modules must be unique'),
+);
 
-export const IssueLicenseInput = z
-  .strictObject({
-    productCode: ProductCode,
-    customerId: CustomerRef.optional().describe('Omit to issue an unassigned key, imported later'),
-    projectId: ProjectRef.optional().describe("Defaults to the customer's default project"),
-    registeredEmail: z.email().max(254).describe('Activation codes are sent here'),
-    companyName: z.string().trim().min(1).max(200),
-    modules: Modules.default([]),
-    seatLimit: z.number().int().min(0).max(1_000_000),
-    maxActivations: z.number().int().min(1).max(100_000).default(1),
-    validFrom: Timestamp.optional().describe('Defaults to now'),
-    validTill: Timestamp.optional().describe('Omit for a perpetual license'),
-    maintenanceUntil: Timestamp.optional(),
-    trial: z.boolean().default(false),
-    notes: z.string().trim().max(2000).optional(),
-    notify: z
-      .boolean()
-      .default(true)
-      .describe('E-mail the registered address that the license was issued (with its key)'),
-  })
-  .refine((i) => i.projectId === undefined || i.customerId !== undefined, {
-    message: 'A project needs its customer',
-    path: ['projectId'],
-  });
+export const IssueLicenseInput = z.lazy(() =>
+  z
+    .strictObject({
+      productCode: ProductCode,
+      customerId: CustomerRef.optional().describe(
+        'Omit to issue an unassigned key, imported later',
+      ),
+      projectId: ProjectRef.optional().describe("Defaults to the customer's default project"),
+      registeredEmail: z.email().max(254).describe('Activation codes are sent here'),
+      companyName: z.string().trim().min(1).max(200),
+      modules: Modules.default([]),
+      seatLimit: z.number().int().min(0).max(1_000_000),
+      maxActivations: z.number().int().min(1).max(100_000).default(1),
+      validFrom: Timestamp.optional().describe('Defaults to now'),
+      validTill: Timestamp.optional().describe('Omit for a perpetual license'),
+      maintenanceUntil: Timestamp.optional(),
+      trial: z.boolean().default(false),
+      notes: z.string().trim().max(2000).optional(),
+      notify: z
+        .boolean()
+        .default(true)
+        .describe('E-mail the registered address that the license was issued (with its key)'),
+    })
+    .refine((i) => i.projectId === undefined || i.customerId !== undefined, {
+      message: 'A project needs its customer',
+      path: ['projectId'],
+    }),
+);
 export type IssueLicenseInput = z.infer<typeof IssueLicenseInput>;
 
-export const UpdateLicenseInput = z
-  .strictObject({
-    registeredEmail: z.email().max(254).optional(),
-    companyName: z.string().trim().min(1).max(200).optional(),
-    modules: Modules.optional(),
-    seatLimit: z.number().int().min(0).max(1_000_000).optional(),
-    maxActivations: z.number().int().min(1).max(100_000).optional(),
-    validFrom: Timestamp.optional(),
-    validTill: Timestamp.nullable().optional().describe('null makes the license perpetual'),
-    maintenanceUntil: Timestamp.nullable().optional(),
-    trial: z.boolean().optional(),
-    notes: z.string().trim().max(2000).nullable().optional(),
-  })
-  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export const UpdateLicenseInput = z.lazy(() =>
+  z
+    .strictObject({
+      registeredEmail: z.email().max(254).optional(),
+      companyName: z.string().trim().min(1).max(200).optional(),
+      modules: Modules.optional(),
+      seatLimit: z.number().int().min(0).max(1_000_000).optional(),
+      maxActivations: z.number().int().min(1).max(100_000).optional(),
+      validFrom: Timestamp.optional(),
+      validTill: Timestamp.nullable().optional().describe('null makes the license perpetual'),
+      maintenanceUntil: Timestamp.nullable().optional(),
+      trial: z.boolean().optional(),
+      notes: z.string().trim().max(2000).nullable().optional(),
+    })
+    .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
+);
 export type UpdateLicenseInput = z.infer<typeof UpdateLicenseInput>;
 
-export const LicensePath = z.strictObject({ licenseId: LicenseId });
-export const ImportPath = z.strictObject({ customerId: CustomerRef });
-export const ImportLicenseInput = z.strictObject({
-  key: z.string().min(1).max(64).describe('As typed; dashes, spaces and case do not matter'),
-  projectId: ProjectRef.optional(),
-});
+export const LicensePath = z.lazy(() => z.strictObject({ licenseId: LicenseId }));
+export const ImportPath = z.lazy(() => z.strictObject({ customerId: CustomerRef }));
+export const ImportLicenseInput = z.lazy(() =>
+  z.strictObject({
+    key: z.string().min(1).max(64).describe('As typed; dashes, spaces and case do not matter'),
+    projectId: ProjectRef.optional(),
+  }),
+);
 
 export const licenseStatuses = [
   'active',
@@ -80,31 +90,35 @@ export const licenseStatuses = [
   'expired',
   'not_yet_valid',
 ] as const;
-export const LicenseListQuery = PageQuery.extend({
-  customerId: CustomerRef.optional(),
-  projectId: ProjectRef.optional(),
-  productCode: ProductCode.optional(),
-  status: z.enum(licenseStatuses).optional(),
-  expiresBefore: Timestamp.optional().describe(
-    'Only licenses whose validity ends before this time (perpetual ones never do); sorted by end',
-  ),
-  sort: z
-    .enum(['-createdAt', 'validTill'])
-    .default('-createdAt')
-    .describe('Newest first (default), or soonest end of validity first (perpetual last)'),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(256)
-    .optional()
-    .describe(
-      'Exact lookup: a license key, a serial (TS00000042), a registered e-mail, or an instance fingerprint or hostname',
-    ),
-}).refine((q) => q.projectId === undefined || q.customerId !== undefined, {
-  message: 'projectId needs customerId',
-  path: ['projectId'],
-});
+export const LicenseListQuery = z.lazy(() =>
+  PageQuery.unwrap()
+    .extend({
+      customerId: CustomerRef.optional(),
+      projectId: ProjectRef.optional(),
+      productCode: ProductCode.optional(),
+      status: z.enum(licenseStatuses).optional(),
+      expiresBefore: Timestamp.optional().describe(
+        'Only licenses whose validity ends before this time (perpetual ones never do); sorted by end',
+      ),
+      sort: z
+        .enum(['-createdAt', 'validTill'])
+        .default('-createdAt')
+        .describe('Newest first (default), or soonest end of validity first (perpetual last)'),
+      q: z
+        .string()
+        .trim()
+        .min(1)
+        .max(256)
+        .optional()
+        .describe(
+          'Exact lookup: a license key, a serial (TS00000042), a registered e-mail, or an instance fingerprint or hostname',
+        ),
+    })
+    .refine((q) => q.projectId === undefined || q.customerId !== undefined, {
+      message: 'projectId needs customerId',
+      path: ['projectId'],
+    }),
+);
 export type LicenseListQuery = z.infer<typeof LicenseListQuery>;
 
 export interface License {
@@ -134,42 +148,44 @@ export interface License {
   updatedAt: string;
 }
 
-export const LicenseView = z.object({
-  id: LicenseId,
-  key: z.string().describe('Full key for those allowed to copy it, else only its first group'),
-  serial: z.string(),
-  productCode: z.string(),
-  customerId: z.string().optional(),
-  projectId: z.string().optional(),
-  registeredEmail: z.string(),
-  companyName: z.string(),
-  modules: z.array(z.string()),
-  seatLimit: z.number().int(),
-  maxActivations: z.number().int(),
-  activationCount: z.number().int(),
-  validFrom: Timestamp,
-  validTill: Timestamp.optional(),
-  maintenanceUntil: Timestamp.optional(),
-  trial: z.boolean(),
-  notes: z.string().optional(),
-  status: z.enum(licenseStatuses),
-  storedStatus: z.enum(['active', 'suspended', 'revoked']),
-  daysLeft: z.number().int().nullable().describe('null for perpetual licenses'),
-  used: z
-    .number()
-    .int()
-    .describe(
-      'Users signed in now in its pool (concurrent), users assigned in its pool (named), or its own activated instances (instance)',
-    ),
-  limit: z
-    .number()
-    .int()
-    .describe('Its seat limit (concurrent, named) or its maximum activations (instance)'),
-  competitive: z.boolean().describe('True when its product counts concurrent seats'),
-  version: z.number().int(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const LicenseView = z.lazy(() =>
+  z.object({
+    id: LicenseId,
+    key: z.string().describe('Full key for those allowed to copy it, else only its first group'),
+    serial: z.string(),
+    productCode: z.string(),
+    customerId: z.string().optional(),
+    projectId: z.string().optional(),
+    registeredEmail: z.string(),
+    companyName: z.string(),
+    modules: z.array(z.string()),
+    seatLimit: z.number().int(),
+    maxActivations: z.number().int(),
+    activationCount: z.number().int(),
+    validFrom: Timestamp,
+    validTill: Timestamp.optional(),
+    maintenanceUntil: Timestamp.optional(),
+    trial: z.boolean(),
+    notes: z.string().optional(),
+    status: z.enum(licenseStatuses),
+    storedStatus: z.enum(['active', 'suspended', 'revoked']),
+    daysLeft: z.number().int().nullable().describe('null for perpetual licenses'),
+    used: z
+      .number()
+      .int()
+      .describe(
+        'Users signed in now in its pool (concurrent), users assigned in its pool (named), or its own activated instances (instance)',
+      ),
+    limit: z
+      .number()
+      .int()
+      .describe('Its seat limit (concurrent, named) or its maximum activations (instance)'),
+    competitive: z.boolean().describe('True when its product counts concurrent seats'),
+    version: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  }),
+);
 export type LicenseView = Omit<License, 'status'> &
   SeatFigures & {
     status: LicenseStatus;

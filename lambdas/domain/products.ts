@@ -6,78 +6,96 @@ import { assertCan } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 
-export const ProductCode = z
-  .string()
-  .regex(
-    /^[A-Z][A-Z0-9_]{1,31}$/,
-    'Use 2–32 upper-case letters, digits or _, starting with a letter',
-  );
-export const ModuleCode = z
-  .string()
-  .regex(
-    /^[a-z][a-z0-9_-]{0,39}$/,
-    'Use 1–40 lower-case letters, digits, - or _, starting with a letter',
-  );
+export const ProductCode = z.lazy(() =>
+  z
+    .string()
+    .regex(
+      /^[A-Z][A-Z0-9_]{1,31}$/,
+      'Use 2–32 upper-case letters, digits or _, starting with a letter',
+    ),
+);
+export const ModuleCode = z.lazy(() =>
+  z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9_-]{0,39}$/,
+      'Use 1–40 lower-case letters, digits, - or _, starting with a letter',
+    ),
+);
 
-export const ProductModule = z.strictObject({
-  code: ModuleCode,
-  name: z.string().trim().min(1).max(120),
-});
+export const ProductModule = z.lazy(() =>
+  z.strictObject({
+    code: ModuleCode,
+    name: z.string().trim().min(1).max(120),
+  }),
+);
 export type ProductModule = z.infer<typeof ProductModule>;
 
-export const SeatModel = z
-  .enum(['concurrent', 'named', 'instance'])
-  .describe(
-    'concurrent = users signed in now; named = assigned users; instance = activated instances',
-  );
-export const Aggregation = z
-  .enum(['sum', 'max'])
-  .describe('How licenses of this product combine in a pool: summed, or the largest one counts');
+export const SeatModel = z.lazy(() =>
+  z
+    .enum(['concurrent', 'named', 'instance'])
+    .describe(
+      'concurrent = users signed in now; named = assigned users; instance = activated instances',
+    ),
+);
+export const Aggregation = z.lazy(() =>
+  z
+    .enum(['sum', 'max'])
+    .describe('How licenses of this product combine in a pool: summed, or the largest one counts'),
+);
 
-export const LeaseSeconds = z
-  .number()
-  .int()
-  .min(60)
-  .max(86_400)
-  .describe('Concurrent seats: how long a lease lasts without a heartbeat (default 600 s)');
+export const LeaseSeconds = z.lazy(() =>
+  z
+    .number()
+    .int()
+    .min(60)
+    .max(86_400)
+    .describe('Concurrent seats: how long a lease lasts without a heartbeat (default 600 s)'),
+);
 
-const Modules = z
-  .array(ProductModule)
-  .max(200)
-  .refine(
-    (mods) => new Set(mods.map((m) => m.code)).size === mods.length,
-    'Module codes must be unique',
-  );
+const Modules = z.lazy(() =>
+  z
+    .array(ProductModule)
+    .max(200)
+    .refine(
+      (mods) => new Set(mods.map((m) => m.code)).size === mods.length,
+      'Module codes must be unique',
+    ),
+);
 
-export const CreateProductInput = z.strictObject({
-  code: ProductCode,
-  name: z.string().trim().min(1).max(120),
-  description: z.string().trim().max(2000).optional(),
-  modules: Modules.default([]),
-  seatModel: SeatModel,
-  aggregation: Aggregation.default('sum'),
-  returnable: z
-    .boolean()
-    .default(true)
-    .describe('Whether activations/seats may go back to the balance'),
-  leaseSeconds: LeaseSeconds.optional(),
-});
+export const CreateProductInput = z.lazy(() =>
+  z.strictObject({
+    code: ProductCode,
+    name: z.string().trim().min(1).max(120),
+    description: z.string().trim().max(2000).optional(),
+    modules: Modules.default([]),
+    seatModel: SeatModel,
+    aggregation: Aggregation.default('sum'),
+    returnable: z
+      .boolean()
+      .default(true)
+      .describe('Whether activations/seats may go back to the balance'),
+    leaseSeconds: LeaseSeconds.optional(),
+  }),
+);
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
 
-export const UpdateProductInput = z
-  .strictObject({
-    name: z.string().trim().min(1).max(120).optional(),
-    description: z.string().trim().max(2000).nullable().optional(),
-    modules: Modules.optional(),
-    seatModel: SeatModel.optional(),
-    aggregation: Aggregation.optional(),
-    returnable: z.boolean().optional(),
-    leaseSeconds: LeaseSeconds.nullable().optional(),
-  })
-  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export const UpdateProductInput = z.lazy(() =>
+  z
+    .strictObject({
+      name: z.string().trim().min(1).max(120).optional(),
+      description: z.string().trim().max(2000).nullable().optional(),
+      modules: Modules.optional(),
+      seatModel: SeatModel.optional(),
+      aggregation: Aggregation.optional(),
+      returnable: z.boolean().optional(),
+      leaseSeconds: LeaseSeconds.nullable().optional(),
+    })
+    .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
+);
 export type UpdateProductInput = z.infer<typeof UpdateProductInput>;
 
-export const ProductPath = z.strictObject({ code: ProductCode });
+export const ProductPath = z.lazy(() => z.strictObject({ code: ProductCode }));
 export const ProductListQuery = SearchQuery;
 
 export interface Product {
@@ -97,20 +115,22 @@ export interface Product {
   updatedAt: string;
 }
 
-export const ProductView = z.object({
-  code: ProductCode,
-  name: z.string(),
-  description: z.string().optional(),
-  modules: z.array(ProductModule),
-  seatModel: SeatModel,
-  aggregation: Aggregation,
-  returnable: z.boolean(),
-  leaseSeconds: z.number().int().optional(),
-  licenseCount: z.number().int(),
-  version: z.number().int(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const ProductView = z.lazy(() =>
+  z.object({
+    code: ProductCode,
+    name: z.string(),
+    description: z.string().optional(),
+    modules: z.array(ProductModule),
+    seatModel: SeatModel,
+    aggregation: Aggregation,
+    returnable: z.boolean(),
+    leaseSeconds: z.number().int().optional(),
+    licenseCount: z.number().int(),
+    version: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  }),
+);
 
 export interface ProductStore {
   create(product: Product, event: AuditEvent): Promise<void>;

@@ -8,26 +8,32 @@ import type { Principal } from './principal.ts';
 
 export const DEFAULT_PROJECT_NAME = 'Default';
 
-export const ProjectId = IdOf('prj');
+export const ProjectId = z.lazy(() => IdOf('prj'));
 
-export const CreateProjectInput = z.strictObject({
-  name: z.string().trim().min(1).max(120),
-  description: z.string().trim().max(2000).optional(),
-});
+export const CreateProjectInput = z.lazy(() =>
+  z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    description: z.string().trim().max(2000).optional(),
+  }),
+);
 export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
 
-export const UpdateProjectInput = z
-  .strictObject({
-    name: z.string().trim().min(1).max(120).optional(),
-    description: z.string().trim().max(2000).nullable().optional(),
-  })
-  .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change');
+export const UpdateProjectInput = z.lazy(() =>
+  z
+    .strictObject({
+      name: z.string().trim().min(1).max(120).optional(),
+      description: z.string().trim().max(2000).nullable().optional(),
+    })
+    .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
+);
 export type UpdateProjectInput = z.infer<typeof UpdateProjectInput>;
 
-export const ProjectListPath = z.strictObject({
-  customerId: IdOf('cus'),
-});
-export const ProjectPath = ProjectListPath.extend({ projectId: ProjectId });
+export const ProjectListPath = z.lazy(() =>
+  z.strictObject({
+    customerId: IdOf('cus'),
+  }),
+);
+export const ProjectPath = z.lazy(() => ProjectListPath.unwrap().extend({ projectId: ProjectId }));
 export const ProjectListQuery = SearchQuery;
 
 export interface Project {
@@ -43,17 +49,19 @@ export interface Project {
   updatedAt: string;
 }
 
-export const ProjectView = z.object({
-  id: ProjectId,
-  customerId: z.string(),
-  name: z.string(),
-  description: z.string().optional(),
-  isDefault: z.boolean(),
-  licenseCount: z.number().int(),
-  version: z.number().int(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const ProjectView = z.lazy(() =>
+  z.object({
+    id: ProjectId,
+    customerId: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    isDefault: z.boolean(),
+    licenseCount: z.number().int(),
+    version: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  }),
+);
 
 export interface ProjectStore {
   /** Writes the project and raises the customer's project count, only if the customer exists. */

@@ -210,17 +210,21 @@ export const heartbeat = async (
   return { expiresAt };
 };
 
-export const SeatSession = z.strictObject({
-  sessionId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
-});
-export const CheckoutInput = SeatSession.extend({
-  userId: z.string().min(1).max(256).describe('Who takes the seat, as the instance knows them'),
-});
-export const LeaseView = z.object({
+export const SeatSession = z.lazy(() =>
+  z.strictObject({
+    sessionId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
+  }),
+);
+export const CheckoutInput = z.lazy(() =>
+  SeatSession.unwrap().extend({
+    userId: z.string().min(1).max(256).describe('Who takes the seat, as the instance knows them'),
+  }),
+);
+const leaseShape = () => ({
   sessionId: z.string(),
   userId: z.string(),
   productCode: z.string(),
@@ -228,12 +232,16 @@ export const LeaseView = z.object({
   heartbeatAt: z.string(),
   expiresAt: z.string(),
 });
+export const LeaseView = z.lazy(() => z.object(leaseShape()));
 /** A seat as admins see it: the lease and the instance (activation) holding it. */
-export const SeatView = LeaseView.extend({
-  activationId: z.string().describe('The activation (instance) holding the seat'),
-});
-export const HeartbeatView = z.object({ expiresAt: z.string() });
-export const ReleaseView = z.object({ released: z.boolean() });
+export const SeatView = z.lazy(() =>
+  z.object({
+    ...leaseShape(),
+    activationId: z.string().describe('The activation (instance) holding the seat'),
+  }),
+);
+export const HeartbeatView = z.lazy(() => z.object({ expiresAt: z.string() }));
+export const ReleaseView = z.lazy(() => z.object({ released: z.boolean() }));
 
 /** Default lease length; heartbeats every few minutes keep a seat. */
 export const DEFAULT_LEASE_SECONDS = 10 * 60;
@@ -246,33 +254,45 @@ export const poolOf = (license: { projectId?: string; productCode: string }) => 
   return { projectId: license.projectId, productCode: license.productCode };
 };
 
-export const PoolsPath = z.strictObject({
-  customerId: IdOf('cus'),
-});
-export const PoolPath = PoolsPath.extend({
-  projectId: IdOf('prj'),
-  productCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'Not a product code'),
-});
-export const SeatPath = PoolPath.extend({
-  sessionId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
-});
+export const PoolsPath = z.lazy(() =>
+  z.strictObject({
+    customerId: IdOf('cus'),
+  }),
+);
+export const PoolPath = z.lazy(() =>
+  PoolsPath.unwrap().extend({
+    projectId: IdOf('prj'),
+    productCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'Not a product code'),
+  }),
+);
+export const SeatPath = z.lazy(() =>
+  PoolPath.unwrap().extend({
+    sessionId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
+  }),
+);
 
-export const SeatListQuery = PageQuery.extend({
-  userId: z
-    .string()
-    .min(1)
-    .max(256)
-    .optional()
-    .describe('Only this user’s seats (as the instance named the user at checkout)'),
-});
-export const UserSeatsPath = PoolPath.extend({ userId: z.string().min(1).max(256) });
-export const UserSeatsReleasedView = z.object({
-  released: z.number().int().describe('Seats freed'),
-});
+export const SeatListQuery = z.lazy(() =>
+  PageQuery.unwrap().extend({
+    userId: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Only this user’s seats (as the instance named the user at checkout)'),
+  }),
+);
+export const UserSeatsPath = z.lazy(() =>
+  PoolPath.unwrap().extend({ userId: z.string().min(1).max(256) }),
+);
+export const UserSeatsReleasedView = z.lazy(() =>
+  z.object({
+    released: z.number().int().describe('Seats freed'),
+  }),
+);
 
 /** Pool events are audited under `<projectId>:<productCode>`, visible to the customer. */
 export const poolRef = (path: z.infer<typeof PoolPath>) => ({
@@ -281,19 +301,21 @@ export const poolRef = (path: z.infer<typeof PoolPath>) => ({
   customerId: path.customerId,
 });
 
-export const PoolView = z.object({
-  projectId: z.string(),
-  productCode: z.string(),
-  seatModel: z.enum(['concurrent', 'named', 'instance']),
-  used: z
-    .number()
-    .int()
-    .describe('Users signed in now (concurrent), users assigned (named) or instances activated'),
-  limit: z.number().int().describe('The most the pool allows now, by the product’s aggregation'),
-  competitive: z.boolean().describe('True when seats are concurrent (counted while signed in)'),
-  utilisation: z.number().describe('used / limit, 0 when the limit is 0'),
-  licenses: z.number().int().describe('Licenses in the pool, valid now or not'),
-});
+export const PoolView = z.lazy(() =>
+  z.object({
+    projectId: z.string(),
+    productCode: z.string(),
+    seatModel: z.enum(['concurrent', 'named', 'instance']),
+    used: z
+      .number()
+      .int()
+      .describe('Users signed in now (concurrent), users assigned (named) or instances activated'),
+    limit: z.number().int().describe('The most the pool allows now, by the product’s aggregation'),
+    competitive: z.boolean().describe('True when seats are concurrent (counted while signed in)'),
+    utilisation: z.number().describe('used / limit, 0 when the limit is 0'),
+    licenses: z.number().int().describe('Licenses in the pool, valid now or not'),
+  }),
+);
 
 /** The entitlements view: each pool's used, limit (valid now) and utilisation, by seat model. */
 export const poolView = (

@@ -17,25 +17,29 @@ import { actorOf, isCustomerRole, type Principal, Role } from './principal.ts';
  */
 export const TOKEN_PATTERN = /^tsr_([0-9a-z]{16})_([A-Za-z0-9_-]{43})$/;
 
-export const TokenId = z.string().regex(/^tok_[0-9a-z]{16}$/, 'Not a token id');
+export const TokenId = z.lazy(() => z.string().regex(/^tok_[0-9a-z]{16}$/, 'Not a token id'));
 
-export const CreateTokenInput = z.strictObject({
-  name: z.string().trim().min(1).max(100).describe('What the token is for, e.g. "CRM sync"'),
-  role: Role,
-  customerId: IdOf('cus')
-    .optional()
-    .describe('Required for customer roles; a customer admin may omit it (its own customer)'),
-  expiresAt: Timestamp.optional(),
-});
+export const CreateTokenInput = z.lazy(() =>
+  z.strictObject({
+    name: z.string().trim().min(1).max(100).describe('What the token is for, e.g. "CRM sync"'),
+    role: Role,
+    customerId: IdOf('cus')
+      .optional()
+      .describe('Required for customer roles; a customer admin may omit it (its own customer)'),
+    expiresAt: Timestamp.optional(),
+  }),
+);
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 
-export const TokenPath = z.strictObject({ tokenId: TokenId });
-export const TokenListQuery = PageQuery.extend({
-  includeRevoked: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .default(false),
-});
+export const TokenPath = z.lazy(() => z.strictObject({ tokenId: TokenId }));
+export const TokenListQuery = z.lazy(() =>
+  PageQuery.unwrap().extend({
+    includeRevoked: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .default(false),
+  }),
+);
 
 export interface ApiToken {
   id: string;
@@ -54,7 +58,7 @@ export interface ApiToken {
 
 export type TokenView = Omit<ApiToken, 'hash'>;
 
-export const TokenViewSchema = z.object({
+const tokenViewShape = () => ({
   id: TokenId,
   name: z.string(),
   role: Role,
@@ -66,9 +70,13 @@ export const TokenViewSchema = z.object({
   revokedAt: Timestamp.optional(),
 });
 
-export const CreatedTokenSchema = TokenViewSchema.extend({
-  token: z.string().describe('The secret. Shown once; Tessera keeps only its hash.'),
-});
+export const TokenViewSchema = z.lazy(() => z.object(tokenViewShape()));
+export const CreatedTokenSchema = z.lazy(() =>
+  z.object({
+    ...tokenViewShape(),
+    token: z.string().describe('The secret. Shown once; Tessera keeps only its hash.'),
+  }),
+);
 
 export interface TokenSecrets {
   /** A new random token for the given id part, and its hash. */

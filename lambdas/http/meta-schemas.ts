@@ -1,35 +1,43 @@
 import * as z from 'zod';
 import { validationCodes } from '../domain/activation-rules.ts';
 
-export const HealthView = z.object({
-  status: z.literal('ok'),
-  service: z.literal('tessera'),
-  version: z.string(),
-  stage: z.string(),
-  time: z.iso.datetime(),
-});
+export const HealthView = z.lazy(() =>
+  z.object({
+    status: z.literal('ok'),
+    service: z.literal('tessera'),
+    version: z.string(),
+    stage: z.string(),
+    time: z.iso.datetime(),
+  }),
+);
 
-export const JwksView = z.object({
-  keys: z.array(
-    z.object({
-      kty: z.literal('EC'),
-      crv: z.literal('P-256'),
-      x: z.string(),
-      y: z.string(),
-      kid: z.string(),
-      alg: z.literal('ES256'),
-      use: z.literal('sig'),
-    }),
-  ),
-});
+export const JwksView = z.lazy(() =>
+  z.object({
+    keys: z.array(
+      z.object({
+        kty: z.literal('EC'),
+        crv: z.literal('P-256'),
+        x: z.string(),
+        y: z.string(),
+        kid: z.string(),
+        alg: z.literal('ES256'),
+        use: z.literal('sig'),
+      }),
+    ),
+  }),
+);
 
-export const ReturnedView = z.object({ activationId: z.string(), status: z.literal('returned') });
+export const ReturnedView = z.lazy(() =>
+  z.object({ activationId: z.string(), status: z.literal('returned') }),
+);
 
-export const ValidationView = z.object({
-  valid: z.boolean(),
-  code: z.enum(validationCodes),
-  licenseId: z.string().optional(),
-  product: z.string().optional(),
-  modules: z.array(z.string()).optional(),
-  validTill: z.string().nullable().optional(),
-});
+export const ValidationView = z.lazy(() =>
+  z.object({
+    valid: z.boolean(),
+    code: z.enum(validationCodes),
+    licenseId: z.string().optional(),
+    product: z.string().optional(),
+    modules: z.array(z.string()).optional(),
+    validTill: z.string().nullable().optional(),
+  }),
+);

@@ -24,7 +24,7 @@ const problemComponent = (code: ErrorCode) => `Problem.${code}`;
 
 /** One closed schema per code: its own extension members and nothing else. */
 const problemSchemas = () => {
-  const members: Partial<Record<ErrorCode, z.ZodRawShape>> = problemMembers;
+  const members: Partial<Record<ErrorCode, z.ZodRawShape>> = problemMembers();
   const schemas: Record<string, object> = {};
   for (const code of errorCodes) {
     schemas[problemComponent(code)] = jsonSchema(

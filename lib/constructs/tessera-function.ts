@@ -88,7 +88,6 @@ export class TesseraFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'tessera',
         POWERTOOLS_METRICS_NAMESPACE: 'Tessera',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: bundlingOptions,
@@ -164,7 +163,11 @@ export class TesseraFunction extends Construct {
 
 export const bundlingOptions = {
   minify: true,
+  // The map ships beside the bundle to resolve a stack trace offline, without sources (a quarter
+  // of the size). Functions do not run with --enable-source-maps: parsing the map at load added
+  // 20-40 ms to every cold start (ADR 0010).
   sourceMap: true,
+  sourcesContent: false,
   target: 'node22',
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],

@@ -61,6 +61,15 @@ describe('Lambda functions', () => {
     });
   });
 
+  it('no function parses its source map at load (--enable-source-maps costs every cold start)', () => {
+    const fns = api.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(fns)) {
+      const variables = (fn as { Properties: { Environment?: { Variables?: object } } }).Properties
+        .Environment?.Variables as Record<string, unknown> | undefined;
+      expect(String(variables?.NODE_OPTIONS ?? '')).not.toContain('source-maps');
+    }
+  });
+
   it('the activation function gets the stage’s bounds on pending activations and code e-mails', () => {
     api.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Tessera activation:'),

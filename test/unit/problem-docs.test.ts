@@ -7,7 +7,7 @@ import { statusOf } from '../../lambdas/middleware/problem.ts';
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('problem documents', () => {
-  it.each(Object.entries(problemMembers))(
+  it.each(Object.entries(problemMembers()))(
     '%s: the README table names its status and every extension member',
     (code, members) => {
       const row = readme.split('\n').find((line) => line.includes(`| \`${code}\` |`));
@@ -25,7 +25,9 @@ describe('problem documents', () => {
     for (const [code, status] of Object.entries(statusOf)) {
       const schema = schemas[`Problem.${code}`];
       expect(schema?.additionalProperties, code).toBe(false);
-      const own = Object.keys(problemMembers[code as keyof typeof problemMembers] ?? {});
+      const own = Object.keys(
+        problemMembers()[code as keyof ReturnType<typeof problemMembers>] ?? {},
+      );
       expect(Object.keys(schema?.properties ?? {}).sort(), code).toEqual(
         ['type', 'title', 'status', 'code', 'detail', 'instance', 'requestId', ...own].sort(),
       );
