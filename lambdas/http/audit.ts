@@ -1,19 +1,24 @@
 import { listAuditEvents, listLicenseEvents } from '../domain/audit-queries.ts';
 import { visibleLicense } from '../domain/licenses.ts';
 import { auditRoutes } from '../routes/audit.ts';
+import { guards } from './guards.ts';
 import { httpHandler } from './handler.ts';
 
-export const handler = httpHandler(auditRoutes, {
-  listAuditEvents: ({ input, runtime, principal }) =>
-    listAuditEvents(runtime.stores.audit, principal, input.query),
-  listLicenseEvents: ({ input, runtime, principal }) =>
-    listLicenseEvents(
-      {
-        audit: runtime.stores.audit,
-        license: (id) => visibleLicense(runtime.stores.licenses, principal, id),
-      },
-      principal,
-      input.path.licenseId,
-      input.query,
-    ),
-});
+export const handler = httpHandler(
+  auditRoutes,
+  {
+    listAuditEvents: ({ input, runtime, principal }) =>
+      listAuditEvents(runtime.stores.audit, principal, input.query),
+    listLicenseEvents: ({ input, runtime, principal }) =>
+      listLicenseEvents(
+        {
+          audit: runtime.stores.audit,
+          license: (id) => visibleLicense(runtime.stores.licenses, principal, id),
+        },
+        principal,
+        input.path.licenseId,
+        input.query,
+      ),
+  },
+  { guards },
+);

@@ -2,19 +2,17 @@ import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { activationSecrets } from '../adapters/activation-secrets.ts';
 import { config } from '../config.ts';
-import { type Activation, authenticateInstance } from '../domain/activations.ts';
+import type { Activation } from '../domain/activations.ts';
 import type { ChangeContext } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import { etagOf, type IfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
-import { authenticate } from '../middleware/auth.ts';
 import { cors } from '../middleware/cors.ts';
-import { idempotency } from '../middleware/idempotency.ts';
 import { metrics, withObservability } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
 import {
+  header,
   type ParsedInput,
   parseRequest,
   type RequestContext,
@@ -22,6 +20,7 @@ import {
 } from '../middleware/request.ts';
 import { groups, type InputOf, type Route } from '../routes/route.ts';
 import { type Runtime, runtime } from '../wiring/runtime.ts';
+import type { Guards } from './guards.ts';
 
 export interface OperationRequest<I = unknown> {
   /** The route's path, query and body, validated against its schemas (typed from them). */
@@ -34,6 +33,12 @@ export interface OperationRequest<I = unknown> {
   instance: Activation | undefined;
   /** The caller's `If-Match`, on conditional routes (also in `change`). */
   ifMatch: IfMatch | undefined;
+  /** A cookie the request carries (the session routes' refresh cookie). */
+  cookie: (name: string) => string | undefined;
+  /** Adds a `Set-Cookie` to the answer. */
+  setCookie: (value: string) => void;
+  /** The path prefix the client called through (`/v1` on API Gateway's domain, else ''). */
+  basePath: string;
 }
 
 export type Operation<R extends Route = Route> = (
@@ -49,6 +54,15 @@ export type Operations<Rs extends readonly Route[]> = {
 export const instanceOf = (r: OperationRequest): Activation => {
   if (!r.instance) throw new Error('Not an activation route');
   return r.instance;
+};
+
+/** One cookie of the request's `Cookie` header (RFC 6265 pairs), undecoded. */
+const cookieOf = (event: APIGatewayProxyEvent, name: string): string | undefined => {
+  for (const pair of (header(event, 'cookie') ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
 };
 
 /** A page of a listing, as opposed to one resource. */
@@ -98,9 +112,18 @@ export const httpHandler = <const Rs extends readonly Route[]>(
   /** The group's routes (`routes/<group>.ts`): all of one group, none of another. */
   groupRoutes: Rs,
   operationsOf: NoInfer<Operations<Rs>>,
-  /** Extra response headers per operation, e.g. a public cache lifetime. */
-  responseHeaders: Record<string, Record<string, string>> = {},
+  options: {
+    /**
+     * Authentication and idempotency (./guards.ts), for groups with authenticated routes or
+     * POSTs. Passed in rather than imported here, so a group with neither (meta) does not carry
+     * the token verifiers and the idempotency utility in its bundle (ADR 0010).
+     */
+    guards?: Guards;
+    /** Extra response headers per operation, e.g. a public cache lifetime. */
+    responseHeaders?: Record<string, Record<string, string>>;
+  } = {},
 ) => {
+  const responseHeaders = options.responseHeaders ?? {};
   const group = groupRoutes[0]?.group;
   if (!group || groupRoutes.some((r) => r.group !== group)) {
     throw new Error('A handler serves the routes of exactly one group');
@@ -125,12 +148,16 @@ export const httpHandler = <const Rs extends readonly Route[]>(
     if (!operation) throw new DomainError('ROUTE_NOT_FOUND', 'There is no such route.');
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const principal = context.principal ?? anonymous;
+    const cookies: string[] = [];
     const call = () =>
       operation({
         input,
         principal,
         ifMatch: context.ifMatch,
         instance: context.instance,
+        cookie: (name) => cookieOf(event, name),
+        setCookie: (value) => cookies.push(value),
+        basePath: basePath(event),
         get runtime() {
           return runtime();
         },
@@ -164,11 +191,13 @@ export const httpHandler = <const Rs extends readonly Route[]>(
       ...representationHeaders(event, route, input.path, result, body),
       ...responseHeaders[route.operationId],
     };
-    if (route.status === 204) return { statusCode: 204, headers, body: '' };
+    const setCookies = cookies.length > 0 ? { multiValueHeaders: { 'set-cookie': cookies } } : {};
+    if (route.status === 204) return { statusCode: 204, headers, body: '', ...setCookies };
     return {
       statusCode: route.status,
       headers: { ...headers, 'content-type': 'application/json' },
       body,
+      ...setCookies,
     };
   };
 
@@ -176,36 +205,15 @@ export const httpHandler = <const Rs extends readonly Route[]>(
     .use(cors(config().CORS_ORIGINS))
     .use(resolveRoute(groupRoutes));
   if (needsAuth) {
-    chain.use(
-      authenticate({
-        get tokens() {
-          return runtime().stores.tokens;
-        },
-        get secrets() {
-          return runtime().secrets;
-        },
-        get clock() {
-          return runtime().clock;
-        },
-        instance: (bearer) =>
-          authenticateInstance(
-            { activations: runtime().stores.activations, secrets: activationSecrets },
-            bearer,
-          ),
-      }),
-    );
+    if (!options.guards)
+      throw new Error(`The ${group} group has authenticated routes: pass guards`);
+    chain.use(options.guards.authenticate());
   }
   chain.use(parseRequest());
   // Read-only groups (validate) change nothing, so retrying them is already safe: a key is ignored.
   if (groups[group].table === 'write' && groupRoutes.some((r) => r.method === 'POST')) {
-    chain.use(
-      idempotency({
-        db: () => runtime().db,
-        tableName: () => runtime().config.TABLE_NAME,
-        functionName: `tessera-${group}`,
-        corsOrigins: config().CORS_ORIGINS,
-      }),
-    );
+    if (!options.guards) throw new Error(`The ${group} group takes POSTs: pass guards`);
+    chain.use(options.guards.idempotency(group));
   }
   // Its own logger and metrics per invocation, around everything else (observability.ts).
   const handler = chain.use(problemDetails()).handler(dispatch);

@@ -4,6 +4,7 @@ import { instanceRoutes } from '../routes/instance.ts';
 import { activationDeps, noMailer } from '../wiring/activation-deps.ts';
 import { countingOutcome } from '../wiring/business-metrics.ts';
 import { currentSigner, retiredKeys } from '../wiring/signing.ts';
+import { guards } from './guards.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 
 const deps = (r: OperationRequest) =>
@@ -22,5 +23,5 @@ export const handler = httpHandler(
     returnActivation: (r) => returnActivation(deps(r), instanceOf(r)),
     getJwks: () => buildJwks([currentSigner(), ...retiredKeys()]),
   },
-  { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } },
+  { guards, responseHeaders: { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } } },
 );

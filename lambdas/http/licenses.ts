@@ -15,6 +15,7 @@ import { forceRelease, forceReleaseUser, listPools, listSeats } from '../domain/
 import { licensesRoutes } from '../routes/licenses.ts';
 import { activationDeps, noMailer, noSigner } from '../wiring/activation-deps.ts';
 import { countBusiness, emitBusiness } from '../wiring/business-metrics.ts';
+import { guards } from './guards.ts';
 import { httpHandler, type OperationRequest } from './handler.ts';
 
 const deps = ({ runtime }: OperationRequest) => ({
@@ -36,40 +37,44 @@ const poolAdmin = (r: OperationRequest) => ({
   productOf: (code: string) => r.runtime.stores.products.get(code),
 });
 
-export const handler = httpHandler(licensesRoutes, {
-  listPools: (r) =>
-    listPools(
-      poolAdmin(r),
-      r.principal,
-      r.input.path.customerId,
-      r.input.query,
-      r.runtime.clock.now(),
-    ),
-  listSeats: (r) => listSeats(poolAdmin(r), r.principal, r.input.path, r.input.query),
-  forceReleaseUserSeats: async (r) => {
-    const released = await forceReleaseUser(poolAdmin(r), r.change, r.input.path);
-    if (released.released > 0) emitBusiness('SeatForcedReleases', released.released);
-    return released;
+export const handler = httpHandler(
+  licensesRoutes,
+  {
+    listPools: (r) =>
+      listPools(
+        poolAdmin(r),
+        r.principal,
+        r.input.path.customerId,
+        r.input.query,
+        r.runtime.clock.now(),
+      ),
+    listSeats: (r) => listSeats(poolAdmin(r), r.principal, r.input.path, r.input.query),
+    forceReleaseUserSeats: async (r) => {
+      const released = await forceReleaseUser(poolAdmin(r), r.change, r.input.path);
+      if (released.released > 0) emitBusiness('SeatForcedReleases', released.released);
+      return released;
+    },
+    forceReleaseSeat: async (r) => {
+      const released = await forceRelease(poolAdmin(r), r.change, r.input.path);
+      countBusiness('SeatForcedReleases');
+      return released;
+    },
+    listActivations: (r) =>
+      listActivations(activationAdmin(r), r.input.path.licenseId, r.input.query),
+    deactivateInstance: (r) => {
+      const path = r.input.path;
+      return deactivate(activationAdmin(r), r.principal, path.licenseId, path.activationId);
+    },
+    issueLicense: (r) => issueLicense(deps(r), r.change, r.input.body),
+    listLicenses: (r) =>
+      listLicenses(r.runtime.stores.licenses, r.principal, r.input.query, r.runtime.clock.now()),
+    getLicense: (r) =>
+      getLicense(r.runtime.stores.licenses, r.principal, licenseId(r), r.runtime.clock.now()),
+    updateLicense: (r) => updateLicense(deps(r), r.change, licenseId(r), r.input.body),
+    suspendLicense: (r) => suspendLicense(deps(r), r.change, licenseId(r)),
+    reinstateLicense: (r) => reinstateLicense(deps(r), r.change, licenseId(r)),
+    revokeLicense: (r) => revokeLicense(deps(r), r.change, licenseId(r)),
+    importLicense: (r) => importLicense(deps(r), r.change, r.input.path.customerId, r.input.body),
   },
-  forceReleaseSeat: async (r) => {
-    const released = await forceRelease(poolAdmin(r), r.change, r.input.path);
-    countBusiness('SeatForcedReleases');
-    return released;
-  },
-  listActivations: (r) =>
-    listActivations(activationAdmin(r), r.input.path.licenseId, r.input.query),
-  deactivateInstance: (r) => {
-    const path = r.input.path;
-    return deactivate(activationAdmin(r), r.principal, path.licenseId, path.activationId);
-  },
-  issueLicense: (r) => issueLicense(deps(r), r.change, r.input.body),
-  listLicenses: (r) =>
-    listLicenses(r.runtime.stores.licenses, r.principal, r.input.query, r.runtime.clock.now()),
-  getLicense: (r) =>
-    getLicense(r.runtime.stores.licenses, r.principal, licenseId(r), r.runtime.clock.now()),
-  updateLicense: (r) => updateLicense(deps(r), r.change, licenseId(r), r.input.body),
-  suspendLicense: (r) => suspendLicense(deps(r), r.change, licenseId(r)),
-  reinstateLicense: (r) => reinstateLicense(deps(r), r.change, licenseId(r)),
-  revokeLicense: (r) => revokeLicense(deps(r), r.change, licenseId(r)),
-  importLicense: (r) => importLicense(deps(r), r.change, r.input.path.customerId, r.input.body),
-});
+  { guards },
+);

@@ -10,6 +10,7 @@ import { checkout, DEFAULT_LEASE_SECONDS, heartbeat } from '../domain/seats.ts';
 import { seatsRoutes } from '../routes/seats.ts';
 import { assignmentDeps } from '../wiring/assignment-deps.ts';
 import { countBusiness } from '../wiring/business-metrics.ts';
+import { guards } from './guards.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 
 /** The calling instance's license, product and pool (domain/instance-seats.ts). */
@@ -23,63 +24,73 @@ const instancePool = (r: OperationRequest) =>
 const seatPlace = (r: OperationRequest) =>
   seatPlaceOf({ licenses: r.runtime.stores.licenses }, instanceOf(r));
 
-export const handler = httpHandler(seatsRoutes, {
-  // Authentication read the activation; one read of pool and product, one transaction.
-  checkoutSeat: async (r) => {
-    const place = await seatPlace(r);
-    const seats = r.runtime.stores.seats;
-    const { pool, product: found } = await seats.poolWithProduct(
-      place.projectId,
-      place.productCode,
-    );
-    const product = seatProduct(found);
-    requireConcurrent(product);
-    const input = r.input.body;
-    try {
-      const lease = await checkout(
-        seats,
-        {
-          projectId: place.projectId,
-          productCode: place.productCode,
-          aggregation: product.aggregation,
-          leaseSeconds: product.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
-          userId: input.userId,
-          sessionId: input.sessionId,
-          activationId: instanceOf(r).id,
-          licenseId: place.licenseId,
-        },
-        r.runtime.clock.now(),
-        { pool },
+export const handler = httpHandler(
+  seatsRoutes,
+  {
+    // Authentication read the activation; one read of pool and product, one transaction.
+    checkoutSeat: async (r) => {
+      const place = await seatPlace(r);
+      const seats = r.runtime.stores.seats;
+      const { pool, product: found } = await seats.poolWithProduct(
+        place.projectId,
+        place.productCode,
       );
-      countBusiness('SeatCheckouts');
-      const { projectId: _p, activationId: _a, ...view } = lease;
-      return view;
-    } catch (error) {
-      if (isDomainError(error) && error.code === 'POOL_FULL') countBusiness('SeatDenialsPoolFull');
-      throw error;
-    }
+      const product = seatProduct(found);
+      requireConcurrent(product);
+      const input = r.input.body;
+      try {
+        const lease = await checkout(
+          seats,
+          {
+            projectId: place.projectId,
+            productCode: place.productCode,
+            aggregation: product.aggregation,
+            leaseSeconds: product.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+            userId: input.userId,
+            sessionId: input.sessionId,
+            activationId: instanceOf(r).id,
+            licenseId: place.licenseId,
+          },
+          r.runtime.clock.now(),
+          { pool },
+        );
+        countBusiness('SeatCheckouts');
+        const { projectId: _p, activationId: _a, ...view } = lease;
+        return view;
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'POOL_FULL')
+          countBusiness('SeatDenialsPoolFull');
+        throw error;
+      }
+    },
+    heartbeatSeat: async (r) => {
+      const { activation, license, pool, leaseSeconds } = await instancePool(r);
+      const { sessionId } = r.input.body;
+      return heartbeat(
+        r.runtime.stores.seats,
+        { ...pool, sessionId, activationId: activation.id },
+        leaseSeconds,
+        r.runtime.clock.now(),
+        license,
+      );
+    },
+    // Authentication read the activation; the release is one transaction.
+    releaseSeat: async (r) => {
+      const { projectId, productCode } = await seatPlace(r);
+      const { sessionId } = r.input.body;
+      const seat = { projectId, productCode, sessionId, activationId: instanceOf(r).id };
+      return { released: await r.runtime.stores.seats.release(seat) };
+    },
+    checkSeatAssignment: async (r) => {
+      const { license, pool } = await instancePool(r);
+      const { userId } = r.input.body;
+      return checkAssignment(
+        assignmentDeps(r),
+        { ...pool, license },
+        userId,
+        r.runtime.clock.now(),
+      );
+    },
   },
-  heartbeatSeat: async (r) => {
-    const { activation, license, pool, leaseSeconds } = await instancePool(r);
-    const { sessionId } = r.input.body;
-    return heartbeat(
-      r.runtime.stores.seats,
-      { ...pool, sessionId, activationId: activation.id },
-      leaseSeconds,
-      r.runtime.clock.now(),
-      license,
-    );
-  },
-  // Authentication read the activation; the release is one transaction.
-  releaseSeat: async (r) => {
-    const { projectId, productCode } = await seatPlace(r);
-    const { sessionId } = r.input.body;
-    const seat = { projectId, productCode, sessionId, activationId: instanceOf(r).id };
-    return { released: await r.runtime.stores.seats.release(seat) };
-  },
-  checkSeatAssignment: async (r) => {
-    const { license, pool } = await instancePool(r);
-    const { userId } = r.input.body;
-    return checkAssignment(assignmentDeps(r), { ...pool, license }, userId, r.runtime.clock.now());
-  },
-});
+  { guards },
+);
