@@ -47,6 +47,16 @@ const Config = z.object({
   ACTIVATION_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(5),
   /** Activation codes e-mailed for one license per clock hour (starts and resends). */
   ACTIVATION_CODE_EMAILS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+  /** The stage's Cognito user pool and its app client; without them nobody signs in. */
+  USER_POOL_ID: z.string().min(1).optional(),
+  USER_POOL_CLIENT_ID: z.string().min(1).optional(),
+  /**
+   * Local runtime only: the Cognito emulator's token issuer. Never set on AWS, where only the
+   * stage's own pool is trusted (adapters/person-tokens.ts says why).
+   */
+  IDENTITY_LOCAL_ISSUER: z.url().optional(),
+  /** Where people sign in; invitation e-mails link to it. */
+  CONSOLE_URL: z.url().default('http://localhost:8080/'),
   TESSERA_VERSION: z.string().default('0.1.0'),
 });
 

@@ -12,9 +12,11 @@ import { customersRoutes } from './routes/customers.ts';
 import { instanceRoutes } from './routes/instance.ts';
 import { licensesRoutes } from './routes/licenses.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { peopleRoutes } from './routes/people.ts';
 import { productsRoutes } from './routes/products.ts';
 import { groups, type Route, type RouteGroup } from './routes/route.ts';
 import { seatsRoutes } from './routes/seats.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { tokensRoutes } from './routes/tokens.ts';
 import { validateRoutes } from './routes/validate.ts';
 
@@ -41,6 +43,8 @@ export const routes: readonly Route[] = [
   ...instanceRoutes,
   ...validateRoutes,
   ...seatsRoutes,
+  ...peopleRoutes,
+  ...sessionRoutes,
 ];
 
 export const routesOf = (group: RouteGroup): Route[] => routes.filter((r) => r.group === group);

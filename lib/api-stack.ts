@@ -19,7 +19,8 @@ import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../lambdas/middlewar
 import { groups, openRouteGroups, type RouteGroup, routes } from '../lambdas/routes.ts';
 import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
-import { TesseraFunction } from './constructs/tessera-function.ts';
+import { bindIdentity, TesseraFunction } from './constructs/tessera-function.ts';
+import { Identity } from './identity.ts';
 import { Mail } from './mail.ts';
 import { ApiFirewall } from './waf.ts';
 
@@ -32,7 +33,10 @@ export interface ApiStackProps extends StackProps {
 
 /** DESIGN.md: only the function that signs may call kms:Sign, only mailers may send e-mail. */
 export const SIGNING_GROUP = 'instance' satisfies RouteGroup;
-export const MAIL_GROUP = 'activation' satisfies RouteGroup;
+/** The functions that send e-mail: activation codes, and invitations. */
+export const MAIL_GROUPS: readonly RouteGroup[] = ['activation', 'people'];
+/** The one function that administers people's accounts in the user pool. */
+export const PEOPLE_GROUP = 'people' satisfies RouteGroup;
 
 export { API_STAGE };
 
@@ -100,6 +104,7 @@ export class ApiStack extends Stack {
   /** The functions' physical names, as plain strings for other stacks (ADR 0012). */
   readonly functionNames = {} as Record<RouteGroup, string>;
   readonly mail: Mail;
+  readonly identity: Identity;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -178,6 +183,9 @@ export class ApiStack extends Stack {
     }
 
     this.mail = new Mail(this, 'Mail', { stage: stage.name, senderAddress: stage.senderAddress });
+    this.identity = new Identity(this, 'Identity', { stage: stage.name, mfa: stage.identity.mfa });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
 
     this.functions = {} as Record<RouteGroup, TesseraFunction>;
     for (const [group, spec] of Object.entries(groups) as [
@@ -199,8 +207,22 @@ export class ApiStack extends Stack {
       });
       if (spec.table !== 'none') fn.bindTable(props.table, spec.table);
       if (group === SIGNING_GROUP) fn.bindSigningKey(props.signingKey, stage.retiredSigningKeys);
-      if (group === MAIL_GROUP) {
-        fn.bindMail(this.mail);
+      if (group !== 'meta') {
+        bindIdentity(
+          fn,
+          {
+            userPoolId: this.identity.userPool.userPoolId,
+            userPoolArn: this.identity.userPool.userPoolArn,
+            clientId: this.identity.client.userPoolClientId,
+          },
+          group === PEOPLE_GROUP,
+        );
+      }
+      if (group === PEOPLE_GROUP && stage.identity.consoleUrl) {
+        fn.fn.addEnvironment('CONSOLE_URL', stage.identity.consoleUrl);
+      }
+      if (MAIL_GROUPS.includes(group)) fn.bindMail(this.mail);
+      if (group === 'activation') {
         fn.fn.addEnvironment(
           'ACTIVATION_MAX_PENDING',
           String(stage.activation.maxPendingPerLicense),
@@ -251,7 +273,7 @@ export class ApiStack extends Stack {
       {
         id: 'AwsSolutions-COG4',
         reason:
-          'Tessera does not use Cognito: principals are API tokens and activation tokens verified in the functions.',
+          'People’s Cognito access tokens are verified in the functions (aws-jwt-verify) next to API tokens, and checked against Tessera’s own record of the person on every request, which an API Gateway Cognito authorizer could not do.',
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

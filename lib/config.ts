@@ -162,6 +162,14 @@ export const StageConfig = z.strictObject({
   activation: ActivationBounds.describe(
     'Bounds on what a leaked license key can do: pending activations, code e-mails per hour',
   ),
+  identity: z
+    .strictObject({
+      mfa: z.enum(['optional', 'off']).default('optional'),
+      /** Where people sign in (the console's address); invitation e-mails link to it. */
+      consoleUrl: z.url().optional(),
+    })
+    .default({ mfa: 'optional' })
+    .describe('People who sign in: whether they may add a TOTP second factor; the console URL'),
 });
 
 export type StageConfig = Omit<z.infer<typeof StageConfig>, 'activeSigningKey'> & {

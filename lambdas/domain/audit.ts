@@ -2,7 +2,15 @@ import * as z from 'zod';
 import { type IdGenerator, PageQuery, Timestamp } from './common.ts';
 import { type Actor, actorOf, type Principal } from './principal.ts';
 
-export const entityTypes = ['product', 'customer', 'project', 'token', 'license', 'pool'] as const;
+export const entityTypes = [
+  'product',
+  'customer',
+  'project',
+  'token',
+  'license',
+  'pool',
+  'person',
+] as const;
 export const EntityType = z.lazy(() => z.enum(entityTypes));
 export type EntityType = z.infer<typeof EntityType>;
 
@@ -29,7 +37,7 @@ export const AuditEventView = z.lazy(() =>
     entityId: z.string(),
     customerId: z.string().optional(),
     actor: z.object({
-      type: z.enum(['token', 'system', 'instance']),
+      type: z.enum(['token', 'person', 'system', 'instance']),
       id: z.string(),
       role: z.string().optional(),
       customerId: z.string().optional(),

@@ -8,6 +8,7 @@ const ID_PREFIXES = {
   cus: 'a customer id',
   prj: 'a project id',
   act: 'an activation id',
+  per: 'a person id',
 } as const;
 export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
@@ -58,7 +59,7 @@ export const applyPatch = <T extends object>(entity: T, patch: object): T => {
   return next as T;
 };
 
-export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act';
+export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act' | 'per';
 
 /** Where new ids come from (adapters/ids.ts: time-sortable, with a type prefix). */
 export interface IdGenerator {

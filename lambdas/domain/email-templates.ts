@@ -157,6 +157,32 @@ const specs = {
       REGISTERED_NOTE,
     ],
   },
+  invitation: {
+    fields: ['email', 'password', 'role', 'signInUrl'],
+    subject: 'Your Tessera account',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'You have been given an account to sign in to Tessera as {role}.',
+      },
+      { kind: 'code', label: 'Temporary password', code: '{password}' },
+      {
+        kind: 'facts',
+        rows: [
+          ['Sign in at', '{signInUrl}'],
+          ['Username', '{email}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'At the first sign-in you choose a password of your own; the temporary one then stops working.',
+      },
+      {
+        kind: 'note',
+        text: 'If you did not expect this, ignore this e-mail: nothing happens until someone signs in with it.',
+      },
+    ],
+  },
 } as const satisfies Record<
   string,
   { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] }

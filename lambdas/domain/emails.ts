@@ -198,6 +198,22 @@ export const licenseIssuedMessage = (facts: LicenseIssuedFacts): EmailMessage =>
   });
 };
 
+export interface InvitationFacts {
+  to: string;
+  temporaryPassword: string;
+  role: string;
+  signInUrl: string;
+}
+
+/** Seed 002: the credentials by e-mail, username = the e-mail, a random temporary password. */
+export const invitationMessage = (facts: InvitationFacts): EmailMessage =>
+  message(facts.to, 'invitation', {
+    email: facts.to,
+    password: facts.temporaryPassword,
+    role: facts.role,
+    signInUrl: facts.signInUrl,
+  });
+
 /** The facts each kind of message is built from. */
 export interface MessageFacts {
   'activation-code': ActivationCodeFacts;

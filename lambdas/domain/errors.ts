@@ -44,6 +44,7 @@ export const errorCodes = [
   'NO_ENTITLEMENT',
   'LEASE_GONE',
   'WRONG_SEAT_MODEL',
+  'PASSWORD_REJECTED',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',

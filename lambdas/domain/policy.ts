@@ -1,5 +1,5 @@
 import { DomainError, forbidden, notFound } from './errors.ts';
-import { boundCustomer, type Principal, type Role } from './principal.ts';
+import { boundCustomer, type Principal, type Role, roleOf } from './principal.ts';
 
 /**
  * What each role may do. Customer roles act only inside their own customer; whether a customer's
@@ -25,6 +25,10 @@ export const actions = [
   'license:key',
   /** Deactivate an instance on someone's behalf (its slot goes back where the product allows). */
   'activation:manage',
+  /** See the people who sign in (staff, or a customer's own people). */
+  'person:read',
+  /** Invite people, change their role, disable, enable and remove them. */
+  'person:write',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -42,6 +46,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'license:import',
     'license:key',
     'activation:manage',
+    'person:read',
   ]),
   'customer-admin': new Set<Action>([
     'product:read',
@@ -55,6 +60,8 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'license:import',
     'license:key',
     'activation:manage',
+    'person:read',
+    'person:write',
   ]),
   'customer-user': new Set<Action>([
     'product:read',
@@ -64,8 +71,11 @@ const grants: Record<Role, ReadonlySet<Action>> = {
   ]),
 };
 
-export const can = (principal: Principal, action: Action): boolean =>
-  principal.kind === 'system' || (principal.kind === 'token' && grants[principal.role].has(action));
+export const can = (principal: Principal, action: Action): boolean => {
+  if (principal.kind === 'system') return true;
+  const role = roleOf(principal);
+  return role !== undefined && grants[role].has(action);
+};
 
 export const assertCan = (principal: Principal, action: Action): void => {
   if (!can(principal, action)) throw forbidden();
@@ -82,13 +92,8 @@ export const customerScope = (principal: Principal): string | undefined => bound
 
 export const assertNotSelfEscalation = (principal: Principal, requested: Role): void => {
   if (principal.kind === 'system') return;
-  if (principal.kind === 'token' && principal.role === 'vendor-admin') return;
-  if (
-    principal.kind === 'token' &&
-    principal.role === 'customer-admin' &&
-    requested.startsWith('customer-')
-  ) {
-    return;
-  }
-  throw new DomainError('FORBIDDEN', `Your role may not create '${requested}' tokens.`);
+  const role = roleOf(principal);
+  if (role === 'vendor-admin') return;
+  if (role === 'customer-admin' && requested.startsWith('customer-')) return;
+  throw new DomainError('FORBIDDEN', `Your role may not grant '${requested}'.`);
 };

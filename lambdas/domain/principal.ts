@@ -7,10 +7,18 @@ export type Role = z.infer<typeof Role>;
 export const isCustomerRole = (role: Role): boolean =>
   role === 'customer-admin' || role === 'customer-user';
 
-/** Who is calling. Customer roles are always bound to exactly one customer. */
+/** A role and, for customer roles, the one customer it is bound to. */
+export type Membership =
+  | { role: 'vendor-admin' | 'vendor-support' }
+  | { role: 'customer-admin' | 'customer-user'; customerId: string };
+
+/**
+ * Who is calling. An API token and a signed-in person carry the same membership, so one
+ * authorization path serves both. Customer roles are always bound to exactly one customer.
+ */
 export type Principal =
-  | { kind: 'token'; tokenId: string; role: 'vendor-admin' | 'vendor-support' }
-  | { kind: 'token'; tokenId: string; role: 'customer-admin' | 'customer-user'; customerId: string }
+  | ({ kind: 'token'; tokenId: string } & Membership)
+  | ({ kind: 'person'; personId: string } & Membership)
   | { kind: 'system'; name: string }
   /** An open route's caller (instances before activation): no rights at all. */
   | { kind: 'anonymous' }
@@ -19,7 +27,7 @@ export type Principal =
 
 /** The actor recorded on audit events. */
 export interface Actor {
-  type: 'token' | 'system' | 'instance';
+  type: 'token' | 'person' | 'system' | 'instance';
   id: string;
   role?: Role;
   customerId?: string;
@@ -30,12 +38,18 @@ export const actorOf = (principal: Principal): Actor => {
   if (principal.kind === 'anonymous') return { type: 'system', id: 'anonymous' };
   if (principal.kind === 'instance') return { type: 'instance', id: principal.activationId };
   return {
-    type: 'token',
-    id: principal.tokenId,
+    type: principal.kind,
+    id: principal.kind === 'token' ? principal.tokenId : principal.personId,
     role: principal.role,
     ...('customerId' in principal ? { customerId: principal.customerId } : {}),
   };
 };
 
+/** The role of a token or a person; none for the system, anonymous callers and instances. */
+export const roleOf = (principal: Principal): Role | undefined =>
+  principal.kind === 'token' || principal.kind === 'person' ? principal.role : undefined;
+
 export const boundCustomer = (principal: Principal): string | undefined =>
-  principal.kind === 'token' && 'customerId' in principal ? principal.customerId : undefined;
+  (principal.kind === 'token' || principal.kind === 'person') && 'customerId' in principal
+    ? principal.customerId
+    : undefined;

@@ -1,7 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../adapters/clock.ts';
+import { looksLikeJwt } from '../adapters/person-tokens.ts';
 import type { Activation } from '../domain/activations.ts';
+import type { Principal } from '../domain/principal.ts';
 import {
   authenticate as authenticateToken,
   type TokenSecrets,
@@ -12,15 +14,18 @@ import { bearerToken, type RequestContext } from './request.ts';
 
 /**
  * Resolves the caller before anything reads the request body, so an unauthenticated call learns
- * nothing of the shape an endpoint expects: an API token for `token` routes, an activation token
- * for `activation` routes. The principal goes into every later log line of the request by its
- * ids, never by the token itself.
+ * nothing of the shape an endpoint expects: an API token or a signed-in person's access token
+ * (a JWT) for `token` routes, an activation token for `activation` routes. Both kinds of
+ * `token` callers become the same principal model, so one authorization path serves them. The
+ * principal goes into every later log line of the request by its ids, never by the token itself.
  */
 export const authenticate = (deps: {
   tokens: TokenStore;
   secrets: TokenSecrets;
   clock: Clock;
   instance: (bearer: string | undefined) => Promise<Activation>;
+  /** A person's access token, verified, checked against Tessera's record of the person. */
+  person: (jwt: string) => Promise<Principal>;
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
   before: async ({ event, context }) => {
     if (context.route.auth === 'none') return;
@@ -32,17 +37,17 @@ export const authenticate = (deps: {
       });
       return;
     }
-    const principal = await authenticateToken(
-      deps.tokens,
-      deps.secrets,
-      bearerToken(event),
-      deps.clock.now(),
-    );
+    const bearer = bearerToken(event);
+    const principal = looksLikeJwt(bearer)
+      ? await deps.person(bearer)
+      : await authenticateToken(deps.tokens, deps.secrets, bearer, deps.clock.now());
     context.principal = principal;
-    if (principal.kind === 'token') {
+    if (principal.kind === 'token' || principal.kind === 'person') {
       logger.appendKeys({
         principal: {
-          tokenId: principal.tokenId,
+          ...(principal.kind === 'token'
+            ? { tokenId: principal.tokenId }
+            : { personId: principal.personId }),
           role: principal.role,
           ...('customerId' in principal ? { customerId: principal.customerId } : {}),
         },

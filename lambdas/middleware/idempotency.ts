@@ -21,6 +21,7 @@ interface Marked extends APIGatewayProxyEvent {
 const callerOf = (principal: Principal | undefined, context: RequestContext) => {
   if (context.instance) return `instance:${context.instance.id}`;
   if (principal?.kind === 'token') return `token:${principal.tokenId}`;
+  if (principal?.kind === 'person') return `person:${principal.personId}`;
   return 'anonymous';
 };
 

@@ -46,6 +46,7 @@ export const statusOf: Record<ErrorCode, number> = {
   NO_ENTITLEMENT: 409,
   LEASE_GONE: 410,
   WRONG_SEAT_MODEL: 409,
+  PASSWORD_REJECTED: 400,
   RATE_LIMITED: 429,
   REQUEST_BLOCKED: 403,
   BAD_REQUEST: 400,

@@ -19,6 +19,11 @@ export const groups = {
   validate: { description: 'Instance license validation', table: 'read' },
   seats: { description: 'Concurrent seats: checkout, heartbeat, release', table: 'write' },
   assignments: { description: 'Named seats: assign, unassign, list', table: 'write' },
+  people: {
+    description: 'People who sign in: invite, change, disable, enable, remove',
+    table: 'write',
+  },
+  session: { description: 'Signing in and out, for the console and the portal', table: 'write' },
 } as const satisfies Record<string, { description: string; table: 'none' | 'read' | 'write' }>;
 
 export type RouteGroup = keyof typeof groups;

@@ -5,6 +5,7 @@ import { auditStore } from './audit.ts';
 import { customerStore } from './customers.ts';
 import { jobRunStore } from './job-runs.ts';
 import { licenseStore } from './licenses.ts';
+import { peopleStore } from './people.ts';
 import { poolStore } from './pools.ts';
 import { productStore } from './products.ts';
 import { projectStore } from './projects.ts';
@@ -18,6 +19,7 @@ export const createStores = (db: Db, tableName: string) => ({
   customers: customerStore(db, tableName),
   projects: projectStore(db, tableName),
   tokens: tokenStore(db, tableName),
+  people: peopleStore(db, tableName),
   audit: auditStore(db, tableName),
   licenses: licenseStore(db, tableName),
   activations: activationStore(db, tableName),

@@ -75,6 +75,32 @@ export const keys = {
   customerAuditPartition: (customerId: string) => `CUSTOMER#${customerId}#AUDIT`,
 } as const;
 
+/**
+ * People who sign in: by id; listed vendor-wide and per customer; claimed once per e-mail and
+ * once per identity-provider subject (`sub`), so neither can belong to two people.
+ */
+export const personKeys = {
+  person: (personId: string): PrimaryKey => ({ pk: `PERSON#${personId}`, sk: 'PERSON' }),
+  list: (createdAt: string, personId: string) => ({
+    gsi1pk: 'PEOPLE',
+    gsi1sk: `${createdAt}#${personId}`,
+  }),
+  listPartition: 'PEOPLE',
+  customerList: (customerId: string, createdAt: string, personId: string) => ({
+    gsi2pk: `CUSTOMER#${customerId}#PEOPLE`,
+    gsi2sk: `${createdAt}#${personId}`,
+  }),
+  customerListPartition: (customerId: string) => `CUSTOMER#${customerId}#PEOPLE`,
+  email: (email: string): PrimaryKey => ({
+    pk: `PERSONEMAIL#${email.trim().toLowerCase()}`,
+    sk: 'PERSONEMAIL',
+  }),
+  subject: (subject: string): PrimaryKey => ({
+    pk: `PERSONSUBJECT#${subject}`,
+    sk: 'PERSONSUBJECT',
+  }),
+} as const;
+
 /** Sorts after every ISO-8601 time: where licenses without an end go in "by end" listings. */
 const PERPETUAL = '9999-12-31T23:59:59.999Z';
 

@@ -159,6 +159,36 @@ export class TesseraFunction extends Construct {
   }
 }
 
+/**
+ * Makes a function able to verify people's tokens (every authenticated function) and, with
+ * `manage`, to administer the pool's accounts (the `people` function alone).
+ */
+export const bindIdentity = (
+  fn: TesseraFunction,
+  identity: { userPoolId: string; userPoolArn: string; clientId: string },
+  manage: boolean,
+): void => {
+  fn.fn.addEnvironment('USER_POOL_ID', identity.userPoolId);
+  fn.fn.addEnvironment('USER_POOL_CLIENT_ID', identity.clientId);
+  if (!manage) return;
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: [
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminSetUserPassword',
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminRemoveUserFromGroup',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminEnableUser',
+        'cognito-idp:AdminDeleteUser',
+        'cognito-idp:AdminUserGlobalSignOut',
+      ],
+      resources: [identity.userPoolArn],
+    }),
+  );
+};
+
 /** One set of bundling options; `npm run bench` builds with the same ones to report sizes. */
 
 export const bundlingOptions = {

@@ -54,11 +54,16 @@ describe('function bundles', () => {
     }
   });
 
-  it('sign only in the instance function and send e-mail only where codes or notices go out', () => {
+  it('sign only in the instance function, send e-mail only where codes, invitations or notices go out, and administer accounts only in people', () => {
     const holding = (file: string) =>
       functions.map((f) => f.name).filter((name) => inputsOf(name).includes(file));
     expect(holding('lambdas/wiring/signing.ts')).toEqual(['instance']);
-    expect(holding('lambdas/wiring/mailing.ts')).toEqual(['activation', 'job notifications']);
+    expect(holding('lambdas/wiring/mailing.ts')).toEqual([
+      'activation',
+      'people',
+      'job notifications',
+    ]);
+    expect(holding('lambdas/wiring/people-deps.ts')).toEqual(['people']);
   });
 
   it('leave jobs free of HTTP code', () => {

@@ -288,14 +288,14 @@ describe('key rotation by stage configuration', () => {
 });
 
 describe('e-mail', () => {
-  it('only the activation function may send e-mail', () => {
+  it('only the activation (codes) and people (invitations) functions may send e-mail', () => {
     for (const action of sendActions) {
       const senders = grants.filter((g) => allows(g.statement, action));
-      const expected = action === 'ses:SendEmail' ? [`api/${roleOf('activation')}`] : [];
-      expect(
-        senders.map((g) => `${g.stack}/${g.role}`),
-        action,
-      ).toEqual(expected);
+      const expected =
+        action === 'ses:SendEmail'
+          ? [`api/${roleOf('activation')}`, `api/${roleOf('people')}`]
+          : [];
+      expect(senders.map((g) => `${g.stack}/${g.role}`).sort(), action).toEqual(expected.sort());
     }
   });
 
@@ -328,11 +328,11 @@ describe('e-mail', () => {
     built.api.resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
 
-  it('tells the activation function, and it alone, the sender and configuration set', () => {
+  it('tells the functions that send e-mail, and only them, the sender and configuration set', () => {
     const environment = environmentOf(built.api);
     for (const group of Object.keys(groups) as RouteGroup[]) {
       const variables = environment[functionId(group)] ?? {};
-      if (group === 'activation') {
+      if (group === 'activation' || group === 'people') {
         expect(variables.SENDER_ADDRESS).toBe('licensing@example.com');
         expect(variables.SES_CONFIGURATION_SET).toBe('tessera-dev');
       } else {

@@ -33,6 +33,7 @@ const urlOf = (route: Route) =>
     .replace('{tokenId}', 'tok_0000000000000000')
     .replace('{licenseId}', 'lic_00000000000000000000000000')
     .replace('{activationId}', 'act_00000000000000000000000000')
+    .replace('{personId}', 'per_00000000000000000000000000')
     .replace('{sessionId}', 'desk-1')
     .replace('{productCode}', 'PBX');
 
@@ -63,6 +64,10 @@ const validBodies: Record<string, Record<string, unknown>> = {
   releaseSeat: { sessionId: 'session-1' },
   checkSeatAssignment: { userId: 'agent-7' },
   assignSeat: { userId: 'agent-7' },
+  invitePerson: { email: 'new@example.com', role: 'vendor-support' },
+  changePerson: { role: 'vendor-admin' },
+  signIn: { email: 'someone@example.com', password: 'x' },
+  setNewPassword: { email: 'someone@example.com', session: 's', newPassword: 'x' },
 };
 const authenticatedRoutes = routes.filter((r) => r.auth !== 'none');
 

@@ -125,6 +125,7 @@ describe('ETag and If-Match', () => {
         .sort(),
     ).toEqual(
       [
+        'changePerson',
         'deleteCustomer',
         'deleteProduct',
         'deleteProject',

@@ -84,6 +84,7 @@ describe('the templates SES stores', () => {
       'tessera-prod-expiry-reminder',
       'tessera-prod-license-expired',
       'tessera-prod-license-issued',
+      'tessera-prod-invitation',
     ]);
     expect(() => templateName('x'.repeat(60), 'activation-code')).toThrow(/template name/);
   });

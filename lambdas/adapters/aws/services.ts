@@ -31,3 +31,18 @@ export const sesApi = (options: Common) => {
   };
 };
 export type SesApi = ReturnType<typeof sesApi>;
+
+/** Amazon Cognito user pools (JSON 1.1): `call('AdminCreateUser', input)`. */
+export const cognitoApi = (options: Common) => {
+  const client = awsClient({
+    service: 'cognito-idp',
+    endpointEnvName: 'COGNITO_IDENTITY_PROVIDER',
+    ...options,
+  });
+  return {
+    call: (operation: string, input: Record<string, unknown>) =>
+      client.send(client.json(`AWSCognitoIdentityProviderService.${operation}`, input, '1.1')),
+    destroy: () => client.destroy(),
+  };
+};
+export type CognitoApi = ReturnType<typeof cognitoApi>;

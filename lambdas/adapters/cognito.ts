@@ -1,0 +1,191 @@
+import { randomInt } from 'node:crypto';
+import { DomainError } from '../domain/errors.ts';
+import type { IdentityDirectory, PasswordGenerator } from '../domain/people.ts';
+import type { Membership } from '../domain/principal.ts';
+import type { ProviderSignIn, ProviderTokens, SignInProvider } from '../domain/sign-in.ts';
+import { AwsError } from './aws/client.ts';
+import type { CognitoApi } from './aws/services.ts';
+
+/**
+ * Tessera's side of a Cognito user pool: the same calls reach Cognito on AWS and the local
+ * emulator (`npm start`). Username = the lower-cased e-mail; the role is the user's one group
+ * (named like the role) and a customer role's customer is `custom:customerId`. Tessera's own
+ * record of the person decides; these mirror it for whoever reads the pool.
+ */
+export const CUSTOMER_ATTRIBUTE = 'custom:customerId';
+
+const failedAs = (error: unknown, name: string) => error instanceof AwsError && error.name === name;
+
+export const cognitoDirectory = (api: CognitoApi, userPoolId: string): IdentityDirectory => {
+  const user = (email: string) => ({ UserPoolId: userPoolId, Username: email });
+  return {
+    createUser: async ({ email, temporaryPassword, ...membership }) => {
+      let created: Record<string, unknown>;
+      try {
+        created = await api.call('AdminCreateUser', {
+          ...user(email),
+          TemporaryPassword: temporaryPassword,
+          // Tessera sends its own invitation; Cognito's message would carry its own wording.
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+            ...('customerId' in membership
+              ? [{ Name: CUSTOMER_ATTRIBUTE, Value: membership.customerId }]
+              : []),
+          ],
+        });
+      } catch (error) {
+        if (failedAs(error, 'UsernameExistsException')) {
+          throw new DomainError('ALREADY_EXISTS', 'An account with this e-mail already exists.');
+        }
+        throw error;
+      }
+      const attributes = ((created.User as { Attributes?: unknown[] } | undefined)?.Attributes ??
+        []) as { Name?: string; Value?: string }[];
+      const subject = attributes.find((a) => a.Name === 'sub')?.Value;
+      if (!subject) throw new Error('The identity provider answered no subject');
+      await api.call('AdminAddUserToGroup', { ...user(email), GroupName: membership.role });
+      return { subject };
+    },
+    resetTemporaryPassword: async (email, temporaryPassword) => {
+      await api.call('AdminSetUserPassword', {
+        ...user(email),
+        Password: temporaryPassword,
+        Permanent: false,
+      });
+    },
+    setMembership: async (email, membership: Membership, previous: Membership) => {
+      await api.call('AdminAddUserToGroup', { ...user(email), GroupName: membership.role });
+      await api.call('AdminRemoveUserFromGroup', { ...user(email), GroupName: previous.role });
+    },
+    disableUser: async (email) => {
+      await api.call('AdminDisableUser', user(email));
+      // Ends refresh tokens on AWS. Tessera's record already refuses the person; the local
+      // emulator has no global sign-out, so its failure changes nothing.
+      await api.call('AdminUserGlobalSignOut', user(email)).catch(() => undefined);
+    },
+    enableUser: async (email) => {
+      await api.call('AdminEnableUser', user(email));
+    },
+    deleteUser: async (email) => {
+      try {
+        await api.call('AdminDeleteUser', user(email));
+      } catch (error) {
+        if (!failedAs(error, 'UserNotFoundException')) throw error;
+      }
+    },
+  };
+};
+
+/** The subject of a token the provider itself just answered (over TLS): read, not verified. */
+const subjectOf = (accessToken: string): string => {
+  const payload = accessToken.split('.')[1] ?? '';
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    sub?: unknown;
+  };
+  if (typeof claims.sub !== 'string') throw new Error('The access token names no subject');
+  return claims.sub;
+};
+
+const tokensOf = (result: Record<string, unknown>): ProviderTokens => {
+  const auth = result.AuthenticationResult as Record<string, unknown>;
+  const accessToken = String(auth.AccessToken);
+  return {
+    accessToken,
+    expiresIn: Number(auth.ExpiresIn ?? 3600),
+    ...(typeof auth.RefreshToken === 'string' ? { refreshToken: auth.RefreshToken } : {}),
+    subject: subjectOf(accessToken),
+  };
+};
+
+const outcomeOf = (result: Record<string, unknown>): ProviderSignIn => {
+  if (result.AuthenticationResult) return { status: 'SIGNED_IN', ...tokensOf(result) };
+  if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && typeof result.Session === 'string') {
+    return { status: 'NEW_PASSWORD_REQUIRED', session: result.Session };
+  }
+  // MFA and other challenges are not offered to people who sign in through Tessera's pages.
+  return { status: 'REFUSED' };
+};
+
+const REFUSALS = [
+  'NotAuthorizedException',
+  'UserNotFoundException',
+  'PasswordResetRequiredException',
+];
+/** Cognito's answers to a wrong e-mail or password (the emulator says InvalidPassword). */
+const WRONG_PASSWORD = [...REFUSALS, 'InvalidPasswordException'];
+
+export const cognitoSignIn = (api: CognitoApi, clientId: string): SignInProvider => ({
+  passwordSignIn: async (email, password) => {
+    try {
+      return outcomeOf(
+        await api.call('InitiateAuth', {
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        }),
+      );
+    } catch (error) {
+      if (WRONG_PASSWORD.some((name) => failedAs(error, name))) return { status: 'REFUSED' };
+      throw error;
+    }
+  },
+  completeNewPassword: async (email, session, newPassword) => {
+    try {
+      return outcomeOf(
+        await api.call('RespondToAuthChallenge', {
+          ClientId: clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+        }),
+      );
+    } catch (error) {
+      if (failedAs(error, 'InvalidPasswordException')) {
+        throw new DomainError('PASSWORD_REJECTED', (error as AwsError).message);
+      }
+      if (
+        REFUSALS.some((name) => failedAs(error, name)) ||
+        failedAs(error, 'CodeMismatchException')
+      ) {
+        return { status: 'REFUSED' };
+      }
+      throw error;
+    }
+  },
+  refresh: async (refreshToken) => {
+    try {
+      const result = await api.call('InitiateAuth', {
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      });
+      return result.AuthenticationResult ? tokensOf(result) : undefined;
+    } catch (error) {
+      if (REFUSALS.some((name) => failedAs(error, name))) return undefined;
+      throw error;
+    }
+  },
+  revoke: async (refreshToken) => {
+    await api.call('RevokeToken', { ClientId: clientId, Token: refreshToken });
+  },
+});
+
+/**
+ * Temporary passwords: 16 characters from every class Cognito's strong policy asks for, with
+ * look-alikes (0/O, 1/l/I) left out so a person can type one from the e-mail.
+ */
+const CLASSES = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789', '!#%+-=?@'];
+export const randomPasswords: PasswordGenerator = {
+  temporary: () => {
+    const all = CLASSES.join('');
+    const chars = CLASSES.map((c) => c[randomInt(c.length)] as string);
+    while (chars.length < 16) chars.push(all[randomInt(all.length)] as string);
+    for (let i = chars.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [chars[i], chars[j]] = [chars[j] as string, chars[i] as string];
+    }
+    return chars.join('');
+  },
+};

@@ -1,0 +1,178 @@
+import * as z from 'zod';
+import { DomainError } from './errors.ts';
+import type { PeopleStore, Person } from './people.ts';
+
+/**
+ * Signing in with e-mail and password through the identity provider, for the console and the
+ * portal. The provider checks the password; Tessera's record decides whether the person may sign
+ * in at all, so a disabled or removed person is refused even where the provider (or its local
+ * stand-in) would let them through. Every refusal is the same 401: nobody learns from it which
+ * e-mails have accounts.
+ */
+export const SignInInput = z.lazy(() =>
+  z.strictObject({
+    email: z.email().max(254),
+    password: z.string().min(1).max(256),
+  }),
+);
+export type SignInInput = z.infer<typeof SignInInput>;
+
+export const NewPasswordInput = z.lazy(() =>
+  z.strictObject({
+    email: z.email().max(254),
+    session: z.string().min(1).max(4096).describe('From the NEW_PASSWORD_REQUIRED answer'),
+    newPassword: z.string().min(1).max(256),
+  }),
+);
+export type NewPasswordInput = z.infer<typeof NewPasswordInput>;
+
+export const SessionView = z.lazy(() =>
+  z.union([
+    z.object({
+      status: z.literal('SIGNED_IN'),
+      accessToken: z.string().describe('Send as Bearer; keep it in memory only'),
+      expiresIn: z.number().int().describe('Seconds the access token is valid'),
+      person: z.object({ id: z.string(), email: z.string(), role: z.string() }),
+    }),
+    z.object({
+      status: z.literal('NEW_PASSWORD_REQUIRED'),
+      session: z.string().describe('Send back with the new password'),
+    }),
+  ]),
+);
+
+export const SignedOutView = z.lazy(() => z.object({ signedOut: z.literal(true) }));
+
+export interface ProviderTokens {
+  accessToken: string;
+  expiresIn: number;
+  /** Absent on a refresh: the refresh token stays the one the browser holds. */
+  refreshToken?: string;
+  subject: string;
+}
+
+export type ProviderSignIn =
+  | ({ status: 'SIGNED_IN' } & ProviderTokens)
+  | { status: 'NEW_PASSWORD_REQUIRED'; session: string }
+  | { status: 'REFUSED' };
+
+/** The provider's sign-in API (Cognito's InitiateAuth, RespondToAuthChallenge, RevokeToken). */
+export interface SignInProvider {
+  passwordSignIn(email: string, password: string): Promise<ProviderSignIn>;
+  /** REFUSED for a wrong session; throws PASSWORD_REJECTED for a password the policy refuses. */
+  completeNewPassword(email: string, session: string, newPassword: string): Promise<ProviderSignIn>;
+  refresh(refreshToken: string): Promise<ProviderTokens | undefined>;
+  revoke(refreshToken: string): Promise<void>;
+}
+
+export type SessionResult =
+  | {
+      status: 'SIGNED_IN';
+      accessToken: string;
+      expiresIn: number;
+      refreshToken?: string;
+      person: { id: string; email: string; role: string };
+    }
+  | { status: 'NEW_PASSWORD_REQUIRED'; session: string };
+
+const refused = () => new DomainError('UNAUTHENTICATED', 'Wrong e-mail or password.');
+
+/** The person who may sign in with this e-mail, or the uniform refusal. */
+const allowed = async (store: PeopleStore, email: string): Promise<Person> => {
+  const person = await store.byEmail(email.trim().toLowerCase());
+  if (!person || person.status === 'disabled') throw refused();
+  return person;
+};
+
+const signedIn = async (
+  store: PeopleStore,
+  person: Person,
+  tokens: ProviderTokens,
+  now: Date,
+): Promise<SessionResult> => {
+  // The provider's account must be the one Tessera invited, not a namesake made elsewhere.
+  if (tokens.subject !== person.subject) throw refused();
+  const after: Person = {
+    ...person,
+    status: 'active',
+    lastSignInAt: now.toISOString(),
+    version: person.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  // Not audited: a sign-in is not a change anyone made to the person.
+  await store.replace(person, after, undefined).catch(() => undefined);
+  return {
+    status: 'SIGNED_IN',
+    accessToken: tokens.accessToken,
+    expiresIn: tokens.expiresIn,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    person: { id: person.id, email: person.email, role: person.role },
+  };
+};
+
+const outcome = async (
+  store: PeopleStore,
+  person: Person,
+  result: ProviderSignIn,
+  now: Date,
+): Promise<SessionResult> => {
+  if (result.status === 'REFUSED') throw refused();
+  if (result.status === 'NEW_PASSWORD_REQUIRED') {
+    return { status: 'NEW_PASSWORD_REQUIRED', session: result.session };
+  }
+  return signedIn(store, person, result, now);
+};
+
+export const signIn = async (
+  deps: { store: PeopleStore; provider: SignInProvider },
+  input: SignInInput,
+  now: Date,
+): Promise<SessionResult> => {
+  const person = await allowed(deps.store, input.email);
+  const result = await deps.provider.passwordSignIn(person.email, input.password);
+  return outcome(deps.store, person, result, now);
+};
+
+export const completeNewPassword = async (
+  deps: { store: PeopleStore; provider: SignInProvider },
+  input: NewPasswordInput,
+  now: Date,
+): Promise<SessionResult> => {
+  const person = await allowed(deps.store, input.email);
+  const result = await deps.provider.completeNewPassword(
+    person.email,
+    input.session,
+    input.newPassword,
+  );
+  return outcome(deps.store, person, result, now);
+};
+
+/** A new access token for the refresh token the browser holds, while the person may still. */
+export const refreshSession = async (
+  deps: { store: PeopleStore; provider: SignInProvider },
+  refreshToken: string | undefined,
+): Promise<SessionResult> => {
+  const expired = new DomainError('UNAUTHENTICATED', 'The session has ended; sign in again.');
+  if (!refreshToken) throw expired;
+  const tokens = await deps.provider.refresh(refreshToken);
+  if (!tokens) throw expired;
+  const person = await deps.store.bySubject(tokens.subject);
+  if (person?.status !== 'active') {
+    await deps.provider.revoke(refreshToken).catch(() => undefined);
+    throw expired;
+  }
+  return {
+    status: 'SIGNED_IN',
+    accessToken: tokens.accessToken,
+    expiresIn: tokens.expiresIn,
+    person: { id: person.id, email: person.email, role: person.role },
+  };
+};
+
+export const signOut = async (
+  provider: SignInProvider,
+  refreshToken: string | undefined,
+): Promise<{ signedOut: true }> => {
+  if (refreshToken) await provider.revoke(refreshToken).catch(() => undefined);
+  return { signedOut: true };
+};

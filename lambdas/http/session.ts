@@ -1,0 +1,50 @@
+import {
+  completeNewPassword,
+  refreshSession,
+  type SessionResult,
+  signIn,
+  signOut,
+} from '../domain/sign-in.ts';
+import { sessionRoutes } from '../routes/session.ts';
+import { signInProvider } from '../wiring/identity.ts';
+import { guards } from './guards.ts';
+import { httpHandler, type OperationRequest } from './handler.ts';
+
+/**
+ * The refresh token lives only in this cookie: HttpOnly (no script reads it), Secure, SameSite
+ * Strict (no other site's page sends it), and scoped to the session routes' path.
+ */
+export const SESSION_COOKIE = 'tessera_session';
+const REFRESH_DAYS = 30;
+
+const cookie = (r: OperationRequest, value: string, maxAge: number) =>
+  `${SESSION_COOKIE}=${value}; Path=${r.basePath}/session; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Strict`;
+
+/** The body keeps the access token; the refresh token goes into the cookie and nowhere else. */
+const answer = (r: OperationRequest, result: SessionResult) => {
+  if (result.status !== 'SIGNED_IN') return result;
+  const { refreshToken, ...body } = result;
+  if (refreshToken) r.setCookie(cookie(r, refreshToken, REFRESH_DAYS * 86_400));
+  return body;
+};
+
+const deps = (r: OperationRequest) => ({
+  store: r.runtime.stores.people,
+  provider: signInProvider(),
+});
+
+export const handler = httpHandler(
+  sessionRoutes,
+  {
+    signIn: async (r) => answer(r, await signIn(deps(r), r.input.body, r.runtime.clock.now())),
+    setNewPassword: async (r) =>
+      answer(r, await completeNewPassword(deps(r), r.input.body, r.runtime.clock.now())),
+    refreshSession: async (r) => answer(r, await refreshSession(deps(r), r.cookie(SESSION_COOKIE))),
+    signOut: async (r) => {
+      const result = await signOut(signInProvider(), r.cookie(SESSION_COOKIE));
+      r.setCookie(cookie(r, '', 0));
+      return result;
+    },
+  },
+  { guards },
+);

@@ -1,0 +1,220 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CognitoLocal, ensureLocalPool, startCognitoLocal } from '../../bin/local/cognito.ts';
+import { cognitoApi } from '../../lambdas/adapters/aws/services.ts';
+import {
+  cognitoDirectory,
+  cognitoSignIn,
+  randomPasswords,
+} from '../../lambdas/adapters/cognito.ts';
+import { idGenerator } from '../../lambdas/adapters/ids.ts';
+import { personTokenVerifier } from '../../lambdas/adapters/person-tokens.ts';
+import type { ChangeContext } from '../../lambdas/domain/audit.ts';
+import {
+  disablePerson,
+  enablePerson,
+  getPerson,
+  invitePerson,
+  listPeople,
+  type PeopleDeps,
+  removePerson,
+} from '../../lambdas/domain/people.ts';
+import { principalOfSubject } from '../../lambdas/domain/person-principal.ts';
+import type { Principal } from '../../lambdas/domain/principal.ts';
+import { completeNewPassword, refreshSession, signIn } from '../../lambdas/domain/sign-in.ts';
+import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import { codeOf } from '../support/outcome.ts';
+import { createTestTable } from '../support/table.ts';
+
+/**
+ * People end to end against the real engines: DynamoDB Local for Tessera's record and the
+ * Cognito emulator for accounts, through the same adapters the functions use.
+ */
+const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
+const ctx = (principal: Principal = admin): ChangeContext => ({
+  principal,
+  now: new Date(),
+  ids: idGenerator(),
+});
+
+let dir: string;
+let cognito: CognitoLocal;
+let stores: Stores;
+let deps: PeopleDeps;
+const invitations: { to: string; temporaryPassword: string }[] = [];
+let provider: ReturnType<typeof cognitoSignIn>;
+let verify: ReturnType<typeof personTokenVerifier>;
+let api: ReturnType<typeof cognitoApi>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tessera-cognito-'));
+  cognito = await startCognitoLocal(dir);
+  const pool = await ensureLocalPool(cognito.endpoint, 'test');
+  const table = await createTestTable();
+  stores = createStores(table.db, table.tableName);
+  api = cognitoApi({
+    region: 'us-east-1',
+    endpoint: cognito.endpoint,
+    credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+  });
+  provider = cognitoSignIn(api, pool.clientId);
+  verify = personTokenVerifier({
+    userPoolId: pool.userPoolId,
+    clientId: pool.clientId,
+    localIssuer: pool.issuer,
+  });
+  deps = {
+    store: stores.people,
+    directory: cognitoDirectory(api, pool.userPoolId),
+    passwords: randomPasswords,
+    inviter: { send: async (i) => void invitations.push(i) },
+  };
+}, 60_000);
+
+afterAll(async () => {
+  api?.destroy();
+  await cognito?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const NEW_PASSWORD = 'Another-Secret-42';
+
+/** Invites someone and takes them through the first sign-in; answers their access token. */
+const onboard = async (email: string) => {
+  const person = await invitePerson(deps, ctx(), { email, role: 'vendor-support' });
+  const invitation = invitations.find((i) => i.to === email.toLowerCase());
+  if (!invitation) throw new Error('no invitation');
+  const first = await signIn(
+    { store: stores.people, provider },
+    { email, password: invitation.temporaryPassword },
+    new Date(),
+  );
+  if (first.status !== 'NEW_PASSWORD_REQUIRED') throw new Error(`got ${first.status}`);
+  const done = await completeNewPassword(
+    { store: stores.people, provider },
+    { email, session: first.session, newPassword: NEW_PASSWORD },
+    new Date(),
+  );
+  if (done.status !== 'SIGNED_IN') throw new Error('not signed in');
+  return { person, done };
+};
+
+describe('people who sign in', () => {
+  it('an invited person gets an e-mailed temporary password, must choose their own, and then signs in', async () => {
+    const { person, done } = await onboard('Alice@Example.com');
+
+    expect(person).toMatchObject({ email: 'alice@example.com', status: 'invited' });
+    expect(invitations.at(-1)?.temporaryPassword).toMatch(/^.{16}$/);
+    expect(done.refreshToken).toBeTruthy();
+    const subject = await verify.subjectOf(done.accessToken);
+    const principal = await principalOfSubject(stores.people, subject as string);
+    expect(principal).toEqual({ kind: 'person', personId: person.id, role: 'vendor-support' });
+    expect((await getPerson(stores.people, admin, person.id)).status).toBe('active');
+    expect(JSON.stringify(await getPerson(stores.people, admin, person.id))).not.toContain(
+      'subject',
+    );
+  });
+
+  it('a wrong password and an unknown e-mail get the same refusal', async () => {
+    await onboard('bob@example.com');
+    const attempt = (email: string, password: string) =>
+      signIn({ store: stores.people, provider }, { email, password }, new Date());
+
+    expect(await codeOf(attempt('bob@example.com', 'Wrong-Password-1'))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(attempt('nobody@example.com', NEW_PASSWORD))).toBe('UNAUTHENTICATED');
+  });
+
+  it('disabling someone refuses their very next request and their refresh, though their token has not expired', async () => {
+    const { person, done } = await onboard('carol@example.com');
+    const subject = (await verify.subjectOf(done.accessToken)) as string;
+
+    await disablePerson(deps, ctx(), person.id);
+
+    expect(await codeOf(principalOfSubject(stores.people, subject))).toBe('UNAUTHENTICATED');
+    expect(
+      await codeOf(refreshSession({ store: stores.people, provider }, done.refreshToken)),
+    ).toBe('UNAUTHENTICATED');
+    expect(
+      await codeOf(
+        signIn(
+          { store: stores.people, provider },
+          { email: 'carol@example.com', password: NEW_PASSWORD },
+          new Date(),
+        ),
+      ),
+    ).toBe('UNAUTHENTICATED');
+
+    await enablePerson(deps, ctx(), person.id);
+    expect(await principalOfSubject(stores.people, subject)).toMatchObject({ kind: 'person' });
+  });
+
+  it('a removed person is gone from Tessera and from the pool, and their token no longer works', async () => {
+    const { person, done } = await onboard('dave@example.com');
+    const subject = (await verify.subjectOf(done.accessToken)) as string;
+
+    await removePerson(deps, ctx(), person.id);
+
+    expect(await codeOf(getPerson(stores.people, admin, person.id))).toBe('NOT_FOUND');
+    expect(await codeOf(principalOfSubject(stores.people, subject))).toBe('UNAUTHENTICATED');
+    expect(
+      await codeOf(
+        invitePerson(deps, ctx(), { email: 'dave@example.com', role: 'vendor-support' }),
+      ),
+    ).toBe('resolved'); // the e-mail is free again
+  });
+
+  it('the same e-mail cannot be invited twice', async () => {
+    await invitePerson(deps, ctx(), { email: 'erin@example.com', role: 'vendor-support' });
+    expect(
+      await codeOf(invitePerson(deps, ctx(), { email: 'ERIN@example.com', role: 'vendor-admin' })),
+    ).toBe('ALREADY_EXISTS');
+  });
+
+  it('a customer admin sees only its own customer’s people, and another customer’s person is 404', async () => {
+    const other = await invitePerson(deps, ctx(), {
+      email: 'frank@other.example',
+      role: 'customer-user',
+      customerId: 'cus_01jaaaaaaaaaaaaaaaaaaaaaaa',
+    });
+    const customerAdmin: Principal = {
+      kind: 'token',
+      tokenId: 'tok_cadmin',
+      role: 'customer-admin',
+      customerId: 'cus_01jbbbbbbbbbbbbbbbbbbbbbbb',
+    };
+
+    expect(await codeOf(getPerson(stores.people, customerAdmin, other.id))).toBe('NOT_FOUND');
+    expect(await codeOf(disablePerson(deps, ctx(customerAdmin), other.id))).toBe('NOT_FOUND');
+    const page = await listPeople(stores.people, customerAdmin, { limit: 50 });
+    expect(page.items.map((p) => p.id)).not.toContain(other.id);
+    expect(
+      await codeOf(
+        invitePerson(deps, ctx(customerAdmin), { email: 'x@y.example', role: 'vendor-admin' }),
+      ),
+    ).toBe('FORBIDDEN');
+  });
+
+  it('tokens that are not this pool’s access tokens are refused', async () => {
+    const { done } = await onboard('gina@example.com');
+    const [h, p, s] = done.accessToken.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${s}`;
+    const pool = await ensureLocalPool(cognito.endpoint, 'test');
+    const awsConfigured = personTokenVerifier({
+      userPoolId: pool.userPoolId,
+      clientId: pool.clientId,
+    });
+    const otherClient = personTokenVerifier({
+      userPoolId: pool.userPoolId,
+      clientId: 'another-client',
+      localIssuer: pool.issuer,
+    });
+
+    expect(await verify.subjectOf(tampered)).toBeUndefined();
+    // The emulator's key ships in its npm package: outside the local runtime its tokens are worthless.
+    expect(await awsConfigured.subjectOf(done.accessToken)).toBeUndefined();
+    expect(await otherClient.subjectOf(done.accessToken)).toBeUndefined();
+  });
+});
