@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { applyPatch, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { membershipOf } from './person-principal.ts';
 import {
@@ -111,13 +111,7 @@ export interface PasswordGenerator {
 
 /** What tells the invited person: Tessera's own invitation e-mail (never the provider's). */
 export interface Inviter {
-  send(invitation: {
-    to: string;
-    name?: string;
-    temporaryPassword: string;
-    role: Role;
-    invitedBy: string;
-  }): Promise<void>;
+  send(invitation: { to: string; temporaryPassword: string; role: Role }): Promise<void>;
 }
 
 export interface PeopleStore {
@@ -229,13 +223,7 @@ export const invitePerson = async (
     await deps.directory.deleteUser(email).catch(() => undefined);
     throw error;
   }
-  await deps.inviter.send({
-    to: email,
-    ...(person.name ? { name: person.name } : {}),
-    temporaryPassword,
-    role: person.role,
-    invitedBy: ctx.principal.kind === 'person' ? 'a colleague' : 'your vendor',
-  });
+  await deps.inviter.send({ to: email, temporaryPassword, role: person.role });
   return toPersonView(person);
 };
 
@@ -275,13 +263,7 @@ export const resendInvitation = async (
     after,
     auditEvent(ctx, 'person.invitation-resent', ref(after), audited(before), audited(after)),
   );
-  await deps.inviter.send({
-    to: after.email,
-    ...(after.name ? { name: after.name } : {}),
-    temporaryPassword,
-    role: after.role,
-    invitedBy: 'your vendor',
-  });
+  await deps.inviter.send({ to: after.email, temporaryPassword, role: after.role });
   return toPersonView(after);
 };
 
@@ -301,9 +283,8 @@ export const changePerson = async (
       { errors: [{ path: 'body.role', message: 'Cannot move between staff and customer roles' }] },
     );
   }
-  const { name: _name, ...rest } = before;
-  const name = input.name === undefined ? before.name : (input.name ?? undefined);
-  const after = changed(ctx, { ...rest, ...(name ? { name } : {}) } as Person, { role });
+  // PATCH semantics: an absent name stays, null removes it.
+  const after = changed(ctx, applyPatch(before, { name: input.name }), { role });
   if (role !== before.role) {
     await deps.directory.setMembership(before.email, membershipOf(after), membershipOf(before));
   }

@@ -84,6 +84,14 @@ const allowed = async (store: PeopleStore, email: string): Promise<Person> => {
   return person;
 };
 
+const sessionOf = (person: Person, tokens: ProviderTokens): SessionResult => ({
+  status: 'SIGNED_IN',
+  accessToken: tokens.accessToken,
+  expiresIn: tokens.expiresIn,
+  ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+  person: { id: person.id, email: person.email, role: person.role },
+});
+
 const signedIn = async (
   store: PeopleStore,
   person: Person,
@@ -101,13 +109,7 @@ const signedIn = async (
   };
   // Not audited: a sign-in is not a change anyone made to the person.
   await store.replace(person, after, undefined).catch(() => undefined);
-  return {
-    status: 'SIGNED_IN',
-    accessToken: tokens.accessToken,
-    expiresIn: tokens.expiresIn,
-    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-    person: { id: person.id, email: person.email, role: person.role },
-  };
+  return sessionOf(person, tokens);
 };
 
 const outcome = async (
@@ -161,12 +163,7 @@ export const refreshSession = async (
     await deps.provider.revoke(refreshToken).catch(() => undefined);
     throw expired;
   }
-  return {
-    status: 'SIGNED_IN',
-    accessToken: tokens.accessToken,
-    expiresIn: tokens.expiresIn,
-    person: { id: person.id, email: person.email, role: person.role },
-  };
+  return sessionOf(person, tokens);
 };
 
 export const signOut = async (

@@ -252,14 +252,15 @@ const MEMO_SIZE = 64;
 const checkedSignatures = new WeakMap<KeyObject, Map<string, boolean>>();
 
 /** `signedLength`: the header and payload with the dot between them, the start of `file`. */
-const signatureHolds = (key: KeyObject, file: string, signedLength: number, signature: Buffer) => {
+const signatureHolds = (key: KeyObject, file: string, signedLength: number, signature: string) => {
   let memo = checkedSignatures.get(key);
   const known = memo?.get(file);
   if (known !== undefined) return known;
   // The signing input is plain base64url and dots: its latin1 bytes are its ASCII bytes.
   const bytes = scratchOf(signedLength);
   const signingInput = bytes.subarray(0, bytes.write(file, 0, signedLength, 'latin1'));
-  const holds = verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  signatureBytes.write(signature, 'base64url');
+  const holds = verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signatureBytes);
   if (!memo) {
     memo = new Map();
     checkedSignatures.set(key, memo);
@@ -404,9 +405,7 @@ const verifyOrFail = (file: unknown, jwks: unknown, options: VerifyOptions, now:
       fail('BAD_SIGNATURE', 'An ES256 signature is 64 bytes (r‖s), base64url'),
     );
   }
-  const signature = signatureBytes;
-  signature.write(signaturePart, 'base64url');
-  const signed = signatureHolds(key, text, secondDot, signature);
+  const signed = signatureHolds(key, text, secondDot, signaturePart);
   if (!signed) return failing(payloadPart, fail('BAD_SIGNATURE', 'The signature does not verify'));
 
   // 5. Authenticated from here on: the claims.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { RouteGroup } from '../../lambdas/routes.ts';
 import { buildTessera } from '../../lib/app.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -39,3 +40,29 @@ export const synthTessera = (context: Record<string, unknown> = {}) => {
     stacks: built,
   };
 };
+
+export type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+/** Every statement of every policy attached to a route group's function role. */
+export const functionStatements = (
+  synthesized: ReturnType<typeof synthTessera>,
+  group: RouteGroup,
+): PolicyStatement[] => {
+  const { api, stacks } = synthesized;
+  const fn = stacks.api.functions[group];
+  const roleId = stacks.api.getLogicalId(fn.role.node.defaultChild as never);
+  const policies = api.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+  });
+  return Object.values(policies).flatMap(
+    (p) =>
+      (p as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }).Properties
+        .PolicyDocument.Statement,
+  );
+};
+
+/** The actions a route group's function may take, across all its statements. */
+export const functionActions = (synthesized: ReturnType<typeof synthTessera>, group: RouteGroup) =>
+  functionStatements(synthesized, group).flatMap((s) =>
+    Array.isArray(s.Action) ? s.Action : [s.Action],
+  );

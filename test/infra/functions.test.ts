@@ -2,28 +2,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { groups, type RouteGroup } from '../../lambdas/routes.ts';
 import { tableActions } from '../../lib/constructs/tessera-function.ts';
-import { synthTessera } from './app-fixture.ts';
+import { functionActions, functionStatements, synthTessera } from './app-fixture.ts';
 
-const { api, stacks } = synthTessera();
-
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-
-/** Every statement of every policy attached to the group function's role. */
-const statementsOf = (group: RouteGroup): Statement[] => {
-  const fn = stacks.api.functions[group];
-  const roleId = stacks.api.getLogicalId(fn.role.node.defaultChild as never);
-  const policies = api.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
-  });
-  return Object.values(policies).flatMap(
-    (p) =>
-      (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
-        .PolicyDocument.Statement,
-  );
-};
-
-const actionsOf = (group: RouteGroup) =>
-  statementsOf(group).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+const synthesized = synthTessera();
+const { api } = synthesized;
+const statementsOf = (group: RouteGroup) => functionStatements(synthesized, group);
+const actionsOf = (group: RouteGroup) => functionActions(synthesized, group);
 
 describe('Lambda functions', () => {
   it('run Node.js 22 on arm64 with active tracing, one per route group', () => {

@@ -2,26 +2,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { roles } from '../../lambdas/domain/principal.ts';
 import { groups, type RouteGroup } from '../../lambdas/routes.ts';
-import { synthTessera } from './app-fixture.ts';
+import { functionActions, synthTessera } from './app-fixture.ts';
 
-const { api, stacks } = synthTessera();
-
-const statementsOf = (group: RouteGroup) => {
-  const fn = stacks.api.functions[group];
-  const roleId = stacks.api.getLogicalId(fn.role.node.defaultChild as never);
-  const policies = api.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
-  });
-  return Object.values(policies).flatMap(
-    (p) =>
-      (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } })
-        .Properties.PolicyDocument.Statement,
-  );
-};
+const synthesized = synthTessera();
+const { api } = synthesized;
 const cognitoActionsOf = (group: RouteGroup) =>
-  statementsOf(group)
-    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
-    .filter((a) => a.startsWith('cognito-idp:'));
+  functionActions(synthesized, group).filter((a) => a.startsWith('cognito-idp:'));
 
 describe('the people user pool', () => {
   it('takes no self sign-up, keeps a strong password policy and offers TOTP, not SMS', () => {
