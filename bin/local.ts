@@ -10,6 +10,8 @@
  *                          `npm run job -- <name>`)
  *   TESSERA_LOG_FORMAT     `json` prints the gateway's lines as JSON; default one readable line
  *                          per request (`POST /licenses 201 148ms`)
+ *   TESSERA_ADMIN_EMAIL    the first person's e-mail, invited as vendor-admin on the first start
+ *                          (default admin@tessera.local)
  *   TESSERA_DEBUG          `1` prints the stack of an unexpected start failure
  *   TESSERA_THROTTLE       `rate/burst` (e.g. `50/100`) throttles requests as the AWS stage does;
  *                          off by default. At most 16 requests per function run at once; up to
@@ -65,6 +67,8 @@ const banner = (platform: LocalPlatform, readyMs: number) => {
     `  state folder    ${platform.stateDir}`,
     `  outbox          ${platform.outboxDir}   (e-mails land here as .eml files)`,
     `  signing key     ${platform.signingKeyFile}   (stands in for KMS)`,
+    `  console         ${platform.url}/   (people sign in)`,
+    `  Cognito         ${platform.cognitoEndpoint ? `${platform.cognitoEndpoint}  (emulator, node pid ${platform.cognitoPid})` : 'off'}`,
     `  DynamoDB Local  ${platform.dynamoEndpoint}  (table ${platform.tableName}, java pid ${platform.dynamoPid})`,
     `  API document    ${platform.url}/openapi.json`,
     `  CORS origins    ${corsOrigins.join(', ') || '(none)'}`,
@@ -90,6 +94,21 @@ const banner = (platform: LocalPlatform, readyMs: number) => {
       '',
       '  The vendor-admin token was printed on first start. Need another? While this runs:',
       '    npm run admin -- create-token --role vendor-admin --name me --local',
+    );
+  }
+  if (platform.firstPerson) {
+    const rule = '='.repeat(78);
+    lines.push(
+      '',
+      rule,
+      '  FIRST START: sign in to the console as its first administrator. The temporary',
+      '  password is shown this once (the invitation is in the outbox too); you choose',
+      '  your own at the first sign-in.',
+      '',
+      `    console   ${platform.url}/`,
+      `    e-mail    ${platform.firstPerson.email}`,
+      `    password  ${platform.firstPerson.temporaryPassword}`,
+      rule,
     );
   }
   lines.push('', 'Press Ctrl-C to stop.', '');
@@ -159,6 +178,9 @@ try {
     port,
     corsOrigins,
     scheduler: jobsOn,
+    ...(process.env.TESSERA_ADMIN_EMAIL
+      ? { firstPersonEmail: process.env.TESSERA_ADMIN_EMAIL }
+      : {}),
     log: localLogger(process.env.TESSERA_LOG_FORMAT),
     ...(dynamoPort !== undefined ? { dynamoPort } : {}),
     ...(throttle ? { admission: { ...DEFAULT_ADMISSION, throttle } } : {}),

@@ -1,6 +1,11 @@
+import { cognitoApi } from '../../lambdas/adapters/aws/services.ts';
+import { cognitoDirectory, randomPasswords } from '../../lambdas/adapters/cognito.ts';
 import { documentClient } from '../../lambdas/adapters/dynamodb.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
+import { outboxMailer } from '../../lambdas/adapters/mailer-outbox.ts';
 import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
+import { invitationMessage } from '../../lambdas/domain/emails.ts';
+import { invitePerson } from '../../lambdas/domain/people.ts';
 import { createToken } from '../../lambdas/domain/tokens.ts';
 import { createStores } from '../../lambdas/store/index.ts';
 import { readStateRecord, type StatePaths, writeStateRecord } from './state.ts';
@@ -26,6 +31,7 @@ export const bootstrapAdmin = async (paths: StatePaths, endpoint: string, tableN
     );
     const record = await readStateRecord(paths);
     await writeStateRecord(paths, {
+      ...record,
       version: 1,
       createdAt: record?.createdAt ?? now.toISOString(),
       tableName,
@@ -38,6 +44,68 @@ export const bootstrapAdmin = async (paths: StatePaths, endpoint: string, tableN
     });
     return created.token;
   } finally {
+    db.destroy();
+  }
+};
+
+export interface FirstPersonOptions {
+  endpoint: string;
+  tableName: string;
+  cognitoEndpoint: string;
+  userPoolId: string;
+  email: string;
+  consoleUrl: string;
+  from: string;
+}
+
+/**
+ * Invites the first vendor-admin person when nobody has been invited yet, through the same
+ * use case the API runs: a Cognito account with a temporary password, Tessera's record, and the
+ * invitation e-mail in the outbox. Returns the e-mail and temporary password to show once.
+ */
+export const bootstrapFirstPerson = async (paths: StatePaths, options: FirstPersonOptions) => {
+  const db = documentClient({
+    endpoint: options.endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+  });
+  const api = cognitoApi({
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    endpoint: options.cognitoEndpoint,
+    credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+  });
+  try {
+    const { people } = createStores(db, options.tableName);
+    const existing = await people.list({}, { limit: 1 });
+    if (existing.items.length > 0) return undefined;
+    const mailer = outboxMailer({ dir: paths.outbox, from: options.from });
+    let temporaryPassword = '';
+    const now = new Date();
+    const person = await invitePerson(
+      {
+        store: people,
+        directory: cognitoDirectory(api, options.userPoolId),
+        passwords: randomPasswords,
+        inviter: {
+          send: async (invitation) => {
+            temporaryPassword = invitation.temporaryPassword;
+            await mailer.send(invitationMessage({ ...invitation, signInUrl: options.consoleUrl }));
+          },
+        },
+      },
+      { principal: { kind: 'system', name: 'local-bootstrap' }, now, ids: idGenerator() },
+      { email: options.email, name: 'First administrator', role: 'vendor-admin' },
+    );
+    const record = await readStateRecord(paths);
+    await writeStateRecord(paths, {
+      ...record,
+      version: 1,
+      createdAt: record?.createdAt ?? now.toISOString(),
+      tableName: options.tableName,
+      firstPerson: { personId: person.id, email: person.email, createdAt: now.toISOString() },
+    });
+    return { email: person.email, temporaryPassword };
+  } finally {
+    api.destroy();
     db.destroy();
   }
 };

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cognitoApi } from '../../lambdas/adapters/aws/services.ts';
 import { identityDefinition as def } from '../../lib/identity-definition.ts';
-import { freePort } from './dynamodb.ts';
+import { freePort, startGuard } from './dynamodb.ts';
 
 /**
  * The Cognito stand-in for the local runtime and the tests: `cognito-local`, a Node process with
@@ -14,6 +14,7 @@ import { freePort } from './dynamodb.ts';
  */
 export interface CognitoLocal {
   endpoint: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +26,16 @@ export const startCognitoLocal = async (dir: string): Promise<CognitoLocal> => {
     cwd: dir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEBUG: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Like DynamoDB Local, the emulator never outlives this process, however it ends.
+  const killOnExit = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const guard = child.pid ? startGuard(child.pid) : undefined;
+  child.once('exit', () => {
+    process.off('exit', killOnExit);
+    guard?.kill('SIGKILL');
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
@@ -43,9 +54,10 @@ export const startCognitoLocal = async (dir: string): Promise<CognitoLocal> => {
   }
   return {
     endpoint,
+    pid: child.pid as number,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill();
       }),

@@ -167,7 +167,7 @@ const stopChild = (child: ChildProcess): Promise<void> =>
   });
 
 /** Kills `pid` once this process is gone, however it goes (see the module comment). */
-const startGuard = (pid: number): ChildProcess | undefined => {
+export const startGuard = (pid: number): ChildProcess | undefined => {
   if (process.platform === 'win32') return undefined;
   const guard = spawn(
     '/bin/sh',

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JobName, JobSummary } from '../../lambdas/jobs/catalog.ts';
 import type { AdmissionOptions } from './admission.ts';
-import { assertPortFree, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.ts';
+import { type CognitoLocal, ensureLocalPool, startCognitoLocal } from './cognito.ts';
+import { assertPortFree, type DynamoDbLocal, freePort, startDynamoDbLocal } from './dynamodb.ts';
 import type { LocalServerOptions } from './server.ts';
 import {
   acquireLock,
@@ -59,6 +60,12 @@ export interface LocalOptions {
   onDynamoExit?: (detail: string) => void;
   /** The gateway's concurrency cap, queue and optional throttle; default DEFAULT_ADMISSION. */
   admission?: AdmissionOptions;
+  /**
+   * People sign in through a Cognito emulator started with the platform (default true). The
+   * first start invites `firstPersonEmail` (default admin@tessera.local) as vendor-admin.
+   */
+  identity?: boolean;
+  firstPersonEmail?: string;
 }
 
 export interface LocalPlatform {
@@ -73,6 +80,11 @@ export interface LocalPlatform {
   tableName: string;
   /** Set only on the start that minted it: the first vendor-admin token, shown once. */
   adminToken?: string;
+  /** The Cognito emulator people sign in with (absent with `identity: false`). */
+  cognitoEndpoint?: string;
+  cognitoPid?: number;
+  /** Set only on the start that invited them: the first person's e-mail and temporary password. */
+  firstPerson?: { email: string; temporaryPassword: string };
   /** Runs a scheduled job now, in this process, and resolves to its summary. */
   runJob(name: JobName): Promise<JobSummary>;
   /** Finishes in-flight requests (10 s at most), then stops DynamoDB Local. Idempotent. */
@@ -103,15 +115,22 @@ const configureHandlers = (env: Record<string, string>) => {
 export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatform> => {
   const paths = await prepareStateDir(options.stateDir ?? defaultStateDir());
   const tableName = options.tableName ?? DEFAULT_TABLE;
-  const port = options.port ?? DEFAULT_PORT;
+  // A concrete port up front: the console's address goes into the invitation e-mails.
+  const port = options.port === 0 ? await freePort() : (options.port ?? DEFAULT_PORT);
   const host = options.host ?? '127.0.0.1';
   const corsOrigins = options.corsOrigins ?? [];
   await acquireLock(paths);
   let dynamo: DynamoDbLocal | undefined;
+  let cognito: CognitoLocal | undefined;
+  let cognitoStart: Promise<CognitoLocal> | undefined;
+  const identity = options.identity ?? true;
   try {
     // Fail on a taken port before paying for DynamoDB Local's start.
     if (port !== 0) await assertPortFree(port);
     const modules = loadLater();
+    // The emulator is a Node process of its own: it boots while DynamoDB Local does.
+    cognitoStart = identity ? startCognitoLocal(paths.cognito) : undefined;
+    cognitoStart?.catch(() => undefined); // awaited below
     // KMS's stand-in: one P-256 key per state folder, kept across restarts.
     const signingKey = modules.then(([m]) => m.loadOrCreateLocalSigningKey(paths.root));
     signingKey.catch(() => undefined); // awaited below; do not let an early failure go unhandled
@@ -123,9 +142,23 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
           ...(options.onDynamoExit ? { onUnexpectedExit: options.onDynamoExit } : {}),
         });
     const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
-    const [[{ bootstrapAdmin }, { startLocalServer }, jobs], { path: signingKeyFile }] =
-      await Promise.all([modules, signingKey]);
+    const [[bootstrap, { startLocalServer }, jobs], { path: signingKeyFile }] = await Promise.all([
+      modules,
+      signingKey,
+    ]);
+    cognito = await cognitoStart;
+    const pool = cognito ? await ensureLocalPool(cognito.endpoint, 'local') : undefined;
+    const url = `http://${host}:${port}`;
     configureHandlers({
+      CONSOLE_URL: `${url}/`,
+      ...(cognito && pool
+        ? {
+            AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+            USER_POOL_ID: pool.userPoolId,
+            USER_POOL_CLIENT_ID: pool.clientId,
+            IDENTITY_LOCAL_ISSUER: pool.issuer,
+          }
+        : {}),
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: endpoint,
       CORS_ORIGINS: corsOrigins.join(','),
@@ -138,7 +171,19 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
     } finally {
       client.destroy();
     }
-    const adminToken = await bootstrapAdmin(paths, endpoint, tableName);
+    const adminToken = await bootstrap.bootstrapAdmin(paths, endpoint, tableName);
+    const firstPerson =
+      cognito && pool
+        ? await bootstrap.bootstrapFirstPerson(paths, {
+            endpoint,
+            tableName,
+            cognitoEndpoint: cognito.endpoint,
+            userPoolId: pool.userPoolId,
+            email: options.firstPersonEmail ?? 'admin@tessera.local',
+            consoleUrl: `${url}/`,
+            from: process.env.SENDER_ADDRESS ?? 'licensing@tessera.local',
+          })
+        : undefined;
     if (!(await readStateRecord(paths))) {
       await writeStateRecord(paths, {
         version: 1,
@@ -178,6 +223,8 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       ...(dynamo ? { dynamoPid: dynamo.pid } : {}),
       tableName,
       ...(adminToken ? { adminToken } : {}),
+      ...(cognito ? { cognitoEndpoint: cognito.endpoint, cognitoPid: cognito.pid } : {}),
+      ...(firstPerson ? { firstPerson } : {}),
       runJob: (name) => runner.run(name),
       stop: () => {
         stopping ??= (async () => {
@@ -185,6 +232,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
           try {
             await server.close();
           } finally {
+            await cognito?.stop();
             await dynamo?.stop();
             // Last: until the lock is gone no second start touches this folder's DynamoDB files
             // (two emulators on one database file lose data).
@@ -196,6 +244,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       },
     };
   } catch (error) {
+    await (cognito ?? (await cognitoStart?.catch(() => undefined)))?.stop();
     await dynamo?.stop();
     await releaseLock(paths);
     throw error;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
  * overrides it):
  *   dynamodb/    DynamoDB Local's files (persistent mode)
  *   outbox/      e-mails the local mailer writes instead of sending them
+ *   cognito/     the Cognito emulator's users, pools and clients
  *   state.json   what the first start did (the bootstrap admin token's id, never the secret)
  *   local.json   present only while `npm start` runs: where its API and DynamoDB Local listen,
  *                for tools such as `npm run admin -- … --local`
@@ -21,6 +22,7 @@ export interface StatePaths {
   root: string;
   dynamodb: string;
   outbox: string;
+  cognito: string;
   stateFile: string;
   runningFile: string;
   lockFile: string;
@@ -30,6 +32,7 @@ export const statePaths = (root: string): StatePaths => ({
   root,
   dynamodb: join(root, 'dynamodb'),
   outbox: join(root, 'outbox'),
+  cognito: join(root, 'cognito'),
   stateFile: join(root, 'state.json'),
   runningFile: join(root, 'local.json'),
   lockFile: join(root, 'lock'),
@@ -57,6 +60,8 @@ export interface StateRecord {
   createdAt: string;
   tableName: string;
   bootstrap?: { tokenId: string; name: string; role: string; createdAt: string };
+  /** The first person, invited on the first start with sign-in (never the password). */
+  firstPerson?: { personId: string; email: string; createdAt: string };
 }
 
 const readJson = async <T>(file: string): Promise<T | undefined> => {

@@ -92,14 +92,12 @@ const sessionOf = (person: Person, tokens: ProviderTokens): SessionResult => ({
   person: { id: person.id, email: person.email, role: person.role },
 });
 
-const signedIn = async (
-  store: PeopleStore,
-  person: Person,
-  tokens: ProviderTokens,
-  now: Date,
-): Promise<SessionResult> => {
-  // The provider's account must be the one Tessera invited, not a namesake made elsewhere.
-  if (tokens.subject !== person.subject) throw refused();
+/**
+ * Records the sign-in (an invited person becomes active). Someone else may change the person in
+ * the meantime: another sign-in is harmless, but a disable or a removal must win, so the record
+ * is read again and decides. Any other failure ends the session just begun.
+ */
+const recordSignIn = async (store: PeopleStore, person: Person, now: Date): Promise<void> => {
   const after: Person = {
     ...person,
     status: 'active',
@@ -107,13 +105,36 @@ const signedIn = async (
     version: person.version + 1,
     updatedAt: now.toISOString(),
   };
-  // Not audited: a sign-in is not a change anyone made to the person.
-  await store.replace(person, after, undefined).catch(() => undefined);
+  try {
+    // Not audited: a sign-in is not a change anyone made to the person.
+    await store.replace(person, after, undefined);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    if (error.code !== 'CONCURRENT_MODIFICATION' && error.code !== 'NOT_FOUND') throw error;
+    const current = await store.get(person.id);
+    if (current?.status !== 'active') throw refused();
+  }
+};
+
+const signedIn = async (
+  deps: { store: PeopleStore; provider: SignInProvider },
+  person: Person,
+  tokens: ProviderTokens,
+  now: Date,
+): Promise<SessionResult> => {
+  // The provider's account must be the one Tessera invited, not a namesake made elsewhere.
+  if (tokens.subject !== person.subject) throw refused();
+  try {
+    await recordSignIn(deps.store, person, now);
+  } catch (error) {
+    if (tokens.refreshToken) await deps.provider.revoke(tokens.refreshToken).catch(() => undefined);
+    throw error;
+  }
   return sessionOf(person, tokens);
 };
 
 const outcome = async (
-  store: PeopleStore,
+  deps: { store: PeopleStore; provider: SignInProvider },
   person: Person,
   result: ProviderSignIn,
   now: Date,
@@ -122,7 +143,7 @@ const outcome = async (
   if (result.status === 'NEW_PASSWORD_REQUIRED') {
     return { status: 'NEW_PASSWORD_REQUIRED', session: result.session };
   }
-  return signedIn(store, person, result, now);
+  return signedIn(deps, person, result, now);
 };
 
 export const signIn = async (
@@ -132,7 +153,7 @@ export const signIn = async (
 ): Promise<SessionResult> => {
   const person = await allowed(deps.store, input.email);
   const result = await deps.provider.passwordSignIn(person.email, input.password);
-  return outcome(deps.store, person, result, now);
+  return outcome(deps, person, result, now);
 };
 
 export const completeNewPassword = async (
@@ -146,7 +167,7 @@ export const completeNewPassword = async (
     input.session,
     input.newPassword,
   );
-  return outcome(deps.store, person, result, now);
+  return outcome(deps, person, result, now);
 };
 
 /** A new access token for the refresh token the browser holds, while the person may still. */

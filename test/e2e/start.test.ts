@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 const children: ChildProcess[] = [];
 const javaPids: number[] = [];
 const TOKEN = /tsr_[0-9a-z]{16}_[A-Za-z0-9_-]{43}/;
+const FIRST_PASSWORD = /password {2}(\S{16})\n/;
 
 const alive = (pid: number) => {
   try {
@@ -65,8 +66,9 @@ const start = async (args: string[], port: number) => {
   );
   if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
   const javaPid = Number(/java pid (\d+)/.exec(output)?.[1]);
-  javaPids.push(javaPid);
-  return { child, exit, javaPid, output: () => output };
+  const cognitoPid = Number(/emulator, node pid (\d+)/.exec(output)?.[1]);
+  javaPids.push(javaPid, cognitoPid);
+  return { child, exit, javaPid, cognitoPid, output: () => output };
 };
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
@@ -104,11 +106,25 @@ describe('npm start', () => {
     });
     expect(created.status).toBe(201);
 
+    // The first administrator signs in with the printed temporary password, and must change it.
+    expect(run.output()).toContain('admin@tessera.local');
+    const password = FIRST_PASSWORD.exec(run.output())?.[1] as string;
+    const signIn = await fetch(`${url}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@tessera.local', password }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(await signIn.json()).toMatchObject({ status: 'NEW_PASSWORD_REQUIRED' });
+    const outbox = await readdir(join(stateDir, 'outbox'));
+    expect(outbox.filter((f) => f.includes('invitation'))).toHaveLength(1);
+
     // Ctrl-C in a terminal signals the whole foreground group: tsx and the node process under it.
     process.kill(-(run.child.pid as number), 'SIGINT');
     expect(await withTimeout(run.exit, 20_000, 'npm start exits after Ctrl-C')).toBe(0);
     expect(run.output()).toContain('Stopped.');
     expect(alive(run.javaPid)).toBe(false);
+    expect(alive(run.cognitoPid)).toBe(false);
     expect(existsSync(join(stateDir, 'local.json'))).toBe(false);
     expect(existsSync(join(stateDir, 'lock'))).toBe(false);
   }, 90_000);
@@ -118,6 +134,7 @@ describe('npm start', () => {
     // The node process that owns DynamoDB Local, without tsx's wrapper process in between.
     const run = await start(['--import', 'tsx', 'bin/local.ts'], port);
     expect(run.output()).not.toMatch(TOKEN);
+    expect(run.output()).not.toMatch(FIRST_PASSWORD);
     expect(run.output()).toContain('printed on first start');
     const product = await fetch(`${url}/products/PERSISTED`, {
       headers: { authorization: `Bearer ${token}` },
@@ -151,5 +168,10 @@ describe('npm start', () => {
     run.child.kill('SIGKILL');
     await withTimeout(run.exit, 10_000, 'the killed process exits');
     await waitFor('DynamoDB Local dies with its parent', () => !alive(run.javaPid), 10_000);
+    await waitFor(
+      'the Cognito emulator dies with its parent',
+      () => !alive(run.cognitoPid),
+      10_000,
+    );
   }, 90_000);
 });

@@ -150,6 +150,64 @@ describe('people who sign in', () => {
     expect(await principalOfSubject(stores.people, subject)).toMatchObject({ kind: 'person' });
   });
 
+  it('someone disabled while signing in is refused, and the session just begun is revoked', async () => {
+    const person = await invitePerson(deps, ctx(), {
+      email: 'dora@example.com',
+      role: 'vendor-support',
+    });
+    const first = await signIn(
+      { store: stores.people, provider },
+      { email: 'dora@example.com', password: invitations.at(-1)?.temporaryPassword ?? '' },
+      new Date(),
+    );
+    if (first.status !== 'NEW_PASSWORD_REQUIRED') throw new Error(first.status);
+    const revoked: string[] = [];
+    // The disable lands between Tessera reading the person and recording the sign-in.
+    const racing = {
+      ...stores.people,
+      replace: async (...args: Parameters<Stores['people']['replace']>) => {
+        await disablePerson(deps, ctx(), person.id);
+        return stores.people.replace(...args);
+      },
+    };
+    const watching = { ...provider, revoke: async (t: string) => void revoked.push(t) };
+
+    const outcome = completeNewPassword(
+      { store: racing, provider: watching },
+      { email: 'dora@example.com', session: first.session, newPassword: NEW_PASSWORD },
+      new Date(),
+    );
+
+    expect(await codeOf(outcome)).toBe('UNAUTHENTICATED');
+    expect(revoked).toHaveLength(1);
+    expect((await getPerson(stores.people, admin, person.id)).status).toBe('disabled');
+  });
+
+  it('a sign-in whose record cannot be written fails instead of leaving the person invited', async () => {
+    await invitePerson(deps, ctx(), { email: 'evan@example.com', role: 'vendor-support' });
+    const password = invitations.at(-1)?.temporaryPassword ?? '';
+    const first = await signIn(
+      { store: stores.people, provider },
+      { email: 'evan@example.com', password },
+      new Date(),
+    );
+    if (first.status !== 'NEW_PASSWORD_REQUIRED') throw new Error(first.status);
+    const broken = {
+      ...stores.people,
+      replace: async () => {
+        throw new Error('table unavailable');
+      },
+    };
+
+    const outcome = completeNewPassword(
+      { store: broken, provider },
+      { email: 'evan@example.com', session: first.session, newPassword: NEW_PASSWORD },
+      new Date(),
+    );
+
+    await expect(outcome).rejects.toThrow('table unavailable');
+  });
+
   it('a removed person is gone from Tessera and from the pool, and their token no longer works', async () => {
     const { person, done } = await onboard('dave@example.com');
     const subject = (await verify.subjectOf(done.accessToken)) as string;

@@ -11,7 +11,12 @@ import { createTestTable } from './table.ts';
  * own state folder, started before the file's tests and stopped after them.
  */
 export const useLocalPlatform = (
-  options: { corsOrigins?: readonly string[]; admission?: AdmissionOptions } = {},
+  options: {
+    corsOrigins?: readonly string[];
+    admission?: AdmissionOptions;
+    /** Start the Cognito emulator too (people sign in); off unless a file needs it. */
+    identity?: boolean;
+  } = {},
 ) => {
   const holder: {
     platform?: LocalPlatform;
@@ -28,6 +33,7 @@ export const useLocalPlatform = (
       dynamoEndpoint: table.endpoint,
       tableName: table.tableName,
       quiet: true,
+      identity: options.identity ?? false,
       ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
       ...(options.admission ? { admission: options.admission } : {}),
     });
