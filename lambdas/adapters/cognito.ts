@@ -116,8 +116,8 @@ const REFUSALS = [
 /** Cognito's answers to a wrong e-mail or password (the emulator says InvalidPassword). */
 const WRONG_PASSWORD = [...REFUSALS, 'InvalidPasswordException'];
 
-export const cognitoSignIn = (api: CognitoApi, clientId: string): SignInProvider => ({
-  passwordSignIn: async (email, password) => {
+export const cognitoSignIn = (api: CognitoApi, clientId: string): SignInProvider => {
+  const passwordSignIn = async (email: string, password: string): Promise<ProviderSignIn> => {
     try {
       return outcomeOf(
         await api.call('InitiateAuth', {
@@ -130,47 +130,58 @@ export const cognitoSignIn = (api: CognitoApi, clientId: string): SignInProvider
       if (WRONG_PASSWORD.some((name) => failedAs(error, name))) return { status: 'REFUSED' };
       throw error;
     }
-  },
-  completeNewPassword: async (email, session, newPassword) => {
-    try {
-      return outcomeOf(
-        await api.call('RespondToAuthChallenge', {
-          ClientId: clientId,
-          ChallengeName: 'NEW_PASSWORD_REQUIRED',
-          Session: session,
-          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
-        }),
-      );
-    } catch (error) {
-      if (failedAs(error, 'InvalidPasswordException')) {
-        throw new DomainError('PASSWORD_REJECTED', (error as AwsError).message);
-      }
-      if (
-        REFUSALS.some((name) => failedAs(error, name)) ||
-        failedAs(error, 'CodeMismatchException')
-      ) {
-        return { status: 'REFUSED' };
-      }
-      throw error;
-    }
-  },
-  refresh: async (refreshToken) => {
-    try {
-      const result = await api.call('InitiateAuth', {
-        ClientId: clientId,
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        AuthParameters: { REFRESH_TOKEN: refreshToken },
-      });
-      return result.AuthenticationResult ? tokensOf(result) : undefined;
-    } catch (error) {
-      if (REFUSALS.some((name) => failedAs(error, name))) return undefined;
-      throw error;
-    }
-  },
-  revoke: async (refreshToken) => {
+  };
+  const revoke = async (refreshToken: string) => {
     await api.call('RevokeToken', { ClientId: clientId, Token: refreshToken });
-  },
-});
+  };
+  return {
+    passwordSignIn,
+    completeNewPassword: async (email, session, newPassword) => {
+      let answered: ProviderSignIn;
+      try {
+        answered = outcomeOf(
+          await api.call('RespondToAuthChallenge', {
+            ClientId: clientId,
+            ChallengeName: 'NEW_PASSWORD_REQUIRED',
+            Session: session,
+            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+          }),
+        );
+      } catch (error) {
+        if (failedAs(error, 'InvalidPasswordException')) {
+          throw new DomainError('PASSWORD_REJECTED', (error as AwsError).message);
+        }
+        if (
+          REFUSALS.some((name) => failedAs(error, name)) ||
+          failedAs(error, 'CodeMismatchException')
+        ) {
+          return { status: 'REFUSED' };
+        }
+        throw error;
+      }
+      if (answered.status !== 'SIGNED_IN') return answered;
+      // The session starts from a sign-in with the new password: the emulator keeps no refresh
+      // token from a challenge answer, so that one could never be refreshed locally. Cognito's
+      // is revoked, not left valid and unused.
+      if (answered.refreshToken) await revoke(answered.refreshToken).catch(() => undefined);
+      return passwordSignIn(email, newPassword);
+    },
+    refresh: async (refreshToken) => {
+      try {
+        const result = await api.call('InitiateAuth', {
+          ClientId: clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: refreshToken },
+        });
+        return result.AuthenticationResult ? tokensOf(result) : undefined;
+      } catch (error) {
+        if (REFUSALS.some((name) => failedAs(error, name))) return undefined;
+        throw error;
+      }
+    },
+    revoke,
+  };
+};
 
 /**
  * Temporary passwords: 16 characters from every class Cognito's strong policy asks for, with

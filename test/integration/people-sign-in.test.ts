@@ -102,7 +102,7 @@ const onboard = async (email: string) => {
 };
 
 describe('people who sign in', () => {
-  it('an invited person gets an e-mailed temporary password, must choose their own, and then signs in', async () => {
+  it('an invited person gets an e-mailed temporary password, must choose their own, signs in, and the session refreshes', async () => {
     const { person, done } = await onboard('Alice@Example.com');
 
     expect(person).toMatchObject({ email: 'alice@example.com', status: 'invited' });
@@ -112,6 +112,8 @@ describe('people who sign in', () => {
     const principal = await principalOfSubject(stores.people, subject as string);
     expect(principal).toEqual({ kind: 'person', personId: person.id, role: 'vendor-support' });
     expect((await getPerson(stores.people, admin, person.id)).status).toBe('active');
+    const refreshed = await refreshSession({ store: stores.people, provider }, done.refreshToken);
+    expect(refreshed).toMatchObject({ status: 'SIGNED_IN', person: { id: person.id } });
     expect(JSON.stringify(await getPerson(stores.people, admin, person.id))).not.toContain(
       'subject',
     );
