@@ -178,6 +178,7 @@ try {
     port,
     corsOrigins,
     scheduler: jobsOn,
+    console: true,
     ...(process.env.TESSERA_ADMIN_EMAIL
       ? { firstPersonEmail: process.env.TESSERA_ADMIN_EMAIL }
       : {}),

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JobName, JobSummary } from '../../lambdas/jobs/catalog.ts';
 import type { AdmissionOptions } from './admission.ts';
 import { type CognitoLocal, ensureLocalPool, startCognitoLocal } from './cognito.ts';
+import { ensureConsoleBuilt } from './console-files.ts';
 import { assertPortFree, type DynamoDbLocal, freePort, startDynamoDbLocal } from './dynamodb.ts';
 import type { LocalServerOptions } from './server.ts';
 import {
@@ -66,6 +67,8 @@ export interface LocalOptions {
    */
   identity?: boolean;
   firstPersonEmail?: string;
+  /** Serve the console at `/`, building it first if its sources changed (npm start). */
+  console?: boolean;
 }
 
 export interface LocalPlatform {
@@ -128,6 +131,8 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
     // Fail on a taken port before paying for DynamoDB Local's start.
     if (port !== 0) await assertPortFree(port);
     const modules = loadLater();
+    const consoleBuild = options.console ? ensureConsoleBuilt() : undefined;
+    consoleBuild?.catch(() => undefined); // awaited below
     // The emulator is a Node process of its own: it boots while DynamoDB Local does.
     cognitoStart = identity ? startCognitoLocal(paths.cognito) : undefined;
     cognitoStart?.catch(() => undefined); // awaited below
@@ -192,7 +197,9 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       });
     }
     const runner = jobs.localJobRunner();
+    const consoleFiles = await consoleBuild;
     const serverOptions: LocalServerOptions = {
+      ...(consoleFiles ? { consoleDir: consoleFiles.dir } : {}),
       port,
       host,
       corsOrigins,

@@ -7,6 +7,7 @@ import { matchRoute } from '../../lambdas/http/router.ts';
 import { CORS_ALLOWED_HEADERS, corsHeaders } from '../../lambdas/middleware/cors.ts';
 import type { RouteGroup } from '../../lambdas/routes.ts';
 import { type AdmissionOptions, admission, DEFAULT_ADMISSION, Refused } from './admission.ts';
+import { serveConsole } from './console-files.ts';
 import { lambdaContext, toProxyEvent } from './events.ts';
 
 /**
@@ -35,6 +36,8 @@ export const CORS_MAX_AGE_SECONDS = '600';
 
 export interface LocalServerOptions {
   port: number;
+  /** Serve the console's build from this folder at `/` (bin/local/console-files.ts). */
+  consoleDir?: string;
   host?: string;
   corsOrigins: readonly string[];
   /** One structured line per request and per failure; defaults to JSON on stdout. */
@@ -280,6 +283,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(summary));
       return done(200, '/_local/jobs/{name}');
+    }
+    if (options.consoleDir && (await serveConsole(options.consoleDir, method, path, res))) {
+      req.resume();
+      return done(200, '(console)');
     }
     const found = matchRoute(method, path);
     if (found.kind === 'not-found') {

@@ -16,6 +16,8 @@ export const useLocalPlatform = (
     admission?: AdmissionOptions;
     /** Start the Cognito emulator too (people sign in); off unless a file needs it. */
     identity?: boolean;
+    /** Serve the console at `/` (the browser tests). */
+    console?: boolean;
   } = {},
 ) => {
   const holder: {
@@ -34,6 +36,7 @@ export const useLocalPlatform = (
       tableName: table.tableName,
       quiet: true,
       identity: options.identity ?? false,
+      console: options.console ?? false,
       ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
       ...(options.admission ? { admission: options.admission } : {}),
     });

@@ -1,0 +1,77 @@
+import type { ReactNode } from 'react';
+import { useSession } from './auth/session.tsx';
+import type { MessageKey } from './i18n/en.ts';
+import { type Language, languages, useI18n } from './i18n/i18n.tsx';
+import type { Route } from './router.ts';
+
+const links: { page: Route['page']; hash: string; label: MessageKey }[] = [
+  { page: 'dashboard', hash: '#/', label: 'nav.dashboard' },
+  { page: 'licenses', hash: '#/licenses', label: 'nav.licenses' },
+  { page: 'products', hash: '#/products', label: 'nav.products' },
+  { page: 'customers', hash: '#/customers', label: 'nav.customers' },
+  { page: 'people', hash: '#/people', label: 'nav.people' },
+  { page: 'tokens', hash: '#/tokens', label: 'nav.tokens' },
+  { page: 'audit', hash: '#/audit', label: 'nav.audit' },
+];
+
+const current = (route: Route, page: Route['page']) =>
+  route.page === page ||
+  (page === 'licenses' && route.page === 'license') ||
+  (page === 'customers' && route.page === 'customer');
+
+export const LanguagePicker = () => {
+  const { t, language, setLanguage } = useI18n();
+  return (
+    <label className="language">
+      {t('nav.language')}
+      <select value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+        {Object.keys(languages).map((code) => (
+          <option key={code} value={code}>
+            {code === 'en' ? 'English' : 'Italiano'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+};
+
+/** The frame of every signed-in page: skip link, navigation, who is signed in, sign-out. */
+export const Shell = ({ route, children }: { route: Route; children: ReactNode }) => {
+  const { t } = useI18n();
+  const session = useSession();
+  const email = session.state.status === 'signedIn' ? session.state.person.email : '';
+  return (
+    <>
+      {/* A button, not a #main link: the hash holds the page (router.ts). */}
+      <button
+        type="button"
+        className="skip"
+        onClick={() => document.getElementById('main')?.focus()}
+      >
+        {t('app.skip')}
+      </button>
+      <header className="top">
+        <span className="brand">{t('app.name')}</span>
+        <nav aria-label={t('nav.label')}>
+          <ul>
+            {links.map((link) => (
+              <li key={link.page}>
+                <a href={link.hash} aria-current={current(route, link.page) ? 'page' : undefined}>
+                  {t(link.label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span>{t('nav.signedInAs', { email })}</span>
+          <LanguagePicker />
+          <button type="button" onClick={() => void session.signOut()}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      {children}
+    </>
+  );
+};

@@ -1,0 +1,93 @@
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { paths } from './schema.ts';
+
+/**
+ * The one typed client of the API. Its types come from /openapi.json, so a route the console
+ * calls wrongly fails the typecheck. The access token lives in this module's memory only (never
+ * in storage); the refresh token is an HttpOnly cookie the browser sends to /session/refresh.
+ */
+export interface ApiSettings {
+  /** '' locally (the API sits at the root), '/v1' behind CloudFront. */
+  apiBase: string;
+}
+
+let accessToken: string | undefined;
+let onSignedOut: () => void = () => undefined;
+export interface SignedInPerson {
+  id: string;
+  email: string;
+  role: string;
+}
+let refreshing: Promise<SignedInPerson | undefined> | undefined;
+
+export const setAccessToken = (token: string | undefined) => {
+  accessToken = token;
+};
+export const hasAccessToken = () => accessToken !== undefined;
+export const whenSignedOut = (callback: () => void) => {
+  onSignedOut = callback;
+};
+
+let client: Client<paths> | undefined;
+
+/** The client, once main.tsx has read where the API is (config.json). */
+export const api = (): Client<paths> => {
+  if (!client) throw new Error('configureApi() first');
+  return client;
+};
+
+export const configureApi = (settings: ApiSettings) => {
+  client = createClient<paths>({ baseUrl: settings.apiBase, credentials: 'same-origin' });
+  client.use(auth);
+};
+
+/**
+ * A new access token from the session cookie, shared by every request that found its token
+ * expired at once. Answers who is signed in, or nothing when the session is over.
+ */
+export const refreshSession = (): Promise<SignedInPerson | undefined> => {
+  refreshing ??= (async () => {
+    try {
+      const { data } = await api().POST('/session/refresh', {});
+      if (data?.status === 'SIGNED_IN') {
+        accessToken = data.accessToken;
+        return data.person;
+      }
+      return undefined;
+    } catch {
+      return undefined;
+    } finally {
+      refreshing = undefined;
+    }
+  })();
+  return refreshing;
+};
+
+const pending = new Map<string, Request>();
+const isSessionCall = (url: string) => new URL(url).pathname.includes('/session');
+
+const auth: Middleware = {
+  onRequest({ request, id }) {
+    if (accessToken && !isSessionCall(request.url)) {
+      request.headers.set('authorization', `Bearer ${accessToken}`);
+    }
+    // Kept to send again once, if the token turns out to have expired.
+    if (!isSessionCall(request.url)) pending.set(id, request.clone());
+    return request;
+  },
+  async onResponse({ response, id }) {
+    const original = pending.get(id);
+    pending.delete(id);
+    if (response.status !== 401 || !original) return response;
+    if (await refreshSession()) {
+      original.headers.set('authorization', `Bearer ${accessToken}`);
+      return fetch(original);
+    }
+    accessToken = undefined;
+    onSignedOut();
+    return response;
+  },
+  onError({ id }) {
+    pending.delete(id);
+  },
+};

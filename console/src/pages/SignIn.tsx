@@ -1,0 +1,158 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, describeError } from '../api/problem.ts';
+import { useSession } from '../auth/session.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+/** E-mail and password; at the first sign-in, the forced choice of a new password. */
+export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefined }) => {
+  const { t } = useI18n();
+  const session = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [challenge, setChallenge] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (caught) {
+      setError(
+        caught instanceof ApiError && caught.status === 401
+          ? t('signIn.refused')
+          : describeError(caught, t),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const step = await session.signIn(email, password);
+      if (step.status === 'NEW_PASSWORD_REQUIRED') setChallenge(step.session);
+    });
+  };
+
+  if (challenge) {
+    return (
+      <NewPassword email={email} challenge={challenge} onFailed={() => setChallenge(undefined)} />
+    );
+  }
+  return (
+    <main id="main" tabIndex={-1} className="sign-in">
+      <h1>{t('signIn.title')}</h1>
+      {reason === 'signedOut' ? <p role="status">{t('signIn.signedOut')}</p> : null}
+      {reason === 'expired' ? <p role="status">{t('problem.UNAUTHENTICATED')}</p> : null}
+      <form onSubmit={submit}>
+        <label>
+          {t('signIn.email')}
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label>
+          {t('signIn.password')}
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {error ? (
+          <p role="alert" className="notice error">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {t('signIn.submit')}
+        </button>
+      </form>
+    </main>
+  );
+};
+
+const NewPassword = ({
+  email,
+  challenge,
+  onFailed,
+}: {
+  email: string;
+  challenge: string;
+  onFailed: () => void;
+}) => {
+  const { t } = useI18n();
+  const session = useSession();
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== repeat) return setError(t('signIn.mismatch'));
+    setBusy(true);
+    setError(undefined);
+    try {
+      await session.newPassword(email, challenge, password);
+    } catch (caught) {
+      // A spent or wrong challenge: start again from the e-mail and temporary password.
+      if (caught instanceof ApiError && caught.status === 401) return onFailed();
+      setError(describeError(caught, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" tabIndex={-1} className="sign-in">
+      <h1>{t('signIn.newPasswordTitle')}</h1>
+      <p id="password-help">{t('signIn.newPasswordHelp')}</p>
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          {t('signIn.newPassword')}
+          <input
+            type="password"
+            name="new-password"
+            autoComplete="new-password"
+            aria-describedby="password-help"
+            required
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <label>
+          {t('signIn.repeatPassword')}
+          <input
+            type="password"
+            name="repeat-password"
+            autoComplete="new-password"
+            required
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+        </label>
+        {error ? (
+          <p role="alert" className="notice error">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {t('signIn.setPassword')}
+        </button>
+      </form>
+    </main>
+  );
+};

@@ -1,0 +1,91 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { call, isNotFound } from '../../api/problem.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { Loading } from '../../ui/Loading.tsx';
+import { Pager } from '../../ui/Pager.tsx';
+import { usePaged } from '../../ui/paging.ts';
+import { NotFound } from '../NotFound.tsx';
+
+/** A customer's projects, and each project's pools with used / limit. */
+export const CustomerPage = ({ customerId }: { customerId: string }) => {
+  const { t } = useI18n();
+  const customer = useQuery({
+    queryKey: ['customers', 'one', customerId],
+    queryFn: () => call(api().GET('/customers/{customerId}', { params: { path: { customerId } } })),
+    retry: (count, error) => !isNotFound(error) && count < 2,
+  });
+  const projects = useQuery({
+    queryKey: ['customers', 'projects', customerId],
+    queryFn: () =>
+      call(
+        api().GET('/customers/{customerId}/projects', {
+          params: { path: { customerId }, query: { limit: 100 } },
+        }),
+      ),
+    enabled: customer.isSuccess,
+  });
+  const pools = usePaged(['customers', 'pools', customerId], (cursor) =>
+    call(
+      api().GET('/customers/{customerId}/pools', {
+        params: { path: { customerId }, query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+  if (isNotFound(customer.error)) return <NotFound />;
+  if (customer.isPending) return <Loading />;
+  const projectName = (id: string) => projects.data?.items.find((p) => p.id === id)?.name ?? id;
+  return (
+    <main id="main" tabIndex={-1}>
+      <h1>{customer.data?.name}</h1>
+      <ErrorNotice
+        error={customer.error ?? projects.error ?? pools.query.error}
+        onRetry={() => void customer.refetch()}
+      />
+      <section aria-labelledby="projects-heading">
+        <h2 id="projects-heading">{t('customers.projects')}</h2>
+        <ul>
+          {projects.data?.items.map((p) => (
+            <li key={p.id}>{p.name}</li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="pools-heading">
+        <h2 id="pools-heading">{t('customers.pools')}</h2>
+        {pools.items.length === 0 && pools.query.data ? <p>{t('common.none')}</p> : null}
+        {pools.items.length > 0 ? (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('customers.project')}</th>
+                <th scope="col">{t('licenses.product')}</th>
+                <th scope="col">{t('products.seatModel')}</th>
+                <th scope="col">{t('licenses.used')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pools.items.map((pool) => (
+                <tr key={`${pool.projectId}/${pool.productCode}`}>
+                  <td>{projectName(pool.projectId)}</td>
+                  <td>{pool.productCode}</td>
+                  <td>{pool.seatModel}</td>
+                  <td>
+                    <meter
+                      min={0}
+                      max={Math.max(pool.limit, 1)}
+                      value={pool.used}
+                      aria-label={`${pool.productCode} ${t('customers.usedOfLimit', { used: pool.used, limit: pool.limit })}`}
+                    />{' '}
+                    {t('customers.usedOfLimit', { used: pool.used, limit: pool.limit })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        <Pager {...pools} />
+      </section>
+    </main>
+  );
+};

@@ -1,0 +1,76 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { call } from '../../api/problem.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { ConfirmButton } from '../../ui/ConfirmButton.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { Pager } from '../../ui/Pager.tsx';
+import { usePaged } from '../../ui/paging.ts';
+
+/** The instances activated on a license, and their deactivation. */
+export const Instances = ({ licenseId }: { licenseId: string }) => {
+  const { t, formatDate } = useI18n();
+  const queries = useQueryClient();
+  const paged = usePaged(['licenses', 'activations', licenseId], (cursor) =>
+    call(
+      api().GET('/licenses/{licenseId}/activations', {
+        params: { path: { licenseId }, query: { limit: 25, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+  const deactivate = useMutation({
+    mutationFn: (activationId: string) =>
+      call(
+        api().DELETE('/licenses/{licenseId}/activations/{activationId}', {
+          params: { path: { licenseId, activationId } },
+        }),
+      ),
+    onSettled: () => void queries.invalidateQueries({ queryKey: ['licenses'] }),
+  });
+  return (
+    <section aria-labelledby="instances-heading">
+      <h2 id="instances-heading">{t('license.instances')}</h2>
+      <ErrorNotice
+        error={paged.query.error ?? deactivate.error}
+        onRetry={() => void paged.query.refetch()}
+      />
+      {paged.items.length === 0 && paged.query.data ? <p>{t('common.none')}</p> : null}
+      {paged.items.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('license.instance')}</th>
+              <th scope="col">{t('license.fingerprint')}</th>
+              <th scope="col">{t('licenses.status')}</th>
+              <th scope="col">{t('license.activatedAt')}</th>
+              <th scope="col">{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {paged.items.map((a) => {
+              const host = a.hostname ?? a.id;
+              return (
+                <tr key={a.id}>
+                  <td>{host}</td>
+                  <td className="mono">{a.fingerprint.slice(0, 16)}</td>
+                  <td>{a.status}</td>
+                  <td>{formatDate(a.activatedAt ?? a.createdAt)}</td>
+                  <td>
+                    {a.status === 'active' ? (
+                      <ConfirmButton
+                        label={t('license.deactivate')}
+                        question={t('license.confirmDeactivate', { host })}
+                        onConfirm={() => deactivate.mutate(a.id)}
+                      />
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager {...paged} />
+    </section>
+  );
+};

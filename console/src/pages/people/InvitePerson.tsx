@@ -1,0 +1,93 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../../api/client.ts';
+import { call } from '../../api/problem.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { Modal } from '../../ui/Modal.tsx';
+
+export const roles = ['vendor-admin', 'vendor-support', 'customer-admin', 'customer-user'] as const;
+export type Role = (typeof roles)[number];
+export const isCustomerRole = (role: Role) => role.startsWith('customer-');
+
+export const InvitePerson = ({
+  onClose,
+  onInvited,
+}: {
+  onClose: () => void;
+  onInvited: (email: string) => void;
+}) => {
+  const { t } = useI18n();
+  const queries = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('vendor-support');
+  const [customerId, setCustomerId] = useState('');
+  const customers = useQuery({
+    queryKey: ['customers', 'choices'],
+    queryFn: () => call(api().GET('/customers', { params: { query: { limit: 100 } } })),
+    enabled: isCustomerRole(role),
+  });
+  const chosenCustomer = customerId || customers.data?.items[0]?.id || '';
+  const invite = useMutation({
+    mutationFn: () =>
+      call(
+        api().POST('/people', {
+          body: {
+            email: email.trim(),
+            role,
+            ...(name.trim() ? { name: name.trim() } : {}),
+            ...(isCustomerRole(role) && chosenCustomer ? { customerId: chosenCustomer } : {}),
+          },
+        }),
+      ),
+    onSuccess: (person) => {
+      void queries.invalidateQueries({ queryKey: ['people'] });
+      onInvited(person.email);
+      onClose();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    invite.mutate();
+  };
+  return (
+    <Modal title={t('people.invite')} onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <Field label={t('people.email')}>
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label={t('people.name')}>
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label={t('people.role')}>
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {isCustomerRole(role) ? (
+          <Field label={t('people.customer')}>
+            <select required value={chosenCustomer} onChange={(e) => setCustomerId(e.target.value)}>
+              {customers.data?.items.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+        <ErrorNotice error={invite.error} onRetry={() => invite.mutate()} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={invite.isPending}>
+            {t('people.invite')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+};

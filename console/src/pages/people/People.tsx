@@ -1,0 +1,122 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../../api/client.ts';
+import { call } from '../../api/problem.ts';
+import type { Person } from '../../api/types.ts';
+import { useSession } from '../../auth/session.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { ConfirmButton } from '../../ui/ConfirmButton.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { Loading } from '../../ui/Loading.tsx';
+import { Pager } from '../../ui/Pager.tsx';
+import { usePaged } from '../../ui/paging.ts';
+import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { InvitePerson } from './InvitePerson.tsx';
+
+/** The people who sign in: invite, resend, disable, enable, remove. */
+export const People = () => {
+  const { t } = useI18n();
+  const [inviting, setInviting] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
+  const paged = usePaged(['people'], (cursor) =>
+    call(api().GET('/people', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
+  );
+  return (
+    <main id="main" tabIndex={-1}>
+      <h1>{t('people.title')}</h1>
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => setInviting(true)}>
+          {t('people.invite')}
+        </button>
+      </div>
+      {notice ? (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      ) : null}
+      <ErrorNotice error={paged.query.error} onRetry={() => void paged.query.refetch()} />
+      {paged.query.isPending ? <Loading /> : null}
+      {paged.items.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('people.email')}</th>
+              <th scope="col">{t('people.name')}</th>
+              <th scope="col">{t('people.role')}</th>
+              <th scope="col">{t('people.status')}</th>
+              <th scope="col">{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {paged.items.map((p) => (
+              <PersonRow key={p.id} person={p} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager {...paged} />
+      {inviting ? (
+        <InvitePerson
+          onClose={() => setInviting(false)}
+          onInvited={(email) => setNotice(t('people.invited', { email }))}
+        />
+      ) : null}
+    </main>
+  );
+};
+
+type PersonAction = 'disable' | 'enable' | 'invitation' | 'remove';
+
+const PersonRow = ({ person }: { person: Person }) => {
+  const { t } = useI18n();
+  const session = useSession();
+  const queries = useQueryClient();
+  const act = useMutation({
+    mutationFn: (action: PersonAction) => {
+      const options = { params: { path: { personId: person.id } } };
+      if (action === 'remove') return call(api().DELETE('/people/{personId}', options));
+      if (action === 'disable') return call(api().POST('/people/{personId}/disable', options));
+      if (action === 'enable') return call(api().POST('/people/{personId}/enable', options));
+      return call(api().POST('/people/{personId}/invitation', options));
+    },
+    onSettled: () => void queries.invalidateQueries({ queryKey: ['people'] }),
+  });
+  const self = session.state.status === 'signedIn' && session.state.person.id === person.id;
+  return (
+    <tr>
+      <td>{person.email}</td>
+      <td>{person.name ?? ''}</td>
+      <td>{person.role}</td>
+      <td>
+        <StatusBadge status={person.status} />
+      </td>
+      <td className="row-actions">
+        {self ? null : (
+          <>
+            {person.status === 'invited' ? (
+              <button type="button" onClick={() => act.mutate('invitation')}>
+                {t('people.resend')}
+              </button>
+            ) : null}
+            {person.status === 'disabled' ? (
+              <button type="button" onClick={() => act.mutate('enable')}>
+                {t('people.enable')}
+              </button>
+            ) : (
+              <button type="button" onClick={() => act.mutate('disable')}>
+                {t('people.disable')}
+              </button>
+            )}
+            <ConfirmButton
+              danger
+              label={t('people.remove')}
+              question={t('people.confirmRemove', { email: person.email })}
+              onConfirm={() => act.mutate('remove')}
+            />
+          </>
+        )}
+        <ErrorNotice error={act.error} />
+      </td>
+    </tr>
+  );
+};

@@ -1,0 +1,354 @@
+/// <reference lib="dom" />
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TesseraClient } from '../../sdk/src/client.ts';
+import { invitationPassword, launchBrowser, seriousViolations } from '../support/browser.ts';
+import { codeFromOutbox } from '../support/outbox.ts';
+import { useLocalPlatform } from '../support/platform.ts';
+
+/**
+ * The vendor console in a real browser against the local runtime, as its first administrator
+ * meets it: the invitation e-mail, the forced new password, the registry, the Used switch, a
+ * concurrent edit, a customer-bound person, sign-out. axe-core scans every page it opens.
+ */
+const local = useLocalPlatform({ identity: true, console: true });
+const ADMIN_EMAIL = 'admin@tessera.local';
+const NEW_PASSWORD = 'Console-Secret-2026!';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const cspViolations: string[] = [];
+const figures: Record<string, number> = {};
+const scanned: Record<string, unknown[]> = {};
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${local().url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${local().adminToken}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: the test reads answers it checks field by field
+  const json = (text ? JSON.parse(text) : {}) as Record<string, any>;
+  return { status: response.status, json };
+};
+
+/** Records the page's serious or critical accessibility violations under its name. */
+const scan = async (name: string) => {
+  scanned[name] = await seriousViolations(page);
+};
+
+const data: {
+  acme?: string;
+  globex?: string;
+  globexLicense?: string;
+  firstSerial?: string;
+  firstKey?: string;
+  unassignedKey?: string;
+  seatLicense?: { id: string; serial: string; key: string };
+} = {};
+
+beforeAll(async () => {
+  expect(
+    (await api('POST', '/products', { code: 'CAD', name: 'CAD Studio', seatModel: 'concurrent' }))
+      .status,
+  ).toBe(201);
+  data.acme = (await api('POST', '/customers', { name: 'Acme' })).json.id;
+  data.globex = (await api('POST', '/customers', { name: 'Globex' })).json.id;
+  const issue = (customerId: string | undefined, n: number) =>
+    api('POST', '/licenses', {
+      productCode: 'CAD',
+      ...(customerId ? { customerId } : {}),
+      registeredEmail: `it${n}@example.com`,
+      companyName: customerId === data.globex ? 'Globex' : 'Acme',
+      seatLimit: 3,
+      maxActivations: 2,
+    });
+  const seat = await issue(data.acme, 0);
+  data.seatLicense = { id: seat.json.id, serial: seat.json.serial, key: seat.json.key };
+  for (let n = 1; n < 55; n += 5) {
+    await Promise.all([0, 1, 2, 3, 4].map((i) => issue(data.acme, n + i)));
+  }
+  data.globexLicense = (await issue(data.globex, 99)).json.id;
+  data.unassignedKey = (await issue(undefined, 100)).json.key;
+
+  browser = await launchBrowser();
+  context = await browser.newContext({ locale: 'en-US' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: local().url });
+  page = await context.newPage();
+  context.setDefaultTimeout(10_000);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+      cspViolations.push(message.text());
+    }
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  console.log(`console figures: ${JSON.stringify(figures)}`);
+});
+
+describe('the vendor console', () => {
+  it('the first administrator signs in with the e-mailed temporary password and must choose a new one', async () => {
+    const temporary = await invitationPassword(local().outboxDir, ADMIN_EMAIL);
+
+    await page.goto(`${local().url}/`);
+    await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
+    await page.getByLabel('Password').fill(temporary);
+    await scan('sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    await scan('new-password');
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Repeat the new password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await page.getByText(`Signed in as ${ADMIN_EMAIL}`).isVisible()).toBe(true);
+    await scan('dashboard');
+  });
+
+  it('keeps the session across a reload without any token in the page’s storage', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const stored = await page.evaluate(() =>
+      JSON.stringify({ ...localStorage, ...sessionStorage }),
+    );
+    expect(stored).not.toMatch(/eyJ|tsr_|token/i);
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'tessera_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+  });
+
+  it('All licenses renders 50 rows a page, searches, and copies a key to the clipboard', async () => {
+    const started = performance.now();
+    await page.getByRole('link', { name: 'All licenses' }).click();
+    await page.locator('table.registry tbody tr').nth(49).waitFor();
+    figures.registry50RowsMs = Math.round(performance.now() - started);
+    expect(await page.locator('table.registry tbody tr').count()).toBe(50);
+    await scan('licenses');
+
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2').waitFor();
+    // 56 of Acme's, Globex's and the unassigned one: 58 in all, 8 on the second page.
+    expect(await page.locator('table.registry tbody tr').count()).toBe(8);
+
+    const serial = data.seatLicense?.serial as string;
+    await page.getByPlaceholder('Search licenses').fill(serial);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('table.registry tbody tr').length === 1,
+    );
+
+    await page.getByRole('button', { name: `Copy the key of ${serial}` }).click();
+    await page.getByText('Copied to clipboard!').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(data.seatLicense?.key);
+  });
+
+  it('Add imports a license by its key; Add stays disabled until a key is typed, and Close discards it', async () => {
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import license' });
+    const add = dialog.getByRole('button', { name: 'Add', exact: true });
+    expect(await add.isDisabled()).toBe(true);
+    await dialog.getByLabel('License key').fill('ABCD');
+    expect(await add.isDisabled()).toBe(false);
+    await scan('import-license');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    expect(await dialog.getByLabel('License key').inputValue()).toBe('');
+
+    await dialog.getByLabel('Customer').selectOption({ label: 'Acme' });
+    await dialog.getByLabel('License key').fill(data.unassignedKey as string);
+    await add.click();
+    await dialog.waitFor({ state: 'detached' });
+    const imported = await api(
+      'GET',
+      `/licenses?q=${encodeURIComponent(data.unassignedKey as string)}`,
+    );
+    expect(imported.json.items[0].customerId).toBe(data.acme);
+  });
+
+  it('Used shows who holds a seat, and switching a user off ends their session at the next heartbeat', async () => {
+    const instance = new TesseraClient({ baseUrl: local().url });
+    const started = await instance.startActivation({
+      key: data.seatLicense?.key as string,
+      fingerprint: 'workstation-0001-fp',
+      hostname: 'ws-1',
+    });
+    await instance.completeActivation(
+      started.activationId,
+      await codeFromOutbox(local().outboxDir),
+    );
+    const seat = (action: string) =>
+      fetch(`${local().url}/instance/seats/${action}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${instance.activationToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ sessionId: 'desk-1', userId: 'mario' }),
+      });
+    expect((await seat('checkout')).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page
+      .getByRole('button', { name: `1 of 3 in use: show users of ${data.seatLicense?.serial}` })
+      .click();
+    const dialog = page.getByRole('dialog', { name: `Users of ${data.seatLicense?.serial}` });
+    await dialog.getByRole('cell', { name: 'mario', exact: true }).waitFor();
+    await scan('used-users');
+    await dialog.getByRole('switch', { name: /Used by mario/ }).click();
+    await dialog.getByText('Nobody is using this license now.').waitFor();
+
+    const heartbeat = await fetch(`${local().url}/instance/seats/heartbeat`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${instance.activationToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ sessionId: 'desk-1' }),
+    });
+    expect(heartbeat.status).toBe(410);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('an edit made on a stale copy says the license changed meanwhile instead of overwriting it', async () => {
+    const id = data.seatLicense?.id as string;
+    await page.goto(`${local().url}/#/licenses/${id}`);
+    await page.getByRole('heading', { name: `License ${data.seatLicense?.serial}` }).waitFor();
+    await scan('license');
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Seat limit').fill('5');
+    // Someone else changes the license while the form is open.
+    expect((await api('PATCH', `/licenses/${id}`, { notes: 'changed elsewhere' })).status).toBe(
+      200,
+    );
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByText('Changed by someone else meanwhile: reload to see their change.')
+      .waitFor();
+    expect((await api('GET', `/licenses/${id}`)).json.seatLimit).toBe(3);
+
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.getByText('changed elsewhere').waitFor();
+  });
+
+  it('suspends a license only after confirmation, and shows it in its history', async () => {
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    await scan('confirm');
+    await page
+      .getByRole('dialog', { name: 'Suspend' })
+      .getByRole('button', { name: 'Confirm' })
+      .click();
+    await page.getByRole('button', { name: 'Reinstate' }).waitFor();
+    await page.getByRole('cell', { name: 'license.suspended' }).waitFor();
+    expect((await api('GET', `/licenses/${data.seatLicense?.id}`)).json.storedStatus).toBe(
+      'suspended',
+    );
+  });
+
+  it('every other page opens from the navigation with no serious accessibility violation', async () => {
+    for (const [link, heading] of [
+      ['Products', 'Products'],
+      ['Customers', 'Customers'],
+      ['People', 'People'],
+      ['API tokens', 'API tokens'],
+      ['Audit log', 'Audit log'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await page.locator('table tbody tr').first().waitFor();
+      await scan(link);
+    }
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'Acme' }).click();
+    await page.getByRole('heading', { name: 'Acme' }).waitFor();
+    await scan('customer');
+  });
+
+  it('speaks Italian when switched, and remembers it', async () => {
+    await page.getByLabel('Language').selectOption('it');
+    await page.getByRole('link', { name: 'Tutte le licenze' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('it');
+    await page.reload();
+    await page.getByRole('link', { name: 'Tutte le licenze' }).waitFor();
+    await page.getByLabel('Lingua').selectOption('en');
+  });
+
+  it('a customer-bound person gets the not-found page for another customer’s license', async () => {
+    expect(
+      (
+        await api('POST', '/people', {
+          email: 'ops@globex.example',
+          role: 'customer-admin',
+          customerId: data.globex,
+        })
+      ).status,
+    ).toBe(201);
+    const password = await invitationPassword(local().outboxDir, 'ops@globex.example');
+    const other = await browser.newContext({ locale: 'en-US' });
+    const theirs = await other.newPage();
+    await theirs.goto(`${local().url}/`);
+    await theirs.getByLabel('E-mail').fill('ops@globex.example');
+    await theirs.getByLabel('Password').fill(password);
+    await theirs.getByRole('button', { name: 'Sign in' }).click();
+    await theirs.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await theirs.getByLabel('Repeat the new password').fill(NEW_PASSWORD);
+    await theirs.getByRole('button', { name: 'Set password and sign in' }).click();
+    await theirs.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    await theirs.goto(`${local().url}/#/licenses/${data.seatLicense?.id}`);
+    await theirs.getByRole('heading', { name: 'Not found' }).waitFor();
+    await theirs.goto(`${local().url}/#/licenses/${data.globexLicense}`);
+    await theirs.getByRole('heading', { name: /^License TS/ }).waitFor();
+    const p = page;
+    page = theirs;
+    await scan('not-found');
+    page = p;
+    await other.close();
+  });
+
+  it('after sign-out the back button shows nothing private', async () => {
+    await page.goto(`${local().url}/#/licenses/${data.seatLicense?.id}`);
+    await page.getByRole('heading', { name: `License ${data.seatLicense?.serial}` }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Tessera' }).waitFor();
+
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Sign in to Tessera' }).waitFor();
+    expect(await page.content()).not.toContain(data.seatLicense?.serial as string);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Tessera' }).waitFor();
+    expect(await page.content()).not.toContain(data.seatLicense?.serial as string);
+    const refreshed = await page.evaluate(() =>
+      fetch('/session/refresh', { method: 'POST' }).then((r) => r.status),
+    );
+    expect(refreshed).toBe(401);
+  });
+
+  it('the accessibility scan itself finds an unlabelled control (so its silence means something)', async () => {
+    await page.evaluate(() => {
+      const input = document.createElement('input');
+      input.id = 'unlabelled-probe';
+      document.body.append(input);
+    });
+    const found = await seriousViolations(page);
+    await page.evaluate(() => document.getElementById('unlabelled-probe')?.remove());
+    expect(found.map((v) => v.id)).toContain('label');
+  });
+
+  it('no page broke the Content Security Policy or had a serious accessibility violation', () => {
+    expect(cspViolations).toEqual([]);
+    expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(14);
+    const failing = Object.fromEntries(Object.entries(scanned).filter(([, v]) => v.length > 0));
+    expect(failing).toEqual({});
+  });
+});
