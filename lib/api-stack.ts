@@ -19,6 +19,7 @@ import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../lambdas/middlewar
 import { groups, openRouteGroups, type RouteGroup, routes } from '../lambdas/routes.ts';
 import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
+import { ConsoleHosting } from './console.ts';
 import { bindIdentity, TesseraFunction } from './constructs/tessera-function.ts';
 import { Identity } from './identity.ts';
 import { Mail } from './mail.ts';
@@ -105,6 +106,7 @@ export class ApiStack extends Stack {
   readonly functionNames = {} as Record<RouteGroup, string>;
   readonly mail: Mail;
   readonly identity: Identity;
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -218,9 +220,6 @@ export class ApiStack extends Stack {
           group === PEOPLE_GROUP,
         );
       }
-      if (group === PEOPLE_GROUP && stage.identity.consoleUrl) {
-        fn.fn.addEnvironment('CONSOLE_URL', stage.identity.consoleUrl);
-      }
       if (MAIL_GROUPS.includes(group)) fn.bindMail(this.mail);
       if (group === 'activation') {
         fn.fn.addEnvironment(
@@ -249,6 +248,17 @@ export class ApiStack extends Stack {
         operationName: route.operationId,
       });
     }
+
+    this.console = new ConsoleHosting(this, 'Console', {
+      stage: stage.name,
+      restApiId: this.api.restApiId,
+      apiStage: API_STAGE,
+      logRetentionDays: stage.logRetentionDays,
+    });
+    const consoleUrl =
+      stage.identity.consoleUrl ?? `https://${this.console.distribution.distributionDomainName}/`;
+    this.functions[PEOPLE_GROUP].fn.addEnvironment('CONSOLE_URL', consoleUrl);
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
 
     new ApiFirewall(this, 'Firewall', {
       stageArn: this.api.deploymentStage.stageArn,

@@ -66,3 +66,14 @@ export const functionActions = (synthesized: ReturnType<typeof synthTessera>, gr
   functionStatements(synthesized, group).flatMap((s) =>
     Array.isArray(s.Action) ? s.Action : [s.Action],
   );
+
+/**
+ * Tessera's own functions in a template: all but the one CDK adds to copy the console's files
+ * into its bucket (BucketDeployment's custom-resource handler).
+ */
+export const tesseraFunctions = (template: Template): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => !id.startsWith('CustomCDKBucketDeployment'),
+    ),
+  );

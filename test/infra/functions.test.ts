@@ -25,8 +25,8 @@ describe('Lambda functions', () => {
     const groupsWithRetention = api.findResources('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 30 },
     });
-    // one per function, the API's access and execution logs, and WAF's log
-    expect(Object.keys(groupsWithRetention)).toHaveLength(Object.keys(groups).length + 3);
+    // one per function, the API's access and execution logs, WAF's log, the console's copier
+    expect(Object.keys(groupsWithRetention)).toHaveLength(Object.keys(groups).length + 4);
     api.allResourcesProperties('AWS::Lambda::Function', {
       LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
     });

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { roles } from '../../lambdas/domain/principal.ts';
 import { groups, type RouteGroup } from '../../lambdas/routes.ts';
-import { functionActions, synthTessera } from './app-fixture.ts';
+import { functionActions, synthTessera, tesseraFunctions } from './app-fixture.ts';
 
 const synthesized = synthTessera();
 const { api } = synthesized;
@@ -56,8 +56,7 @@ describe('the people user pool', () => {
   });
 
   it('tells every authenticating function the pool and client, and never a local issuer', () => {
-    const fns = api.findResources('AWS::Lambda::Function');
-    for (const [id, fn] of Object.entries(fns)) {
+    for (const [id, fn] of Object.entries(tesseraFunctions(api))) {
       const variables = ((fn as { Properties: { Environment?: { Variables?: object } } }).Properties
         .Environment?.Variables ?? {}) as Record<string, unknown>;
       expect(variables, id).not.toHaveProperty('IDENTITY_LOCAL_ISSUER');

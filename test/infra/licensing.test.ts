@@ -158,8 +158,10 @@ describe('license signing', () => {
         list((r as { Properties: { ManagedPolicyArns?: Json[] } }).Properties.ManagedPolicyArns),
       ),
     );
-    // Only API Gateway's account-level logging role (APIG6) has one, and it writes logs only.
-    expect(managed.map(render)).toEqual([
+    // Only API Gateway's account-level logging role (APIG6) and the function CDK adds to copy
+    // the console's files have one, and both write logs only.
+    expect(managed.map(render).sort()).toEqual([
+      'arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
       'arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
     ]);
   });

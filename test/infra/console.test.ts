@@ -1,0 +1,101 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { CONSOLE_CSP } from '../../lib/console-policy.ts';
+import { synthTessera } from './app-fixture.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field
+type Cfn = Record<string, any>;
+
+const { api } = synthTessera();
+
+const distribution = () => {
+  const found = Object.values(api.findResources('AWS::CloudFront::Distribution'));
+  expect(found).toHaveLength(1);
+  return (found[0] as { Properties: { DistributionConfig: Cfn } }).Properties.DistributionConfig;
+};
+
+describe('the console on AWS', () => {
+  it('keeps its files in a private, encrypted, TLS-only bucket that only CloudFront reads, through origin access control', () => {
+    api.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'files/' }),
+    });
+    api.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    api.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('answers with the strict CSP, HSTS and no framing on every page and API answer', () => {
+    api.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: CONSOLE_CSP, Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63_072_000 }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ContentTypeOptions: { Override: true },
+        }),
+      }),
+    });
+    expect(CONSOLE_CSP).toContain("frame-ancestors 'none'");
+    expect(CONSOLE_CSP).toContain("script-src 'self'");
+    expect(CONSOLE_CSP).not.toContain('unsafe');
+    const config = distribution();
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toBeDefined();
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultRootObject).toBe('index.html');
+  });
+
+  it('sends /v1/* to the API on the same origin, uncached, with every method and header but Host', () => {
+    const config = distribution();
+    const behaviors = config.CacheBehaviors as Cfn[];
+    const toApi = behaviors.find((b) => b.PathPattern === '/v1/*');
+    expect(toApi).toMatchObject({
+      AllowedMethods: expect.arrayContaining(['POST', 'PATCH', 'DELETE']),
+      ViewerProtocolPolicy: 'https-only',
+      // AWS's managed CachingDisabled and AllViewerExceptHostHeader policies
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+    });
+    const origin = (config.Origins as Cfn[]).find((o) => o.Id === toApi?.TargetOriginId);
+    expect(JSON.stringify(origin?.DomainName)).toContain('execute-api');
+    expect(origin?.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+  });
+
+  it('logs every request, and tells the invitation e-mails the console’s address', () => {
+    expect(distribution().Logging).toMatchObject({ Prefix: 'cloudfront/' });
+    api.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Tessera people:'),
+      Environment: {
+        Variables: Match.objectLike({
+          CONSOLE_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+        }),
+      },
+    });
+    api.hasOutput('ConsoleUrl', Match.anyValue());
+  });
+
+  it('copies the built console and a config.json that points the page at /v1', () => {
+    api.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DistributionPaths: ['/index.html', '/config.json'],
+      Prune: true,
+    });
+    const deployment = Object.values(api.findResources('Custom::CDKBucketDeployment'))[0] as {
+      Properties: { SourceMarkers?: unknown[] };
+    };
+    expect(JSON.stringify(deployment.Properties.SourceMarkers ?? '')).not.toContain('localhost');
+  });
+});
