@@ -254,9 +254,11 @@ export class ApiStack extends Stack {
       restApiId: this.api.restApiId,
       apiStage: API_STAGE,
       logRetentionDays: stage.logRetentionDays,
+      ...(stage.console ? { domain: stage.console } : {}),
     });
     const consoleUrl =
-      stage.identity.consoleUrl ?? `https://${this.console.distribution.distributionDomainName}/`;
+      stage.identity.consoleUrl ??
+      `https://${stage.console?.domainName ?? this.console.distribution.distributionDomainName}/`;
     this.functions[PEOPLE_GROUP].fn.addEnvironment('CONSOLE_URL', consoleUrl);
     new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
 

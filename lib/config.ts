@@ -170,6 +170,20 @@ export const StageConfig = z.strictObject({
     })
     .default({ mfa: 'optional' })
     .describe('People who sign in: whether they may add a TOTP second factor; the console URL'),
+  console: z
+    .strictObject({
+      domainName: z
+        .string()
+        .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a host name such as licenses.acme.com'),
+      certificateArn: z
+        .string()
+        .regex(
+          /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+          'an ACM certificate in us-east-1 (CloudFront reads certificates only there)',
+        ),
+    })
+    .optional()
+    .describe('The console (and the API beside it) on the vendor’s own host name'),
 });
 
 export type StageConfig = Omit<z.infer<typeof StageConfig>, 'activeSigningKey'> & {

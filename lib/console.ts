@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -12,6 +13,7 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -38,6 +40,8 @@ export interface ConsoleHostingProps {
   logRetentionDays: number;
   /** Where the build is; default CONSOLE_DIST. */
   assetDir?: string;
+  /** The vendor's host name and its us-east-1 ACM certificate; default *.cloudfront.net. */
+  domain?: { domainName: string; certificateArn: string };
 }
 
 /**
@@ -110,6 +114,17 @@ export class ConsoleHosting extends Construct {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Tessera ${props.stage} console and API`,
       defaultRootObject: 'index.html',
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.domainName],
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.domain.certificateArn,
+            ),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -163,12 +178,14 @@ export class ConsoleHosting extends Construct {
         reason:
           'Requests to the API still pass its regional WAF behind CloudFront; a CloudFront web ACL must live in us-east-1 and is left to the vendor.',
       },
-      {
+    );
+    if (!props.domain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'On the default *.cloudfront.net certificate CloudFront sets the TLS floor itself; a vendor domain with its ACM certificate and TLSv1.2_2021 is the production setup (docs/console.md).',
-      },
-    );
+          'On the default *.cloudfront.net certificate CloudFront sets the TLS floor itself; the stage setting console.domainName with an ACM certificate sets TLSv1.2_2021 (docs/console.md).',
+      });
+    }
     // The copy runs in CDK's own custom-resource function (one per stack), not in Tessera's.
     // It reads the CDK asset bucket, named by account and region once a stage states them.
     const stack = Stack.of(this);

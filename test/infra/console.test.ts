@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../lib/console-policy.ts';
-import { synthTessera } from './app-fixture.ts';
+import { synthTessera, withStage } from './app-fixture.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field
 type Cfn = Record<string, any>;
@@ -97,5 +97,45 @@ describe('the console on AWS', () => {
       Properties: { SourceMarkers?: unknown[] };
     };
     expect(JSON.stringify(deployment.Properties.SourceMarkers ?? '')).not.toContain('localhost');
+  });
+});
+
+describe('the console on the vendor’s own host name', () => {
+  it('serves it with the stage’s us-east-1 certificate at TLS 1.2 or newer, and invites people there', () => {
+    const certificateArn =
+      'arn:aws:acm:us-east-1:123456789012:certificate/1f2e3d4c-0000-4000-8000-123456789abc';
+    const { api: custom } = synthTessera(
+      withStage('dev', { console: { domainName: 'licenses.acme.com', certificateArn } }),
+    );
+
+    custom.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['licenses.acme.com'],
+        ViewerCertificate: Match.objectLike({
+          AcmCertificateArn: certificateArn,
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        }),
+      }),
+    });
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Tessera people:'),
+      Environment: {
+        Variables: Match.objectLike({ CONSOLE_URL: 'https://licenses.acme.com/' }),
+      },
+    });
+  });
+
+  it('refuses a certificate outside us-east-1, where CloudFront cannot read it', () => {
+    expect(() =>
+      synthTessera(
+        withStage('dev', {
+          console: {
+            domainName: 'licenses.acme.com',
+            certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+          },
+        }),
+      ),
+    ).toThrow(/us-east-1/);
   });
 });
