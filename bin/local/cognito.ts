@@ -18,7 +18,20 @@ export interface CognitoLocal {
   stop(): Promise<void>;
 }
 
-export const startCognitoLocal = async (dir: string): Promise<CognitoLocal> => {
+/**
+ * The emulator "sends" codes (forgot-password) by printing a box to its stdout; this finds the
+ * destination and code in it, so the local runtime can say them the way it says activation codes.
+ */
+export const codesIn = (text: string): { destination: string; code: string }[] =>
+  [...text.matchAll(/Destination:\s+(\S+)[^\n]*\n[^\n]*Code:\s+(\S+)/g)].map((m) => ({
+    destination: m[1] as string,
+    code: m[2] as string,
+  }));
+
+export const startCognitoLocal = async (
+  dir: string,
+  onCode?: (delivery: { destination: string; code: string }) => void,
+): Promise<CognitoLocal> => {
   await mkdir(dir, { recursive: true });
   const port = await freePort();
   const bin = createRequire(import.meta.url).resolve('cognito-local/lib/bin/start.js');
@@ -27,6 +40,15 @@ export const startCognitoLocal = async (dir: string): Promise<CognitoLocal> => {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEBUG: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    pending = (pending + chunk.toString('utf8')).slice(-8_000);
+    const found = codesIn(pending);
+    if (found.length === 0) return;
+    pending = '';
+    for (const delivery of found) onCode?.(delivery);
+  });
+  child.stderr?.resume();
   // Like DynamoDB Local, the emulator never outlives this process, however it ends.
   const killOnExit = () => {
     if (child.exitCode === null) child.kill('SIGKILL');

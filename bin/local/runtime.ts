@@ -134,7 +134,12 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
     const consoleBuild = options.console ? ensureConsoleBuilt() : undefined;
     consoleBuild?.catch(() => undefined); // awaited below
     // The emulator is a Node process of its own: it boots while DynamoDB Local does.
-    cognitoStart = identity ? startCognitoLocal(paths.cognito) : undefined;
+    cognitoStart = identity
+      ? startCognitoLocal(paths.cognito, ({ destination, code }) =>
+          // Locally only, like the activation codes: Cognito e-mails it on AWS.
+          console.log(`password reset code for ${destination}: ${code} (local only)`),
+        )
+      : undefined;
     cognitoStart?.catch(() => undefined); // awaited below
     // KMS's stand-in: one P-256 key per state folder, kept across restarts.
     const signingKey = modules.then(([m]) => m.loadOrCreateLocalSigningKey(paths.root));

@@ -180,6 +180,55 @@ export const cognitoSignIn = (api: CognitoApi, clientId: string): SignInProvider
       }
     },
     revoke,
+    forgotPassword: async (email) => {
+      try {
+        await api.call('ForgotPassword', { ClientId: clientId, Username: email });
+      } catch (error) {
+        if (
+          failedAs(error, 'LimitExceededException') ||
+          failedAs(error, 'TooManyRequestsException')
+        ) {
+          throw new DomainError('RESET_LIMIT_REACHED', 'Too many reset requests; try again later.');
+        }
+        // An account Cognito will not reset (e.g. never signed in): the same quiet answer.
+        if (
+          REFUSALS.some((name) => failedAs(error, name)) ||
+          failedAs(error, 'InvalidParameterException')
+        ) {
+          return;
+        }
+        throw error;
+      }
+    },
+    confirmForgotPassword: async (email, code, newPassword) => {
+      try {
+        await api.call('ConfirmForgotPassword', {
+          ClientId: clientId,
+          Username: email,
+          ConfirmationCode: code,
+          Password: newPassword,
+        });
+        return 'RESET';
+      } catch (error) {
+        if (failedAs(error, 'InvalidPasswordException')) {
+          throw new DomainError('PASSWORD_REJECTED', (error as AwsError).message);
+        }
+        if (
+          failedAs(error, 'LimitExceededException') ||
+          failedAs(error, 'TooManyFailedAttemptsException')
+        ) {
+          throw new DomainError('RESET_LIMIT_REACHED', 'Too many attempts; try again later.');
+        }
+        if (
+          failedAs(error, 'CodeMismatchException') ||
+          failedAs(error, 'ExpiredCodeException') ||
+          REFUSALS.some((name) => failedAs(error, name))
+        ) {
+          return 'CODE_INVALID';
+        }
+        throw error;
+      }
+    },
   };
 };
 

@@ -45,6 +45,8 @@ export const errorCodes = [
   'LEASE_GONE',
   'WRONG_SEAT_MODEL',
   'PASSWORD_REJECTED',
+  'RESET_CODE_INVALID',
+  'RESET_LIMIT_REACHED',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',

@@ -1,6 +1,9 @@
 import * as z from 'zod';
+import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError } from './errors.ts';
 import type { PeopleStore, Person } from './people.ts';
+import { membershipOf } from './person-principal.ts';
+import type { Principal } from './principal.ts';
 
 /**
  * Signing in with e-mail and password through the identity provider, for the console and the
@@ -43,6 +46,27 @@ export const SessionView = z.lazy(() =>
 
 export const SignedOutView = z.lazy(() => z.object({ signedOut: z.literal(true) }));
 
+export const ForgotPasswordInput = z.lazy(() => z.strictObject({ email: z.email().max(254) }));
+export type ForgotPasswordInput = z.infer<typeof ForgotPasswordInput>;
+
+export const ResetPasswordInput = z.lazy(() =>
+  z.strictObject({
+    email: z.email().max(254),
+    code: z.string().trim().min(4).max(16).describe('The code from the reset e-mail'),
+    newPassword: z.string().min(1).max(256),
+  }),
+);
+export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>;
+
+export const ResetRequestedView = z.lazy(() =>
+  z.object({
+    requested: z
+      .literal(true)
+      .describe('Always true: whether the e-mail has an account is not revealed'),
+  }),
+);
+export const PasswordResetView = z.lazy(() => z.object({ reset: z.literal(true) }));
+
 export interface ProviderTokens {
   accessToken: string;
   expiresIn: number;
@@ -63,6 +87,14 @@ export interface SignInProvider {
   completeNewPassword(email: string, session: string, newPassword: string): Promise<ProviderSignIn>;
   refresh(refreshToken: string): Promise<ProviderTokens | undefined>;
   revoke(refreshToken: string): Promise<void>;
+  /** Sends a reset code to the account's e-mail; throws RESET_LIMIT_REACHED when throttled. */
+  forgotPassword(email: string): Promise<void>;
+  /** 'CODE_INVALID' for a wrong or spent code; throws PASSWORD_REJECTED for a weak password. */
+  confirmForgotPassword(
+    email: string,
+    code: string,
+    newPassword: string,
+  ): Promise<'RESET' | 'CODE_INVALID'>;
 }
 
 export type SessionResult =
@@ -193,4 +225,57 @@ export const signOut = async (
 ): Promise<{ signedOut: true }> => {
   if (refreshToken) await provider.revoke(refreshToken).catch(() => undefined);
   return { signedOut: true };
+};
+
+/**
+ * Forgot-password, step 1: a reset code goes to the person's e-mail, if they may sign in at all.
+ * The answer is the same for every e-mail, so nobody learns from it who has an account.
+ * Someone invited who never signed in has no password to reset: an administrator sends the
+ * invitation again.
+ */
+export const forgotPassword = async (
+  deps: { store: PeopleStore; provider: SignInProvider },
+  input: ForgotPasswordInput,
+): Promise<{ requested: true }> => {
+  const person = await deps.store.byEmail(input.email.trim().toLowerCase());
+  if (person?.status === 'active') await deps.provider.forgotPassword(person.email);
+  return { requested: true };
+};
+
+/** Forgot-password, step 2: the code and a new password. Audited as the person's own change. */
+export const resetPassword = async (
+  deps: { store: PeopleStore; provider: SignInProvider },
+  ctx: Omit<ChangeContext, 'principal'>,
+  input: ResetPasswordInput,
+): Promise<{ reset: true }> => {
+  const invalid = new DomainError('RESET_CODE_INVALID', 'The code is wrong or no longer valid.');
+  const person = await deps.store.byEmail(input.email.trim().toLowerCase());
+  if (person?.status !== 'active') throw invalid;
+  const outcome = await deps.provider.confirmForgotPassword(
+    person.email,
+    input.code,
+    input.newPassword,
+  );
+  if (outcome !== 'RESET') throw invalid;
+  const at = ctx.now.toISOString();
+  const after: Person = { ...person, version: person.version + 1, updatedAt: at };
+  const principal: Principal = { kind: 'person', personId: person.id, ...membershipOf(person) };
+  const { subject: _before, ...before } = person;
+  const { subject: _after, ...shown } = after;
+  await deps.store.replace(
+    person,
+    after,
+    auditEvent(
+      { ...ctx, principal },
+      'person.password-reset',
+      {
+        type: 'person',
+        id: person.id,
+        ...(person.customerId ? { customerId: person.customerId } : {}),
+      },
+      before,
+      shown,
+    ),
+  );
+  return { reset: true };
 };

@@ -1,4 +1,13 @@
-import { NewPasswordInput, SessionView, SignedOutView, SignInInput } from '../domain/sign-in.ts';
+import {
+  ForgotPasswordInput,
+  NewPasswordInput,
+  PasswordResetView,
+  ResetPasswordInput,
+  ResetRequestedView,
+  SessionView,
+  SignedOutView,
+  SignInInput,
+} from '../domain/sign-in.ts';
 import { route } from './route.ts';
 
 /**
@@ -50,5 +59,25 @@ export const sessionRoutes = [
     status: 200,
     summary: 'Sign out: the refresh token is revoked and the cookie cleared',
     schemas: { response: SignedOutView },
+  }),
+  route({
+    operationId: 'forgotPassword',
+    method: 'POST',
+    path: '/session/forgot-password',
+    group: 'session',
+    auth: 'none',
+    status: 200,
+    summary: 'Forgot the password: a reset code goes to the e-mail, if it has an account',
+    schemas: { body: ForgotPasswordInput, response: ResetRequestedView },
+  }),
+  route({
+    operationId: 'resetPassword',
+    method: 'POST',
+    path: '/session/reset-password',
+    group: 'session',
+    auth: 'none',
+    status: 200,
+    summary: 'Choose a new password with the e-mailed reset code',
+    schemas: { body: ResetPasswordInput, response: PasswordResetView },
   }),
 ] as const;

@@ -1,8 +1,11 @@
 /// <reference lib="dom" />
+
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TesseraClient } from '../../sdk/src/client.ts';
 import { invitationPassword, launchBrowser, seriousViolations } from '../support/browser.ts';
+import { resetCodeIn } from '../support/cognito-state.ts';
 import { codeFromOutbox } from '../support/outbox.ts';
 import { useLocalPlatform } from '../support/platform.ts';
 
@@ -19,6 +22,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const cspViolations: string[] = [];
+const pageErrors: string[] = [];
 const figures: Record<string, number> = {};
 const scanned: Record<string, unknown[]> = {};
 
@@ -81,6 +85,7 @@ beforeAll(async () => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: local().url });
   page = await context.newPage();
   context.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
       cspViolations.push(message.text());
@@ -136,9 +141,11 @@ describe('the vendor console', () => {
     await scan('licenses');
 
     await page.getByRole('button', { name: 'Next page' }).click();
-    await page.getByText('Page 2').waitFor();
-    // 56 of Acme's, Globex's and the unassigned one: 58 in all, 8 on the second page.
-    expect(await page.locator('table.registry tbody tr').count()).toBe(8);
+    // 56 of Acme's, Globex's and the unassigned one: 58 in all, 8 on the second page. The first
+    // page's rows stay on screen until the second page has arrived.
+    await page.waitForFunction(
+      () => document.querySelectorAll('table.registry tbody tr').length === 8,
+    );
 
     const serial = data.seatLicense?.serial as string;
     await page.getByPlaceholder('Search licenses').fill(serial);
@@ -316,6 +323,28 @@ describe('the vendor console', () => {
     await other.close();
   });
 
+  it('someone who forgot the password sets a new one with the e-mailed code, and signs in with it', async () => {
+    const other = await browser.newContext({ locale: 'en-US' });
+    const theirs = await other.newPage();
+    await theirs.goto(`${local().url}/`);
+    await theirs.getByRole('button', { name: 'Forgot your password?' }).click();
+    await theirs.getByLabel('E-mail').fill('ops@globex.example');
+    await theirs.getByRole('button', { name: 'Send the code' }).click();
+    await theirs.getByText(/a code is on its way/).waitFor();
+    const code = await resetCodeIn(join(local().stateDir, 'cognito'), 'ops@globex.example');
+    await theirs.getByLabel('Reset code').fill(code);
+    await theirs.getByLabel('New password', { exact: true }).fill('Reset-Secret-2026!');
+    await theirs.getByLabel('Repeat the new password').fill('Reset-Secret-2026!');
+    await theirs.getByRole('button', { name: 'Set password and sign in' }).click();
+    await theirs.getByText('Your password is changed: sign in with it.').waitFor();
+
+    await theirs.getByLabel('E-mail').fill('ops@globex.example');
+    await theirs.getByLabel('Password').fill('Reset-Secret-2026!');
+    await theirs.getByRole('button', { name: 'Sign in' }).click();
+    await theirs.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await other.close();
+  });
+
   it('after sign-out the back button shows nothing private', async () => {
     await page.goto(`${local().url}/#/licenses/${data.seatLicense?.id}`);
     await page.getByRole('heading', { name: `License ${data.seatLicense?.serial}` }).waitFor();
@@ -345,8 +374,9 @@ describe('the vendor console', () => {
     expect(found.map((v) => v.id)).toContain('label');
   });
 
-  it('no page broke the Content Security Policy or had a serious accessibility violation', () => {
+  it('no page threw, broke the Content Security Policy or had a serious accessibility violation', () => {
     expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
     expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(14);
     const failing = Object.fromEntries(Object.entries(scanned).filter(([, v]) => v.length > 0));
     expect(failing).toEqual({});

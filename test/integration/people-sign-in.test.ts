@@ -23,8 +23,15 @@ import {
 } from '../../lambdas/domain/people.ts';
 import { principalOfSubject } from '../../lambdas/domain/person-principal.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
-import { completeNewPassword, refreshSession, signIn } from '../../lambdas/domain/sign-in.ts';
+import {
+  completeNewPassword,
+  forgotPassword,
+  refreshSession,
+  resetPassword,
+  signIn,
+} from '../../lambdas/domain/sign-in.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import { resetCodeIn } from '../support/cognito-state.ts';
 import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
 
@@ -80,6 +87,8 @@ afterAll(async () => {
 });
 
 const NEW_PASSWORD = 'Another-Secret-42';
+
+const resetCodeOf = (email: string) => resetCodeIn(dir, email);
 
 /** Invites someone and takes them through the first sign-in; answers their access token. */
 const onboard = async (email: string) => {
@@ -208,6 +217,63 @@ describe('people who sign in', () => {
     );
 
     await expect(outcome).rejects.toThrow('table unavailable');
+  });
+
+  it('forgot-password sends a code only to someone who may sign in, and the code sets a new password, audited', async () => {
+    const { person } = await onboard('fay@example.com');
+    const session = { store: stores.people, provider };
+
+    expect(await forgotPassword(session, { email: 'nobody@example.com' })).toEqual({
+      requested: true,
+    });
+    expect(await forgotPassword(session, { email: 'FAY@example.com' })).toEqual({
+      requested: true,
+    });
+    const code = await resetCodeOf('fay@example.com');
+    expect(
+      await codeOf(
+        resetPassword(session, ctx(), {
+          email: 'fay@example.com',
+          code: code === '000000' ? '111111' : '000000',
+          newPassword: 'Brand-New-Secret-7',
+        }),
+      ),
+    ).toBe('RESET_CODE_INVALID');
+    expect(
+      await resetPassword(session, ctx(), {
+        email: 'fay@example.com',
+        code,
+        newPassword: 'Brand-New-Secret-7',
+      }),
+    ).toEqual({ reset: true });
+
+    const again = await signIn(
+      session,
+      { email: 'fay@example.com', password: 'Brand-New-Secret-7' },
+      new Date(),
+    );
+    expect(again.status).toBe('SIGNED_IN');
+    const trail = await stores.audit.list({ entityType: 'person', entityId: person.id, limit: 10 });
+    expect(trail.items.map((e) => e.action)).toContain('person.password-reset');
+    expect(JSON.stringify(trail.items)).not.toContain('Brand-New-Secret-7');
+  });
+
+  it('a disabled person’s reset is refused like a wrong code', async () => {
+    const { person } = await onboard('gus@example.com');
+    const session = { store: stores.people, provider };
+    await forgotPassword(session, { email: 'gus@example.com' });
+    const code = await resetCodeOf('gus@example.com');
+    await disablePerson(deps, ctx(), person.id);
+
+    expect(
+      await codeOf(
+        resetPassword(session, ctx(), {
+          email: 'gus@example.com',
+          code,
+          newPassword: 'Brand-New-Secret-7',
+        }),
+      ),
+    ).toBe('RESET_CODE_INVALID');
   });
 
   it('a removed person is gone from Tessera and from the pool, and their token no longer works', async () => {

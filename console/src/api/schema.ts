@@ -799,6 +799,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/forgot-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forgot the password: a reset code goes to the e-mail, if it has an account */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose a new password with the e-mailed reset code */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1400,6 +1434,34 @@ export interface components {
              */
             code: "PASSWORD_REJECTED";
         };
+        "Problem.RESET_CODE_INVALID": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "RESET_CODE_INVALID";
+        };
+        "Problem.RESET_LIMIT_REACHED": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "RESET_LIMIT_REACHED";
+        };
         "Problem.RATE_LIMITED": {
             /** @description A URN naming the code */
             type: string;
@@ -1443,7 +1505,7 @@ export interface components {
             code: "BAD_REQUEST";
         };
         /** @description An RFC 9457 problem document; `code` says which members it carries. */
-        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
+        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RESET_CODE_INVALID"] | components["schemas"]["Problem.RESET_LIMIT_REACHED"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
     };
     responses: never;
     parameters: never;
@@ -5570,6 +5632,108 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         signedOut: true;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always true: whether the e-mail has an account is not revealed
+                         * @constant
+                         */
+                        requested: true;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    /** @description The code from the reset e-mail */
+                    code: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        reset: true;
                     };
                 };
             };

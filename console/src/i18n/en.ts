@@ -68,6 +68,18 @@ export const en = {
   'signIn.mismatch': 'The two passwords differ.',
   'signIn.setPassword': 'Set password and sign in',
   'signIn.signedOut': 'You are signed out.',
+  'signIn.forgot': 'Forgot your password?',
+  'signIn.forgotTitle': 'Reset your password',
+  'signIn.forgotHelp':
+    'Give the e-mail you sign in with: a reset code goes to it if it has an account.',
+  'signIn.sendCode': 'Send the code',
+  'signIn.codeSent':
+    'If {email} has an account, a code is on its way. Type it here with your new password.',
+  'signIn.code': 'Reset code',
+  'signIn.resetDone': 'Your password is changed: sign in with it.',
+  'signIn.back': 'Back to sign-in',
+  'problem.RESET_CODE_INVALID': 'The code is wrong or no longer valid: ask for a new one.',
+  'problem.RESET_LIMIT_REACHED': 'Too many attempts: wait a while, then try again.',
 
   'dashboard.title': 'Dashboard',
   'dashboard.fullest': 'Fullest pools',

@@ -73,6 +73,18 @@ export const it: Record<MessageKey, string> = {
   'signIn.mismatch': 'Le due password sono diverse.',
   'signIn.setPassword': 'Imposta la password e accedi',
   'signIn.signedOut': 'Sei uscito.',
+  'signIn.forgot': 'Password dimenticata?',
+  'signIn.forgotTitle': 'Reimposta la password',
+  'signIn.forgotHelp':
+    'Indica l’e-mail con cui accedi: se ha un account, riceverà un codice di reimpostazione.',
+  'signIn.sendCode': 'Invia il codice',
+  'signIn.codeSent':
+    'Se {email} ha un account, il codice sta arrivando. Scrivilo qui con la nuova password.',
+  'signIn.code': 'Codice di reimpostazione',
+  'signIn.resetDone': 'Password cambiata: accedi con la nuova.',
+  'signIn.back': 'Torna all’accesso',
+  'problem.RESET_CODE_INVALID': 'Il codice è errato o non più valido: chiedine uno nuovo.',
+  'problem.RESET_LIMIT_REACHED': 'Troppi tentativi: attendi un po’ e riprova.',
 
   'dashboard.title': 'Cruscotto',
   'dashboard.fullest': 'Pool più pieni',

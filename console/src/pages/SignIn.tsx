@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../api/problem.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { ForgotPassword } from './ForgotPassword.tsx';
 
 /** E-mail and password; at the first sign-in, the forced choice of a new password. */
 export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefined }) => {
@@ -12,6 +13,8 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
   const [challenge, setChallenge] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [forgot, setForgot] = useState(false);
+  const [changed, setChanged] = useState(false);
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -37,6 +40,16 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
     });
   };
 
+  if (forgot) {
+    return (
+      <ForgotPassword
+        onDone={(done) => {
+          setForgot(false);
+          setChanged(done);
+        }}
+      />
+    );
+  }
   if (challenge) {
     return (
       <NewPassword email={email} challenge={challenge} onFailed={() => setChallenge(undefined)} />
@@ -47,6 +60,7 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
       <h1>{t('signIn.title')}</h1>
       {reason === 'signedOut' ? <p role="status">{t('signIn.signedOut')}</p> : null}
       {reason === 'expired' ? <p role="status">{t('problem.UNAUTHENTICATED')}</p> : null}
+      {changed ? <p role="status">{t('signIn.resetDone')}</p> : null}
       <form onSubmit={submit}>
         <label>
           {t('signIn.email')}
@@ -79,6 +93,9 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
           {t('signIn.submit')}
         </button>
       </form>
+      <button type="button" className="link" onClick={() => setForgot(true)}>
+        {t('signIn.forgot')}
+      </button>
     </main>
   );
 };
