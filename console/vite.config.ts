@@ -8,6 +8,7 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   root: import.meta.dirname,
+  mode: 'production',
   base: '/',
   plugins: [react()],
   build: {

@@ -99,6 +99,11 @@ export const ensureConsoleBuilt = async (): Promise<{ built: boolean; dir: strin
   const { build } = await import('vite');
   const staging = join(consoleSource, `.dist-${process.pid}`);
   await mkdir(staging, { recursive: true });
+  // Vite and the React plugin take NODE_ENV from the environment before the mode: under vitest
+  // (NODE_ENV=test) they would build React's development runtime, whose StrictMode effects and
+  // JSX differ from what ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     await build({
       configFile: join(consoleSource, 'vite.config.ts'),
@@ -111,6 +116,8 @@ export const ensureConsoleBuilt = async (): Promise<{ built: boolean; dir: strin
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
     });
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     await rm(staging, { recursive: true, force: true });
   }
   return { built: true, dir: consoleDist };

@@ -25,10 +25,11 @@ export const Modal = ({
     return () => dialog?.close();
   }, []);
   return (
+    // No onClose: the effect's cleanup closes the dialog when it unmounts, and that close must
+    // not close it again from the state above (React's StrictMode runs the cleanup on mount).
     <dialog
       ref={ref}
       aria-labelledby={titleId}
-      onClose={onClose}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
