@@ -1,3 +1,4 @@
+import { type FullestPools, type FullPool, fullestOf } from './dashboard.ts';
 import { drain, type Progress } from './job-progress.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
 import type { PoolState } from './seats.ts';
@@ -16,7 +17,7 @@ export interface ExpiredLease {
 }
 
 export interface PoolCount {
-  pool: PoolState;
+  pool: PoolState & { customerId: string };
   leases: number;
   assignments: number;
 }
@@ -76,9 +77,12 @@ export const reconcileSeats = async (
   aggregationOf: (productCode: string) => Promise<Aggregation>,
   now: Date,
   progress: Progress,
+  /** Keeps the fullest pools for the dashboard, after a pass that saw every pool. */
+  saveFullest?: (snapshot: FullestPools) => Promise<void>,
 ) => {
   const drifts: Drift[] = [];
   let utilisationMax = 0;
+  let fullest: FullPool[] = [];
   const tally = await drain(store.pools(), progress, async ({ projectId, productCode }, t) => {
     const counted = await store.count(projectId, productCode);
     if (!counted) return;
@@ -119,7 +123,18 @@ export const reconcileSeats = async (
     const limit = poolLimit(pool.licenses, await aggregationOf(productCode), now);
     const inUse = Math.max(counted.leases, counted.assignments);
     if (limit > 0) utilisationMax = Math.max(utilisationMax, Math.round((inUse / limit) * 100));
+    if (limit > 0) {
+      fullest = fullestOf(fullest, {
+        customerId: pool.customerId,
+        projectId,
+        productCode,
+        used: inUse,
+        limit,
+        utilisation: Math.round((inUse / limit) * 1000) / 1000,
+      });
+    }
   });
+  if (saveFullest && !tally.truncated) await saveFullest({ at: now.toISOString(), items: fullest });
   return {
     ...tally,
     details: {

@@ -1,4 +1,5 @@
 import { listAuditEvents, listLicenseEvents } from '../domain/audit-queries.ts';
+import { dashboard } from '../domain/dashboard.ts';
 import { visibleLicense } from '../domain/licenses.ts';
 import { auditRoutes } from '../routes/audit.ts';
 import { guards } from './guards.ts';
@@ -19,6 +20,8 @@ export const handler = httpHandler(
         input.path.licenseId,
         input.query,
       ),
+    getDashboard: ({ input, runtime, principal }) =>
+      dashboard(runtime.stores.stats, principal, input.query, runtime.clock.now()),
   },
   { guards },
 );

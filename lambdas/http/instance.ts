@@ -2,7 +2,7 @@ import { buildJwks, JWKS_CACHE_CONTROL } from '../adapters/jwks.ts';
 import { finishActivation, refreshActivation, returnActivation } from '../domain/activations.ts';
 import { instanceRoutes } from '../routes/instance.ts';
 import { activationDeps, noMailer } from '../wiring/activation-deps.ts';
-import { countingOutcome } from '../wiring/business-metrics.ts';
+import { countDaily, countingOutcome } from '../wiring/business-metrics.ts';
 import { currentSigner, retiredKeys } from '../wiring/signing.ts';
 import { guards } from './guards.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
@@ -15,7 +15,15 @@ export const handler = httpHandler(
   {
     completeActivation: (r) =>
       countingOutcome(
-        () => finishActivation(deps(r), r.input.path.activationId, r.input.body.code),
+        async () => {
+          const done = await finishActivation(
+            deps(r),
+            r.input.path.activationId,
+            r.input.body.code,
+          );
+          await countDaily(r.runtime.stores.stats, 'activations', r.runtime.clock.now());
+          return done;
+        },
         'ActivationsCompleted',
         'ActivationsFailed',
       ),

@@ -9,7 +9,7 @@ import {
 import { checkout, DEFAULT_LEASE_SECONDS, heartbeat } from '../domain/seats.ts';
 import { seatsRoutes } from '../routes/seats.ts';
 import { assignmentDeps } from '../wiring/assignment-deps.ts';
-import { countBusiness } from '../wiring/business-metrics.ts';
+import { countBusiness, countDaily } from '../wiring/business-metrics.ts';
 import { guards } from './guards.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 
@@ -58,8 +58,10 @@ export const handler = httpHandler(
         const { projectId: _p, activationId: _a, ...view } = lease;
         return view;
       } catch (error) {
-        if (isDomainError(error) && error.code === 'POOL_FULL')
+        if (isDomainError(error) && error.code === 'POOL_FULL') {
           countBusiness('SeatDenialsPoolFull');
+          await countDaily(r.runtime.stores.stats, 'refusedCheckouts', r.runtime.clock.now());
+        }
         throw error;
       }
     },

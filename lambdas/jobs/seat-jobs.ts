@@ -18,6 +18,7 @@ export const seatReconciliation: JobBody = async ({ runtime, now, progress }) =>
     aggregationOf,
     now,
     progress,
+    (snapshot) => runtime.stores.stats.saveFullestPools(snapshot),
   );
   for (const drift of drifts) logger.warn('seat counter drifted', { drift });
   emitBusiness('PoolUtilisationMax', result.details.utilisationMaxPercent);

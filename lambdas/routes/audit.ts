@@ -1,5 +1,6 @@
 import { AuditEventView, AuditQuery } from '../domain/audit.ts';
 import { PageQuery, pageOf } from '../domain/common.ts';
+import { DashboardQuery, DashboardView } from '../domain/dashboard.ts';
 import { LicensePath } from '../domain/licenses.ts';
 import { route } from './route.ts';
 
@@ -24,5 +25,15 @@ export const auditRoutes = [
     status: 200,
     summary: "A license's history, newest first: changes, activations, returns, locks, expiry",
     schemas: { path: LicensePath, query: PageQuery, response: pageOf(AuditEventView) },
+  }),
+  route({
+    operationId: 'getDashboard',
+    method: 'GET',
+    path: '/dashboard',
+    group: 'audit',
+    auth: 'token',
+    status: 200,
+    summary: 'The home page figures: fullest pools, activations and refused checkouts per day',
+    schemas: { query: DashboardQuery, response: DashboardView },
   }),
 ] as const;

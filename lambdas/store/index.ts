@@ -11,9 +11,9 @@ import { productStore } from './products.ts';
 import { projectStore } from './projects.ts';
 import { seatUpkeepStore } from './seat-upkeep.ts';
 import { seatStore } from './seats.ts';
+import { statsStore } from './stats.ts';
 import { tokenStore } from './tokens.ts';
 import { activationUpkeepStore, expiryStore, noticeStore } from './upkeep.ts';
-
 export const createStores = (db: Db, tableName: string) => ({
   products: productStore(db, tableName),
   customers: customerStore(db, tableName),
@@ -31,6 +31,7 @@ export const createStores = (db: Db, tableName: string) => ({
   notices: noticeStore(db, tableName),
   activationUpkeep: activationUpkeepStore(db, tableName),
   jobRuns: jobRunStore(db, tableName),
+  stats: statsStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

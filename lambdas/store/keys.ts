@@ -301,6 +301,18 @@ export const idempotencyKeys = {
 } as const;
 
 /** The last run of each scheduled job, one item per job, for `npm run status`. */
+/**
+ * The dashboard's figures. Daily counts are spread over a few shards per day, so a burst of
+ * refused checkouts adds to several items instead of queueing on one; a reader sums them. The
+ * fullest pools are one snapshot item, rewritten by the seat reconciliation job.
+ */
+export const STATS_SHARDS = 4;
+export const statsKeys = {
+  dayPartition: 'STATS#DAYS',
+  day: (date: string, shard: number): PrimaryKey => ({ pk: 'STATS#DAYS', sk: `${date}#${shard}` }),
+  fullestPools: (): PrimaryKey => ({ pk: 'STATS', sk: 'FULLEST_POOLS' }),
+} as const;
+
 export const jobRunKeys = {
   partition: 'JOBRUNS',
   run: (job: string): PrimaryKey => ({ pk: 'JOBRUNS', sk: `JOB#${job}` }),

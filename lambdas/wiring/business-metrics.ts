@@ -1,4 +1,5 @@
 import type { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DailyCounter, StatsStore } from '../domain/dashboard.ts';
 import { DomainError } from '../domain/errors.ts';
 import { type BusinessMetric, businessMetrics } from '../metric-names.ts';
 import { logger, metrics } from '../middleware/observability.ts';
@@ -46,5 +47,17 @@ export const countingOutcome = async <T>(
   } catch (error) {
     countBusiness(failure, failureCode(error));
     throw error;
+  }
+};
+
+/**
+ * Adds one to today's dashboard figure (domain/dashboard.ts). Like a metric, a count that cannot
+ * be written never fails the request it counts.
+ */
+export const countDaily = async (stats: StatsStore, counter: DailyCounter, at: Date) => {
+  try {
+    await stats.count(counter, at);
+  } catch (error) {
+    logger.warn('daily count not written', { counter, error });
   }
 };

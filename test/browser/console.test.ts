@@ -54,6 +54,7 @@ const data: {
   firstKey?: string;
   unassignedKey?: string;
   seatLicense?: { id: string; serial: string; key: string };
+  globexKey?: string;
 } = {};
 
 beforeAll(async () => {
@@ -77,7 +78,9 @@ beforeAll(async () => {
   for (let n = 1; n < 55; n += 5) {
     await Promise.all([0, 1, 2, 3, 4].map((i) => issue(data.acme, n + i)));
   }
-  data.globexLicense = (await issue(data.globex, 99)).json.id;
+  const globex = await issue(data.globex, 99);
+  data.globexLicense = globex.json.id;
+  data.globexKey = globex.json.key;
   data.unassignedKey = (await issue(undefined, 100)).json.key;
 
   browser = await launchBrowser();
@@ -224,6 +227,39 @@ describe('the vendor console', () => {
     });
     expect(heartbeat.status).toBe(410);
     await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('the dashboard shows the fullest pools and today’s activations and refused checkouts', async () => {
+    // Globex's pool has one license of 3 seats: a fourth user is refused.
+    const instance = new TesseraClient({ baseUrl: local().url });
+    const started = await instance.startActivation({
+      key: data.globexKey as string,
+      fingerprint: 'globex-workstation-fp',
+    });
+    await instance.completeActivation(
+      started.activationId,
+      await codeFromOutbox(local().outboxDir),
+    );
+    const seat = (sessionId: string) =>
+      fetch(`${local().url}/instance/seats/checkout`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${instance.activationToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ sessionId, userId: sessionId }),
+      });
+    for (const user of ['anna', 'bruno', 'carla']) expect((await seat(user)).status).toBe(200);
+    expect((await seat('dario')).status).toBe(409);
+    await local().runJob('seat-reconciliation');
+
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('link', { name: 'Globex · CAD' }).waitFor();
+    expect(await page.getByRole('meter', { name: 'Globex · CAD: 3 / 3' }).count()).toBe(1);
+    const today = new Date().toISOString().slice(0, 10);
+    const row = page.locator('table tr', { has: page.getByRole('cell', { name: today }) });
+    expect(await row.locator('td').allTextContents()).toEqual([today, '2', '1']);
+    await scan('dashboard-figures');
   });
 
   it('an edit made on a stale copy says the license changed meanwhile instead of overwriting it', async () => {
@@ -374,8 +410,14 @@ describe('the vendor console', () => {
     expect(found.map((v) => v.id)).toContain('label');
   });
 
-  it('no page threw, broke the Content Security Policy or had a serious accessibility violation', () => {
+  it('no page threw, broke the Content Security Policy or had a serious accessibility violation', async () => {
     expect(cspViolations).toEqual([]);
+    // What the browser ran is the production build (React's development runtime behaves otherwise).
+    const served = await page.evaluate(async () => {
+      const src = document.querySelector('script[type="module"]')?.getAttribute('src') ?? '';
+      return (await fetch(src)).text();
+    });
+    expect(served).not.toContain('jsxDEV');
     expect(pageErrors).toEqual([]);
     expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(14);
     const failing = Object.fromEntries(Object.entries(scanned).filter(([, v]) => v.length > 0));

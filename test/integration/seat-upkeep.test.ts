@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { assignSeat, unassignSeat } from '../../lambdas/domain/assignments.ts';
 import { createCustomer } from '../../lambdas/domain/customers.ts';
+import type { FullestPools } from '../../lambdas/domain/dashboard.ts';
 import { IssueLicenseInput, issueLicense } from '../../lambdas/domain/licenses.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { CreateProductInput, createProduct } from '../../lambdas/domain/products.ts';
@@ -296,6 +297,42 @@ describe('seat reconciliation', () => {
     expect((await named.pool())?.assigned).toBe(1);
     const again = await reconcileSeats(stores.seatUpkeep, async () => 'sum', new Date(), always);
     expect(again.drifts).toEqual([]);
+  });
+
+  it('keeps the fullest pools for the dashboard after a complete pass, and nothing after a cut-short one', async () => {
+    // Full, and with more seats in use than any other pool of this file's table: first.
+    const busy = await poolOf('FLOAT', 60);
+    for (let i = 0; i < 60; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          checkout(stores.seats, request(busy.path.projectId, `f${i + j}`), new Date()),
+        ),
+      );
+    }
+    const saved: FullestPools[] = [];
+    const keep = async (snapshot: FullestPools) => void saved.push(snapshot);
+
+    await reconcileSeats(
+      stores.seatUpkeep,
+      async () => 'sum',
+      new Date(),
+      { inTime: () => false },
+      keep,
+    );
+    await reconcileSeats(stores.seatUpkeep, async () => 'sum', new Date(), always, keep);
+
+    expect(saved).toHaveLength(1);
+    expect(saved[0]?.items.length).toBeLessThanOrEqual(10);
+    expect(saved[0]?.items[0]).toMatchObject({
+      projectId: busy.path.projectId,
+      productCode: 'FLOAT',
+      used: 60,
+      limit: 60,
+      utilisation: 1,
+      customerId: expect.stringMatching(/^cus_/),
+    });
+    const utilisations = saved[0]?.items.map((p) => p.utilisation) ?? [];
+    expect(utilisations).toEqual([...utilisations].sort((a, b) => b - a));
   });
 
   it('never repairs from a stale count while seats move in parallel', async () => {

@@ -215,6 +215,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The home page figures: fullest pools, activations and refused checkouts per day */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/licenses": {
         parameters: {
             query?: never;
@@ -2981,6 +2998,67 @@ export interface operations {
                         }[];
                         /** @description Pass as `cursor` to get the next page */
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fullestPools: {
+                            /** @description When the snapshot was taken; null before the first */
+                            at: string | null;
+                            items: {
+                                customerId: string;
+                                projectId: string;
+                                productCode: string;
+                                used: number;
+                                limit: number;
+                                /** @description used / limit */
+                                utilisation: number;
+                            }[];
+                        };
+                        /** @description One entry per day, oldest first, zeros included; empty for customers */
+                        activity: {
+                            /** @description YYYY-MM-DD (UTC) */
+                            date: string;
+                            activations: number;
+                            refusedCheckouts: number;
+                        }[];
                     };
                 };
             };

@@ -88,7 +88,10 @@ export const en = {
   'dashboard.activity': 'Activations and refused checkouts, last {days} days',
   'dashboard.activations': 'Activations',
   'dashboard.refused': 'Refused checkouts',
-  'dashboard.pool': '{customer} · {project} · {product}',
+  'dashboard.pool': '{customer} · {product}',
+  'dashboard.asOf': 'As of {at}',
+  'dashboard.noSnapshot': 'Not counted yet: the seat reconciliation job takes this figure.',
+  'dashboard.day': '{date}: {activations} activations, {refused} refused checkouts',
 
   'licenses.title': 'All licenses',
   'licenses.search': 'Search licenses',

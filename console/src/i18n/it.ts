@@ -93,7 +93,10 @@ export const it: Record<MessageKey, string> = {
   'dashboard.activity': 'Attivazioni e checkout rifiutati, ultimi {days} giorni',
   'dashboard.activations': 'Attivazioni',
   'dashboard.refused': 'Checkout rifiutati',
-  'dashboard.pool': '{customer} · {project} · {product}',
+  'dashboard.pool': '{customer} · {product}',
+  'dashboard.asOf': 'Al {at}',
+  'dashboard.noSnapshot': 'Non ancora calcolato: lo calcola il job di riconciliazione dei posti.',
+  'dashboard.day': '{date}: {activations} attivazioni, {refused} checkout rifiutati',
 
   'licenses.title': 'Tutte le licenze',
   'licenses.search': 'Cerca licenze',

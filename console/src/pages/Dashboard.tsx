@@ -15,8 +15,140 @@ export const Dashboard = () => {
   return (
     <main id="main" tabIndex={-1}>
       <h1>{t('dashboard.title')}</h1>
+      <Figures />
       <Expiring />
     </main>
+  );
+};
+
+const Figures = () => {
+  const { t } = useI18n();
+  const figures = useQuery({
+    queryKey: ['dashboard'],
+    queryFn: () => call(api().GET('/dashboard', { params: { query: { days: 14 } } })),
+    // Opening the home page shows today's figures, not the ones from the last visit.
+    refetchOnMount: 'always',
+  });
+  const customers = useQuery({
+    queryKey: ['customers', 'choices'],
+    queryFn: () => call(api().GET('/customers', { params: { query: { limit: 100 } } })),
+  });
+  const nameOf = (id: string) => customers.data?.items.find((c) => c.id === id)?.name ?? id;
+  if (figures.isPending) return <Loading />;
+  if (!figures.data) {
+    return <ErrorNotice error={figures.error} onRetry={() => void figures.refetch()} />;
+  }
+  const { fullestPools, activity } = figures.data;
+  return (
+    <>
+      <section aria-labelledby="fullest-heading">
+        <h2 id="fullest-heading">{t('dashboard.fullest')}</h2>
+        {fullestPools.at ? (
+          <p className="muted">
+            {t('dashboard.asOf', { at: new Date(fullestPools.at).toLocaleString() })}
+          </p>
+        ) : (
+          <p>{t('dashboard.noSnapshot')}</p>
+        )}
+        <ul className="bars">
+          {fullestPools.items.map((pool) => {
+            const label = t('dashboard.pool', {
+              customer: nameOf(pool.customerId),
+              product: pool.productCode,
+            });
+            return (
+              <li key={`${pool.projectId}/${pool.productCode}`}>
+                <a href={href.customer(pool.customerId)}>{label}</a>
+                <meter
+                  min={0}
+                  max={Math.max(pool.limit, 1)}
+                  value={pool.used}
+                  high={Math.max(pool.limit, 1) * 0.9}
+                  aria-label={`${label}: ${pool.used} / ${pool.limit}`}
+                />
+                <span>
+                  {pool.used} / {pool.limit}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      {activity.length > 0 ? <Activity days={activity} /> : null}
+    </>
+  );
+};
+
+type Day = { date: string; activations: number; refusedCheckouts: number };
+
+/** Activations and refused checkouts per day as paired bars; the table says the same in text. */
+const Activity = ({ days }: { days: Day[] }) => {
+  const { t } = useI18n();
+  const top = Math.max(1, ...days.flatMap((d) => [d.activations, d.refusedCheckouts]));
+  const width = 24;
+  const height = 120;
+  const bar = (value: number) => Math.round((value / top) * (height - 10));
+  return (
+    <section aria-labelledby="activity-heading">
+      <h2 id="activity-heading">{t('dashboard.activity', { days: days.length })}</h2>
+      <p className="legend">
+        <span className="key activations" /> {t('dashboard.activations')}{' '}
+        <span className="key refused" /> {t('dashboard.refused')}
+      </p>
+      <svg
+        className="chart"
+        role="img"
+        aria-label={t('dashboard.activity', { days: days.length })}
+        viewBox={`0 0 ${days.length * width} ${height}`}
+        width={days.length * width}
+        height={height}
+      >
+        {days.map((d, i) => (
+          <g key={d.date}>
+            <title>
+              {t('dashboard.day', {
+                date: d.date,
+                activations: d.activations,
+                refused: d.refusedCheckouts,
+              })}
+            </title>
+            <rect
+              className="activations"
+              x={i * width + 3}
+              y={height - bar(d.activations)}
+              width={8}
+              height={bar(d.activations)}
+            />
+            <rect
+              className="refused"
+              x={i * width + 12}
+              y={height - bar(d.refusedCheckouts)}
+              width={8}
+              height={bar(d.refusedCheckouts)}
+            />
+          </g>
+        ))}
+      </svg>
+      <table className="visually-hidden">
+        <caption>{t('dashboard.activity', { days: days.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('license.at')}</th>
+            <th scope="col">{t('dashboard.activations')}</th>
+            <th scope="col">{t('dashboard.refused')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {days.map((d) => (
+            <tr key={d.date}>
+              <td>{d.date}</td>
+              <td>{d.activations}</td>
+              <td>{d.refusedCheckouts}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 };
 
