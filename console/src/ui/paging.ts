@@ -25,6 +25,8 @@ export const usePaged = <T>(
     queryKey: [...key, 'page', cursor ?? null],
     queryFn: () => fetchPage(cursor),
     placeholderData: keepPreviousData,
+    // A list opened again shows what it held at once, and what others changed a moment later.
+    refetchOnMount: 'always',
   });
   const nextCursor = query.data?.nextCursor ?? undefined;
   return {

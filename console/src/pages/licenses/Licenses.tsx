@@ -12,6 +12,7 @@ import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { ImportLicense } from './ImportLicense.tsx';
+import { IssueLicense } from './IssueLicense.tsx';
 import { UsedUsers } from './UsedUsers.tsx';
 
 /** The seed's "All licenses": search, Add, Refresh, the registry and its pages. */
@@ -20,6 +21,7 @@ export const Licenses = ({ q }: { q?: string | undefined }) => {
   const queries = useQueryClient();
   const [search, setSearch] = useState(q ?? '');
   const [importing, setImporting] = useState(false);
+  const [issuing, setIssuing] = useState(false);
   const [used, setUsed] = useState<LicenseRow | undefined>();
   const paged = usePaged(['licenses', q ?? ''], (cursor) =>
     call(
@@ -55,6 +57,9 @@ export const Licenses = ({ q }: { q?: string | undefined }) => {
         <button type="button" className="primary" onClick={() => setImporting(true)}>
           {t('licenses.add')}
         </button>
+        <button type="button" onClick={() => setIssuing(true)}>
+          {t('licenses.issue')}
+        </button>
         <button
           type="button"
           onClick={() => void queries.invalidateQueries({ queryKey: ['licenses'] })}
@@ -67,6 +72,7 @@ export const Licenses = ({ q }: { q?: string | undefined }) => {
       {paged.query.data ? <Registry rows={paged.items} onUsed={setUsed} /> : null}
       <Pager {...paged} />
       {importing ? <ImportLicense onClose={() => setImporting(false)} /> : null}
+      {issuing ? <IssueLicense onClose={() => setIssuing(false)} /> : null}
       {used ? <UsedUsers license={used} onClose={() => setUsed(undefined)} /> : null}
     </main>
   );

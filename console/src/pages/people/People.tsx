@@ -11,7 +11,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { InvitePerson } from './InvitePerson.tsx';
+import { InvitePerson, isCustomerRole, type Role, roles } from './InvitePerson.tsx';
 
 /** The people who sign in: invite, resend, disable, enable, remove. */
 export const People = () => {
@@ -82,11 +82,42 @@ const PersonRow = ({ person }: { person: Person }) => {
     onSettled: () => void queries.invalidateQueries({ queryKey: ['people'] }),
   });
   const self = session.state.status === 'signedIn' && session.state.person.id === person.id;
+  // A role of the same kind: staff stay staff, a customer's people stay that customer's.
+  const choices = roles.filter((r) => isCustomerRole(r) === isCustomerRole(person.role as Role));
+  const changeRole = useMutation({
+    mutationFn: (role: Role) =>
+      call(
+        api().PATCH('/people/{personId}', {
+          params: { path: { personId: person.id } },
+          headers: { 'if-match': `"${person.version}"` },
+          body: { role },
+        }),
+      ),
+    onSettled: () => void queries.invalidateQueries({ queryKey: ['people'] }),
+  });
   return (
     <tr>
       <td>{person.email}</td>
       <td>{person.name ?? ''}</td>
-      <td>{person.role}</td>
+      <td>
+        {self ? (
+          person.role
+        ) : (
+          <select
+            aria-label={t('people.roleOf', { email: person.email })}
+            value={person.role}
+            disabled={changeRole.isPending}
+            onChange={(e) => changeRole.mutate(e.target.value as Role)}
+          >
+            {choices.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        )}
+        <ErrorNotice error={changeRole.error} />
+      </td>
       <td>
         <StatusBadge status={person.status} />
       </td>
