@@ -363,6 +363,34 @@ describe('the vendor console', () => {
       .toBe('customer-admin');
   });
 
+  it('edits a product’s modules, not how its licensed seats count, and adds a project to a customer', async () => {
+    const returnable = (await api('GET', '/products/CAD')).json.returnable as boolean;
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('button', { name: 'Edit CAD' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit CAD' });
+    await dialog.getByLabel('Modules, one per line (code: Name)').fill('render: Renderer\ncam');
+    // Licenses of CAD exist: how its seats count cannot change, and the form says so.
+    expect(await dialog.getByLabel('Aggregation').isDisabled()).toBe(true);
+    await dialog.getByText('Returnable').click();
+    await scan('edit-product');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await api('GET', '/products/CAD')).json).toMatchObject({
+      aggregation: 'sum',
+      returnable: !returnable,
+      modules: [
+        { code: 'render', name: 'Renderer' },
+        { code: 'cam', name: 'cam' },
+      ],
+    });
+
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'Globex' }).click();
+    await page.getByLabel('New project name').fill('Plant 2');
+    await page.getByRole('button', { name: 'Add project' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Plant 2' }).waitFor();
+  });
+
   it('speaks Italian when switched, and remembers it', async () => {
     await page.getByLabel('Language').selectOption('it');
     await page.getByRole('link', { name: 'Tutte le licenze' }).waitFor();
@@ -465,7 +493,7 @@ describe('the vendor console', () => {
     });
     expect(served).not.toContain('jsxDEV');
     expect(pageErrors).toEqual([]);
-    expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(16);
+    expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(17);
     const failing = Object.fromEntries(Object.entries(scanned).filter(([, v]) => v.length > 0));
     expect(failing).toEqual({});
   });

@@ -171,6 +171,10 @@ export const en = {
   'products.returnable': 'Returnable',
   'products.modules': 'Modules',
   'products.add': 'Add product',
+  'products.edit': 'Edit {code}',
+  'products.modulesHelp': 'Modules, one per line (code: Name)',
+  'products.countingLocked':
+    'The seat model and aggregation stay as they are while {n} licenses of this product exist.',
 
   'customers.title': 'Customers',
   'customers.name': 'Name',
@@ -179,6 +183,8 @@ export const en = {
   'customers.pools': 'Pools',
   'customers.add': 'Add customer',
   'customers.project': 'Project',
+  'customers.newProject': 'New project name',
+  'customers.addProject': 'Add project',
   'customers.usedOfLimit': '{used} / {limit}',
 
   'people.title': 'People',

@@ -177,6 +177,10 @@ export const it: Record<MessageKey, string> = {
   'products.returnable': 'Restituibile',
   'products.modules': 'Moduli',
   'products.add': 'Aggiungi prodotto',
+  'products.edit': 'Modifica {code}',
+  'products.modulesHelp': 'Moduli, uno per riga (codice: Nome)',
+  'products.countingLocked':
+    'Modello di posti e aggregazione restano invariati finché esistono {n} licenze di questo prodotto.',
 
   'customers.title': 'Clienti',
   'customers.name': 'Nome',
@@ -185,6 +189,8 @@ export const it: Record<MessageKey, string> = {
   'customers.pools': 'Pool',
   'customers.add': 'Aggiungi cliente',
   'customers.project': 'Progetto',
+  'customers.newProject': 'Nome del nuovo progetto',
+  'customers.addProject': 'Aggiungi progetto',
   'customers.usedOfLimit': '{used} / {limit}',
 
   'people.title': 'Persone',

@@ -1,8 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call, isNotFound } from '../../api/problem.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { Field } from '../../ui/Field.tsx';
 import { Loading } from '../../ui/Loading.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
@@ -50,6 +52,7 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
             <li key={p.id}>{p.name}</li>
           ))}
         </ul>
+        <AddProject customerId={customerId} />
       </section>
       <section aria-labelledby="pools-heading">
         <h2 id="pools-heading">{t('customers.pools')}</h2>
@@ -87,5 +90,39 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
         <Pager {...pools} />
       </section>
     </main>
+  );
+};
+
+const AddProject = ({ customerId }: { customerId: string }) => {
+  const { t } = useI18n();
+  const queries = useQueryClient();
+  const [name, setName] = useState('');
+  const add = useMutation({
+    mutationFn: () =>
+      call(
+        api().POST('/customers/{customerId}/projects', {
+          params: { path: { customerId } },
+          body: { name: name.trim() },
+        }),
+      ),
+    onSuccess: () => {
+      setName('');
+      void queries.invalidateQueries({ queryKey: ['customers', 'projects', customerId] });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate();
+  };
+  return (
+    <form className="toolbar" onSubmit={submit}>
+      <Field label={t('customers.newProject')}>
+        <input required value={name} onChange={(e) => setName(e.target.value)} />
+      </Field>
+      <button type="submit" disabled={add.isPending}>
+        {t('customers.addProject')}
+      </button>
+      <ErrorNotice error={add.error} onRetry={() => add.mutate()} />
+    </form>
   );
 };

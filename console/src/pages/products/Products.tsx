@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call } from '../../api/problem.ts';
+import type { Product } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -9,11 +10,13 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
+import { EditProduct } from './EditProduct.tsx';
 
 /** The products: modules, seat model, aggregation, returnable. */
 export const Products = () => {
   const { t } = useI18n();
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Product | undefined>();
   const paged = usePaged(['products'], (cursor) =>
     call(
       api().GET('/products', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }),
@@ -40,6 +43,7 @@ export const Products = () => {
               <th scope="col">{t('products.aggregation')}</th>
               <th scope="col">{t('products.returnable')}</th>
               <th scope="col">{t('products.modules')}</th>
+              <th scope="col">{t('common.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -51,6 +55,15 @@ export const Products = () => {
                 <td>{p.aggregation}</td>
                 <td>{p.returnable ? t('common.yes') : t('common.no')}</td>
                 <td>{p.modules.map((m) => m.code).join(', ')}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={t('products.edit', { code: p.code })}
+                    onClick={() => setEditing(p)}
+                  >
+                    {t('license.edit')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -58,6 +71,7 @@ export const Products = () => {
       ) : null}
       <Pager {...paged} />
       {adding ? <AddProduct onClose={() => setAdding(false)} /> : null}
+      {editing ? <EditProduct product={editing} onClose={() => setEditing(undefined)} /> : null}
     </main>
   );
 };
