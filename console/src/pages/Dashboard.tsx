@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { href } from '../router.ts';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { Loading } from '../ui/Loading.tsx';
+import { TableHead } from '../ui/TableHead.tsx';
 
 const DAY = 86_400_000;
 const WINDOWS = [1, 7, 30] as const;
@@ -131,13 +132,9 @@ const Activity = ({ days }: { days: Day[] }) => {
       </svg>
       <table className="visually-hidden">
         <caption>{t('dashboard.activity', { days: days.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('license.at')}</th>
-            <th scope="col">{t('dashboard.activations')}</th>
-            <th scope="col">{t('dashboard.refused')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[t('license.at'), t('dashboard.activations'), t('dashboard.refused')]}
+        />
         <tbody>
           {days.map((d) => (
             <tr key={d.date}>

@@ -5,6 +5,7 @@ import { call } from '../api/problem.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { Field } from '../ui/Field.tsx';
+import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
 
 /**
  * Forgot-password: the e-mail, then the e-mailed code with a new password. The first answer is
@@ -55,26 +56,13 @@ export const ForgotPassword = ({ onDone }: { onDone: (changed: boolean) => void 
               onChange={(e) => setCode(e.target.value)}
             />
           </Field>
-          <Field label={t('signIn.newPassword')}>
-            <input
-              type="password"
-              name="new-password"
-              autoComplete="new-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </Field>
-          <Field label={t('signIn.repeatPassword')}>
-            <input
-              type="password"
-              name="repeat-password"
-              autoComplete="new-password"
-              required
-              value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
-            />
-          </Field>
+          <NewPasswordFields
+            value={{ password, repeat }}
+            onChange={(next) => {
+              setPassword(next.password);
+              setRepeat(next.repeat);
+            }}
+          />
           {mismatch ? (
             <p role="alert" className="notice error">
               {t('signIn.mismatch')}

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../api/problem.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
 import { ForgotPassword } from './ForgotPassword.tsx';
 
 /** E-mail and password; at the first sign-in, the forced choice of a new password. */
@@ -137,30 +138,14 @@ const NewPassword = ({
       <h1>{t('signIn.newPasswordTitle')}</h1>
       <p id="password-help">{t('signIn.newPasswordHelp')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <label>
-          {t('signIn.newPassword')}
-          <input
-            type="password"
-            name="new-password"
-            autoComplete="new-password"
-            aria-describedby="password-help"
-            required
-            minLength={12}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <label>
-          {t('signIn.repeatPassword')}
-          <input
-            type="password"
-            name="repeat-password"
-            autoComplete="new-password"
-            required
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-          />
-        </label>
+        <NewPasswordFields
+          value={{ password, repeat }}
+          onChange={(next) => {
+            setPassword(next.password);
+            setRepeat(next.repeat);
+          }}
+          describedBy="password-help"
+        />
         {error ? (
           <p role="alert" className="notice error">
             {error}

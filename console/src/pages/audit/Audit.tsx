@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call } from '../../api/problem.ts';
+import type { paths } from '../../api/schema.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -9,6 +10,10 @@ import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { EventRows } from './EventRows.tsx';
 
+type Filterable = NonNullable<
+  NonNullable<paths['/audit-events']['get']['parameters']['query']>['entityType']
+>;
+// Typed from the API's filter, so an entity type the API no longer knows fails the typecheck.
 const entityTypes = [
   'product',
   'customer',
@@ -17,7 +22,7 @@ const entityTypes = [
   'license',
   'pool',
   'person',
-] as const;
+] as const satisfies readonly Filterable[];
 type EntityType = (typeof entityTypes)[number];
 
 /** Every change anyone made, newest first, filtered by entity. */

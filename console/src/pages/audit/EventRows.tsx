@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { TableHead } from '../../ui/TableHead.tsx';
 
 const actorOf = (actor: AuditEvent['actor']) =>
   typeof actor === 'object' && actor ? `${actor.type}:${actor.id}` : String(actor ?? '');
@@ -9,14 +10,9 @@ export const EventRows = ({ events }: { events: AuditEvent[] }) => {
   if (events.length === 0) return <p>{t('common.none')}</p>;
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">{t('audit.at')}</th>
-          <th scope="col">{t('audit.action')}</th>
-          <th scope="col">{t('audit.entity')}</th>
-          <th scope="col">{t('audit.actor')}</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[t('audit.at'), t('audit.action'), t('audit.entity'), t('audit.actor')]}
+      />
       <tbody>
         {events.map((e) => (
           <tr key={e.id}>

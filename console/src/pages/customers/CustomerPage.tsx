@@ -8,6 +8,7 @@ import { Field } from '../../ui/Field.tsx';
 import { Loading } from '../../ui/Loading.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
+import { TableHead } from '../../ui/TableHead.tsx';
 import { NotFound } from '../NotFound.tsx';
 
 /** A customer's projects, and each project's pools with used / limit. */
@@ -59,14 +60,14 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
         {pools.items.length === 0 && pools.query.data ? <p>{t('common.none')}</p> : null}
         {pools.items.length > 0 ? (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('customers.project')}</th>
-                <th scope="col">{t('licenses.product')}</th>
-                <th scope="col">{t('products.seatModel')}</th>
-                <th scope="col">{t('licenses.used')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('customers.project'),
+                t('licenses.product'),
+                t('products.seatModel'),
+                t('licenses.used'),
+              ]}
+            />
             <tbody>
               {pools.items.map((pool) => (
                 <tr key={`${pool.projectId}/${pool.productCode}`}>

@@ -10,6 +10,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
+import { TableHead } from '../../ui/TableHead.tsx';
 
 export const Customers = () => {
   const { t } = useI18n();
@@ -32,13 +33,9 @@ export const Customers = () => {
       {paged.query.data && paged.items.length === 0 ? <p>{t('common.none')}</p> : null}
       {paged.items.length > 0 ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('customers.name')}</th>
-              <th scope="col">{t('customers.domain')}</th>
-              <th scope="col">{t('customers.projects')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[t('customers.name'), t('customers.domain'), t('customers.projects')]}
+          />
           <tbody>
             {paged.items.map((c) => (
               <tr key={c.id}>

@@ -6,6 +6,7 @@ import { ConfirmButton } from '../../ui/ConfirmButton.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
+import { TableHead } from '../../ui/TableHead.tsx';
 
 /** The instances activated on a license, and their deactivation. */
 export const Instances = ({ licenseId }: { licenseId: string }) => {
@@ -37,15 +38,15 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
       {paged.items.length === 0 && paged.query.data ? <p>{t('common.none')}</p> : null}
       {paged.items.length > 0 ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('license.instance')}</th>
-              <th scope="col">{t('license.fingerprint')}</th>
-              <th scope="col">{t('licenses.status')}</th>
-              <th scope="col">{t('license.activatedAt')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('license.instance'),
+              t('license.fingerprint'),
+              t('licenses.status'),
+              t('license.activatedAt'),
+              t('common.actions'),
+            ]}
+          />
           <tbody>
             {paged.items.map((a) => {
               const host = a.hostname ?? a.id;

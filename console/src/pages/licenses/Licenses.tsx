@@ -11,6 +11,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { TableHead } from '../../ui/TableHead.tsx';
 import { ImportLicense } from './ImportLicense.tsx';
 import { IssueLicense } from './IssueLicense.tsx';
 import { UsedUsers } from './UsedUsers.tsx';
@@ -84,19 +85,19 @@ const Registry = ({ rows, onUsed }: { rows: LicenseRow[]; onUsed: (row: LicenseR
   return (
     <table className="registry">
       <caption className="visually-hidden">{t('licenses.title')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('licenses.id')}</th>
-          <th scope="col">{t('licenses.customer')}</th>
-          <th scope="col">{t('licenses.product')}</th>
-          <th scope="col">{t('licenses.validFrom')}</th>
-          <th scope="col">{t('licenses.validTill')}</th>
-          <th scope="col">{t('licenses.used')}</th>
-          <th scope="col">{t('licenses.limit')}</th>
-          <th scope="col">{t('licenses.competitive')}</th>
-          <th scope="col">{t('licenses.status')}</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          t('licenses.id'),
+          t('licenses.customer'),
+          t('licenses.product'),
+          t('licenses.validFrom'),
+          t('licenses.validTill'),
+          t('licenses.used'),
+          t('licenses.limit'),
+          t('licenses.competitive'),
+          t('licenses.status'),
+        ]}
+      />
       <tbody>
         {rows.map((row) => (
           <tr key={row.id}>

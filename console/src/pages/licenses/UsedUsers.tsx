@@ -9,6 +9,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
+import { TableHead } from '../../ui/TableHead.tsx';
 
 /**
  * The seed's users modal behind "Used": who holds a seat of the license's pool now, searchable
@@ -96,15 +97,15 @@ const Seats = ({ pool, customer }: { pool: PoolPath; customer: string }) => {
       {paged.query.data && paged.items.length === 0 ? <p>{t('licenses.noUsers')}</p> : null}
       {paged.items.length > 0 ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('licenses.customer')}</th>
-              <th scope="col">{t('licenses.user')}</th>
-              <th scope="col">{t('licenses.since')}</th>
-              <th scope="col">{t('licenses.lastHeartbeat')}</th>
-              <th scope="col">{t('licenses.used')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('licenses.customer'),
+              t('licenses.user'),
+              t('licenses.since'),
+              t('licenses.lastHeartbeat'),
+              t('licenses.used'),
+            ]}
+          />
           <tbody>
             {paged.items.map((seat) => (
               <tr key={seat.sessionId}>

@@ -11,6 +11,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { TableHead } from '../../ui/TableHead.tsx';
 import { InvitePerson, isCustomerRole, type Role, roles } from './InvitePerson.tsx';
 
 /** The people who sign in: invite, resend, disable, enable, remove. */
@@ -38,15 +39,15 @@ export const People = () => {
       {paged.query.isPending ? <Loading /> : null}
       {paged.items.length > 0 ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('people.email')}</th>
-              <th scope="col">{t('people.name')}</th>
-              <th scope="col">{t('people.role')}</th>
-              <th scope="col">{t('people.status')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('people.email'),
+              t('people.name'),
+              t('people.role'),
+              t('people.status'),
+              t('common.actions'),
+            ]}
+          />
           <tbody>
             {paged.items.map((p) => (
               <PersonRow key={p.id} person={p} />

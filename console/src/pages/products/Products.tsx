@@ -10,6 +10,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
+import { TableHead } from '../../ui/TableHead.tsx';
 import { EditProduct } from './EditProduct.tsx';
 
 /** The products: modules, seat model, aggregation, returnable. */
@@ -35,17 +36,17 @@ export const Products = () => {
       {paged.query.data && paged.items.length === 0 ? <p>{t('common.none')}</p> : null}
       {paged.items.length > 0 ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('products.code')}</th>
-              <th scope="col">{t('products.name')}</th>
-              <th scope="col">{t('products.seatModel')}</th>
-              <th scope="col">{t('products.aggregation')}</th>
-              <th scope="col">{t('products.returnable')}</th>
-              <th scope="col">{t('products.modules')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('products.code'),
+              t('products.name'),
+              t('products.seatModel'),
+              t('products.aggregation'),
+              t('products.returnable'),
+              t('products.modules'),
+              t('common.actions'),
+            ]}
+          />
           <tbody>
             {paged.items.map((p) => (
               <tr key={p.code}>

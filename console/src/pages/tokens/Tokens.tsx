@@ -10,6 +10,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
+import { TableHead } from '../../ui/TableHead.tsx';
 import { type Role, roles } from '../people/InvitePerson.tsx';
 
 /** API tokens: the secret of a new one is shown once, then only its preview. */
@@ -40,14 +41,9 @@ export const Tokens = () => {
       {paged.query.isPending ? <Loading /> : null}
       {paged.items.length > 0 ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('tokens.name')}</th>
-              <th scope="col">{t('tokens.role')}</th>
-              <th scope="col">{t('tokens.created')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[t('tokens.name'), t('tokens.role'), t('tokens.created'), t('common.actions')]}
+          />
           <tbody>
             {paged.items.map((token) => (
               <tr key={token.id}>
