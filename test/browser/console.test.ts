@@ -391,6 +391,48 @@ describe('the vendor console', () => {
     await page.getByRole('listitem').filter({ hasText: 'Plant 2' }).waitFor();
   });
 
+  it('reaches the registry’s controls by keyboard alone, and Escape closes a modal', async () => {
+    await page.getByRole('link', { name: 'All licenses' }).click();
+    await page.locator('table.registry tbody tr').first().waitFor();
+    await page.getByPlaceholder('Search licenses').focus();
+    const reached = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(
+        await page.evaluate(
+          () =>
+            document.activeElement?.getAttribute('aria-label') ??
+            document.activeElement?.textContent ??
+            '',
+        ),
+      );
+    }
+    expect([...reached]).toEqual(
+      expect.arrayContaining(['Search', 'Add', 'Issue a license', 'Refresh']),
+    );
+    expect([...reached].some((name) => name.startsWith('Copy the key of'))).toBe(true);
+    expect([...reached].some((name) => /in use: show users of/.test(name))).toBe(true);
+
+    await page.getByRole('button', { name: 'Add', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Import license' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('says when Tessera cannot be reached, and Retry loads the page once it can', async () => {
+    await page.route('**/licenses?*', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('link', { name: 'All licenses' }).click();
+    await page
+      .getByText('Tessera cannot be reached. Check your connection and try again.')
+      .waitFor();
+    await page.unroute('**/licenses?*');
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('table.registry tbody tr').first().waitFor();
+  });
+
   it('speaks Italian when switched, and remembers it', async () => {
     await page.getByLabel('Language').selectOption('it');
     await page.getByRole('link', { name: 'Tutte le licenze' }).waitFor();
@@ -452,6 +494,27 @@ describe('the vendor console', () => {
     await theirs.getByLabel('Password').fill('Reset-Secret-2026!');
     await theirs.getByRole('button', { name: 'Sign in' }).click();
     await theirs.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await other.close();
+  });
+
+  it('someone disabled while signed in is sent back to sign-in at their next request', async () => {
+    const other = await browser.newContext({ locale: 'en-US' });
+    const theirs = await other.newPage();
+    await theirs.goto(`${local().url}/`);
+    await theirs.getByLabel('E-mail').fill('ops@globex.example');
+    await theirs.getByLabel('Password').fill('Reset-Secret-2026!');
+    await theirs.getByRole('button', { name: 'Sign in' }).click();
+    await theirs.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const people = (await api('GET', '/people?limit=100')).json.items as {
+      id: string;
+      email: string;
+    }[];
+    const ops = people.find((p) => p.email === 'ops@globex.example');
+    expect((await api('POST', `/people/${ops?.id}/disable`)).status).toBe(200);
+
+    await theirs.getByRole('link', { name: 'All licenses' }).click();
+    await theirs.getByRole('heading', { name: 'Sign in to Tessera' }).waitFor();
+    await theirs.getByText('Your session has ended: sign in again.').waitFor();
     await other.close();
   });
 
