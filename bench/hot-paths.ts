@@ -69,6 +69,8 @@ const httpSeats = async () => {
     port: 0,
     dynamoEndpoint: proxy.endpoint,
     quiet: true,
+    // Seats only: no Cognito emulator competing for the two cores.
+    identity: false,
   });
   try {
     const admin = platform.adminToken as string;

@@ -121,7 +121,13 @@ export const seatThroughput = async () => {
   const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const stateDir = await mkdtemp(join(tmpdir(), 'tessera-bench-seats-'));
-  const platform = await startLocal({ stateDir, port: 0, inMemory: true, quiet: true });
+  const platform = await startLocal({
+    stateDir,
+    port: 0,
+    inMemory: true,
+    quiet: true,
+    identity: false,
+  });
   try {
     const admin = platform.adminToken as string;
     const product = await fetch(`${platform.url}/products`, {
