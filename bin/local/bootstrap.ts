@@ -8,7 +8,7 @@ import { invitationMessage } from '../../lambdas/domain/emails.ts';
 import { invitePerson } from '../../lambdas/domain/people.ts';
 import { createToken } from '../../lambdas/domain/tokens.ts';
 import { createStores } from '../../lambdas/store/index.ts';
-import { readStateRecord, type StatePaths, writeStateRecord } from './state.ts';
+import { recordInState, type StatePaths } from './state.ts';
 
 export { loadOrCreateLocalSigningKey } from '../../lambdas/adapters/signer-local.ts';
 
@@ -29,12 +29,7 @@ export const bootstrapAdmin = async (paths: StatePaths, endpoint: string, tableN
       { principal: { kind: 'system', name: 'local-bootstrap' }, now, ids: idGenerator() },
       { name: 'local bootstrap admin', role: 'vendor-admin' },
     );
-    const record = await readStateRecord(paths);
-    await writeStateRecord(paths, {
-      ...record,
-      version: 1,
-      createdAt: record?.createdAt ?? now.toISOString(),
-      tableName,
+    await recordInState(paths, tableName, {
       bootstrap: {
         tokenId: created.id,
         name: created.name,
@@ -95,12 +90,7 @@ export const bootstrapFirstPerson = async (paths: StatePaths, options: FirstPers
       { principal: { kind: 'system', name: 'local-bootstrap' }, now, ids: idGenerator() },
       { email: options.email, name: 'First administrator', role: 'vendor-admin' },
     );
-    const record = await readStateRecord(paths);
-    await writeStateRecord(paths, {
-      ...record,
-      version: 1,
-      createdAt: record?.createdAt ?? now.toISOString(),
-      tableName: options.tableName,
+    await recordInState(paths, options.tableName, {
       firstPerson: { personId: person.id, email: person.email, createdAt: now.toISOString() },
     });
     return { email: person.email, temporaryPassword };

@@ -146,3 +146,19 @@ export const readStateRecord = (paths: StatePaths) => readJson<StateRecord>(path
 
 export const writeStateRecord = (paths: StatePaths, record: StateRecord) =>
   writeJson(paths.stateFile, record);
+
+/** Adds what a first start did to state.json, keeping what an earlier start recorded. */
+export const recordInState = async (
+  paths: StatePaths,
+  tableName: string,
+  changes: Pick<StateRecord, 'bootstrap'> | Pick<StateRecord, 'firstPerson'>,
+) => {
+  const record = await readStateRecord(paths);
+  await writeStateRecord(paths, {
+    ...record,
+    version: 1,
+    createdAt: record?.createdAt ?? new Date().toISOString(),
+    tableName,
+    ...changes,
+  });
+};

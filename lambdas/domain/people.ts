@@ -136,14 +136,15 @@ export interface PeopleDeps {
   inviter: Inviter;
 }
 
-const ref = (p: Person) => ({
+/** The audit trail's reference to a person. */
+export const personRef = (p: Person) => ({
   type: 'person' as const,
   id: p.id,
   ...(p.customerId ? { customerId: p.customerId } : {}),
 });
 
 /** The audit trail records who and what, never a password. */
-const audited = ({ subject: _s, ...rest }: Person) => rest;
+export const auditedPerson = ({ subject: _s, ...rest }: Person) => rest;
 
 /** Whether `principal` may see this person at all; otherwise it does not exist for them. */
 const visiblePerson = (principal: Principal, person: Person | undefined): Person => {
@@ -216,7 +217,7 @@ export const invitePerson = async (
   try {
     await deps.store.create(
       person,
-      auditEvent(ctx, 'person.invited', ref(person), null, audited(person)),
+      auditEvent(ctx, 'person.invited', personRef(person), null, auditedPerson(person)),
     );
   } catch (error) {
     // Nothing half-made: the account goes again if Tessera's record could not be written.
@@ -261,7 +262,13 @@ export const resendInvitation = async (
   await deps.store.replace(
     before,
     after,
-    auditEvent(ctx, 'person.invitation-resent', ref(after), audited(before), audited(after)),
+    auditEvent(
+      ctx,
+      'person.invitation-resent',
+      personRef(after),
+      auditedPerson(before),
+      auditedPerson(after),
+    ),
   );
   await deps.inviter.send({ to: after.email, temporaryPassword, role: after.role });
   return toPersonView(after);
@@ -291,7 +298,13 @@ export const changePerson = async (
   await deps.store.replace(
     before,
     after,
-    auditEvent(ctx, 'person.changed', ref(after), audited(before), audited(after)),
+    auditEvent(
+      ctx,
+      'person.changed',
+      personRef(after),
+      auditedPerson(before),
+      auditedPerson(after),
+    ),
   );
   return toPersonView(after);
 };
@@ -304,7 +317,13 @@ export const disablePerson = async (deps: PeopleDeps, ctx: ChangeContext, person
   await deps.store.replace(
     before,
     after,
-    auditEvent(ctx, 'person.disabled', ref(after), audited(before), audited(after)),
+    auditEvent(
+      ctx,
+      'person.disabled',
+      personRef(after),
+      auditedPerson(before),
+      auditedPerson(after),
+    ),
   );
   await deps.directory.disableUser(before.email);
   return toPersonView(after);
@@ -318,7 +337,13 @@ export const enablePerson = async (deps: PeopleDeps, ctx: ChangeContext, personI
   await deps.store.replace(
     before,
     after,
-    auditEvent(ctx, 'person.enabled', ref(after), audited(before), audited(after)),
+    auditEvent(
+      ctx,
+      'person.enabled',
+      personRef(after),
+      auditedPerson(before),
+      auditedPerson(after),
+    ),
   );
   return toPersonView(after);
 };
@@ -327,7 +352,7 @@ export const removePerson = async (deps: PeopleDeps, ctx: ChangeContext, personI
   const before = await manageable(deps, ctx, personId);
   await deps.store.remove(
     before,
-    auditEvent(ctx, 'person.removed', ref(before), audited(before), null),
+    auditEvent(ctx, 'person.removed', personRef(before), auditedPerson(before), null),
   );
   await deps.directory.deleteUser(before.email);
 };

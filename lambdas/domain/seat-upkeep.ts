@@ -122,17 +122,17 @@ export const reconcileSeats = async (
     }
     const limit = poolLimit(pool.licenses, await aggregationOf(productCode), now);
     const inUse = Math.max(counted.leases, counted.assignments);
-    if (limit > 0) utilisationMax = Math.max(utilisationMax, Math.round((inUse / limit) * 100));
-    if (limit > 0) {
-      fullest = fullestOf(fullest, {
-        customerId: pool.customerId,
-        projectId,
-        productCode,
-        used: inUse,
-        limit,
-        utilisation: Math.round((inUse / limit) * 1000) / 1000,
-      });
-    }
+    if (limit === 0) return;
+    const share = inUse / limit;
+    utilisationMax = Math.max(utilisationMax, Math.round(share * 100));
+    fullest = fullestOf(fullest, {
+      customerId: pool.customerId,
+      projectId,
+      productCode,
+      used: inUse,
+      limit,
+      utilisation: Math.round(share * 1000) / 1000,
+    });
   });
   if (saveFullest && !tally.truncated) await saveFullest({ at: now.toISOString(), items: fullest });
   return {

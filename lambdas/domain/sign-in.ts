@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError } from './errors.ts';
-import type { PeopleStore, Person } from './people.ts';
+import { auditedPerson, type PeopleStore, type Person, personRef } from './people.ts';
 import { membershipOf } from './person-principal.ts';
 import type { Principal } from './principal.ts';
 
@@ -257,24 +257,22 @@ export const resetPassword = async (
     input.newPassword,
   );
   if (outcome !== 'RESET') throw invalid;
-  const at = ctx.now.toISOString();
-  const after: Person = { ...person, version: person.version + 1, updatedAt: at };
+  const after: Person = {
+    ...person,
+    version: person.version + 1,
+    updatedAt: ctx.now.toISOString(),
+  };
+  // The person changed their own password: they are the actor, whoever the caller was.
   const principal: Principal = { kind: 'person', personId: person.id, ...membershipOf(person) };
-  const { subject: _before, ...before } = person;
-  const { subject: _after, ...shown } = after;
   await deps.store.replace(
     person,
     after,
     auditEvent(
       { ...ctx, principal },
       'person.password-reset',
-      {
-        type: 'person',
-        id: person.id,
-        ...(person.customerId ? { customerId: person.customerId } : {}),
-      },
-      before,
-      shown,
+      personRef(person),
+      auditedPerson(person),
+      auditedPerson(after),
     ),
   );
   return { reset: true };

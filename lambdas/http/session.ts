@@ -43,16 +43,7 @@ export const handler = httpHandler(
       answer(r, await completeNewPassword(deps(r), r.input.body, r.runtime.clock.now())),
     refreshSession: async (r) => answer(r, await refreshSession(deps(r), r.cookie(SESSION_COOKIE))),
     forgotPassword: (r) => forgotPassword(deps(r), r.input.body),
-    resetPassword: (r) =>
-      resetPassword(
-        deps(r),
-        {
-          now: r.runtime.clock.now(),
-          ids: r.change.ids,
-          ...(r.change.requestId ? { requestId: r.change.requestId } : {}),
-        },
-        r.input.body,
-      ),
+    resetPassword: (r) => resetPassword(deps(r), r.change, r.input.body),
     signOut: async (r) => {
       const result = await signOut(signInProvider(), r.cookie(SESSION_COOKIE));
       r.setCookie(cookie(r, '', 0));

@@ -37,7 +37,6 @@ export const en = {
   'error.network': 'Tessera cannot be reached. Check your connection and try again.',
   'error.unknown': 'Something went wrong ({status}).',
   'error.notFound': 'Not found: it does not exist, or it is not yours to see.',
-  'error.changedMeanwhile': 'Changed by someone else meanwhile: reload to see their change.',
 
   'problem.UNAUTHENTICATED': 'Your session has ended: sign in again.',
   'problem.FORBIDDEN': 'Your role does not allow this.',

@@ -39,8 +39,6 @@ export const it: Record<MessageKey, string> = {
   'error.network': 'Tessera non è raggiungibile. Controlla la connessione e riprova.',
   'error.unknown': 'Qualcosa è andato storto ({status}).',
   'error.notFound': 'Non trovato: non esiste, o non è tuo da vedere.',
-  'error.changedMeanwhile':
-    'Modificato da qualcun altro nel frattempo: ricarica per vedere la modifica.',
 
   'problem.UNAUTHENTICATED': 'La sessione è terminata: accedi di nuovo.',
   'problem.FORBIDDEN': 'Il tuo ruolo non lo consente.',

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
-import { call, isConflict } from '../../api/problem.ts';
+import { call } from '../../api/problem.ts';
 import type { License } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
@@ -123,16 +123,7 @@ const EditTerms = ({ license, onDone }: { license: License; onDone: () => void }
         {t('license.notes')}
         <textarea value={notes} maxLength={2000} onChange={(e) => setNotes(e.target.value)} />
       </label>
-      {isConflict(save.error) ? (
-        <div role="alert" className="notice error">
-          <p>{t('error.changedMeanwhile')}</p>
-          <button type="button" onClick={reload}>
-            {t('common.reload')}
-          </button>
-        </div>
-      ) : (
-        <ErrorNotice error={save.error} onRetry={() => save.mutate()} />
-      )}
+      <ErrorNotice error={save.error} onRetry={() => save.mutate()} onReload={reload} />
       <div className="actions">
         <button type="button" onClick={onDone}>
           {t('common.cancel')}

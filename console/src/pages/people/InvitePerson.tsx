@@ -2,13 +2,20 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call } from '../../api/problem.ts';
+import type { Person } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 
-export const roles = ['vendor-admin', 'vendor-support', 'customer-admin', 'customer-user'] as const;
-export type Role = (typeof roles)[number];
+export type Role = Person['role'];
+// Typed from the API's person, so a role it no longer knows fails the typecheck.
+export const roles = [
+  'vendor-admin',
+  'vendor-support',
+  'customer-admin',
+  'customer-user',
+] as const satisfies Role[];
 export const isCustomerRole = (role: Role) => role.startsWith('customer-');
 
 export const InvitePerson = ({

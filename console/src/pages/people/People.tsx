@@ -84,7 +84,7 @@ const PersonRow = ({ person }: { person: Person }) => {
   });
   const self = session.state.status === 'signedIn' && session.state.person.id === person.id;
   // A role of the same kind: staff stay staff, a customer's people stay that customer's.
-  const choices = roles.filter((r) => isCustomerRole(r) === isCustomerRole(person.role as Role));
+  const choices = roles.filter((r) => isCustomerRole(r) === isCustomerRole(person.role));
   const changeRole = useMutation({
     mutationFn: (role: Role) =>
       call(

@@ -1,15 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
-import { call, isConflict } from '../../api/problem.ts';
+import { call } from '../../api/problem.ts';
 import type { Product } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { Modal } from '../../ui/Modal.tsx';
-
-const seatModels = ['concurrent', 'named', 'instance'] as const;
-const aggregations = ['sum', 'max'] as const;
+import { type Aggregation, aggregations, SeatModelSelect } from './SeatModelSelect.tsx';
 
 /** Modules as typed: `code` or `code: Name`, one per line. */
 const parseModules = (text: string) =>
@@ -68,26 +66,18 @@ export const EditProduct = ({ product, onClose }: { product: Product; onClose: (
         <Field label={t('products.modulesHelp')}>
           <textarea rows={4} value={modules} onChange={(e) => setModules(e.target.value)} />
         </Field>
-        <Field label={t('products.seatModel')}>
-          <select
-            disabled={locked}
-            aria-describedby={locked ? 'counting-locked' : undefined}
-            value={seatModel}
-            onChange={(e) => setSeatModel(e.target.value as (typeof seatModels)[number])}
-          >
-            {seatModels.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SeatModelSelect
+          value={seatModel}
+          onChange={setSeatModel}
+          disabled={locked}
+          describedBy={locked ? 'counting-locked' : undefined}
+        />
         <Field label={t('products.aggregation')}>
           <select
             disabled={locked}
             aria-describedby={locked ? 'counting-locked' : undefined}
             value={aggregation}
-            onChange={(e) => setAggregation(e.target.value as (typeof aggregations)[number])}
+            onChange={(e) => setAggregation(e.target.value as Aggregation)}
           >
             {aggregations.map((a) => (
               <option key={a} value={a}>
@@ -109,22 +99,14 @@ export const EditProduct = ({ product, onClose }: { product: Product; onClose: (
           />
           {t('products.returnable')}
         </label>
-        {isConflict(save.error) ? (
-          <div role="alert" className="notice error">
-            <p>{t('error.changedMeanwhile')}</p>
-            <button
-              type="button"
-              onClick={() => {
-                void queries.invalidateQueries({ queryKey: ['products'] });
-                onClose();
-              }}
-            >
-              {t('common.reload')}
-            </button>
-          </div>
-        ) : (
-          <ErrorNotice error={save.error} onRetry={() => save.mutate()} />
-        )}
+        <ErrorNotice
+          error={save.error}
+          onRetry={() => save.mutate()}
+          onReload={() => {
+            void queries.invalidateQueries({ queryKey: ['products'] });
+            onClose();
+          }}
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={save.isPending}>
             {t('common.save')}

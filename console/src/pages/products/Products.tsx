@@ -12,6 +12,7 @@ import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
 import { EditProduct } from './EditProduct.tsx';
+import { type SeatModel, SeatModelSelect } from './SeatModelSelect.tsx';
 
 /** The products: modules, seat model, aggregation, returnable. */
 export const Products = () => {
@@ -77,14 +78,12 @@ export const Products = () => {
   );
 };
 
-const seatModels = ['concurrent', 'named', 'instance'] as const;
-
 const AddProduct = ({ onClose }: { onClose: () => void }) => {
   const { t } = useI18n();
   const queries = useQueryClient();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
-  const [seatModel, setSeatModel] = useState<(typeof seatModels)[number]>('concurrent');
+  const [seatModel, setSeatModel] = useState<SeatModel>('concurrent');
   const [modules, setModules] = useState('');
   const add = useMutation({
     mutationFn: () =>
@@ -120,18 +119,7 @@ const AddProduct = ({ onClose }: { onClose: () => void }) => {
         <Field label={t('products.name')}>
           <input required value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
-        <Field label={t('products.seatModel')}>
-          <select
-            value={seatModel}
-            onChange={(e) => setSeatModel(e.target.value as (typeof seatModels)[number])}
-          >
-            {seatModels.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SeatModelSelect value={seatModel} onChange={setSeatModel} />
         <Field label={t('products.modules')}>
           <input value={modules} onChange={(e) => setModules(e.target.value)} />
         </Field>
