@@ -55,6 +55,8 @@ const Config = z.object({
    * stage's own pool is trusted (adapters/person-tokens.ts says why).
    */
   IDENTITY_LOCAL_ISSUER: z.url().optional(),
+  /** Whether people may add an authenticator app (the stage's identity.mfa). */
+  IDENTITY_MFA: z.enum(['optional', 'off']).default('off'),
   /** Where people sign in; invitation e-mails link to it. */
   CONSOLE_URL: z.url().default('http://localhost:8080/'),
   TESSERA_VERSION: z.string().default('0.1.0'),

@@ -220,6 +220,7 @@ export class ApiStack extends Stack {
           group === PEOPLE_GROUP,
         );
       }
+      if (group === 'session') fn.fn.addEnvironment('IDENTITY_MFA', stage.identity.mfa);
       if (MAIL_GROUPS.includes(group)) fn.bindMail(this.mail);
       if (group === 'activation') {
         fn.fn.addEnvironment(

@@ -142,6 +142,12 @@ export const ensureLocalPool = async (endpoint: string, stage: string): Promise<
       })) as { UserPoolClient: { ClientId: string } };
       clientId = created.UserPoolClient.ClientId;
     }
+    // On every start, so a pool made by an older Tessera offers the authenticator app too.
+    await api.call('SetUserPoolMfaConfig', {
+      UserPoolId: userPoolId,
+      MfaConfiguration: 'OPTIONAL',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+    });
     return { userPoolId, clientId, issuer: `${endpoint}/${userPoolId}` };
   } finally {
     api.destroy();

@@ -167,6 +167,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
             USER_POOL_ID: pool.userPoolId,
             USER_POOL_CLIENT_ID: pool.clientId,
             IDENTITY_LOCAL_ISSUER: pool.issuer,
+            IDENTITY_MFA: 'optional',
           }
         : {}),
       TABLE_NAME: tableName,

@@ -9,6 +9,7 @@ import { Licenses } from './pages/licenses/Licenses.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { People } from './pages/people/People.tsx';
 import { Products } from './pages/products/Products.tsx';
+import { Security } from './pages/Security.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Tokens } from './pages/tokens/Tokens.tsx';
 import { type Route, useRoute } from './router.ts';
@@ -35,6 +36,8 @@ const Page = ({ route }: { route: Route }) => {
       return <Tokens />;
     case 'audit':
       return <Audit />;
+    case 'security':
+      return <Security />;
     case 'notFound':
       return <NotFound />;
   }

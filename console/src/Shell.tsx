@@ -65,6 +65,9 @@ export const Shell = ({ route, children }: { route: Route; children: ReactNode }
         </nav>
         <div className="who">
           <span>{t('nav.signedInAs', { email })}</span>
+          <a href="#/security" aria-current={route.page === 'security' ? 'page' : undefined}>
+            {t('nav.security')}
+          </a>
           <LanguagePicker />
           <button type="button" onClick={() => void session.signOut()}>
             {t('nav.signOut')}

@@ -14,6 +14,7 @@ export type Route =
   | { page: 'people' }
   | { page: 'tokens' }
   | { page: 'audit' }
+  | { page: 'security' }
   | { page: 'notFound' };
 
 export const parseRoute = (hash: string): Route => {
@@ -34,7 +35,8 @@ export const parseRoute = (hash: string): Route => {
       first === 'customers' ||
       first === 'people' ||
       first === 'tokens' ||
-      first === 'audit')
+      first === 'audit' ||
+      first === 'security')
   ) {
     return { page: first };
   }

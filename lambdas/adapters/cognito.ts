@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
+import type { MfaProvider } from '../domain/mfa.ts';
 import type { IdentityDirectory, PasswordGenerator } from '../domain/people.ts';
 import type { Membership } from '../domain/principal.ts';
 import type { ProviderSignIn, ProviderTokens, SignInProvider } from '../domain/sign-in.ts';
@@ -101,10 +102,15 @@ const tokensOf = (result: Record<string, unknown>): ProviderTokens => {
 
 const outcomeOf = (result: Record<string, unknown>): ProviderSignIn => {
   if (result.AuthenticationResult) return { status: 'SIGNED_IN', ...tokensOf(result) };
-  if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && typeof result.Session === 'string') {
-    return { status: 'NEW_PASSWORD_REQUIRED', session: result.Session };
+  if (typeof result.Session === 'string') {
+    if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
+      return { status: 'NEW_PASSWORD_REQUIRED', session: result.Session };
+    }
+    if (result.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
+      return { status: 'MFA_REQUIRED', session: result.Session };
+    }
   }
-  // MFA and other challenges are not offered to people who sign in through Tessera's pages.
+  // SMS codes and the other challenges are not offered to people (lib/identity.ts).
   return { status: 'REFUSED' };
 };
 
@@ -165,6 +171,28 @@ export const cognitoSignIn = (api: CognitoApi, clientId: string): SignInProvider
       // is revoked, not left valid and unused.
       if (answered.refreshToken) await revoke(answered.refreshToken).catch(() => undefined);
       return passwordSignIn(email, newPassword);
+    },
+    answerMfa: async (email, session, code) => {
+      try {
+        return outcomeOf(
+          await api.call('RespondToAuthChallenge', {
+            ClientId: clientId,
+            ChallengeName: 'SOFTWARE_TOKEN_MFA',
+            Session: session,
+            ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: code },
+          }),
+        );
+      } catch (error) {
+        // A wrong code, a session past its three minutes, or one answered too often.
+        if (
+          REFUSALS.some((name) => failedAs(error, name)) ||
+          failedAs(error, 'CodeMismatchException') ||
+          failedAs(error, 'ExpiredCodeException')
+        ) {
+          return { status: 'REFUSED' };
+        }
+        throw error;
+      }
     },
     refresh: async (refreshToken) => {
       try {
@@ -231,6 +259,52 @@ export const cognitoSignIn = (api: CognitoApi, clientId: string): SignInProvider
     },
   };
 };
+
+/**
+ * The person's authenticator app, through the calls Cognito authorizes with the person's own
+ * access token (no administrator rights involved).
+ */
+export const cognitoMfa = (api: CognitoApi): MfaProvider => ({
+  enabled: async (accessToken) => {
+    const user = await api.call('GetUser', { AccessToken: accessToken });
+    return ((user.UserMFASettingList as string[] | undefined) ?? []).includes('SOFTWARE_TOKEN_MFA');
+  },
+  associate: async (accessToken) => {
+    const answer = await api.call('AssociateSoftwareToken', { AccessToken: accessToken });
+    if (typeof answer.SecretCode !== 'string') throw new Error('The provider answered no secret');
+    return answer.SecretCode;
+  },
+  confirm: async (accessToken, code) => {
+    try {
+      await api.call('VerifySoftwareToken', {
+        AccessToken: accessToken,
+        UserCode: code,
+        FriendlyDeviceName: 'Authenticator app',
+      });
+    } catch (error) {
+      if (
+        failedAs(error, 'CodeMismatchException') ||
+        failedAs(error, 'EnableSoftwareTokenMFAException') ||
+        // No key associated yet (setup skipped or from another session).
+        failedAs(error, 'InvalidParameterException')
+      ) {
+        return 'CODE_INVALID';
+      }
+      throw error;
+    }
+    await api.call('SetUserMFAPreference', {
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+    return 'ENABLED';
+  },
+  disable: async (accessToken) => {
+    await api.call('SetUserMFAPreference', {
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+    });
+  },
+});
 
 /**
  * Temporary passwords: 16 characters from every class Cognito's strong policy asks for, with

@@ -47,6 +47,8 @@ export const errorCodes = [
   'PASSWORD_REJECTED',
   'RESET_CODE_INVALID',
   'RESET_LIMIT_REACHED',
+  'MFA_CODE_INVALID',
+  'MFA_NOT_OFFERED',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',

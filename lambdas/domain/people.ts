@@ -38,6 +38,8 @@ export interface Person {
   subject: string;
   invitedAt: string;
   lastSignInAt?: string;
+  /** Signs in with an authenticator app as well (lambdas/domain/mfa.ts). */
+  mfa?: boolean;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -82,6 +84,7 @@ export const PersonView = z.lazy(() =>
     status: z.enum(personStatuses),
     invitedAt: Timestamp,
     lastSignInAt: Timestamp.optional(),
+    mfa: z.boolean().optional().describe('Signs in with an authenticator app as a second factor'),
     version: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -29,6 +29,18 @@ export const NewPasswordInput = z.lazy(() =>
 );
 export type NewPasswordInput = z.infer<typeof NewPasswordInput>;
 
+export const MfaCodeInput = z.lazy(() =>
+  z.strictObject({
+    email: z.email().max(254),
+    session: z.string().min(1).max(4096).describe('From the MFA_REQUIRED answer'),
+    code: z
+      .string()
+      .regex(/^\d{6}$/, 'six digits')
+      .describe('The code the authenticator app shows now'),
+  }),
+);
+export type MfaCodeInput = z.infer<typeof MfaCodeInput>;
+
 export const SessionView = z.lazy(() =>
   z.union([
     z.object({
@@ -40,6 +52,10 @@ export const SessionView = z.lazy(() =>
     z.object({
       status: z.literal('NEW_PASSWORD_REQUIRED'),
       session: z.string().describe('Send back with the new password'),
+    }),
+    z.object({
+      status: z.literal('MFA_REQUIRED'),
+      session: z.string().describe('Send back with the authenticator code (POST /session/mfa)'),
     }),
   ]),
 );
@@ -77,7 +93,7 @@ export interface ProviderTokens {
 
 export type ProviderSignIn =
   | ({ status: 'SIGNED_IN' } & ProviderTokens)
-  | { status: 'NEW_PASSWORD_REQUIRED'; session: string }
+  | { status: 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED'; session: string }
   | { status: 'REFUSED' };
 
 /** The provider's sign-in API (Cognito's InitiateAuth, RespondToAuthChallenge, RevokeToken). */
@@ -85,6 +101,8 @@ export interface SignInProvider {
   passwordSignIn(email: string, password: string): Promise<ProviderSignIn>;
   /** REFUSED for a wrong session; throws PASSWORD_REJECTED for a password the policy refuses. */
   completeNewPassword(email: string, session: string, newPassword: string): Promise<ProviderSignIn>;
+  /** The authenticator code for an MFA_REQUIRED session; REFUSED for a wrong code or session. */
+  answerMfa(email: string, session: string, code: string): Promise<ProviderSignIn>;
   refresh(refreshToken: string): Promise<ProviderTokens | undefined>;
   revoke(refreshToken: string): Promise<void>;
   /** Sends a reset code to the account's e-mail; throws RESET_LIMIT_REACHED when throttled. */
@@ -105,7 +123,7 @@ export type SessionResult =
       refreshToken?: string;
       person: { id: string; email: string; role: string };
     }
-  | { status: 'NEW_PASSWORD_REQUIRED'; session: string };
+  | { status: 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED'; session: string };
 
 const refused = () => new DomainError('UNAUTHENTICATED', 'Wrong e-mail or password.');
 
@@ -172,10 +190,8 @@ const outcome = async (
   now: Date,
 ): Promise<SessionResult> => {
   if (result.status === 'REFUSED') throw refused();
-  if (result.status === 'NEW_PASSWORD_REQUIRED') {
-    return { status: 'NEW_PASSWORD_REQUIRED', session: result.session };
-  }
-  return signedIn(deps, person, result, now);
+  if (result.status === 'SIGNED_IN') return signedIn(deps, person, result, now);
+  return { status: result.status, session: result.session };
 };
 
 export const signIn = async (
@@ -199,6 +215,21 @@ export const completeNewPassword = async (
     input.session,
     input.newPassword,
   );
+  return outcome(deps, person, result, now);
+};
+
+/** The second step of a sign-in for someone who added an authenticator app. */
+export const answerMfa = async (
+  deps: { store: PeopleStore; provider: SignInProvider },
+  input: MfaCodeInput,
+  now: Date,
+): Promise<SessionResult> => {
+  const person = await allowed(deps.store, input.email);
+  const result = await deps.provider.answerMfa(person.email, input.session, input.code);
+  // The password was right: saying the code was wrong tells nobody anything new.
+  if (result.status === 'REFUSED') {
+    throw new DomainError('MFA_CODE_INVALID', 'The code is wrong or expired; try the next one.');
+  }
   return outcome(deps, person, result, now);
 };
 

@@ -12,6 +12,7 @@ import { cors } from '../middleware/cors.ts';
 import { metrics, withObservability } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
 import {
+  bearerToken,
   header,
   type ParsedInput,
   parseRequest,
@@ -37,6 +38,8 @@ export interface OperationRequest<I = unknown> {
   cookie: (name: string) => string | undefined;
   /** Adds a `Set-Cookie` to the answer. */
   setCookie: (value: string) => void;
+  /** The caller's bearer credential, for operations the provider authorizes with it. */
+  bearer: string | undefined;
   /** The path prefix the client called through (`/v1` on API Gateway's domain, else ''). */
   basePath: string;
 }
@@ -157,6 +160,7 @@ export const httpHandler = <const Rs extends readonly Route[]>(
         instance: context.instance,
         cookie: (name) => cookieOf(event, name),
         setCookie: (value) => cookies.push(value),
+        bearer: bearerToken(event),
         basePath: basePath(event),
         get runtime() {
           return runtime();

@@ -1,4 +1,6 @@
+import { beginMfaSetup, disableMfa, enableMfa, mfaStatus } from '../domain/mfa.ts';
 import {
+  answerMfa,
   completeNewPassword,
   forgotPassword,
   refreshSession,
@@ -8,7 +10,7 @@ import {
   signOut,
 } from '../domain/sign-in.ts';
 import { sessionRoutes } from '../routes/session.ts';
-import { signInProvider } from '../wiring/identity.ts';
+import { mfaOffered, mfaProvider, signInProvider } from '../wiring/identity.ts';
 import { guards } from './guards.ts';
 import { httpHandler, type OperationRequest } from './handler.ts';
 
@@ -35,12 +37,27 @@ const deps = (r: OperationRequest) => ({
   provider: signInProvider(),
 });
 
+const mfa = (r: OperationRequest) => ({
+  store: r.runtime.stores.people,
+  provider: mfaProvider(),
+  offered: mfaOffered(),
+});
+
+/** The person's own access token: Cognito authorizes their authenticator calls with it. */
+const accessToken = (r: OperationRequest) => r.bearer ?? '';
+
 export const handler = httpHandler(
   sessionRoutes,
   {
     signIn: async (r) => answer(r, await signIn(deps(r), r.input.body, r.runtime.clock.now())),
     setNewPassword: async (r) =>
       answer(r, await completeNewPassword(deps(r), r.input.body, r.runtime.clock.now())),
+    answerMfa: async (r) =>
+      answer(r, await answerMfa(deps(r), r.input.body, r.runtime.clock.now())),
+    getMfa: (r) => mfaStatus(mfa(r), r.principal, accessToken(r)),
+    beginMfaSetup: (r) => beginMfaSetup(mfa(r), r.principal, accessToken(r)),
+    enableMfa: (r) => enableMfa(mfa(r), r.change, accessToken(r), r.input.body),
+    disableMfa: (r) => disableMfa(mfa(r), r.change, accessToken(r)),
     refreshSession: async (r) => answer(r, await refreshSession(deps(r), r.cookie(SESSION_COOKIE))),
     forgotPassword: (r) => forgotPassword(deps(r), r.input.body),
     resetPassword: (r) => resetPassword(deps(r), r.change, r.input.body),

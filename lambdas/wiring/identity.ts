@@ -1,6 +1,12 @@
 import { cognitoApi } from '../adapters/aws/services.ts';
-import { cognitoDirectory, cognitoSignIn, randomPasswords } from '../adapters/cognito.ts';
+import {
+  cognitoDirectory,
+  cognitoMfa,
+  cognitoSignIn,
+  randomPasswords,
+} from '../adapters/cognito.ts';
 import { config } from '../config.ts';
+import type { MfaProvider } from '../domain/mfa.ts';
 import type { IdentityDirectory, PasswordGenerator } from '../domain/people.ts';
 import type { SignInProvider } from '../domain/sign-in.ts';
 import { poolSettings } from './person-tokens.ts';
@@ -28,5 +34,12 @@ export const signInProvider = (): SignInProvider => {
   signIn ??= cognitoSignIn(client(), poolSettings().clientId);
   return signIn;
 };
+
+let mfa: MfaProvider | undefined;
+export const mfaProvider = (): MfaProvider => {
+  mfa ??= cognitoMfa(client());
+  return mfa;
+};
+export const mfaOffered = (): boolean => config().IDENTITY_MFA === 'optional';
 
 export const passwords: PasswordGenerator = randomPasswords;

@@ -8,6 +8,7 @@ import { invitationPassword, launchBrowser, seriousViolations } from '../support
 import { resetCodeIn } from '../support/cognito-state.ts';
 import { codeFromOutbox } from '../support/outbox.ts';
 import { useLocalPlatform } from '../support/platform.ts';
+import { totp } from '../support/totp.ts';
 
 /**
  * The vendor console in a real browser against the local runtime, as its first administrator
@@ -515,6 +516,65 @@ describe('the vendor console', () => {
     await theirs.getByRole('link', { name: 'All licenses' }).click();
     await theirs.getByRole('heading', { name: 'Sign in to Tessera' }).waitFor();
     await theirs.getByText('Your session has ended: sign in again.').waitFor();
+    await other.close();
+  });
+
+  it('someone who adds an authenticator app is asked for its code at the next sign-in, and a wrong code is refused', async () => {
+    expect(
+      (await api('POST', '/people', { email: 'sec@tessera.local', role: 'vendor-support' })).status,
+    ).toBe(201);
+    const password = await invitationPassword(local().outboxDir, 'sec@tessera.local');
+    const other = await browser.newContext({ locale: 'en-US' });
+    const theirs = await other.newPage();
+    const signInWith = async (secret: string) => {
+      await theirs.getByLabel('E-mail').fill('sec@tessera.local');
+      await theirs.getByLabel('Password').fill(secret);
+      await theirs.getByRole('button', { name: 'Sign in' }).click();
+    };
+    await theirs.goto(`${local().url}/`);
+    await signInWith(password);
+    await theirs.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await theirs.getByLabel('Repeat the new password').fill(NEW_PASSWORD);
+    await theirs.getByRole('button', { name: 'Set password and sign in' }).click();
+    await theirs.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    await theirs.getByRole('link', { name: 'Sign-in security' }).click();
+    await theirs.getByText('Your sign-in asks for your password only.').waitFor();
+    await theirs.getByRole('button', { name: 'Add an authenticator app' }).click();
+    const secret = (await theirs.locator('#mfa-key').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(
+      await theirs
+        .getByRole('link', { name: 'Open in the authenticator app' })
+        .getAttribute('href'),
+    ).toContain(`secret=${secret}`);
+    const p = page;
+    page = theirs;
+    await scan('security');
+    page = p;
+    await theirs.getByLabel('Code from the authenticator app').fill(totp(secret));
+    await theirs.getByRole('button', { name: 'Turn on' }).click();
+    await theirs.getByText('Your sign-in asks for a code from your authenticator app.').waitFor();
+    await theirs.getByRole('button', { name: 'Sign out' }).click();
+
+    await signInWith(NEW_PASSWORD);
+    await theirs.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    page = theirs;
+    await scan('mfa-code');
+    page = p;
+    const wrong = totp(secret) === '000000' ? '111111' : '000000';
+    await theirs.getByLabel('Code from the authenticator app').fill(wrong);
+    await theirs.getByRole('button', { name: 'Verify and sign in' }).click();
+    await theirs.getByText('That code is wrong or expired').waitFor();
+    await theirs.getByLabel('Code from the authenticator app').fill(totp(secret));
+    await theirs.getByRole('button', { name: 'Verify and sign in' }).click();
+    // Signed in where they signed out.
+    await theirs.getByRole('heading', { name: 'Sign-in security' }).waitFor();
+    const people = (await api('GET', '/people?limit=100')).json.items as {
+      email: string;
+      mfa?: boolean;
+    }[];
+    expect(people.find((x) => x.email === 'sec@tessera.local')?.mfa).toBe(true);
     await other.close();
   });
 

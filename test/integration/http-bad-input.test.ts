@@ -68,6 +68,8 @@ const validBodies: Record<string, Record<string, unknown>> = {
   changePerson: { role: 'vendor-admin' },
   signIn: { email: 'someone@example.com', password: 'x' },
   setNewPassword: { email: 'someone@example.com', session: 's', newPassword: 'x' },
+  answerMfa: { email: 'someone@example.com', session: 's', code: '123456' },
+  enableMfa: { code: '123456' },
   forgotPassword: { email: 'someone@example.com' },
   resetPassword: { email: 'someone@example.com', code: '123456', newPassword: 'x' },
 };

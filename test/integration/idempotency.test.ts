@@ -138,6 +138,9 @@ describe('Idempotency-Key', () => {
         .map((r) => r.operationId)
         .sort(),
     ).toEqual([
+      'answerMfa',
+      // The authenticator key is shown once.
+      'beginMfaSetup',
       'completeActivation',
       'createToken',
       // A session answer holds a token; a retry signs in again rather than replaying it.

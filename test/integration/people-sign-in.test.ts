@@ -6,12 +6,14 @@ import { type CognitoLocal, ensureLocalPool, startCognitoLocal } from '../../bin
 import { cognitoApi } from '../../lambdas/adapters/aws/services.ts';
 import {
   cognitoDirectory,
+  cognitoMfa,
   cognitoSignIn,
   randomPasswords,
 } from '../../lambdas/adapters/cognito.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { personTokenVerifier } from '../../lambdas/adapters/person-tokens.ts';
 import type { ChangeContext } from '../../lambdas/domain/audit.ts';
+import { beginMfaSetup, disableMfa, enableMfa, mfaStatus } from '../../lambdas/domain/mfa.ts';
 import {
   disablePerson,
   enablePerson,
@@ -24,6 +26,7 @@ import {
 import { principalOfSubject } from '../../lambdas/domain/person-principal.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import {
+  answerMfa,
   completeNewPassword,
   forgotPassword,
   refreshSession,
@@ -34,6 +37,7 @@ import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { resetCodeIn } from '../support/cognito-state.ts';
 import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
+import { totp } from '../support/totp.ts';
 
 /**
  * People end to end against the real engines: DynamoDB Local for Tessera's record and the
@@ -342,5 +346,78 @@ describe('people who sign in', () => {
     // The emulator's key ships in its npm package: outside the local runtime its tokens are worthless.
     expect(await awsConfigured.subjectOf(done.accessToken)).toBeUndefined();
     expect(await otherClient.subjectOf(done.accessToken)).toBeUndefined();
+  });
+
+  it('someone who adds an authenticator app must give its code at every sign-in; a wrong code is refused; removing it ends that, each change audited', async () => {
+    const { person, done } = await onboard('hal@example.com');
+    const session = { store: stores.people, provider };
+    const mfa = { store: stores.people, provider: cognitoMfa(api), offered: true };
+    const self: Principal = { kind: 'person', personId: person.id, role: 'vendor-support' };
+    const as = (p: Principal) => ({ ...ctx(p), requestId: 'req' });
+    const token = done.accessToken;
+
+    expect(await mfaStatus(mfa, self, token)).toEqual({ offered: true, enabled: false });
+    const setup = await beginMfaSetup(mfa, self, token);
+    expect(setup.uri).toBe(
+      `otpauth://totp/Tessera%3Ahal%40example.com?secret=${setup.secret}&issuer=Tessera`,
+    );
+    const wrong = totp(setup.secret) === '000000' ? '111111' : '000000';
+    expect(await codeOf(enableMfa(mfa, as(self), token, { code: wrong }))).toBe('MFA_CODE_INVALID');
+    expect(await enableMfa(mfa, as(self), token, { code: totp(setup.secret) })).toEqual({
+      offered: true,
+      enabled: true,
+    });
+    expect((await getPerson(stores.people, admin, person.id)).mfa).toBe(true);
+
+    const first = await signIn(
+      session,
+      { email: 'hal@example.com', password: NEW_PASSWORD },
+      new Date(),
+    );
+    if (first.status !== 'MFA_REQUIRED') throw new Error(`got ${first.status}`);
+    const refusal = answerMfa(
+      session,
+      { email: 'hal@example.com', session: first.session, code: wrong },
+      new Date(),
+    );
+    expect(await codeOf(refusal)).toBe('MFA_CODE_INVALID');
+    const second = await signIn(
+      session,
+      { email: 'hal@example.com', password: NEW_PASSWORD },
+      new Date(),
+    );
+    if (second.status !== 'MFA_REQUIRED') throw new Error(`got ${second.status}`);
+    const signedIn = await answerMfa(
+      session,
+      { email: 'hal@example.com', session: second.session, code: totp(setup.secret) },
+      new Date(),
+    );
+    expect(signedIn).toMatchObject({ status: 'SIGNED_IN', person: { id: person.id } });
+
+    await disableMfa(mfa, as(self), token);
+    const plain = await signIn(
+      session,
+      { email: 'hal@example.com', password: NEW_PASSWORD },
+      new Date(),
+    );
+    expect(plain.status).toBe('SIGNED_IN');
+    const trail = await stores.audit.list({ entityType: 'person', entityId: person.id, limit: 10 });
+    expect(trail.items.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['person.mfa-enabled', 'person.mfa-disabled']),
+    );
+    expect(JSON.stringify(trail.items)).not.toContain(setup.secret);
+  });
+
+  it('an installation that does not offer a second factor refuses to add one, and an API token has no authenticator to see', async () => {
+    const { person, done } = await onboard('ida@example.com');
+    const self: Principal = { kind: 'person', personId: person.id, role: 'vendor-support' };
+    const off = { store: stores.people, provider: cognitoMfa(api), offered: false };
+
+    expect(await codeOf(beginMfaSetup(off, self, done.accessToken))).toBe('MFA_NOT_OFFERED');
+    expect(await mfaStatus(off, self, done.accessToken)).toEqual({
+      offered: false,
+      enabled: false,
+    });
+    expect(await codeOf(mfaStatus(off, admin, done.accessToken))).toBe('NOT_FOUND');
   });
 });

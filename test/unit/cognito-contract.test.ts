@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cognitoApi } from '../../lambdas/adapters/aws/services.ts';
-import { cognitoDirectory, cognitoSignIn } from '../../lambdas/adapters/cognito.ts';
+import { cognitoDirectory, cognitoMfa, cognitoSignIn } from '../../lambdas/adapters/cognito.ts';
 import { type FakeAws, FakeAwsError, startFakeAws } from '../support/fake-aws.ts';
 import { codeOf } from '../support/outcome.ts';
 
@@ -184,5 +184,62 @@ describe('the Cognito adapter on the wire', () => {
       ConfirmationCode: '123456',
       Password: 'New-Pass-123!',
     });
+  });
+
+  it('a sign-in of someone with an authenticator is MFA_REQUIRED, answered with SOFTWARE_TOKEN_MFA; a wrong code is a refusal', async () => {
+    aws.once('InitiateAuth', () => ({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'mfa-1' }));
+    aws.once('RespondToAuthChallenge', () => new FakeAwsError('CodeMismatchException', 'wrong'));
+    aws.once('RespondToAuthChallenge', () => tokens('sub-9'));
+    const provider = cognitoSignIn(api, 'client-1');
+
+    expect(await provider.passwordSignIn('m@acme.example', 'Right-Pass-1!')).toEqual({
+      status: 'MFA_REQUIRED',
+      session: 'mfa-1',
+    });
+    expect(await provider.answerMfa('m@acme.example', 'mfa-1', '000000')).toEqual({
+      status: 'REFUSED',
+    });
+    expect(await provider.answerMfa('m@acme.example', 'mfa-1', '123456')).toMatchObject({
+      status: 'SIGNED_IN',
+      subject: 'sub-9',
+    });
+    expect(aws.callsOf('RespondToAuthChallenge')[1]?.input).toEqual({
+      ClientId: 'client-1',
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: 'mfa-1',
+      ChallengeResponses: { USERNAME: 'm@acme.example', SOFTWARE_TOKEN_MFA_CODE: '123456' },
+    });
+  });
+
+  it('adds an authenticator with the person’s own token: associate, verify, then prefer it; a mismatch enables nothing', async () => {
+    aws.on('AssociateSoftwareToken', () => ({ SecretCode: 'JBSWY3DPEHPK3PXP' }));
+    aws.once(
+      'VerifySoftwareToken',
+      () => new FakeAwsError('EnableSoftwareTokenMFAException', 'no'),
+    );
+    aws.once('VerifySoftwareToken', () => ({ Status: 'SUCCESS' }));
+    aws.on('SetUserMFAPreference', () => ({}));
+    aws.on('GetUser', () => ({ Username: 'x', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] }));
+    const mfa = cognitoMfa(api);
+
+    expect(await mfa.associate('access-1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(await mfa.confirm('access-1', '000000')).toBe('CODE_INVALID');
+    expect(aws.callsOf('SetUserMFAPreference')).toHaveLength(0);
+    expect(await mfa.confirm('access-1', '123456')).toBe('ENABLED');
+    expect(await mfa.enabled('access-1')).toBe(true);
+    await mfa.disable('access-1');
+
+    expect(aws.callsOf('AssociateSoftwareToken')[0]?.input).toEqual({ AccessToken: 'access-1' });
+    expect(aws.callsOf('VerifySoftwareToken')[1]?.input).toMatchObject({
+      AccessToken: 'access-1',
+      UserCode: '123456',
+    });
+    expect(aws.callsOf('SetUserMFAPreference').map((c) => c.input)).toEqual([
+      { AccessToken: 'access-1', SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } },
+      {
+        AccessToken: 'access-1',
+        SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+      },
+    ]);
   });
 });

@@ -64,15 +64,24 @@ export const refreshSession = (): Promise<SignedInPerson | undefined> => {
 };
 
 const pending = new Map<string, Request>();
-const isSessionCall = (url: string) => new URL(url).pathname.includes('/session');
+/**
+ * The sign-in steps themselves: they carry no access token, and their 401 means a wrong password
+ * or code, not an expired token. The signed-in person's own settings (/session/mfa…) are ordinary
+ * authenticated calls.
+ */
+const SIGN_IN_STEP = /\/session(\/(new-password|refresh|sign-out|forgot-password|reset-password))?$/;
+const isSessionCall = (request: Request) => {
+  const path = new URL(request.url).pathname;
+  return SIGN_IN_STEP.test(path) || (request.method === 'POST' && path.endsWith('/session/mfa'));
+};
 
 const auth: Middleware = {
   onRequest({ request, id }) {
-    if (accessToken && !isSessionCall(request.url)) {
+    if (accessToken && !isSessionCall(request)) {
       request.headers.set('authorization', `Bearer ${accessToken}`);
     }
     // Kept to send again once, if the token turns out to have expired.
-    if (!isSessionCall(request.url)) pending.set(id, request.clone());
+    if (!isSessionCall(request)) pending.set(id, request.clone());
     return request;
   },
   async onResponse({ response, id }) {

@@ -782,6 +782,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the signed-in person signs in with an authenticator app */
+        get: operations["getMfa"];
+        put?: never;
+        /** Second step of a sign-in: the authenticator app’s code */
+        post: operations["answerMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/mfa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new authenticator key for the signed-in person (shown once) */
+        post: operations["beginMfaSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/mfa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the authenticator with a code; sign-ins then ask for one */
+        post: operations["enableMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/mfa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove the authenticator; sign-ins ask for the password only */
+        post: operations["disableMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session/refresh": {
         parameters: {
             query?: never;
@@ -1479,6 +1548,34 @@ export interface components {
              */
             code: "RESET_LIMIT_REACHED";
         };
+        "Problem.MFA_CODE_INVALID": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "MFA_CODE_INVALID";
+        };
+        "Problem.MFA_NOT_OFFERED": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "MFA_NOT_OFFERED";
+        };
         "Problem.RATE_LIMITED": {
             /** @description A URN naming the code */
             type: string;
@@ -1522,7 +1619,7 @@ export interface components {
             code: "BAD_REQUEST";
         };
         /** @description An RFC 9457 problem document; `code` says which members it carries. */
-        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RESET_CODE_INVALID"] | components["schemas"]["Problem.RESET_LIMIT_REACHED"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
+        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RESET_CODE_INVALID"] | components["schemas"]["Problem.RESET_LIMIT_REACHED"] | components["schemas"]["Problem.MFA_CODE_INVALID"] | components["schemas"]["Problem.MFA_NOT_OFFERED"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
     };
     responses: never;
     parameters: never;
@@ -4993,6 +5090,8 @@ export interface operations {
                              * @description RFC 3339 UTC timestamp
                              */
                             lastSignInAt?: string;
+                            /** @description Signs in with an authenticator app as a second factor */
+                            mfa?: boolean;
                             version: number;
                             /**
                              * Format: date-time
@@ -5079,6 +5178,8 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         lastSignInAt?: string;
+                        /** @description Signs in with an authenticator app as a second factor */
+                        mfa?: boolean;
                         version: number;
                         /**
                          * Format: date-time
@@ -5149,6 +5250,8 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         lastSignInAt?: string;
+                        /** @description Signs in with an authenticator app as a second factor */
+                        mfa?: boolean;
                         version: number;
                         /**
                          * Format: date-time
@@ -5265,6 +5368,8 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         lastSignInAt?: string;
+                        /** @description Signs in with an authenticator app as a second factor */
+                        mfa?: boolean;
                         version: number;
                         /**
                          * Format: date-time
@@ -5335,6 +5440,8 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         lastSignInAt?: string;
+                        /** @description Signs in with an authenticator app as a second factor */
+                        mfa?: boolean;
                         version: number;
                         /**
                          * Format: date-time
@@ -5405,6 +5512,8 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         lastSignInAt?: string;
+                        /** @description Signs in with an authenticator app as a second factor */
+                        mfa?: boolean;
                         version: number;
                         /**
                          * Format: date-time
@@ -5475,6 +5584,8 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         lastSignInAt?: string;
+                        /** @description Signs in with an authenticator app as a second factor */
+                        mfa?: boolean;
                         version: number;
                         /**
                          * Format: date-time
@@ -5549,6 +5660,11 @@ export interface operations {
                         status: "NEW_PASSWORD_REQUIRED";
                         /** @description Send back with the new password */
                         session: string;
+                    } | {
+                        /** @constant */
+                        status: "MFA_REQUIRED";
+                        /** @description Send back with the authenticator code (POST /session/mfa) */
+                        session: string;
                     };
                 };
             };
@@ -5614,6 +5730,261 @@ export interface operations {
                         status: "NEW_PASSWORD_REQUIRED";
                         /** @description Send back with the new password */
                         session: string;
+                    } | {
+                        /** @constant */
+                        status: "MFA_REQUIRED";
+                        /** @description Send back with the authenticator code (POST /session/mfa) */
+                        session: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Whether this installation offers a second factor */
+                        offered: boolean;
+                        /** @description Whether the signed-in person has an authenticator app */
+                        enabled: boolean;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    /** @description From the MFA_REQUIRED answer */
+                    session: string;
+                    /** @description The code the authenticator app shows now */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "SIGNED_IN";
+                        /** @description Send as Bearer; keep it in memory only */
+                        accessToken: string;
+                        /** @description Seconds the access token is valid */
+                        expiresIn: number;
+                        person: {
+                            id: string;
+                            email: string;
+                            role: string;
+                        };
+                    } | {
+                        /** @constant */
+                        status: "NEW_PASSWORD_REQUIRED";
+                        /** @description Send back with the new password */
+                        session: string;
+                    } | {
+                        /** @constant */
+                        status: "MFA_REQUIRED";
+                        /** @description Send back with the authenticator code (POST /session/mfa) */
+                        session: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    beginMfaSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Base32 key to type into the authenticator app; shown once */
+                        secret: string;
+                        /** @description The same key as an otpauth:// URI (what a QR code would carry) */
+                        uri: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enableMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A code the app shows, proving it holds the key */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Whether this installation offers a second factor */
+                        offered: boolean;
+                        /** @description Whether the signed-in person has an authenticator app */
+                        enabled: boolean;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disableMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Whether this installation offers a second factor */
+                        offered: boolean;
+                        /** @description Whether the signed-in person has an authenticator app */
+                        enabled: boolean;
                     };
                 };
             };
@@ -5668,6 +6039,11 @@ export interface operations {
                         /** @constant */
                         status: "NEW_PASSWORD_REQUIRED";
                         /** @description Send back with the new password */
+                        session: string;
+                    } | {
+                        /** @constant */
+                        status: "MFA_REQUIRED";
+                        /** @description Send back with the authenticator code (POST /session/mfa) */
                         session: string;
                     };
                 };

@@ -24,12 +24,14 @@ type SessionState =
 
 export type SignInStep =
   | { status: 'SIGNED_IN' }
-  | { status: 'NEW_PASSWORD_REQUIRED'; session: string };
+  | { status: 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED'; session: string };
 
 interface Session {
   state: SessionState;
   signIn(email: string, password: string): Promise<SignInStep>;
   newPassword(email: string, session: string, newPassword: string): Promise<SignInStep>;
+  /** The authenticator app's code, for a sign-in that answered MFA_REQUIRED. */
+  answerMfa(email: string, session: string, code: string): Promise<SignInStep>;
   signOut(): Promise<void>;
 }
 
@@ -67,8 +69,11 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
       session?: string;
       person?: SignedInPerson;
     }): SignInStep => {
-      if (answer.status === 'NEW_PASSWORD_REQUIRED' && answer.session) {
-        return { status: 'NEW_PASSWORD_REQUIRED', session: answer.session };
+      if (
+        (answer.status === 'NEW_PASSWORD_REQUIRED' || answer.status === 'MFA_REQUIRED') &&
+        answer.session
+      ) {
+        return { status: answer.status, session: answer.session };
       }
       if (!answer.accessToken || !answer.person) throw new Error('unexpected sign-in answer');
       setAccessToken(answer.accessToken);
@@ -85,6 +90,8 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
             api().POST('/session/new-password', { body: { email, session, newPassword } }),
           ),
         ),
+      answerMfa: async (email, session, code) =>
+        signedIn(await call(api().POST('/session/mfa', { body: { email, session, code } }))),
       signOut: async () => {
         await call(api().POST('/session/sign-out', {})).catch(() => undefined);
         end('signedOut');

@@ -4,6 +4,7 @@ import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
 import { ForgotPassword } from './ForgotPassword.tsx';
+import { MfaCode } from './MfaCode.tsx';
 
 /** E-mail and password; at the first sign-in, the forced choice of a new password. */
 export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefined }) => {
@@ -11,7 +12,9 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
   const session = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [challenge, setChallenge] = useState<string | undefined>();
+  const [challenge, setChallenge] = useState<
+    { kind: 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED'; session: string } | undefined
+  >();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [forgot, setForgot] = useState(false);
@@ -37,7 +40,7 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
     event.preventDefault();
     void run(async () => {
       const step = await session.signIn(email, password);
-      if (step.status === 'NEW_PASSWORD_REQUIRED') setChallenge(step.session);
+      if (step.status !== 'SIGNED_IN') setChallenge({ kind: step.status, session: step.session });
     });
   };
 
@@ -51,9 +54,22 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
       />
     );
   }
+  if (challenge?.kind === 'MFA_REQUIRED') {
+    return (
+      <MfaCode
+        email={email}
+        challenge={challenge.session}
+        onFailed={() => setChallenge(undefined)}
+      />
+    );
+  }
   if (challenge) {
     return (
-      <NewPassword email={email} challenge={challenge} onFailed={() => setChallenge(undefined)} />
+      <NewPassword
+        email={email}
+        challenge={challenge.session}
+        onFailed={() => setChallenge(undefined)}
+      />
     );
   }
   return (
