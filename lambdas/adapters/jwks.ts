@@ -20,12 +20,12 @@ export interface Jwks {
   keys: PublicJwk[];
 }
 
-const Base64urlCoordinate = z.lazy(() =>
+const Base64urlCoordinate = /* @__PURE__ */ z.lazy(() =>
   z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Not a P-256 coordinate'),
 );
 
 /** A published key. Parsing keeps the public members only: a `d` given by mistake is dropped. */
-export const PublicJwkSchema = z.lazy(() =>
+export const PublicJwkSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     kty: z.literal('EC'),
     crv: z.literal('P-256'),

@@ -15,7 +15,7 @@ export const ACTIVATION_TOKEN_PATTERN = /^tsa_([0-9a-z]{26})_([A-Za-z0-9_-]{43})
 export const formatCode = (code: string): string => `${code.slice(0, 4)}-${code.slice(4)}`;
 export const normalizeCode = (typed: string): string => typed.replace(/[\s-]/g, '');
 
-export const Fingerprint = z.lazy(() =>
+export const Fingerprint = /* @__PURE__ */ z.lazy(() =>
   z
     .string()
     .min(8)

@@ -25,7 +25,7 @@ import { assertCan } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Product } from './products.ts';
 
-export const StartActivationInput = z.lazy(() =>
+export const StartActivationInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     key: z.string().min(1).max(64),
     fingerprint: Fingerprint,
@@ -37,28 +37,28 @@ export const StartActivationInput = z.lazy(() =>
       .optional(),
   }),
 );
-export const FinishActivationInput = z.lazy(() =>
+export const FinishActivationInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     code: z.string().regex(/^\s*\d{4}[\s-]?\d{4}\s*$/, 'Eight digits, e.g. 4821-0937'),
   }),
 );
-export const ActivationPath = z.lazy(() =>
+export const ActivationPath = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     activationId: IdOf('act'),
   }),
 );
-export const LicenseActivationPath = z.lazy(() =>
+export const LicenseActivationPath = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     licenseId: IdOf('lic'),
     activationId: IdOf('act'),
   }),
 );
-export const ActivationListPath = z.lazy(() =>
+export const ActivationListPath = /* @__PURE__ */ z.lazy(() =>
   LicenseActivationPath.unwrap().pick({ licenseId: true }),
 );
 export const ActivationListQuery = PageQuery;
 
-export const ValidateInput = z.lazy(() =>
+export const ValidateInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     key: z.string().min(1).max(64),
     fingerprint: Fingerprint.optional(),
@@ -101,7 +101,7 @@ export interface Activation {
   endedAt?: string;
 }
 
-export const ActivationView = z.lazy(() =>
+export const ActivationView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: z.string(),
     licenseId: z.string(),
@@ -115,7 +115,7 @@ export const ActivationView = z.lazy(() =>
   }),
 );
 
-export const StartedView = z.lazy(() =>
+export const StartedView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     activationId: z.string(),
     emailHint: z.string().describe('Where the code went, masked'),
@@ -128,7 +128,7 @@ const refreshedShape = () => ({
   licenseFile: z.string().describe('Compact JWS (ES256); verify offline with the JWKS'),
   refreshBy: Timestamp,
 });
-export const ActivatedView = z.lazy(() => {
+export const ActivatedView = /* @__PURE__ */ z.lazy(() => {
   const { activationId, ...rest } = refreshedShape();
   return z.object({
     activationId,
@@ -136,7 +136,7 @@ export const ActivatedView = z.lazy(() => {
     ...rest,
   });
 });
-export const RefreshedView = z.lazy(() => z.object(refreshedShape()));
+export const RefreshedView = /* @__PURE__ */ z.lazy(() => z.object(refreshedShape()));
 
 export interface ActivationSecrets {
   newCode(): string;

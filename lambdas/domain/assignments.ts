@@ -50,7 +50,7 @@ export interface AssignmentDeps {
   productOf(code: string): Promise<{ seatModel: string; aggregation: Aggregation } | undefined>;
 }
 
-export const UserId = z.lazy(() =>
+export const UserId = /* @__PURE__ */ z.lazy(() =>
   z
     .string()
     .trim()
@@ -63,9 +63,11 @@ export const UserId = z.lazy(() =>
 /** The same person written twice differently is still one user. */
 export const userKey = (userId: string) => userId.trim().toLowerCase();
 
-export const AssignInput = z.lazy(() => z.strictObject({ userId: UserId }));
-export const AssignmentPath = z.lazy(() => PoolPath.unwrap().extend({ userId: UserId }));
-export const AssignmentView = z.lazy(() =>
+export const AssignInput = /* @__PURE__ */ z.lazy(() => z.strictObject({ userId: UserId }));
+export const AssignmentPath = /* @__PURE__ */ z.lazy(() =>
+  PoolPath.unwrap().extend({ userId: UserId }),
+);
+export const AssignmentView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     userId: z.string(),
     productCode: z.string(),
@@ -73,8 +75,8 @@ export const AssignmentView = z.lazy(() =>
     assignedBy: z.string(),
   }),
 );
-export const UnassignView = z.lazy(() => z.object({ unassigned: z.boolean() }));
-export const AssignmentCheckView = z.lazy(() =>
+export const UnassignView = /* @__PURE__ */ z.lazy(() => z.object({ unassigned: z.boolean() }));
+export const AssignmentCheckView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     assigned: z.boolean(),
     assignedAt: z.string().optional(),

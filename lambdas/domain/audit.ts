@@ -11,7 +11,7 @@ export const entityTypes = [
   'pool',
   'person',
 ] as const;
-export const EntityType = z.lazy(() => z.enum(entityTypes));
+export const EntityType = /* @__PURE__ */ z.lazy(() => z.enum(entityTypes));
 export type EntityType = z.infer<typeof EntityType>;
 
 export interface AuditEvent {
@@ -28,7 +28,7 @@ export interface AuditEvent {
   after: Record<string, unknown> | null;
 }
 
-export const AuditEventView = z.lazy(() =>
+export const AuditEventView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: z.string(),
     at: Timestamp,
@@ -48,7 +48,7 @@ export const AuditEventView = z.lazy(() =>
   }),
 );
 
-export const AuditQuery = z.lazy(() =>
+export const AuditQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap()
     .extend({
       entityType: EntityType.optional(),

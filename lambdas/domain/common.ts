@@ -1,6 +1,8 @@
 import * as z from 'zod';
 
-export const Timestamp = z.lazy(() => z.iso.datetime().describe('RFC 3339 UTC timestamp'));
+export const Timestamp = /* @__PURE__ */ z.lazy(() =>
+  z.iso.datetime().describe('RFC 3339 UTC timestamp'),
+);
 
 /** Ids Tessera generates: a type prefix and 26 lower-case ULID characters (`lic_01j…`). */
 const ID_PREFIXES = {
@@ -13,14 +15,14 @@ const ID_PREFIXES = {
 export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
 
-export const PageQuery = z.lazy(() =>
+export const PageQuery = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().min(1).max(2048).optional(),
   }),
 );
 
-export const SearchQuery = z.lazy(() =>
+export const SearchQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap().extend({
     q: z.string().trim().min(1).max(100).optional().describe('Case-insensitive substring filter'),
   }),

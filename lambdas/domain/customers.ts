@@ -7,9 +7,9 @@ import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { DEFAULT_PROJECT_NAME, newProject, type Project } from './projects.ts';
 
-export const CustomerId = z.lazy(() => IdOf('cus'));
+export const CustomerId = /* @__PURE__ */ z.lazy(() => IdOf('cus'));
 
-export const CreateCustomerInput = z.lazy(() =>
+export const CreateCustomerInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     name: z.string().trim().min(1).max(200),
     contactEmail: z.email().max(254).optional(),
@@ -19,7 +19,7 @@ export const CreateCustomerInput = z.lazy(() =>
 );
 export type CreateCustomerInput = z.infer<typeof CreateCustomerInput>;
 
-export const UpdateCustomerInput = z.lazy(() =>
+export const UpdateCustomerInput = /* @__PURE__ */ z.lazy(() =>
   z
     .strictObject({
       name: z.string().trim().min(1).max(200).optional(),
@@ -31,7 +31,9 @@ export const UpdateCustomerInput = z.lazy(() =>
 );
 export type UpdateCustomerInput = z.infer<typeof UpdateCustomerInput>;
 
-export const CustomerPath = z.lazy(() => z.strictObject({ customerId: CustomerId }));
+export const CustomerPath = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ customerId: CustomerId }),
+);
 export const CustomerListQuery = SearchQuery;
 
 export interface Customer {
@@ -50,7 +52,7 @@ export interface Customer {
   updatedAt: string;
 }
 
-export const CustomerView = z.lazy(() =>
+export const CustomerView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: CustomerId,
     name: z.string(),

@@ -47,14 +47,14 @@ export const fullestOf = (pools: FullPool[], candidate: FullPool): FullPool[] =>
     .sort((a, b) => b.utilisation - a.utilisation || b.used - a.used)
     .slice(0, FULLEST_POOLS);
 
-export const DashboardQuery = z.lazy(() =>
+export const DashboardQuery = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     days: z.coerce.number().int().min(1).max(90).default(14).describe('Days of traffic figures'),
   }),
 );
 export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
-export const DashboardView = z.lazy(() =>
+export const DashboardView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     fullestPools: z.object({
       at: z.string().nullable().describe('When the snapshot was taken; null before the first'),

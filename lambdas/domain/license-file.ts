@@ -52,10 +52,10 @@ export const DEFAULT_REFRESH_SECONDS = 24 * 60 * 60;
 /** An instance may then stay offline for two more weeks (holidays, a broken uplink). */
 export const DEFAULT_GRACE_SECONDS = 14 * 24 * 60 * 60;
 
-const NumericDate = z.lazy(() => z.number().int().nonnegative());
-const Text = z.lazy(() => z.string().min(1).max(256));
+const NumericDate = /* @__PURE__ */ z.lazy(() => z.number().int().nonnegative());
+const Text = /* @__PURE__ */ z.lazy(() => z.string().min(1).max(256));
 
-export const LicenseTermsClaim = z.lazy(() =>
+export const LicenseTermsClaim = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     serial: Text,
     product: Text,
@@ -71,7 +71,7 @@ export const LicenseTermsClaim = z.lazy(() =>
 );
 export type LicenseTermsClaim = z.infer<typeof LicenseTermsClaim>;
 
-export const LicenseClaims = z.lazy(() =>
+export const LicenseClaims = /* @__PURE__ */ z.lazy(() =>
   z
     .strictObject({
       iss: z.literal(LICENSE_ISSUER),

@@ -16,17 +16,17 @@ import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
 
-export const LicenseId = z.lazy(() => IdOf('lic'));
-const CustomerRef = z.lazy(() => IdOf('cus'));
-const ProjectRef = z.lazy(() => IdOf('prj'));
-const Modules = z.lazy(() =>
+export const LicenseId = /* @__PURE__ */ z.lazy(() => IdOf('lic'));
+const CustomerRef = /* @__PURE__ */ z.lazy(() => IdOf('cus'));
+const ProjectRef = /* @__PURE__ */ z.lazy(() => IdOf('prj'));
+const Modules = /* @__PURE__ */ z.lazy(() =>
   z
     .array(ModuleCode)
     .max(200)
     .refine((m) => new Set(m).size === m.length, 'Modules must be unique'),
 );
 
-export const IssueLicenseInput = z.lazy(() =>
+export const IssueLicenseInput = /* @__PURE__ */ z.lazy(() =>
   z
     .strictObject({
       productCode: ProductCode,
@@ -56,7 +56,7 @@ export const IssueLicenseInput = z.lazy(() =>
 );
 export type IssueLicenseInput = z.infer<typeof IssueLicenseInput>;
 
-export const UpdateLicenseInput = z.lazy(() =>
+export const UpdateLicenseInput = /* @__PURE__ */ z.lazy(() =>
   z
     .strictObject({
       registeredEmail: z.email().max(254).optional(),
@@ -74,9 +74,9 @@ export const UpdateLicenseInput = z.lazy(() =>
 );
 export type UpdateLicenseInput = z.infer<typeof UpdateLicenseInput>;
 
-export const LicensePath = z.lazy(() => z.strictObject({ licenseId: LicenseId }));
-export const ImportPath = z.lazy(() => z.strictObject({ customerId: CustomerRef }));
-export const ImportLicenseInput = z.lazy(() =>
+export const LicensePath = /* @__PURE__ */ z.lazy(() => z.strictObject({ licenseId: LicenseId }));
+export const ImportPath = /* @__PURE__ */ z.lazy(() => z.strictObject({ customerId: CustomerRef }));
+export const ImportLicenseInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     key: z.string().min(1).max(64).describe('As typed; dashes, spaces and case do not matter'),
     projectId: ProjectRef.optional(),
@@ -90,7 +90,7 @@ export const licenseStatuses = [
   'expired',
   'not_yet_valid',
 ] as const;
-export const LicenseListQuery = z.lazy(() =>
+export const LicenseListQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap()
     .extend({
       customerId: CustomerRef.optional(),
@@ -148,7 +148,7 @@ export interface License {
   updatedAt: string;
 }
 
-export const LicenseView = z.lazy(() =>
+export const LicenseView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: LicenseId,
     key: z.string().describe('Full key for those allowed to copy it, else only its first group'),

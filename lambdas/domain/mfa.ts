@@ -10,21 +10,21 @@ import type { Principal } from './principal.ts';
  * Tessera records whether the person has one (so administrators see it) and audits each change.
  * The stage decides whether it is offered at all (identity.mfa).
  */
-export const MfaView = z.lazy(() =>
+export const MfaView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     offered: z.boolean().describe('Whether this installation offers a second factor'),
     enabled: z.boolean().describe('Whether the signed-in person has an authenticator app'),
   }),
 );
 
-export const MfaSetupView = z.lazy(() =>
+export const MfaSetupView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     secret: z.string().describe('Base32 key to type into the authenticator app; shown once'),
     uri: z.string().describe('The same key as an otpauth:// URI (what a QR code would carry)'),
   }),
 );
 
-export const MfaEnableInput = z.lazy(() =>
+export const MfaEnableInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     code: z
       .string()

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 export const roles = ['vendor-admin', 'vendor-support', 'customer-admin', 'customer-user'] as const;
-export const Role = z.lazy(() => z.enum(roles));
+export const Role = /* @__PURE__ */ z.lazy(() => z.enum(roles));
 export type Role = z.infer<typeof Role>;
 
 export const isCustomerRole = (role: Role): boolean =>

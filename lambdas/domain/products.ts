@@ -6,7 +6,7 @@ import { assertCan } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 
-export const ProductCode = z.lazy(() =>
+export const ProductCode = /* @__PURE__ */ z.lazy(() =>
   z
     .string()
     .regex(
@@ -14,7 +14,7 @@ export const ProductCode = z.lazy(() =>
       'Use 2–32 upper-case letters, digits or _, starting with a letter',
     ),
 );
-export const ModuleCode = z.lazy(() =>
+export const ModuleCode = /* @__PURE__ */ z.lazy(() =>
   z
     .string()
     .regex(
@@ -23,7 +23,7 @@ export const ModuleCode = z.lazy(() =>
     ),
 );
 
-export const ProductModule = z.lazy(() =>
+export const ProductModule = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     code: ModuleCode,
     name: z.string().trim().min(1).max(120),
@@ -31,20 +31,20 @@ export const ProductModule = z.lazy(() =>
 );
 export type ProductModule = z.infer<typeof ProductModule>;
 
-export const SeatModel = z.lazy(() =>
+export const SeatModel = /* @__PURE__ */ z.lazy(() =>
   z
     .enum(['concurrent', 'named', 'instance'])
     .describe(
       'concurrent = users signed in now; named = assigned users; instance = activated instances',
     ),
 );
-export const Aggregation = z.lazy(() =>
+export const Aggregation = /* @__PURE__ */ z.lazy(() =>
   z
     .enum(['sum', 'max'])
     .describe('How licenses of this product combine in a pool: summed, or the largest one counts'),
 );
 
-export const LeaseSeconds = z.lazy(() =>
+export const LeaseSeconds = /* @__PURE__ */ z.lazy(() =>
   z
     .number()
     .int()
@@ -53,7 +53,7 @@ export const LeaseSeconds = z.lazy(() =>
     .describe('Concurrent seats: how long a lease lasts without a heartbeat (default 600 s)'),
 );
 
-const Modules = z.lazy(() =>
+const Modules = /* @__PURE__ */ z.lazy(() =>
   z
     .array(ProductModule)
     .max(200)
@@ -63,7 +63,7 @@ const Modules = z.lazy(() =>
     ),
 );
 
-export const CreateProductInput = z.lazy(() =>
+export const CreateProductInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     code: ProductCode,
     name: z.string().trim().min(1).max(120),
@@ -80,7 +80,7 @@ export const CreateProductInput = z.lazy(() =>
 );
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
 
-export const UpdateProductInput = z.lazy(() =>
+export const UpdateProductInput = /* @__PURE__ */ z.lazy(() =>
   z
     .strictObject({
       name: z.string().trim().min(1).max(120).optional(),
@@ -95,7 +95,7 @@ export const UpdateProductInput = z.lazy(() =>
 );
 export type UpdateProductInput = z.infer<typeof UpdateProductInput>;
 
-export const ProductPath = z.lazy(() => z.strictObject({ code: ProductCode }));
+export const ProductPath = /* @__PURE__ */ z.lazy(() => z.strictObject({ code: ProductCode }));
 export const ProductListQuery = SearchQuery;
 
 export interface Product {
@@ -115,7 +115,7 @@ export interface Product {
   updatedAt: string;
 }
 
-export const ProductView = z.lazy(() =>
+export const ProductView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     code: ProductCode,
     name: z.string(),

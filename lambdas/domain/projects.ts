@@ -8,9 +8,9 @@ import type { Principal } from './principal.ts';
 
 export const DEFAULT_PROJECT_NAME = 'Default';
 
-export const ProjectId = z.lazy(() => IdOf('prj'));
+export const ProjectId = /* @__PURE__ */ z.lazy(() => IdOf('prj'));
 
-export const CreateProjectInput = z.lazy(() =>
+export const CreateProjectInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     name: z.string().trim().min(1).max(120),
     description: z.string().trim().max(2000).optional(),
@@ -18,7 +18,7 @@ export const CreateProjectInput = z.lazy(() =>
 );
 export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
 
-export const UpdateProjectInput = z.lazy(() =>
+export const UpdateProjectInput = /* @__PURE__ */ z.lazy(() =>
   z
     .strictObject({
       name: z.string().trim().min(1).max(120).optional(),
@@ -28,12 +28,14 @@ export const UpdateProjectInput = z.lazy(() =>
 );
 export type UpdateProjectInput = z.infer<typeof UpdateProjectInput>;
 
-export const ProjectListPath = z.lazy(() =>
+export const ProjectListPath = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     customerId: IdOf('cus'),
   }),
 );
-export const ProjectPath = z.lazy(() => ProjectListPath.unwrap().extend({ projectId: ProjectId }));
+export const ProjectPath = /* @__PURE__ */ z.lazy(() =>
+  ProjectListPath.unwrap().extend({ projectId: ProjectId }),
+);
 export const ProjectListQuery = SearchQuery;
 
 export interface Project {
@@ -49,7 +51,7 @@ export interface Project {
   updatedAt: string;
 }
 
-export const ProjectView = z.lazy(() =>
+export const ProjectView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: ProjectId,
     customerId: z.string(),

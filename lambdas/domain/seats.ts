@@ -210,7 +210,7 @@ export const heartbeat = async (
   return { expiresAt };
 };
 
-export const SeatSession = z.lazy(() =>
+export const SeatSession = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     sessionId: z
       .string()
@@ -219,7 +219,7 @@ export const SeatSession = z.lazy(() =>
       .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces'),
   }),
 );
-export const CheckoutInput = z.lazy(() =>
+export const CheckoutInput = /* @__PURE__ */ z.lazy(() =>
   SeatSession.unwrap().extend({
     userId: z.string().min(1).max(256).describe('Who takes the seat, as the instance knows them'),
   }),
@@ -232,16 +232,16 @@ const leaseShape = () => ({
   heartbeatAt: z.string(),
   expiresAt: z.string(),
 });
-export const LeaseView = z.lazy(() => z.object(leaseShape()));
+export const LeaseView = /* @__PURE__ */ z.lazy(() => z.object(leaseShape()));
 /** A seat as admins see it: the lease and the instance (activation) holding it. */
-export const SeatView = z.lazy(() =>
+export const SeatView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     ...leaseShape(),
     activationId: z.string().describe('The activation (instance) holding the seat'),
   }),
 );
-export const HeartbeatView = z.lazy(() => z.object({ expiresAt: z.string() }));
-export const ReleaseView = z.lazy(() => z.object({ released: z.boolean() }));
+export const HeartbeatView = /* @__PURE__ */ z.lazy(() => z.object({ expiresAt: z.string() }));
+export const ReleaseView = /* @__PURE__ */ z.lazy(() => z.object({ released: z.boolean() }));
 
 /** Default lease length; heartbeats every few minutes keep a seat. */
 export const DEFAULT_LEASE_SECONDS = 10 * 60;
@@ -254,18 +254,18 @@ export const poolOf = (license: { projectId?: string; productCode: string }) => 
   return { projectId: license.projectId, productCode: license.productCode };
 };
 
-export const PoolsPath = z.lazy(() =>
+export const PoolsPath = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     customerId: IdOf('cus'),
   }),
 );
-export const PoolPath = z.lazy(() =>
+export const PoolPath = /* @__PURE__ */ z.lazy(() =>
   PoolsPath.unwrap().extend({
     projectId: IdOf('prj'),
     productCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'Not a product code'),
   }),
 );
-export const SeatPath = z.lazy(() =>
+export const SeatPath = /* @__PURE__ */ z.lazy(() =>
   PoolPath.unwrap().extend({
     sessionId: z
       .string()
@@ -275,7 +275,7 @@ export const SeatPath = z.lazy(() =>
   }),
 );
 
-export const SeatListQuery = z.lazy(() =>
+export const SeatListQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap().extend({
     userId: z
       .string()
@@ -285,10 +285,10 @@ export const SeatListQuery = z.lazy(() =>
       .describe('Only this user’s seats (as the instance named the user at checkout)'),
   }),
 );
-export const UserSeatsPath = z.lazy(() =>
+export const UserSeatsPath = /* @__PURE__ */ z.lazy(() =>
   PoolPath.unwrap().extend({ userId: z.string().min(1).max(256) }),
 );
-export const UserSeatsReleasedView = z.lazy(() =>
+export const UserSeatsReleasedView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     released: z.number().int().describe('Seats freed'),
   }),
@@ -301,7 +301,7 @@ export const poolRef = (path: z.infer<typeof PoolPath>) => ({
   customerId: path.customerId,
 });
 
-export const PoolView = z.lazy(() =>
+export const PoolView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     projectId: z.string(),
     productCode: z.string(),

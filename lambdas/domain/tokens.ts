@@ -17,9 +17,11 @@ import { actorOf, isCustomerRole, type Principal, Role } from './principal.ts';
  */
 export const TOKEN_PATTERN = /^tsr_([0-9a-z]{16})_([A-Za-z0-9_-]{43})$/;
 
-export const TokenId = z.lazy(() => z.string().regex(/^tok_[0-9a-z]{16}$/, 'Not a token id'));
+export const TokenId = /* @__PURE__ */ z.lazy(() =>
+  z.string().regex(/^tok_[0-9a-z]{16}$/, 'Not a token id'),
+);
 
-export const CreateTokenInput = z.lazy(() =>
+export const CreateTokenInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     name: z.string().trim().min(1).max(100).describe('What the token is for, e.g. "CRM sync"'),
     role: Role,
@@ -31,8 +33,8 @@ export const CreateTokenInput = z.lazy(() =>
 );
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 
-export const TokenPath = z.lazy(() => z.strictObject({ tokenId: TokenId }));
-export const TokenListQuery = z.lazy(() =>
+export const TokenPath = /* @__PURE__ */ z.lazy(() => z.strictObject({ tokenId: TokenId }));
+export const TokenListQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap().extend({
     includeRevoked: z
       .enum(['true', 'false'])
@@ -70,8 +72,8 @@ const tokenViewShape = () => ({
   revokedAt: Timestamp.optional(),
 });
 
-export const TokenViewSchema = z.lazy(() => z.object(tokenViewShape()));
-export const CreatedTokenSchema = z.lazy(() =>
+export const TokenViewSchema = /* @__PURE__ */ z.lazy(() => z.object(tokenViewShape()));
+export const CreatedTokenSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     ...tokenViewShape(),
     token: z.string().describe('The secret. Shown once; Tessera keeps only its hash.'),

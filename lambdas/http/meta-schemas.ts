@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { validationCodes } from '../domain/activation-rules.ts';
 
-export const HealthView = z.lazy(() =>
+export const HealthView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     status: z.literal('ok'),
     service: z.literal('tessera'),
@@ -11,7 +11,7 @@ export const HealthView = z.lazy(() =>
   }),
 );
 
-export const JwksView = z.lazy(() =>
+export const JwksView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     keys: z.array(
       z.object({
@@ -27,11 +27,11 @@ export const JwksView = z.lazy(() =>
   }),
 );
 
-export const ReturnedView = z.lazy(() =>
+export const ReturnedView = /* @__PURE__ */ z.lazy(() =>
   z.object({ activationId: z.string(), status: z.literal('returned') }),
 );
 
-export const ValidationView = z.lazy(() =>
+export const ValidationView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     valid: z.boolean(),
     code: z.enum(validationCodes),

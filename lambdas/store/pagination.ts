@@ -46,7 +46,7 @@ const keyNames = (index?: IndexName): { partition: string; sort: string; all: st
 const invalidCursor = () =>
   new DomainError('INVALID_CURSOR', 'The cursor is not one this listing handed out.');
 
-const CursorShape = z.lazy(() => z.record(z.string(), z.string()));
+const CursorShape = /* @__PURE__ */ z.lazy(() => z.record(z.string(), z.string()));
 
 /** Cursors are opaque to clients but checked here: a cursor from another listing is refused. */
 const decodeCursor = (cursor: string, request: PageRequest): Item => {
