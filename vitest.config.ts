@@ -37,6 +37,8 @@ export default defineConfig({
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
           setupFiles: ['test/support/contract-setup.ts'],
           testTimeout: 30_000,
+          // Starting the platform with the Cognito emulator takes seconds on a busy machine.
+          hookTimeout: 30_000,
         },
       },
       {

@@ -55,6 +55,17 @@ const Config = z.object({
    * stage's own pool is trusted (adapters/person-tokens.ts says why).
    */
   IDENTITY_LOCAL_ISSUER: z.url().optional(),
+  /**
+   * Federated sign-in (the stage's identity.federation): the pool's hosted domain, the
+   * providers offered as `[{ name, label }]`, and the app client's registered callback.
+   */
+  IDENTITY_DOMAIN: z.url().optional(),
+  IDENTITY_PROVIDERS: z
+    .string()
+    .default('[]')
+    .transform((text) => JSON.parse(text) as unknown)
+    .pipe(z.array(z.object({ name: z.string(), label: z.string() })).max(10)),
+  IDENTITY_CALLBACK_URL: z.url().optional(),
   /** Whether people may add an authenticator app (the stage's identity.mfa). */
   IDENTITY_MFA: z.enum(['optional', 'off']).default('off'),
   /** Where people sign in; invitation e-mails link to it. */

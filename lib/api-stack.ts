@@ -185,7 +185,27 @@ export class ApiStack extends Stack {
     }
 
     this.mail = new Mail(this, 'Mail', { stage: stage.name, senderAddress: stage.senderAddress });
-    this.identity = new Identity(this, 'Identity', { stage: stage.name, mfa: stage.identity.mfa });
+    this.console = new ConsoleHosting(this, 'Console', {
+      stage: stage.name,
+      restApiId: this.api.restApiId,
+      apiStage: API_STAGE,
+      logRetentionDays: stage.logRetentionDays,
+      ...(stage.console ? { domain: stage.console } : {}),
+    });
+    const consoleUrl =
+      stage.identity.consoleUrl?.replace(/\/?$/, '/') ??
+      `https://${stage.console?.domainName ?? this.console.distribution.distributionDomainName}/`;
+    this.identity = new Identity(this, 'Identity', {
+      stage: stage.name,
+      mfa: stage.identity.mfa,
+      ...(stage.identity.federation
+        ? {
+            federation: stage.identity.federation,
+            // The API answers under /<stage> on the console's own origin (lib/console.ts).
+            callbackUrl: `${consoleUrl}${API_STAGE}/session/federation-callback`,
+          }
+        : {}),
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
 
@@ -220,7 +240,7 @@ export class ApiStack extends Stack {
           group === PEOPLE_GROUP,
         );
       }
-      if (group === 'session') fn.fn.addEnvironment('IDENTITY_MFA', stage.identity.mfa);
+      if (group === 'session') this.identity.configureSessions(fn.fn);
       if (MAIL_GROUPS.includes(group)) fn.bindMail(this.mail);
       if (group === 'activation') {
         fn.fn.addEnvironment(
@@ -250,17 +270,9 @@ export class ApiStack extends Stack {
       });
     }
 
-    this.console = new ConsoleHosting(this, 'Console', {
-      stage: stage.name,
-      restApiId: this.api.restApiId,
-      apiStage: API_STAGE,
-      logRetentionDays: stage.logRetentionDays,
-      ...(stage.console ? { domain: stage.console } : {}),
-    });
-    const consoleUrl =
-      stage.identity.consoleUrl ??
-      `https://${stage.console?.domainName ?? this.console.distribution.distributionDomainName}/`;
-    this.functions[PEOPLE_GROUP].fn.addEnvironment('CONSOLE_URL', consoleUrl);
+    for (const group of [PEOPLE_GROUP, 'session'] as const) {
+      this.functions[group].fn.addEnvironment('CONSOLE_URL', consoleUrl);
+    }
     new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
 
     new ApiFirewall(this, 'Firewall', {

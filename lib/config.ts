@@ -103,6 +103,53 @@ const ActivationBounds = z
   })
   .default({ maxPendingPerLicense: 5, codeEmailsPerLicensePerHour: 10 });
 
+/** A provider's name in the pool: what the console's button and the callback's check go by. */
+const ProviderName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'letters, digits and -, at most 32');
+
+const FederatedProvider = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('oidc'),
+    name: ProviderName,
+    label: z.string().min(1).max(60).describe('The sign-in button says “Sign in with <label>”'),
+    issuerUrl: z.url(),
+    clientId: z.string().min(1),
+    /** A Secrets Manager secret holding the client secret: never in the stage's config. */
+    clientSecretName: z.string().min(1),
+    scopes: z.array(z.string()).default(['openid', 'email', 'profile']),
+  }),
+  z.strictObject({
+    type: z.literal('saml'),
+    name: ProviderName,
+    label: z.string().min(1).max(60),
+    metadataUrl: z.url(),
+    /** The assertion attribute holding the e-mail address. */
+    emailAttribute: z
+      .string()
+      .default('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'),
+  }),
+]);
+
+/**
+ * The vendor's own staff sign in through their company's identity provider (SAML or OIDC):
+ * Cognito federates it behind a hosted domain. Only people invited as vendor staff get in.
+ */
+const Federation = z.strictObject({
+  domainPrefix: z
+    .string()
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+      'the Cognito domain prefix, e.g. acme-licenses',
+    ),
+  providers: z
+    .array(FederatedProvider)
+    .min(1)
+    .max(5)
+    .refine((list) => new Set(list.map((p) => p.name)).size === list.length, 'names must differ'),
+});
+export type Federation = z.infer<typeof Federation>;
+
 export const StageConfig = z.strictObject({
   development: z
     .boolean()
@@ -167,9 +214,12 @@ export const StageConfig = z.strictObject({
       mfa: z.enum(['optional', 'off']).default('optional'),
       /** Where people sign in (the console's address); invitation e-mails link to it. */
       consoleUrl: z.url().optional(),
+      federation: Federation.optional(),
     })
     .default({ mfa: 'optional' })
-    .describe('People who sign in: whether they may add a TOTP second factor; the console URL'),
+    .describe(
+      'People who sign in: whether they may add a TOTP second factor; the console URL; the staff’s own identity providers',
+    ),
   console: z
     .strictObject({
       domainName: z

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { cognitoApi } from '../../lambdas/adapters/aws/services.ts';
 import { identityDefinition as def } from '../../lib/identity-definition.ts';
 import { freePort, startGuard } from './dynamodb.ts';
@@ -64,7 +65,7 @@ export const startCognitoLocal = async (
   for (;;) {
     if (child.exitCode !== null) throw new Error(`cognito-local exited (${child.exitCode})`);
     try {
-      await fetch(endpoint, { method: 'POST' });
+      await accepts(port);
       break;
     } catch {
       if (Date.now() > deadline) {
@@ -85,6 +86,16 @@ export const startCognitoLocal = async (
       }),
   };
 };
+
+/** Whether something listens on the port: the emulator is up once it accepts a connection. */
+const accepts = (port: number) =>
+  new Promise<void>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
 
 export interface LocalPool {
   userPoolId: string;

@@ -69,6 +69,11 @@ export interface LocalOptions {
   firstPersonEmail?: string;
   /** Serve the console at `/`, building it first if its sources changed (npm start). */
   console?: boolean;
+  /**
+   * Federated sign-in through this hosted sign-in domain. The emulator has none (no hosted UI),
+   * so locally this is a stand-in's address, as the tests use; on AWS it is the pool's domain.
+   */
+  federation?: { domain: string; providers: { name: string; label: string }[] };
 }
 
 export interface LocalPlatform {
@@ -168,6 +173,13 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
             USER_POOL_CLIENT_ID: pool.clientId,
             IDENTITY_LOCAL_ISSUER: pool.issuer,
             IDENTITY_MFA: 'optional',
+            ...(options.federation
+              ? {
+                  IDENTITY_DOMAIN: options.federation.domain,
+                  IDENTITY_PROVIDERS: JSON.stringify(options.federation.providers),
+                  IDENTITY_CALLBACK_URL: `${url}/session/federation-callback`,
+                }
+              : {}),
           }
         : {}),
       TABLE_NAME: tableName,

@@ -79,14 +79,16 @@ export const cognitoDirectory = (api: CognitoApi, userPoolId: string): IdentityD
   };
 };
 
-/** The subject of a token the provider itself just answered (over TLS): read, not verified. */
+/** The claims of a token the provider itself just answered (over TLS): read, not verified. */
+export const unverifiedClaims = (token: string): Record<string, unknown> => {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+};
+
 const subjectOf = (accessToken: string): string => {
-  const payload = accessToken.split('.')[1] ?? '';
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-    sub?: unknown;
-  };
-  if (typeof claims.sub !== 'string') throw new Error('The access token names no subject');
-  return claims.sub;
+  const { sub } = unverifiedClaims(accessToken);
+  if (typeof sub !== 'string') throw new Error('The access token names no subject');
+  return sub;
 };
 
 const tokensOf = (result: Record<string, unknown>): ProviderTokens => {

@@ -57,7 +57,9 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
-const FieldIssues = z.lazy(() => z.array(z.object({ path: z.string(), message: z.string() })));
+const FieldIssues = /* @__PURE__ */ z.lazy(() =>
+  z.array(z.object({ path: z.string(), message: z.string() })),
+);
 
 /**
  * The members a problem document carries beyond RFC 9457's, per code. The OpenAPI document names

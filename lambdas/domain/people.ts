@@ -40,15 +40,25 @@ export interface Person {
   lastSignInAt?: string;
   /** Signs in with an authenticator app as well (lambdas/domain/mfa.ts). */
   mfa?: boolean;
+  /**
+   * Accounts at the stage's federated identity providers (the vendor's own directory), linked
+   * at their first sign-in by e-mail (lambdas/domain/federation.ts); each subject is claimed.
+   */
+  links?: FederatedLink[];
   version: number;
   createdAt: string;
   updatedAt: string;
 }
 
-export const PersonId = z.lazy(() => IdOf('per'));
-export const PersonPath = z.lazy(() => z.strictObject({ personId: PersonId }));
+export interface FederatedLink {
+  provider: string;
+  subject: string;
+}
 
-export const InvitePersonInput = z.lazy(() =>
+export const PersonId = /* @__PURE__ */ z.lazy(() => IdOf('per'));
+export const PersonPath = /* @__PURE__ */ z.lazy(() => z.strictObject({ personId: PersonId }));
+
+export const InvitePersonInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     email: z.email().max(254).describe('Sign-in name and where the invitation goes'),
     name: z.string().trim().min(1).max(200).optional(),
@@ -58,7 +68,7 @@ export const InvitePersonInput = z.lazy(() =>
 );
 export type InvitePersonInput = z.infer<typeof InvitePersonInput>;
 
-export const ChangePersonInput = z.lazy(() =>
+export const ChangePersonInput = /* @__PURE__ */ z.lazy(() =>
   z
     .strictObject({
       role: Role.optional(),
@@ -68,13 +78,13 @@ export const ChangePersonInput = z.lazy(() =>
 );
 export type ChangePersonInput = z.infer<typeof ChangePersonInput>;
 
-export const PersonListQuery = z.lazy(() =>
+export const PersonListQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap().extend({
     customerId: IdOf('cus').optional().describe('Only this customer’s people'),
   }),
 );
 
-export const PersonView = z.lazy(() =>
+export const PersonView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: PersonId,
     email: z.string(),
@@ -85,13 +95,26 @@ export const PersonView = z.lazy(() =>
     invitedAt: Timestamp,
     lastSignInAt: Timestamp.optional(),
     mfa: z.boolean().optional().describe('Signs in with an authenticator app as a second factor'),
+    signInProviders: z
+      .array(z.string())
+      .optional()
+      .describe('Federated identity providers this person has signed in through'),
     version: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   }),
 );
-export type PersonView = Omit<Person, 'subject'>;
-export const toPersonView = ({ subject: _subject, ...view }: Person): PersonView => view;
+export type PersonView = Omit<Person, 'subject' | 'links'> & { signInProviders?: string[] };
+/** What anyone shown a person sees: the provider's subjects stay Tessera's business. */
+export const toPersonView = ({ subject: _subject, links, ...view }: Person): PersonView => ({
+  ...view,
+  ...(links?.length ? { signInProviders: links.map((l) => l.provider) } : {}),
+});
+/** Every subject that signs in as this person: their own account and any linked ones. */
+export const subjectsOf = (p: Person): string[] => [
+  p.subject,
+  ...(p.links ?? []).map((l) => l.subject),
+];
 
 /** The accounts at the identity provider; username = the lower-cased e-mail. */
 export interface IdentityDirectory {
@@ -129,6 +152,16 @@ export interface PeopleStore {
   ): Promise<Page<Person>>;
   /** Replaces `before` (checked by version) with `after`. */
   replace(before: Person, after: Person, event: AuditEvent | undefined): Promise<void>;
+  /**
+   * Replaces `before` with `after`, which links one more subject (claimed, so no one else can
+   * hold it: ALREADY_EXISTS), releasing `released` (the provider's former subject), if any.
+   */
+  link(
+    before: Person,
+    after: Person,
+    change: { claimed: string; released?: string },
+    event: AuditEvent,
+  ): Promise<void>;
   remove(person: Person, event: AuditEvent): Promise<void>;
 }
 
@@ -147,7 +180,7 @@ export const personRef = (p: Person) => ({
 });
 
 /** The audit trail records who and what, never a password. */
-export const auditedPerson = ({ subject: _s, ...rest }: Person) => rest;
+export const auditedPerson = toPersonView;
 
 /** Whether `principal` may see this person at all; otherwise it does not exist for them. */
 const visiblePerson = (principal: Principal, person: Person | undefined): Person => {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError } from './errors.ts';
-import { auditedPerson, type PeopleStore, type Person, personRef } from './people.ts';
+import { auditedPerson, type PeopleStore, type Person, personRef, subjectsOf } from './people.ts';
 import { membershipOf } from './person-principal.ts';
 import type { Principal } from './principal.ts';
 
@@ -12,7 +12,7 @@ import type { Principal } from './principal.ts';
  * stand-in) would let them through. Every refusal is the same 401: nobody learns from it which
  * e-mails have accounts.
  */
-export const SignInInput = z.lazy(() =>
+export const SignInInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     email: z.email().max(254),
     password: z.string().min(1).max(256),
@@ -20,7 +20,7 @@ export const SignInInput = z.lazy(() =>
 );
 export type SignInInput = z.infer<typeof SignInInput>;
 
-export const NewPasswordInput = z.lazy(() =>
+export const NewPasswordInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     email: z.email().max(254),
     session: z.string().min(1).max(4096).describe('From the NEW_PASSWORD_REQUIRED answer'),
@@ -29,7 +29,7 @@ export const NewPasswordInput = z.lazy(() =>
 );
 export type NewPasswordInput = z.infer<typeof NewPasswordInput>;
 
-export const MfaCodeInput = z.lazy(() =>
+export const MfaCodeInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     email: z.email().max(254),
     session: z.string().min(1).max(4096).describe('From the MFA_REQUIRED answer'),
@@ -41,7 +41,7 @@ export const MfaCodeInput = z.lazy(() =>
 );
 export type MfaCodeInput = z.infer<typeof MfaCodeInput>;
 
-export const SessionView = z.lazy(() =>
+export const SessionView = /* @__PURE__ */ z.lazy(() =>
   z.union([
     z.object({
       status: z.literal('SIGNED_IN'),
@@ -60,12 +60,14 @@ export const SessionView = z.lazy(() =>
   ]),
 );
 
-export const SignedOutView = z.lazy(() => z.object({ signedOut: z.literal(true) }));
+export const SignedOutView = /* @__PURE__ */ z.lazy(() => z.object({ signedOut: z.literal(true) }));
 
-export const ForgotPasswordInput = z.lazy(() => z.strictObject({ email: z.email().max(254) }));
+export const ForgotPasswordInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ email: z.email().max(254) }),
+);
 export type ForgotPasswordInput = z.infer<typeof ForgotPasswordInput>;
 
-export const ResetPasswordInput = z.lazy(() =>
+export const ResetPasswordInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     email: z.email().max(254),
     code: z.string().trim().min(4).max(16).describe('The code from the reset e-mail'),
@@ -74,14 +76,14 @@ export const ResetPasswordInput = z.lazy(() =>
 );
 export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>;
 
-export const ResetRequestedView = z.lazy(() =>
+export const ResetRequestedView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     requested: z
       .literal(true)
       .describe('Always true: whether the e-mail has an account is not revealed'),
   }),
 );
-export const PasswordResetView = z.lazy(() => z.object({ reset: z.literal(true) }));
+export const PasswordResetView = /* @__PURE__ */ z.lazy(() => z.object({ reset: z.literal(true) }));
 
 export interface ProviderTokens {
   accessToken: string;
@@ -166,14 +168,14 @@ const recordSignIn = async (store: PeopleStore, person: Person, now: Date): Prom
   }
 };
 
-const signedIn = async (
+export const signedIn = async (
   deps: { store: PeopleStore; provider: SignInProvider },
   person: Person,
   tokens: ProviderTokens,
   now: Date,
 ): Promise<SessionResult> => {
-  // The provider's account must be the one Tessera invited, not a namesake made elsewhere.
-  if (tokens.subject !== person.subject) throw refused();
+  // The provider's account must be the one Tessera invited (or linked), not a namesake.
+  if (!subjectsOf(person).includes(tokens.subject)) throw refused();
   try {
     await recordSignIn(deps.store, person, now);
   } catch (error) {

@@ -197,6 +197,11 @@ export const httpHandler = <const Rs extends readonly Route[]>(
     };
     const setCookies = cookies.length > 0 ? { multiValueHeaders: { 'set-cookie': cookies } } : {};
     if (route.status === 204) return { statusCode: 204, headers, body: '', ...setCookies };
+    if (route.status === 302) {
+      const { location } = result as { location: string };
+      const { etag: _etag, ...redirect } = headers;
+      return { statusCode: 302, headers: { ...redirect, location }, body: '', ...setCookies };
+    }
     return {
       statusCode: route.status,
       headers: { ...headers, 'content-type': 'application/json' },

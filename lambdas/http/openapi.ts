@@ -94,14 +94,21 @@ const operation = (route: Route) => ({
     [String(route.status)]:
       route.status === 204
         ? { description: 'Done' }
-        : {
-            description: 'Success',
-            content: {
-              'application/json': {
-                schema: route.schemas.response ? jsonSchema(route.schemas.response, 'output') : {},
+        : route.status === 302
+          ? {
+              description: 'Continue in the browser at Location',
+              headers: { Location: { required: true, schema: { type: 'string' } } },
+            }
+          : {
+              description: 'Success',
+              content: {
+                'application/json': {
+                  schema: route.schemas.response
+                    ? jsonSchema(route.schemas.response, 'output')
+                    : {},
+                },
               },
             },
-          },
     '4XX': problemResponse('The request was refused; `code` says why'),
     '5XX': problemResponse('Tessera failed; retry later'),
   },

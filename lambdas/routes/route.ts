@@ -50,8 +50,11 @@ export interface Route<S extends RouteSchemas = RouteSchemas, Id extends string 
   /** Unauthenticated instance-facing routes; WAF applies its strict rate limit to these. */
   instanceFacing?: boolean;
   summary: string;
-  /** HTTP status of a successful answer. */
-  status: 200 | 201 | 204;
+  /**
+   * HTTP status of a successful answer. 302: a browser navigation step; the operation answers
+   * `{ location }`, sent as the `Location` header with no body.
+   */
+  status: 200 | 201 | 204 | 302;
   schemas: S;
   /**
    * `false`: refuses an `Idempotency-Key`, because its answer holds a secret shown once that is

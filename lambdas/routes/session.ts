@@ -1,3 +1,9 @@
+import {
+  FederationCallbackQuery,
+  FederationStartPath,
+  RedirectView,
+  SignInProvidersView,
+} from '../domain/federation.ts';
 import { MfaEnableInput, MfaSetupView, MfaView } from '../domain/mfa.ts';
 import {
   ForgotPasswordInput,
@@ -91,6 +97,36 @@ export const sessionRoutes = [
     status: 200,
     summary: 'Remove the authenticator; sign-ins ask for the password only',
     schemas: { response: MfaView },
+  }),
+  route({
+    operationId: 'listSignInProviders',
+    method: 'GET',
+    path: '/session/providers',
+    group: 'session',
+    auth: 'none',
+    status: 200,
+    summary: 'The identity providers people may sign in through (none unless configured)',
+    schemas: { response: SignInProvidersView },
+  }),
+  route({
+    operationId: 'startFederatedSignIn',
+    method: 'GET',
+    path: '/session/federation/{provider}',
+    group: 'session',
+    auth: 'none',
+    status: 302,
+    summary: 'Browser step: leave for the identity provider’s sign-in',
+    schemas: { path: FederationStartPath, response: RedirectView },
+  }),
+  route({
+    operationId: 'finishFederatedSignIn',
+    method: 'GET',
+    path: '/session/federation-callback',
+    group: 'session',
+    auth: 'none',
+    status: 302,
+    summary: 'Browser step: back from the identity provider, on to the console, signed in',
+    schemas: { query: FederationCallbackQuery, response: RedirectView },
   }),
   route({
     operationId: 'refreshSession',

@@ -1,7 +1,7 @@
 import type { Db } from '../adapters/dynamodb.ts';
 import { GetCommand } from '../adapters/dynamodb.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import type { PeopleStore, Person } from '../domain/people.ts';
+import { type PeopleStore, type Person, subjectsOf } from '../domain/people.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
@@ -93,6 +93,24 @@ export const peopleStore = (db: Db, tableName: string): PeopleStore => {
         ...(event ? [auditWrite(event)] : []),
       ]),
 
+    link: (before, after, { claimed, released }, event) =>
+      transact(db, tableName, [
+        {
+          update: personKeys.person(before.id),
+          set: replaceFields(personItem(before), personItem(after)),
+          condition: all(exists, versionIs(before.version)),
+          onConflict: changedMeanwhile,
+        },
+        {
+          put: toItem('person-subject', personKeys.subject(claimed), { personId: before.id }),
+          condition: absent,
+          onConflict: () =>
+            new DomainError('ALREADY_EXISTS', 'This account already belongs to someone.'),
+        },
+        ...(released ? [{ remove: personKeys.subject(released) }] : []),
+        auditWrite(event),
+      ]),
+
     remove: (person, event) =>
       transact(db, tableName, [
         {
@@ -101,7 +119,7 @@ export const peopleStore = (db: Db, tableName: string): PeopleStore => {
           onConflict: changedMeanwhile,
         },
         { remove: personKeys.email(person.email) },
-        { remove: personKeys.subject(person.subject) },
+        ...subjectsOf(person).map((subject) => ({ remove: personKeys.subject(subject) })),
         auditWrite(event),
       ]),
   };

@@ -5,7 +5,9 @@ import {
   cognitoSignIn,
   randomPasswords,
 } from '../adapters/cognito.ts';
+import { cognitoHostedSignIn } from '../adapters/cognito-hosted.ts';
 import { config } from '../config.ts';
+import type { FederationSettings, HostedSignIn } from '../domain/federation.ts';
 import type { MfaProvider } from '../domain/mfa.ts';
 import type { IdentityDirectory, PasswordGenerator } from '../domain/people.ts';
 import type { SignInProvider } from '../domain/sign-in.ts';
@@ -41,5 +43,18 @@ export const mfaProvider = (): MfaProvider => {
   return mfa;
 };
 export const mfaOffered = (): boolean => config().IDENTITY_MFA === 'optional';
+
+let hosted: HostedSignIn | undefined;
+/** The stage's federated providers; none where federation is not configured (and locally). */
+export const federation = (): { settings: FederationSettings; hosted: HostedSignIn } => {
+  const cfg = config();
+  const configured = cfg.IDENTITY_DOMAIN && cfg.IDENTITY_CALLBACK_URL;
+  hosted ??= cognitoHostedSignIn({
+    domain: cfg.IDENTITY_DOMAIN ?? 'https://federation.invalid',
+    clientId: cfg.USER_POOL_CLIENT_ID ?? '',
+    callbackUrl: cfg.IDENTITY_CALLBACK_URL ?? 'https://federation.invalid/',
+  });
+  return { settings: { providers: configured ? cfg.IDENTITY_PROVIDERS : [] }, hosted };
+};
 
 export const passwords: PasswordGenerator = randomPasswords;

@@ -116,6 +116,8 @@ describe('npm start', () => {
     });
     expect(signIn.status).toBe(200);
     expect(await signIn.json()).toMatchObject({ status: 'NEW_PASSWORD_REQUIRED' });
+    // The emulator has no hosted sign-in: locally, a password is the only way in.
+    expect(await (await fetch(`${url}/session/providers`)).json()).toEqual({ providers: [] });
     const outbox = await readdir(join(stateDir, 'outbox'));
     expect(outbox.filter((f) => f.includes('invitation'))).toHaveLength(1);
 

@@ -66,6 +66,7 @@ export const invoke = async (
       status: result.statusCode,
       contentType: headersOut['content-type'] as string | undefined,
       body: result.body,
+      location: headersOut.location as string | undefined,
     });
   }
   return {

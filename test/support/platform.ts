@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { AdmissionOptions } from '../../bin/local/admission.ts';
-import { type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
+import { type LocalOptions, type LocalPlatform, startLocal } from '../../bin/local/runtime.ts';
 import { createTestTable } from './table.ts';
 
 /**
@@ -18,6 +18,8 @@ export const useLocalPlatform = (
     identity?: boolean;
     /** Serve the console at `/` (the browser tests). */
     console?: boolean;
+    /** Federated sign-in through a stand-in hosted domain, started before the platform. */
+    federation?: () => LocalOptions['federation'];
   } = {},
 ) => {
   const holder: {
@@ -37,6 +39,7 @@ export const useLocalPlatform = (
       quiet: true,
       identity: options.identity ?? false,
       console: options.console ?? false,
+      ...(options.federation ? { federation: options.federation() } : {}),
       ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
       ...(options.admission ? { admission: options.admission } : {}),
     });

@@ -29,6 +29,10 @@ export const whenSignedOut = (callback: () => void) => {
 };
 
 let client: Client<paths> | undefined;
+let base = '';
+
+/** A browser navigation to the API (federated sign-in leaves the page), under its base. */
+export const apiUrl = (path: string) => `${base}${path}`;
 
 /** The client, once main.tsx has read where the API is (config.json). */
 export const api = (): Client<paths> => {
@@ -37,6 +41,7 @@ export const api = (): Client<paths> => {
 };
 
 export const configureApi = (settings: ApiSettings) => {
+  base = settings.apiBase;
   client = createClient<paths>({ baseUrl: settings.apiBase, credentials: 'same-origin' });
   client.use(auth);
 };
@@ -69,7 +74,8 @@ const pending = new Map<string, Request>();
  * or code, not an expired token. The signed-in person's own settings (/session/mfa…) are ordinary
  * authenticated calls.
  */
-const SIGN_IN_STEP = /\/session(\/(new-password|refresh|sign-out|forgot-password|reset-password))?$/;
+const SIGN_IN_STEP =
+  /\/session(\/(new-password|refresh|sign-out|forgot-password|reset-password))?$/;
 const isSessionCall = (request: Request) => {
   const path = new URL(request.url).pathname;
   return SIGN_IN_STEP.test(path) || (request.method === 'POST' && path.endsWith('/session/mfa'));

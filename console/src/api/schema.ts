@@ -851,6 +851,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The identity providers people may sign in through (none unless configured) */
+        get: operations["listSignInProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/federation/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browser step: leave for the identity provider’s sign-in */
+        get: operations["startFederatedSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/federation-callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browser step: back from the identity provider, on to the console, signed in */
+        get: operations["finishFederatedSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session/refresh": {
         parameters: {
             query?: never;
@@ -5092,6 +5143,8 @@ export interface operations {
                             lastSignInAt?: string;
                             /** @description Signs in with an authenticator app as a second factor */
                             mfa?: boolean;
+                            /** @description Federated identity providers this person has signed in through */
+                            signInProviders?: string[];
                             version: number;
                             /**
                              * Format: date-time
@@ -5180,6 +5233,8 @@ export interface operations {
                         lastSignInAt?: string;
                         /** @description Signs in with an authenticator app as a second factor */
                         mfa?: boolean;
+                        /** @description Federated identity providers this person has signed in through */
+                        signInProviders?: string[];
                         version: number;
                         /**
                          * Format: date-time
@@ -5252,6 +5307,8 @@ export interface operations {
                         lastSignInAt?: string;
                         /** @description Signs in with an authenticator app as a second factor */
                         mfa?: boolean;
+                        /** @description Federated identity providers this person has signed in through */
+                        signInProviders?: string[];
                         version: number;
                         /**
                          * Format: date-time
@@ -5370,6 +5427,8 @@ export interface operations {
                         lastSignInAt?: string;
                         /** @description Signs in with an authenticator app as a second factor */
                         mfa?: boolean;
+                        /** @description Federated identity providers this person has signed in through */
+                        signInProviders?: string[];
                         version: number;
                         /**
                          * Format: date-time
@@ -5442,6 +5501,8 @@ export interface operations {
                         lastSignInAt?: string;
                         /** @description Signs in with an authenticator app as a second factor */
                         mfa?: boolean;
+                        /** @description Federated identity providers this person has signed in through */
+                        signInProviders?: string[];
                         version: number;
                         /**
                          * Format: date-time
@@ -5514,6 +5575,8 @@ export interface operations {
                         lastSignInAt?: string;
                         /** @description Signs in with an authenticator app as a second factor */
                         mfa?: boolean;
+                        /** @description Federated identity providers this person has signed in through */
+                        signInProviders?: string[];
                         version: number;
                         /**
                          * Format: date-time
@@ -5586,6 +5649,8 @@ export interface operations {
                         lastSignInAt?: string;
                         /** @description Signs in with an authenticator app as a second factor */
                         mfa?: boolean;
+                        /** @description Federated identity providers this person has signed in through */
+                        signInProviders?: string[];
                         version: number;
                         /**
                          * Format: date-time
@@ -5987,6 +6052,131 @@ export interface operations {
                         enabled: boolean;
                     };
                 };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSignInProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Identity providers people may sign in through, besides a password */
+                        providers: {
+                            name: string;
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startFederatedSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Continue in the browser at Location */
+            302: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finishFederatedSignIn: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                error?: string;
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Continue in the browser at Location */
+            302: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request was refused; `code` says why */
             "4XX": {

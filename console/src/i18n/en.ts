@@ -77,6 +77,12 @@ export const en = {
   'signIn.code': 'Reset code',
   'signIn.resetDone': 'Your password is changed: sign in with it.',
   'signIn.back': 'Back to sign-in',
+  'signIn.providers': 'Other ways to sign in',
+  'signIn.with': 'Sign in with {provider}',
+  'signIn.FEDERATION_CANCELLED': 'The sign-in at your identity provider did not finish. Try again.',
+  'signIn.FEDERATION_EXPIRED': 'That sign-in took too long or was already used. Start again.',
+  'signIn.FEDERATION_REFUSED':
+    'Your account at the identity provider may not sign in here. Ask an administrator to invite you as staff with this e-mail.',
   'problem.RESET_CODE_INVALID': 'The code is wrong or no longer valid: ask for a new one.',
   'problem.RESET_LIMIT_REACHED': 'Too many attempts: wait a while, then try again.',
   'nav.security': 'Sign-in security',

@@ -81,6 +81,13 @@ export const it: Record<MessageKey, string> = {
   'signIn.code': 'Codice di reimpostazione',
   'signIn.resetDone': 'Password cambiata: accedi con la nuova.',
   'signIn.back': 'Torna all’accesso',
+  'signIn.providers': 'Altri modi di accedere',
+  'signIn.with': 'Accedi con {provider}',
+  'signIn.FEDERATION_CANCELLED':
+    'L’accesso presso il tuo provider di identità non è terminato. Riprova.',
+  'signIn.FEDERATION_EXPIRED': 'Quell’accesso è durato troppo o è già stato usato. Ricomincia.',
+  'signIn.FEDERATION_REFUSED':
+    'Il tuo account presso il provider di identità non può accedere qui. Chiedi a un amministratore di invitarti come personale con questa e-mail.',
   'problem.RESET_CODE_INVALID': 'Il codice è errato o non più valido: chiedine uno nuovo.',
   'problem.RESET_LIMIT_REACHED': 'Troppi tentativi: attendi un po’ e riprova.',
   'nav.security': 'Sicurezza dell’accesso',

@@ -99,7 +99,9 @@ const ConfirmApp = ({
       <h3 id="mfa-setup">{t('mfa.setupTitle')}</h3>
       <p>{t('mfa.setupHelp')}</p>
       <p>
-        <code id="mfa-key">{secret}</code>{' '}
+        <code id="mfa-key" className="secret">
+          {secret}
+        </code>{' '}
         <CopyButton text={t('mfa.copyKey')} value={secret} label={t('mfa.copyKey')} />{' '}
         <a href={uri}>{t('mfa.openApp')}</a>
       </p>

@@ -3,6 +3,7 @@ import { ApiError, describeError } from '../api/problem.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
+import { FederatedSignIn } from './FederatedSignIn.tsx';
 import { ForgotPassword } from './ForgotPassword.tsx';
 import { MfaCode } from './MfaCode.tsx';
 
@@ -113,6 +114,7 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
       <button type="button" className="link" onClick={() => setForgot(true)}>
         {t('signIn.forgot')}
       </button>
+      <FederatedSignIn />
     </main>
   );
 };
