@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../lib/console-policy.ts';
@@ -97,6 +99,22 @@ describe('the console on AWS', () => {
       Properties: { SourceMarkers?: unknown[] };
     };
     expect(JSON.stringify(deployment.Properties.SourceMarkers ?? '')).not.toContain('localhost');
+  });
+});
+
+describe('the console build', () => {
+  it('keeps the JavaScript a first visit loads within 200 KiB gzipped', () => {
+    const dist = new URL('../../console/dist/', import.meta.url);
+    const html = readFileSync(new URL('index.html', dist), 'utf8');
+    const scripts = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="\/?([^"]+\.js)"/g)];
+    const gzipped = scripts.reduce(
+      (sum, [, file]) => sum + gzipSync(readFileSync(new URL(file as string, dist))).length,
+      0,
+    );
+
+    expect(scripts.length).toBeGreaterThan(0);
+    console.log(`console initial JS: ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+    expect(gzipped).toBeLessThanOrEqual(200 * 1024);
   });
 });
 
