@@ -13,6 +13,8 @@ import {
   updateProject,
 } from '../domain/projects.ts';
 import { customersRoutes } from '../routes/customers.ts';
+import { customerStore } from '../store/customers.ts';
+import { projectStore } from '../store/projects.ts';
 import { guards } from './guards.ts';
 import { httpHandler } from './handler.ts';
 
@@ -20,33 +22,33 @@ export const handler = httpHandler(
   customersRoutes,
   {
     createCustomer: ({ input, runtime, change }) =>
-      createCustomer(runtime.stores.customers, change, input.body),
+      createCustomer(runtime.store(customerStore), change, input.body),
     listCustomers: ({ input, runtime, principal }) =>
-      listCustomers(runtime.stores.customers, principal, input.query),
+      listCustomers(runtime.store(customerStore), principal, input.query),
     getCustomer: ({ input, runtime, principal }) =>
-      getCustomer(runtime.stores.customers, principal, input.path.customerId),
+      getCustomer(runtime.store(customerStore), principal, input.path.customerId),
     updateCustomer: ({ input, runtime, change }) =>
-      updateCustomer(runtime.stores.customers, change, input.path.customerId, input.body),
+      updateCustomer(runtime.store(customerStore), change, input.path.customerId, input.body),
     deleteCustomer: ({ input, runtime, change }) =>
       deleteCustomer(
-        runtime.stores.customers,
-        runtime.stores.projects.get,
+        runtime.store(customerStore),
+        runtime.store(projectStore).get,
         change,
         input.path.customerId,
       ),
 
     createProject: ({ input, runtime, change }) =>
-      createProject(runtime.stores.projects, change, input.path.customerId, input.body),
+      createProject(runtime.store(projectStore), change, input.path.customerId, input.body),
     listProjects: ({ input, runtime, principal }) =>
-      listProjects(runtime.stores.projects, principal, input.path.customerId, input.query),
+      listProjects(runtime.store(projectStore), principal, input.path.customerId, input.query),
     getProject: ({ input, runtime, principal }) => {
       const path = input.path;
-      return getProject(runtime.stores.projects, principal, path.customerId, path.projectId);
+      return getProject(runtime.store(projectStore), principal, path.customerId, path.projectId);
     },
     updateProject: ({ input, runtime, change }) => {
       const path = input.path;
       return updateProject(
-        runtime.stores.projects,
+        runtime.store(projectStore),
         change,
         path.customerId,
         path.projectId,
@@ -55,7 +57,7 @@ export const handler = httpHandler(
     },
     deleteProject: ({ input, runtime, change }) => {
       const path = input.path;
-      return deleteProject(runtime.stores.projects, change, path.customerId, path.projectId);
+      return deleteProject(runtime.store(projectStore), change, path.customerId, path.projectId);
     },
   },
   { guards },

@@ -9,6 +9,9 @@ import { authenticate } from '../middleware/auth.ts';
 import { idempotency } from '../middleware/idempotency.ts';
 import type { RequestContext } from '../middleware/request.ts';
 import type { RouteGroup } from '../routes/route.ts';
+import { activationStore } from '../store/activations.ts';
+import { peopleStore } from '../store/people.ts';
+import { tokenStore } from '../store/tokens.ts';
 import { personTokens } from '../wiring/person-tokens.ts';
 import { runtime } from '../wiring/runtime.ts';
 
@@ -24,7 +27,7 @@ export const guards: Guards = {
   authenticate: () =>
     authenticate({
       get tokens() {
-        return runtime().stores.tokens;
+        return runtime().store(tokenStore);
       },
       get secrets() {
         return runtime().secrets;
@@ -35,11 +38,11 @@ export const guards: Guards = {
       person: async (jwt) => {
         const subject = await personTokens().subjectOf(jwt);
         if (!subject) throw new DomainError('UNAUTHENTICATED', 'Sign in again.');
-        return principalOfSubject(runtime().stores.people, subject);
+        return principalOfSubject(runtime().store(peopleStore), subject);
       },
       instance: (bearer) =>
         authenticateInstance(
-          { activations: runtime().stores.activations, secrets: activationSecrets },
+          { activations: runtime().store(activationStore), secrets: activationSecrets },
           bearer,
         ),
     }),

@@ -1,6 +1,7 @@
 import { buildJwks, JWKS_CACHE_CONTROL } from '../adapters/jwks.ts';
 import { finishActivation, refreshActivation, returnActivation } from '../domain/activations.ts';
 import { instanceRoutes } from '../routes/instance.ts';
+import { statsStore } from '../store/stats.ts';
 import { activationDeps, noMailer } from '../wiring/activation-deps.ts';
 import { countDaily, countingOutcome } from '../wiring/business-metrics.ts';
 import { currentSigner, retiredKeys } from '../wiring/signing.ts';
@@ -21,7 +22,7 @@ export const handler = httpHandler(
             r.input.path.activationId,
             r.input.body.code,
           );
-          await countDaily(r.runtime.stores.stats, 'activations', r.runtime.clock.now());
+          await countDaily(r.runtime.store(statsStore), 'activations', r.runtime.clock.now());
           return done;
         },
         'ActivationsCompleted',

@@ -13,28 +13,33 @@ import {
 } from '../domain/licenses.ts';
 import { forceRelease, forceReleaseUser, listPools, listSeats } from '../domain/seats.ts';
 import { licensesRoutes } from '../routes/licenses.ts';
+import { customerStore } from '../store/customers.ts';
+import { licenseStore } from '../store/licenses.ts';
+import { poolStore } from '../store/pools.ts';
+import { productStore } from '../store/products.ts';
+import { seatStore } from '../store/seats.ts';
 import { activationDeps, noMailer, noSigner } from '../wiring/activation-deps.ts';
 import { countBusiness, emitBusiness } from '../wiring/business-metrics.ts';
 import { guards } from './guards.ts';
 import { httpHandler, type OperationRequest } from './handler.ts';
 
 const deps = ({ runtime }: OperationRequest) => ({
-  licenses: runtime.stores.licenses,
-  products: runtime.stores.products,
-  customers: runtime.stores.customers,
+  licenses: runtime.store(licenseStore),
+  products: runtime.store(productStore),
+  customers: runtime.store(customerStore),
   randomBytes,
 });
 const licenseId = (r: OperationRequest<{ path: { licenseId: string } }>) => r.input.path.licenseId;
 
 const activationAdmin = (r: OperationRequest) => ({
   ...activationDeps(r.runtime, { mailer: noMailer, signer: noSigner }),
-  visibleLicense: (id: string) => visibleLicense(r.runtime.stores.licenses, r.principal, id),
+  visibleLicense: (id: string) => visibleLicense(r.runtime.store(licenseStore), r.principal, id),
 });
 
 const poolAdmin = (r: OperationRequest) => ({
-  pools: r.runtime.stores.pools,
-  seats: r.runtime.stores.seats,
-  productOf: (code: string) => r.runtime.stores.products.get(code),
+  pools: r.runtime.store(poolStore),
+  seats: r.runtime.store(seatStore),
+  productOf: (code: string) => r.runtime.store(productStore).get(code),
 });
 
 export const handler = httpHandler(
@@ -67,9 +72,14 @@ export const handler = httpHandler(
     },
     issueLicense: (r) => issueLicense(deps(r), r.change, r.input.body),
     listLicenses: (r) =>
-      listLicenses(r.runtime.stores.licenses, r.principal, r.input.query, r.runtime.clock.now()),
+      listLicenses(
+        r.runtime.store(licenseStore),
+        r.principal,
+        r.input.query,
+        r.runtime.clock.now(),
+      ),
     getLicense: (r) =>
-      getLicense(r.runtime.stores.licenses, r.principal, licenseId(r), r.runtime.clock.now()),
+      getLicense(r.runtime.store(licenseStore), r.principal, licenseId(r), r.runtime.clock.now()),
     updateLicense: (r) => updateLicense(deps(r), r.change, licenseId(r), r.input.body),
     suspendLicense: (r) => suspendLicense(deps(r), r.change, licenseId(r)),
     reinstateLicense: (r) => reinstateLicense(deps(r), r.change, licenseId(r)),

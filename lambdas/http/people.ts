@@ -9,6 +9,7 @@ import {
   resendInvitation,
 } from '../domain/people.ts';
 import { peopleRoutes } from '../routes/people.ts';
+import { peopleStore } from '../store/people.ts';
 import { peopleDeps } from '../wiring/people-deps.ts';
 import { guards } from './guards.ts';
 import { httpHandler } from './handler.ts';
@@ -19,9 +20,9 @@ export const handler = httpHandler(
     invitePerson: ({ input, runtime, change }) =>
       invitePerson(peopleDeps(runtime), change, input.body),
     listPeople: ({ input, runtime, principal }) =>
-      listPeople(runtime.stores.people, principal, input.query),
+      listPeople(runtime.store(peopleStore), principal, input.query),
     getPerson: ({ input, runtime, principal }) =>
-      getPerson(runtime.stores.people, principal, input.path.personId),
+      getPerson(runtime.store(peopleStore), principal, input.path.personId),
     changePerson: ({ input, runtime, change }) =>
       changePerson(peopleDeps(runtime), change, input.path.personId, input.body),
     resendInvitation: ({ input, runtime, change }) =>

@@ -6,6 +6,7 @@ import {
   updateProduct,
 } from '../domain/products.ts';
 import { productsRoutes } from '../routes/products.ts';
+import { productStore } from '../store/products.ts';
 import { guards } from './guards.ts';
 import { httpHandler } from './handler.ts';
 
@@ -13,15 +14,15 @@ export const handler = httpHandler(
   productsRoutes,
   {
     createProduct: ({ input, runtime, change }) =>
-      createProduct(runtime.stores.products, change, input.body),
+      createProduct(runtime.store(productStore), change, input.body),
     listProducts: ({ input, runtime, principal }) =>
-      listProducts(runtime.stores.products, principal, input.query),
+      listProducts(runtime.store(productStore), principal, input.query),
     getProduct: ({ input, runtime, principal }) =>
-      getProduct(runtime.stores.products, principal, input.path.code),
+      getProduct(runtime.store(productStore), principal, input.path.code),
     updateProduct: ({ input, runtime, change }) =>
-      updateProduct(runtime.stores.products, change, input.path.code, input.body),
+      updateProduct(runtime.store(productStore), change, input.path.code, input.body),
     deleteProduct: ({ input, runtime, change }) =>
-      deleteProduct(runtime.stores.products, change, input.path.code),
+      deleteProduct(runtime.store(productStore), change, input.path.code),
   },
   { guards },
 );

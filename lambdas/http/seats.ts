@@ -8,6 +8,10 @@ import {
 } from '../domain/instance-seats.ts';
 import { checkout, DEFAULT_LEASE_SECONDS, heartbeat } from '../domain/seats.ts';
 import { seatsRoutes } from '../routes/seats.ts';
+import { licenseStore } from '../store/licenses.ts';
+import { productStore } from '../store/products.ts';
+import { seatStore } from '../store/seats.ts';
+import { statsStore } from '../store/stats.ts';
 import { assignmentDeps } from '../wiring/assignment-deps.ts';
 import { countBusiness, countDaily } from '../wiring/business-metrics.ts';
 import { guards } from './guards.ts';
@@ -16,13 +20,13 @@ import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 /** The calling instance's license, product and pool (domain/instance-seats.ts). */
 const instancePool = (r: OperationRequest) =>
   instanceSeats(
-    { licenses: r.runtime.stores.licenses, products: r.runtime.stores.products },
+    { licenses: r.runtime.store(licenseStore), products: r.runtime.store(productStore) },
     instanceOf(r),
   );
 
 /** Where the calling instance's seats are counted, without reading its license. */
 const seatPlace = (r: OperationRequest) =>
-  seatPlaceOf({ licenses: r.runtime.stores.licenses }, instanceOf(r));
+  seatPlaceOf({ licenses: r.runtime.store(licenseStore) }, instanceOf(r));
 
 export const handler = httpHandler(
   seatsRoutes,
@@ -30,7 +34,7 @@ export const handler = httpHandler(
     // Authentication read the activation; one read of pool and product, one transaction.
     checkoutSeat: async (r) => {
       const place = await seatPlace(r);
-      const seats = r.runtime.stores.seats;
+      const seats = r.runtime.store(seatStore);
       const { pool, product: found } = await seats.poolWithProduct(
         place.projectId,
         place.productCode,
@@ -60,7 +64,7 @@ export const handler = httpHandler(
       } catch (error) {
         if (isDomainError(error) && error.code === 'POOL_FULL') {
           countBusiness('SeatDenialsPoolFull');
-          await countDaily(r.runtime.stores.stats, 'refusedCheckouts', r.runtime.clock.now());
+          await countDaily(r.runtime.store(statsStore), 'refusedCheckouts', r.runtime.clock.now());
         }
         throw error;
       }
@@ -69,7 +73,7 @@ export const handler = httpHandler(
       const { activation, license, pool, leaseSeconds } = await instancePool(r);
       const { sessionId } = r.input.body;
       return heartbeat(
-        r.runtime.stores.seats,
+        r.runtime.store(seatStore),
         { ...pool, sessionId, activationId: activation.id },
         leaseSeconds,
         r.runtime.clock.now(),
@@ -81,7 +85,7 @@ export const handler = httpHandler(
       const { projectId, productCode } = await seatPlace(r);
       const { sessionId } = r.input.body;
       const seat = { projectId, productCode, sessionId, activationId: instanceOf(r).id };
-      return { released: await r.runtime.stores.seats.release(seat) };
+      return { released: await r.runtime.store(seatStore).release(seat) };
     },
     checkSeatAssignment: async (r) => {
       const { license, pool } = await instancePool(r);

@@ -15,6 +15,7 @@ import {
   signOut,
 } from '../domain/sign-in.ts';
 import { sessionRoutes } from '../routes/session.ts';
+import { peopleStore } from '../store/people.ts';
 import { federation, mfaOffered, mfaProvider, signInProvider } from '../wiring/identity.ts';
 import { guards } from './guards.ts';
 import { httpHandler, type OperationRequest } from './handler.ts';
@@ -47,14 +48,14 @@ const answer = (r: OperationRequest, result: SessionResult) => {
 };
 
 const deps = (r: OperationRequest) => ({
-  store: r.runtime.stores.people,
+  store: r.runtime.store(peopleStore),
   provider: signInProvider(),
 });
 
 const federated = (r: OperationRequest) => ({ ...deps(r), ...federation() });
 
 const mfa = (r: OperationRequest) => ({
-  store: r.runtime.stores.people,
+  store: r.runtime.store(peopleStore),
   provider: mfaProvider(),
   offered: mfaOffered(),
 });

@@ -1,5 +1,6 @@
 import { createToken, getToken, listTokens, revokeToken } from '../domain/tokens.ts';
 import { tokensRoutes } from '../routes/tokens.ts';
+import { tokenStore } from '../store/tokens.ts';
 import { guards } from './guards.ts';
 import { httpHandler } from './handler.ts';
 
@@ -7,13 +8,13 @@ export const handler = httpHandler(
   tokensRoutes,
   {
     createToken: ({ input, runtime, change }) =>
-      createToken(runtime.stores.tokens, runtime.secrets, change, input.body),
+      createToken(runtime.store(tokenStore), runtime.secrets, change, input.body),
     listTokens: ({ input, runtime, principal }) =>
-      listTokens(runtime.stores.tokens, principal, input.query),
+      listTokens(runtime.store(tokenStore), principal, input.query),
     getToken: ({ input, runtime, principal }) =>
-      getToken(runtime.stores.tokens, principal, input.path.tokenId),
+      getToken(runtime.store(tokenStore), principal, input.path.tokenId),
     revokeToken: ({ input, runtime, change }) =>
-      revokeToken(runtime.stores.tokens, change, input.path.tokenId),
+      revokeToken(runtime.store(tokenStore), change, input.path.tokenId),
   },
   { guards },
 );

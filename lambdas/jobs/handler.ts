@@ -4,6 +4,7 @@ import type { Progress } from '../domain/job-progress.ts';
 import type { JobRun as RunRecord } from '../domain/job-runs.ts';
 import { type JobMetric, jobMetrics } from '../metric-names.ts';
 import { logger, metrics, withObservability } from '../middleware/observability.ts';
+import { jobRunStore } from '../store/job-runs.ts';
 import { type Runtime, runtime } from '../wiring/runtime.ts';
 import type { JobName, JobSummary } from './catalog.ts';
 
@@ -29,7 +30,7 @@ type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
 /** The run as its job's last one, for `npm run status`; never fails the run itself. */
 const keepRun = async (rt: Runtime, run: RunRecord) => {
   try {
-    await rt.stores.jobRuns.record(run);
+    await rt.store(jobRunStore).record(run);
   } catch (error) {
     logger.warn('job run not recorded', { job: run.job, error });
   }

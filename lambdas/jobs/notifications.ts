@@ -1,5 +1,9 @@
 import { memoized } from '../domain/common.ts';
 import { type LicenseFacts, sendNotices, sendReminders } from '../domain/notifications.ts';
+import { customerStore } from '../store/customers.ts';
+import { licenseStore } from '../store/licenses.ts';
+import { productStore } from '../store/products.ts';
+import { expiryStore, noticeStore } from '../store/upkeep.ts';
 import { currentMailer } from '../wiring/mailing.ts';
 import type { JobBody } from './handler.ts';
 
@@ -8,17 +12,20 @@ import type { JobBody } from './handler.ts';
  * The only job that imports the mailer, so the only one with `ses:SendEmail`.
  */
 export const notifications: JobBody = async ({ runtime, now, progress }) => {
-  const { stores } = runtime;
   const facts: LicenseFacts = {
-    license: (id) => stores.licenses.get(id),
-    productName: memoized(async (code) => (await stores.products.get(code))?.name ?? code),
-    customerContact: memoized(async (id) => (await stores.customers.get(id))?.contactEmail),
+    license: (id) => runtime.store(licenseStore).get(id),
+    productName: memoized(
+      async (code) => (await runtime.store(productStore).get(code))?.name ?? code,
+    ),
+    customerContact: memoized(
+      async (id) => (await runtime.store(customerStore).get(id))?.contactEmail,
+    ),
   };
   const mailer = currentMailer();
-  const notices = await sendNotices(stores.notices, facts, mailer, now, progress);
+  const notices = await sendNotices(runtime.store(noticeStore), facts, mailer, now, progress);
   const reminders = await sendReminders(
-    stores.notices,
-    stores.expiry,
+    runtime.store(noticeStore),
+    runtime.store(expiryStore),
     facts,
     mailer,
     now,

@@ -1,4 +1,6 @@
 import { cleanUpActivations, countExpiring, sweepExpiries } from '../domain/notifications.ts';
+import { licenseStore } from '../store/licenses.ts';
+import { activationUpkeepStore, expiryStore } from '../store/upkeep.ts';
 import { emitBusiness } from '../wiring/business-metrics.ts';
 import type { JobBody } from './handler.ts';
 
@@ -10,17 +12,17 @@ export const expirySweep: JobBody = async ({ runtime, now, progress }) => {
     ids: runtime.ids,
   };
   const result = await sweepExpiries(
-    runtime.stores.expiry,
-    { license: (id) => runtime.stores.licenses.get(id) },
+    runtime.store(expiryStore),
+    { license: (id) => runtime.store(licenseStore).get(id) },
     ctx,
     progress,
   );
-  const expiring = await countExpiring(runtime.stores.expiry, now, 30);
+  const expiring = await countExpiring(runtime.store(expiryStore), now, 30);
   emitBusiness('LicensesExpiringIn30Days', expiring);
   return { ...result, details: { expiringIn30Days: expiring } };
 };
 
 export const activationCleanup: JobBody = async ({ runtime, now, progress }) => ({
-  ...(await cleanUpActivations(runtime.stores.activationUpkeep, now, progress)),
+  ...(await cleanUpActivations(runtime.store(activationUpkeepStore), now, progress)),
   details: {},
 });

@@ -1,5 +1,9 @@
 import { activationSecrets } from '../adapters/activation-secrets.ts';
 import type { ActivationDeps } from '../domain/activations.ts';
+import { activationStore } from '../store/activations.ts';
+import { customerStore } from '../store/customers.ts';
+import { licenseStore } from '../store/licenses.ts';
+import { productStore } from '../store/products.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The activation use cases' ports, from the runtime plus this function's mailer or signer. */
@@ -7,10 +11,10 @@ export const activationDeps = (
   runtime: Runtime,
   extra: Pick<ActivationDeps, 'mailer' | 'signer'>,
 ): ActivationDeps => ({
-  activations: runtime.stores.activations,
-  licenses: runtime.stores.licenses,
-  products: runtime.stores.products,
-  customers: runtime.stores.customers,
+  activations: runtime.store(activationStore),
+  licenses: runtime.store(licenseStore),
+  products: runtime.store(productStore),
+  customers: runtime.store(customerStore),
   secrets: activationSecrets,
   ids: runtime.ids,
   fileId: () => runtime.ids.next('evt'),

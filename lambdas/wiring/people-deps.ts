@@ -1,6 +1,7 @@
 import { config } from '../config.ts';
 import { invitationMessage } from '../domain/emails.ts';
 import type { Inviter, PeopleDeps } from '../domain/people.ts';
+import { peopleStore } from '../store/people.ts';
 import { identityDirectory, passwords } from './identity.ts';
 import { currentMailer } from './mailing.ts';
 import type { Runtime } from './runtime.ts';
@@ -15,7 +16,7 @@ const inviter: Inviter = {
 };
 
 export const peopleDeps = (runtime: Runtime): PeopleDeps => ({
-  store: runtime.stores.people,
+  store: runtime.store(peopleStore),
   directory: identityDirectory(),
   passwords,
   inviter,

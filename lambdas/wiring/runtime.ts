@@ -1,9 +1,8 @@
 import { systemClock } from '../adapters/clock.ts';
-import { documentClient } from '../adapters/dynamodb.ts';
+import { type Db, documentClient } from '../adapters/dynamodb.ts';
 import { idGenerator } from '../adapters/ids.ts';
 import { tokenSecrets } from '../adapters/token-secrets.ts';
 import { config } from '../config.ts';
-import { createStores } from '../store/index.ts';
 
 /**
  * Everything a handler needs, built once per cold start and only when first asked for, so a
@@ -16,11 +15,19 @@ const build = () => {
     ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}),
   };
   const db = documentClient(options);
+  const built = new Map<unknown, unknown>();
   return {
     config: cfg,
     /** The same connection, for Powertools' idempotency records. */
     db,
-    stores: createStores(db, cfg.TABLE_NAME),
+    /**
+     * One store, built on first use: `store(licenseStore)`. Each function imports the store
+     * modules it calls and no others, so its bundle carries only those (ADR 0010).
+     */
+    store: <S>(factory: (db: Db, tableName: string) => S): S => {
+      if (!built.has(factory)) built.set(factory, factory(db, cfg.TABLE_NAME));
+      return built.get(factory) as S;
+    },
     secrets: tokenSecrets,
     clock: systemClock,
     ids: idGenerator(),

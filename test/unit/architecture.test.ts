@@ -48,6 +48,11 @@ describe('the code under lambdas/', () => {
     }
   });
 
+  it('never builds every store in a function: each imports the stores it calls (store/index.ts is for tools and tests)', () => {
+    const importers = files.filter((f) => importsOf(f).includes('lambdas/store/index.ts'));
+    expect(importers).toEqual([]);
+  });
+
   it('lets only the adapters and the store speak to AWS', () => {
     for (const file of files.filter((f) => !/^lambdas\/(adapters|store)\//.test(f))) {
       expect(

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -22,6 +22,12 @@ describe('schemas exported by the domain and the HTTP views', () => {
       .filter(([, value]) => value instanceof z.ZodType && !(value instanceof z.ZodLazy))
       .map(([name]) => name);
     expect(eager).toEqual([]);
+  });
+
+  it.each(modules)('%s marks every module-level schema pure, so a bundle can drop it', (file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    const unmarked = text.split('\n').filter((line) => /= z\.lazy\(/.test(line));
+    expect(unmarked).toEqual([]);
   });
 
   it('finds the schemas it checks, and a lazy schema still validates', async () => {
