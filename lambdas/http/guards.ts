@@ -1,15 +1,13 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { activationSecrets } from '../adapters/activation-secrets.ts';
 import { config } from '../config.ts';
-import { authenticateInstance } from '../domain/activations.ts';
+import type { Activation } from '../domain/activations.ts';
 import { DomainError } from '../domain/errors.ts';
 import { principalOfSubject } from '../domain/person-principal.ts';
 import { authenticate } from '../middleware/auth.ts';
 import { idempotency } from '../middleware/idempotency.ts';
 import type { RequestContext } from '../middleware/request.ts';
 import type { RouteGroup } from '../routes/route.ts';
-import { activationStore } from '../store/activations.ts';
 import { peopleStore } from '../store/people.ts';
 import { tokenStore } from '../store/tokens.ts';
 import { personTokens } from '../wiring/person-tokens.ts';
@@ -23,8 +21,12 @@ export interface Guards {
   idempotency: (group: RouteGroup) => Middleware;
 }
 
-export const guards: Guards = {
-  authenticate: () =>
+/**
+ * The authentication middleware; `instance` only for the groups with activation-token routes
+ * (./instance-guards.ts), so the others do not bundle the activation store.
+ */
+export const authenticateWith =
+  (instance?: (bearer: string | undefined) => Promise<Activation>) => () =>
     authenticate({
       get tokens() {
         return runtime().store(tokenStore);
@@ -40,17 +42,15 @@ export const guards: Guards = {
         if (!subject) throw new DomainError('UNAUTHENTICATED', 'Sign in again.');
         return principalOfSubject(runtime().store(peopleStore), subject);
       },
-      instance: (bearer) =>
-        authenticateInstance(
-          { activations: runtime().store(activationStore), secrets: activationSecrets },
-          bearer,
-        ),
-    }),
-  idempotency: (group) =>
-    idempotency({
-      db: () => runtime().db,
-      tableName: () => runtime().config.TABLE_NAME,
-      functionName: `tessera-${group}`,
-      corsOrigins: config().CORS_ORIGINS,
-    }),
-};
+      ...(instance ? { instance } : {}),
+    });
+
+export const idempotencyGuard = (group: RouteGroup) =>
+  idempotency({
+    db: () => runtime().db,
+    tableName: () => runtime().config.TABLE_NAME,
+    functionName: `tessera-${group}`,
+    corsOrigins: config().CORS_ORIGINS,
+  });
+
+export const guards: Guards = { authenticate: authenticateWith(), idempotency: idempotencyGuard };

@@ -5,8 +5,8 @@ import { statsStore } from '../store/stats.ts';
 import { activationDeps, noMailer } from '../wiring/activation-deps.ts';
 import { countDaily, countingOutcome } from '../wiring/business-metrics.ts';
 import { currentSigner, retiredKeys } from '../wiring/signing.ts';
-import { guards } from './guards.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
+import { instanceGuards } from './instance-guards.ts';
 
 const deps = (r: OperationRequest) =>
   activationDeps(r.runtime, { mailer: noMailer, signer: currentSigner() });
@@ -32,5 +32,5 @@ export const handler = httpHandler(
     returnActivation: (r) => returnActivation(deps(r), instanceOf(r)),
     getJwks: () => buildJwks([currentSigner(), ...retiredKeys()]),
   },
-  { guards, responseHeaders: { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } } },
+  { guards: instanceGuards, responseHeaders: { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } } },
 );

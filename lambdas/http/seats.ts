@@ -14,8 +14,8 @@ import { seatStore } from '../store/seats.ts';
 import { statsStore } from '../store/stats.ts';
 import { assignmentDeps } from '../wiring/assignment-deps.ts';
 import { countBusiness, countDaily } from '../wiring/business-metrics.ts';
-import { guards } from './guards.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
+import { instanceGuards } from './instance-guards.ts';
 
 /** The calling instance's license, product and pool (domain/instance-seats.ts). */
 const instancePool = (r: OperationRequest) =>
@@ -98,5 +98,5 @@ export const handler = httpHandler(
       );
     },
   },
-  { guards },
+  { guards: instanceGuards },
 );

@@ -23,13 +23,15 @@ export const authenticate = (deps: {
   tokens: TokenStore;
   secrets: TokenSecrets;
   clock: Clock;
-  instance: (bearer: string | undefined) => Promise<Activation>;
+  /** Only in the functions of groups with activation-token routes (http/instance-guards.ts). */
+  instance?: (bearer: string | undefined) => Promise<Activation>;
   /** A person's access token, verified, checked against Tessera's record of the person. */
   person: (jwt: string) => Promise<Principal>;
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
   before: async ({ event, context }) => {
     if (context.route.auth === 'none') return;
     if (context.route.auth === 'activation') {
+      if (!deps.instance) throw new Error('This function does not authenticate instances');
       const activation = await deps.instance(bearerToken(event));
       context.instance = activation;
       logger.appendKeys({
