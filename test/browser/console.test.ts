@@ -575,6 +575,10 @@ describe('the vendor console', () => {
       mfa?: boolean;
     }[];
     expect(people.find((x) => x.email === 'sec@tessera.local')?.mfa).toBe(true);
+    await page.goto(`${local().url}/#/people`);
+    await page
+      .getByRole('row', { name: /sec@tessera\.local.*Password \+ authenticator app/ })
+      .waitFor();
     await other.close();
   });
 

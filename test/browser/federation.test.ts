@@ -62,6 +62,8 @@ describe('signing in to the console through the vendor’s identity provider', (
       JSON.stringify({ ...localStorage, ...sessionStorage }),
     );
     expect(stored).not.toMatch(/eyJ/);
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('row', { name: /stella@acme\.example.*Password, AcmeIdP/ }).waitFor();
     await context.close();
   });
 

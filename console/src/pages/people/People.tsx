@@ -45,6 +45,7 @@ export const People = () => {
               t('people.name'),
               t('people.role'),
               t('people.status'),
+              t('people.signIn'),
               t('common.actions'),
             ]}
           />
@@ -67,6 +68,16 @@ export const People = () => {
 };
 
 type PersonAction = 'disable' | 'enable' | 'invitation' | 'remove';
+
+/** How the person signs in besides a password: an authenticator app, linked providers. */
+const signInOf = (
+  person: { mfa?: boolean; signInProviders?: string[] },
+  t: ReturnType<typeof useI18n>['t'],
+) =>
+  [
+    person.mfa ? t('people.authenticator') : t('people.passwordOnly'),
+    ...(person.signInProviders ?? []),
+  ].join(', ');
 
 const PersonRow = ({ person }: { person: Person }) => {
   const { t } = useI18n();
@@ -122,6 +133,7 @@ const PersonRow = ({ person }: { person: Person }) => {
       <td>
         <StatusBadge status={person.status} />
       </td>
+      <td>{signInOf(person, t)}</td>
       <td className="row-actions">
         {self ? null : (
           <>
