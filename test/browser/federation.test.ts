@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi } from '../support/admin-api.ts';
 import { launchBrowser, seriousViolations } from '../support/browser.ts';
 import { startFakeHostedSignIn } from '../support/fake-hosted-sign-in.ts';
 import { useLocalPlatform } from '../support/platform.ts';
@@ -30,15 +31,7 @@ afterAll(async () => {
   await hosted?.close();
 });
 
-const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${local().url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${local().adminToken}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
+const admin = adminApi(local);
 
 describe('signing in to the console through the vendor’s identity provider', () => {
   it('invited staff press “Sign in with …” and arrive signed in, with nothing in the page’s storage', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi } from '../support/admin-api.ts';
 import { notTessera } from '../support/contract.ts';
 import { type FederatedUser, startFakeHostedSignIn } from '../support/fake-hosted-sign-in.ts';
 import { useLocalPlatform } from '../support/platform.ts';
@@ -22,15 +23,7 @@ const local = useLocalPlatform({
 });
 afterAll(() => hosted?.close());
 
-const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${local().url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${local().adminToken}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
+const admin = adminApi(local);
 
 const invite = async (email: string, role = 'vendor-support', customerId?: string) => {
   const answer = await admin('POST', '/people', {

@@ -1,59 +1,30 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, describeError } from '../api/problem.ts';
+import { useState } from 'react';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { AuthenticatorCode } from '../ui/AuthenticatorCode.tsx';
+import { type ChallengeStepProps, useChallengeStep } from './challenge-step.ts';
 
 /** The second step of a sign-in: the code the person's authenticator app shows now. */
-export const MfaCode = ({
-  email,
-  challenge,
-  onFailed,
-}: {
-  email: string;
-  challenge: string;
-  onFailed: () => void;
-}) => {
+export const MfaCode = ({ email, challenge, onFailed }: ChallengeStepProps) => {
   const { t } = useI18n();
   const session = useSession();
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await session.answerMfa(email, challenge, code.trim());
-    } catch (caught) {
-      // The sign-in itself ended (too slow, or the person was disabled): start again.
-      if (caught instanceof ApiError && caught.status === 401) return onFailed();
-      setError(describeError(caught, t));
-      setCode('');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useChallengeStep(
+    () =>
+      session.answerMfa(email, challenge, code.trim()).catch((caught: unknown) => {
+        // A wrong code leaves the step open for the next one; the field starts empty again.
+        setCode('');
+        throw caught;
+      }),
+    onFailed,
+  );
 
   return (
     <main id="main" tabIndex={-1} className="sign-in">
       <h1>{t('mfa.signInTitle')}</h1>
       <p id="mfa-help">{t('mfa.signInHelp')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <label>
-          {t('mfa.code')}
-          <input
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            required
-            aria-describedby="mfa-help"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </label>
+        <AuthenticatorCode value={code} onChange={setCode} describedBy="mfa-help" />
         {error ? (
           <p role="alert" className="notice error">
             {error}

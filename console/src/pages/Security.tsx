@@ -3,10 +3,10 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import { call } from '../api/problem.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { AuthenticatorCode } from '../ui/AuthenticatorCode.tsx';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
-import { Field } from '../ui/Field.tsx';
 import { Loading } from '../ui/Loading.tsx';
 
 /** The signed-in person's own sign-in settings: adding or removing an authenticator app. */
@@ -106,18 +106,7 @@ const ConfirmApp = ({
         <a href={uri}>{t('mfa.openApp')}</a>
       </p>
       <form onSubmit={submit}>
-        <Field label={t('mfa.code')}>
-          <input
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </Field>
+        <AuthenticatorCode value={code} onChange={setCode} />
         <ErrorNotice error={enable.error} />
         <button type="submit" className="primary" disabled={enable.isPending}>
           {t('mfa.turnOn')}

@@ -3,6 +3,7 @@ import { ApiError, describeError } from '../api/problem.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
+import { type ChallengeStepProps, useChallengeStep } from './challenge-step.ts';
 import { FederatedSignIn } from './FederatedSignIn.tsx';
 import { ForgotPassword } from './ForgotPassword.tsx';
 import { MfaCode } from './MfaCode.tsx';
@@ -119,37 +120,16 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
   );
 };
 
-const NewPassword = ({
-  email,
-  challenge,
-  onFailed,
-}: {
-  email: string;
-  challenge: string;
-  onFailed: () => void;
-}) => {
+const NewPassword = ({ email, challenge, onFailed }: ChallengeStepProps) => {
   const { t } = useI18n();
   const session = useSession();
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password !== repeat) return setError(t('signIn.mismatch'));
-    setBusy(true);
-    setError(undefined);
-    try {
-      await session.newPassword(email, challenge, password);
-    } catch (caught) {
-      // A spent or wrong challenge: start again from the e-mail and temporary password.
-      if (caught instanceof ApiError && caught.status === 401) return onFailed();
-      setError(describeError(caught, t));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useChallengeStep(
+    () => session.newPassword(email, challenge, password),
+    onFailed,
+    () => (password !== repeat ? t('signIn.mismatch') : undefined),
+  );
 
   return (
     <main id="main" tabIndex={-1} className="sign-in">
