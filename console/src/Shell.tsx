@@ -1,10 +1,13 @@
 import type { ReactNode } from 'react';
+import type { SignedInPerson } from './api/client.ts';
 import { useSession } from './auth/session.tsx';
 import type { MessageKey } from './i18n/en.ts';
 import { type Language, languages, useI18n } from './i18n/i18n.tsx';
-import type { Route } from './router.ts';
+import { href, type Route } from './router.ts';
 
-const links: { page: Route['page']; hash: string; label: MessageKey }[] = [
+type NavLink = { page: Route['page']; hash: string; label: MessageKey };
+
+const vendorLinks: NavLink[] = [
   { page: 'dashboard', hash: '#/', label: 'nav.dashboard' },
   { page: 'licenses', hash: '#/licenses', label: 'nav.licenses' },
   { page: 'products', hash: '#/products', label: 'nav.products' },
@@ -13,6 +16,26 @@ const links: { page: Route['page']; hash: string; label: MessageKey }[] = [
   { page: 'tokens', hash: '#/tokens', label: 'nav.tokens' },
   { page: 'audit', hash: '#/audit', label: 'nav.audit' },
 ];
+
+/**
+ * The pages a person's role can use, as the API's grants have it (lambdas/domain/policy.ts): the
+ * vendor's staff get the vendor console, a customer's people their company's portal. Hiding a
+ * link is a courtesy; the API refuses what the role may not do either way.
+ */
+export const navigationFor = (person: SignedInPerson | undefined): NavLink[] => {
+  if (!person) return [];
+  if (person.role === 'vendor-admin') return vendorLinks;
+  if (person.role === 'vendor-support') return vendorLinks.filter((l) => l.page !== 'tokens');
+  const company: NavLink = {
+    page: 'customer',
+    hash: href.customer(person.customerId ?? ''),
+    label: 'nav.company',
+  };
+  const pick = (pages: Route['page'][]) => vendorLinks.filter((l) => pages.includes(l.page));
+  return person.role === 'customer-admin'
+    ? [...pick(['dashboard', 'licenses']), company, ...pick(['people', 'tokens', 'audit'])]
+    : [...pick(['dashboard', 'licenses']), company];
+};
 
 const current = (route: Route, page: Route['page']) =>
   route.page === page ||
@@ -39,7 +62,8 @@ export const LanguagePicker = () => {
 export const Shell = ({ route, children }: { route: Route; children: ReactNode }) => {
   const { t } = useI18n();
   const session = useSession();
-  const email = session.state.status === 'signedIn' ? session.state.person.email : '';
+  const person = session.state.status === 'signedIn' ? session.state.person : undefined;
+  const email = person?.email ?? '';
   return (
     <>
       {/* A button, not a #main link: the hash holds the page (router.ts). */}
@@ -54,7 +78,7 @@ export const Shell = ({ route, children }: { route: Route; children: ReactNode }
         <span className="brand">{t('app.name')}</span>
         <nav aria-label={t('nav.label')}>
           <ul>
-            {links.map((link) => (
+            {navigationFor(person).map((link) => (
               <li key={link.page}>
                 <a href={link.hash} aria-current={current(route, link.page) ? 'page' : undefined}>
                   {t(link.label)}

@@ -47,7 +47,12 @@ export const SessionView = /* @__PURE__ */ z.lazy(() =>
       status: z.literal('SIGNED_IN'),
       accessToken: z.string().describe('Send as Bearer; keep it in memory only'),
       expiresIn: z.number().int().describe('Seconds the access token is valid'),
-      person: z.object({ id: z.string(), email: z.string(), role: z.string() }),
+      person: z.object({
+        id: z.string(),
+        email: z.string(),
+        role: z.string(),
+        customerId: z.string().optional().describe('The customer a customer role belongs to'),
+      }),
     }),
     z.object({
       status: z.literal('NEW_PASSWORD_REQUIRED'),
@@ -123,7 +128,7 @@ export type SessionResult =
       accessToken: string;
       expiresIn: number;
       refreshToken?: string;
-      person: { id: string; email: string; role: string };
+      person: { id: string; email: string; role: string; customerId?: string };
     }
   | { status: 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED'; session: string };
 
@@ -141,7 +146,12 @@ const sessionOf = (person: Person, tokens: ProviderTokens): SessionResult => ({
   accessToken: tokens.accessToken,
   expiresIn: tokens.expiresIn,
   ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-  person: { id: person.id, email: person.email, role: person.role },
+  person: {
+    id: person.id,
+    email: person.email,
+    role: person.role,
+    ...(person.customerId ? { customerId: person.customerId } : {}),
+  },
 });
 
 /**

@@ -469,6 +469,18 @@ describe('the vendor console', () => {
     await theirs.getByRole('heading', { name: 'Not found' }).waitFor();
     await theirs.goto(`${local().url}/#/licenses/${data.globexLicense}`);
     await theirs.getByRole('heading', { name: /^License TS/ }).waitFor();
+    // Their company's portal: no vendor pages in the navigation, their own company one click away.
+    const nav = theirs.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Dashboard',
+      'All licenses',
+      'Company',
+      'People',
+      'API tokens',
+      'Audit log',
+    ]);
+    await nav.getByRole('link', { name: 'Company' }).click();
+    await theirs.getByRole('heading', { name: 'Globex' }).waitFor();
     const p = page;
     page = theirs;
     await scan('not-found');

@@ -17,6 +17,8 @@ export interface SignedInPerson {
   id: string;
   email: string;
   role: string;
+  /** Set for a customer's people: the console is then their company's portal. */
+  customerId?: string;
 }
 let refreshing: Promise<SignedInPerson | undefined> | undefined;
 

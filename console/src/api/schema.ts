@@ -5719,6 +5719,8 @@ export interface operations {
                             id: string;
                             email: string;
                             role: string;
+                            /** @description The customer a customer role belongs to */
+                            customerId?: string;
                         };
                     } | {
                         /** @constant */
@@ -5789,6 +5791,8 @@ export interface operations {
                             id: string;
                             email: string;
                             role: string;
+                            /** @description The customer a customer role belongs to */
+                            customerId?: string;
                         };
                     } | {
                         /** @constant */
@@ -5903,6 +5907,8 @@ export interface operations {
                             id: string;
                             email: string;
                             role: string;
+                            /** @description The customer a customer role belongs to */
+                            customerId?: string;
                         };
                     } | {
                         /** @constant */
@@ -6224,6 +6230,8 @@ export interface operations {
                             id: string;
                             email: string;
                             role: string;
+                            /** @description The customer a customer role belongs to */
+                            customerId?: string;
                         };
                     } | {
                         /** @constant */

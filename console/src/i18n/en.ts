@@ -7,6 +7,7 @@ export const en = {
   'nav.licenses': 'All licenses',
   'nav.products': 'Products',
   'nav.customers': 'Customers',
+  'nav.company': 'Company',
   'nav.people': 'People',
   'nav.tokens': 'API tokens',
   'nav.audit': 'Audit log',

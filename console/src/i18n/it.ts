@@ -9,6 +9,7 @@ export const it: Record<MessageKey, string> = {
   'nav.licenses': 'Tutte le licenze',
   'nav.products': 'Prodotti',
   'nav.customers': 'Clienti',
+  'nav.company': 'Azienda',
   'nav.people': 'Persone',
   'nav.tokens': 'Token API',
   'nav.audit': 'Registro attività',
