@@ -481,6 +481,21 @@ describe('the vendor console', () => {
     ]);
     await nav.getByRole('link', { name: 'Company' }).click();
     await theirs.getByRole('heading', { name: 'Globex' }).waitFor();
+    // A company user invites a colleague into their own company, and only with a company role.
+    await nav.getByRole('link', { name: 'People' }).click();
+    await theirs.getByRole('button', { name: 'Invite' }).click();
+    const dialog = theirs.getByRole('dialog');
+    expect(await dialog.getByLabel('Role').locator('option').allTextContents()).toEqual([
+      'customer-admin',
+      'customer-user',
+    ]);
+    expect(await dialog.getByLabel('Customer', { exact: true }).count()).toBe(0);
+    await dialog.getByLabel('E-mail').fill('colleague@globex.example');
+    await dialog.getByRole('button', { name: 'Invite' }).click();
+    await theirs.getByRole('row', { name: /colleague@globex\.example/ }).waitFor();
+    expect(await invitationPassword(local().outboxDir, 'colleague@globex.example')).toHaveLength(
+      16,
+    );
     const p = page;
     page = theirs;
     await scan('not-found');

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call } from '../../api/problem.ts';
 import type { Person } from '../../api/types.ts';
+import { useSession } from '../../auth/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -29,12 +30,17 @@ export const InvitePerson = ({
   const queries = useQueryClient();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('vendor-support');
+  const session = useSession();
+  // A company's own administrator invites into their company only (the API says the same).
+  const ownCompany =
+    session.state.status === 'signedIn' ? session.state.person.customerId : undefined;
+  const offered = ownCompany ? roles.filter(isCustomerRole) : roles;
+  const [role, setRole] = useState<Role>(ownCompany ? 'customer-user' : 'vendor-support');
   const [customerId, setCustomerId] = useState('');
   const customers = useQuery({
     queryKey: ['customers', 'choices'],
     queryFn: () => call(api().GET('/customers', { params: { query: { limit: 100 } } })),
-    enabled: isCustomerRole(role),
+    enabled: isCustomerRole(role) && !ownCompany,
   });
   const chosenCustomer = customerId || customers.data?.items[0]?.id || '';
   const invite = useMutation({
@@ -45,7 +51,9 @@ export const InvitePerson = ({
             email: email.trim(),
             role,
             ...(name.trim() ? { name: name.trim() } : {}),
-            ...(isCustomerRole(role) && chosenCustomer ? { customerId: chosenCustomer } : {}),
+            ...(isCustomerRole(role) && !ownCompany && chosenCustomer
+              ? { customerId: chosenCustomer }
+              : {}),
           },
         }),
       ),
@@ -70,14 +78,14 @@ export const InvitePerson = ({
         </Field>
         <Field label={t('people.role')}>
           <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles.map((r) => (
+            {offered.map((r) => (
               <option key={r} value={r}>
                 {r}
               </option>
             ))}
           </select>
         </Field>
-        {isCustomerRole(role) ? (
+        {isCustomerRole(role) && !ownCompany ? (
           <Field label={t('people.customer')}>
             <select required value={chosenCustomer} onChange={(e) => setCustomerId(e.target.value)}>
               {customers.data?.items.map((c) => (
