@@ -107,8 +107,17 @@ export const checkout = async (
   store: SeatStore,
   request: CheckoutRequest,
   now: Date,
-  /** The pool as read together with the product (one round trip): the first round uses it. */
-  prefetched?: { pool: PoolState | undefined },
+  /**
+   * The pool as read together with the product (one round trip), or remembered from an earlier
+   * call (`remembered`): the first round uses it. A remembered pool may be stale; that is safe,
+   * because the transaction holds only while the pool's licenses are still that version, and a
+   * refusal it would cause is confirmed by a fresh read first. `onRead` learns every fresh read.
+   */
+  prefetched?: {
+    pool: PoolState | undefined;
+    remembered?: boolean;
+    onRead?: (pool: PoolState | undefined) => void;
+  },
 ): Promise<Lease> => {
   let reclaimed = false;
   // What the last lost transaction said this session holds (its ALL_OLD), so it is not re-read.
@@ -129,17 +138,27 @@ export const checkout = async (
     }
     if (existing && new Date(existing.expiresAt) > now) return existing; // a retried checkout
     if (existing) await store.release(existing);
-    const pool =
-      round === 0 && prefetched
-        ? prefetched.pool
-        : await store.pool(request.projectId, request.productCode);
-    if (pool) ownLicenseAllows(pool, request.licenseId, now);
-    const limit = pool ? poolLimit(pool.licenses, request.aggregation, now) : 0;
-    if (!pool || limit === 0) {
-      throw new DomainError(
-        'NO_ENTITLEMENT',
-        'No valid license gives seats for this product here.',
-      );
+    const guess = round === 0 && prefetched?.remembered === true;
+    let pool: PoolState | undefined;
+    if (round === 0 && prefetched) {
+      pool = prefetched.pool;
+    } else {
+      pool = await store.pool(request.projectId, request.productCode);
+      prefetched?.onRead?.(pool);
+    }
+    let limit = 0;
+    try {
+      if (pool) ownLicenseAllows(pool, request.licenseId, now);
+      limit = pool ? poolLimit(pool.licenses, request.aggregation, now) : 0;
+      if (!pool || limit === 0) {
+        throw new DomainError(
+          'NO_ENTITLEMENT',
+          'No valid license gives seats for this product here.',
+        );
+      }
+    } catch (error) {
+      if (guess) continue; // refused on a remembered pool: read the pool itself, then decide
+      throw error;
     }
     const lease: Lease = {
       projectId: request.projectId,

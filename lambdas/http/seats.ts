@@ -14,6 +14,7 @@ import { seatStore } from '../store/seats.ts';
 import { statsStore } from '../store/stats.ts';
 import { assignmentDeps } from '../wiring/assignment-deps.ts';
 import { countBusiness, countDaily } from '../wiring/business-metrics.ts';
+import { recentPools } from '../wiring/recent-pools.ts';
 import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
 import { instanceGuards } from './instance-guards.ts';
 
@@ -31,15 +32,19 @@ const seatPlace = (r: OperationRequest) =>
 export const handler = httpHandler(
   seatsRoutes,
   {
-    // Authentication read the activation; one read of pool and product, one transaction.
+    // Authentication read the activation; then one transaction, with the pool and product
+    // this function read lately (wiring/recent-pools.ts), else one read of both first.
     checkoutSeat: async (r) => {
       const place = await seatPlace(r);
       const seats = r.runtime.store(seatStore);
-      const { pool, product: found } = await seats.poolWithProduct(
-        place.projectId,
-        place.productCode,
-      );
+      const now = r.runtime.clock.now();
+      const remembered = recentPools.get(place.projectId, place.productCode, now.getTime());
+      const { pool, product: found } =
+        remembered ?? (await seats.poolWithProduct(place.projectId, place.productCode));
       const product = seatProduct(found);
+      if (!remembered) {
+        recentPools.remember(place.projectId, place.productCode, pool, found, now.getTime());
+      }
       requireConcurrent(product);
       const input = r.input.body;
       try {
@@ -55,8 +60,19 @@ export const handler = httpHandler(
             activationId: instanceOf(r).id,
             licenseId: place.licenseId,
           },
-          r.runtime.clock.now(),
-          { pool },
+          now,
+          {
+            pool,
+            remembered: remembered !== undefined,
+            onRead: (fresh) =>
+              recentPools.remember(
+                place.projectId,
+                place.productCode,
+                fresh,
+                product,
+                now.getTime(),
+              ),
+          },
         );
         countBusiness('SeatCheckouts');
         const { projectId: _p, activationId: _a, ...view } = lease;

@@ -6,11 +6,13 @@ import { invoke } from '../support/invoke.ts';
 /**
  * What a seat costs in DynamoDB round trips, counted at the wire between the handlers and
  * DynamoDB Local: the instance's authentication included, a checkout and a release together make
- * at most five requests.
+ * at most five requests, and four once the function remembers the pool. The tests run in order:
+ * the first one meets a function that has read no pool yet.
  */
 const { admin, table, mailed } = useAwsConfiguredHandlers();
 let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
 let token: string;
+let licenseId: string;
 
 beforeAll(async () => {
   proxy = await startCountingProxy(table().endpoint);
@@ -26,6 +28,7 @@ beforeAll(async () => {
     seatLimit: 2,
     notify: false,
   });
+  licenseId = license.json.id as string;
   const started = await invoke('POST', '/instance/activations', {
     body: { key: license.json.key, fingerprint: 'desk-host' },
   });
@@ -61,5 +64,52 @@ describe('a seat in DynamoDB round trips', () => {
       'GetItem', // release: the activation behind the token
       'TransactWriteItems', // lease gone, counter down
     ]);
+  });
+
+  it('a checkout on a pool this function read lately reads nothing before its transaction', async () => {
+    const warm = await invoke('POST', '/instance/seats/checkout', {
+      token,
+      body: { sessionId: 's-warm', userId: 'u-1' },
+    });
+    await invoke('POST', '/instance/seats/release', { token, body: { sessionId: 's-warm' } });
+    const from = proxy.operations.length;
+
+    const out = await invoke('POST', '/instance/seats/checkout', {
+      token,
+      body: { sessionId: 's-2', userId: 'u-2' },
+    });
+    await invoke('POST', '/instance/seats/release', { token, body: { sessionId: 's-2' } });
+
+    expect([warm.status, out.status]).toEqual([200, 200]);
+    expect(proxy.operations.slice(from)).toEqual([
+      'GetItem', // checkout: the activation behind the token
+      'TransactWriteItems', // lease and counter, while the pool's licenses are as remembered
+      'GetItem',
+      'TransactWriteItems',
+    ]);
+  });
+
+  it('a remembered pool never decides alone: a suspension meanwhile refuses, a raised limit meanwhile counts', async () => {
+    const checkout = (sessionId: string) =>
+      invoke('POST', '/instance/seats/checkout', { token, body: { sessionId, userId: sessionId } });
+    expect((await checkout('r-1')).status).toBe(200); // the pool is remembered now
+    const licenseAction = (action: string) =>
+      invoke('POST', `/licenses/${licenseId}/${action}`, { token: admin() });
+
+    expect((await licenseAction('suspend')).status).toBe(200);
+    const whileSuspended = await checkout('r-2');
+    expect((await licenseAction('reinstate')).status).toBe(200);
+    const raised = await invoke('PATCH', `/licenses/${licenseId}`, {
+      token: admin(),
+      body: { seatLimit: 3 },
+    });
+    const second = await checkout('r-2');
+    const third = await checkout('r-3');
+    const fourth = await checkout('r-4');
+
+    expect(whileSuspended.json.code).toBe('LICENSE_SUSPENDED');
+    expect(raised.status).toBe(200);
+    expect([second.status, third.status, fourth.status]).toEqual([200, 200, 409]);
+    expect(fourth.json.code).toBe('POOL_FULL');
   });
 });
