@@ -141,6 +141,8 @@ export const completeFederatedSignIn = async (
   cookie: string | undefined,
 ): Promise<SessionResult | FederationFailure> => {
   if (query.error || !query.code) return 'FEDERATION_CANCELLED';
+  // No provider is configured here: no answer can be one this installation asked for.
+  if (deps.settings.providers.length === 0) return 'FEDERATION_EXPIRED';
   const [state, verifier] = (cookie ?? '').split('.');
   // The state ties the answer to the browser that asked; without it, someone else's code could
   // sign this browser in as them.

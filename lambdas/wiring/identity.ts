@@ -7,6 +7,7 @@ import {
 } from '../adapters/cognito.ts';
 import { cognitoHostedSignIn } from '../adapters/cognito-hosted.ts';
 import { config } from '../config.ts';
+import { notFound } from '../domain/errors.ts';
 import type { FederationSettings, HostedSignIn } from '../domain/federation.ts';
 import type { MfaProvider } from '../domain/mfa.ts';
 import type { IdentityDirectory, PasswordGenerator } from '../domain/people.ts';
@@ -44,17 +45,31 @@ export const mfaProvider = (): MfaProvider => {
 };
 export const mfaOffered = (): boolean => config().IDENTITY_MFA === 'optional';
 
-let hosted: HostedSignIn | undefined;
-/** The stage's federated providers; none where federation is not configured (and locally). */
+/** Where federation is not configured (and locally): no provider, so no hosted sign-in to call. */
+const notConfigured: HostedSignIn = {
+  begin: () => {
+    throw notFound('Sign-in provider');
+  },
+  exchange: async () => undefined,
+};
+
+let federated: { settings: FederationSettings; hosted: HostedSignIn } | undefined;
+/** The stage's federated providers and the pool's hosted sign-in; none unless configured. */
 export const federation = (): { settings: FederationSettings; hosted: HostedSignIn } => {
+  if (federated) return federated;
   const cfg = config();
-  const configured = cfg.IDENTITY_DOMAIN && cfg.IDENTITY_CALLBACK_URL;
-  hosted ??= cognitoHostedSignIn({
-    domain: cfg.IDENTITY_DOMAIN ?? 'https://federation.invalid',
-    clientId: cfg.USER_POOL_CLIENT_ID ?? '',
-    callbackUrl: cfg.IDENTITY_CALLBACK_URL ?? 'https://federation.invalid/',
-  });
-  return { settings: { providers: configured ? cfg.IDENTITY_PROVIDERS : [] }, hosted };
+  federated =
+    cfg.IDENTITY_DOMAIN && cfg.IDENTITY_CALLBACK_URL
+      ? {
+          settings: { providers: cfg.IDENTITY_PROVIDERS },
+          hosted: cognitoHostedSignIn({
+            domain: cfg.IDENTITY_DOMAIN,
+            clientId: poolSettings().clientId,
+            callbackUrl: cfg.IDENTITY_CALLBACK_URL,
+          }),
+        }
+      : { settings: { providers: [] }, hosted: notConfigured };
+  return federated;
 };
 
 export const passwords: PasswordGenerator = randomPasswords;

@@ -118,6 +118,13 @@ describe('npm start', () => {
     expect(await signIn.json()).toMatchObject({ status: 'NEW_PASSWORD_REQUIRED' });
     // The emulator has no hosted sign-in: locally, a password is the only way in.
     expect(await (await fetch(`${url}/session/providers`)).json()).toEqual({ providers: [] });
+    // …and an answer from a provider, however well formed, is not one it asked for: no call out.
+    const callback = await fetch(`${url}/session/federation-callback?code=c0de&state=s1`, {
+      redirect: 'manual',
+      headers: { cookie: 'tessera_federation=s1.verifier' },
+    });
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get('location')).toBe(`${url}/#/?signIn=FEDERATION_EXPIRED`);
     const outbox = await readdir(join(stateDir, 'outbox'));
     expect(outbox.filter((f) => f.includes('invitation'))).toHaveLength(1);
 
