@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { auditedPerson, type PeopleStore, type Person, personRef, subjectsOf } from './people.ts';
-import { membershipOf } from './person-principal.ts';
-import type { Principal, Role } from './principal.ts';
+import { personPrincipal } from './person-principal.ts';
+import type { Role } from './principal.ts';
 import {
   type ProviderTokens,
   type SessionResult,
@@ -115,7 +115,7 @@ const linked = async (
     version: person.version + 1,
     updatedAt: ctx.now.toISOString(),
   };
-  const principal: Principal = { kind: 'person', personId: person.id, ...membershipOf(person) };
+  const principal = personPrincipal(person);
   await store.link(
     person,
     after,

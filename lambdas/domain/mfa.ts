@@ -83,8 +83,12 @@ const recorded = async (
   person: Person,
   mfa: boolean,
 ): Promise<void> => {
-  const after: Person = { ...person, mfa, version: person.version + 1 };
-  after.updatedAt = ctx.now.toISOString();
+  const after: Person = {
+    ...person,
+    mfa,
+    version: person.version + 1,
+    updatedAt: ctx.now.toISOString(),
+  };
   const action = mfa ? 'person.mfa-enabled' : 'person.mfa-disabled';
   await deps.store.replace(
     person,

@@ -21,6 +21,15 @@ export const membershipOf = (person: Pick<PersonRecord, 'role' | 'customerId'>):
   return { role: person.role };
 };
 
+/** The person acting as themselves: a sign-in, their own password reset, their own link. */
+export const personPrincipal = (
+  person: Pick<PersonRecord, 'id' | 'role' | 'customerId'>,
+): Principal => ({
+  kind: 'person',
+  personId: person.id,
+  ...membershipOf(person),
+});
+
 /** The principal behind a verified provider token, or 401 when Tessera's record says no. */
 export const principalOfSubject = async (
   store: { bySubject(subject: string): Promise<PersonRecord | undefined> },
@@ -30,5 +39,5 @@ export const principalOfSubject = async (
   if (person?.status !== 'active') {
     throw new DomainError('UNAUTHENTICATED', 'Sign in again.');
   }
-  return { kind: 'person', personId: person.id, ...membershipOf(person) };
+  return personPrincipal(person);
 };

@@ -2,8 +2,7 @@ import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError } from './errors.ts';
 import { auditedPerson, type PeopleStore, type Person, personRef, subjectsOf } from './people.ts';
-import { membershipOf } from './person-principal.ts';
-import type { Principal } from './principal.ts';
+import { personPrincipal } from './person-principal.ts';
 
 /**
  * Signing in with e-mail and password through the identity provider, for the console and the
@@ -306,7 +305,7 @@ export const resetPassword = async (
     updatedAt: ctx.now.toISOString(),
   };
   // The person changed their own password: they are the actor, whoever the caller was.
-  const principal: Principal = { kind: 'person', personId: person.id, ...membershipOf(person) };
+  const principal = personPrincipal(person);
   await deps.store.replace(
     person,
     after,

@@ -160,7 +160,10 @@ export const httpHandler = <const Rs extends readonly Route[]>(
         instance: context.instance,
         cookie: (name) => cookieOf(event, name),
         setCookie: (value) => cookies.push(value),
-        bearer: bearerToken(event),
+        // Read only by the operations that pass it on (the person's own MFA calls).
+        get bearer() {
+          return bearerToken(event);
+        },
         basePath: basePath(event),
         get runtime() {
           return runtime();

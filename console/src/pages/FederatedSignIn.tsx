@@ -4,6 +4,7 @@ import { api, apiUrl } from '../api/client.ts';
 import { call } from '../api/problem.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Refusal } from '../ui/Refusal.tsx';
 
 const FAILURES = ['FEDERATION_CANCELLED', 'FEDERATION_EXPIRED', 'FEDERATION_REFUSED'] as const;
 type Failure = (typeof FAILURES)[number];
@@ -33,11 +34,7 @@ export const FederatedSignIn = () => {
   const list = providers.data?.providers ?? [];
   return (
     <>
-      {failure ? (
-        <p role="alert" className="notice error">
-          {t(`signIn.${failure}` as MessageKey)}
-        </p>
-      ) : null}
+      <Refusal message={failure ? t(`signIn.${failure}` as MessageKey) : undefined} />
       {list.length > 0 ? (
         <ul className="providers" aria-label={t('signIn.providers')}>
           {list.map((p) => (

@@ -6,6 +6,8 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { Field } from '../ui/Field.tsx';
 import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
+import { Refusal } from '../ui/Refusal.tsx';
+import { SignInEmail } from '../ui/SignInEmail.tsx';
 
 /**
  * Forgot-password: the e-mail, then the e-mailed code with a new password. The first answer is
@@ -63,11 +65,7 @@ export const ForgotPassword = ({ onDone }: { onDone: (changed: boolean) => void 
               setRepeat(next.repeat);
             }}
           />
-          {mismatch ? (
-            <p role="alert" className="notice error">
-              {t('signIn.mismatch')}
-            </p>
-          ) : null}
+          <Refusal message={mismatch ? t('signIn.mismatch') : undefined} />
           <ErrorNotice error={reset.error} onRetry={() => reset.mutate()} />
           <button type="submit" className="primary" disabled={reset.isPending}>
             {t('signIn.setPassword')}
@@ -76,16 +74,7 @@ export const ForgotPassword = ({ onDone }: { onDone: (changed: boolean) => void 
       ) : (
         <form onSubmit={ask}>
           <p>{t('signIn.forgotHelp')}</p>
-          <Field label={t('signIn.email')}>
-            <input
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </Field>
+          <SignInEmail value={email} onChange={setEmail} />
           <ErrorNotice error={request.error} onRetry={() => request.mutate()} />
           <button type="submit" className="primary" disabled={request.isPending}>
             {t('signIn.sendCode')}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { AuthenticatorCode } from '../ui/AuthenticatorCode.tsx';
+import { Refusal } from '../ui/Refusal.tsx';
 import { type ChallengeStepProps, useChallengeStep } from './challenge-step.ts';
 
 /** The second step of a sign-in: the code the person's authenticator app shows now. */
@@ -25,11 +26,7 @@ export const MfaCode = ({ email, challenge, onFailed }: ChallengeStepProps) => {
       <p id="mfa-help">{t('mfa.signInHelp')}</p>
       <form onSubmit={(e) => void submit(e)}>
         <AuthenticatorCode value={code} onChange={setCode} describedBy="mfa-help" />
-        {error ? (
-          <p role="alert" className="notice error">
-            {error}
-          </p>
-        ) : null}
+        <Refusal message={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('mfa.verify')}
         </button>

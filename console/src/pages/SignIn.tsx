@@ -3,6 +3,8 @@ import { ApiError, describeError } from '../api/problem.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
+import { Refusal } from '../ui/Refusal.tsx';
+import { SignInEmail } from '../ui/SignInEmail.tsx';
 import { type ChallengeStepProps, useChallengeStep } from './challenge-step.ts';
 import { FederatedSignIn } from './FederatedSignIn.tsx';
 import { ForgotPassword } from './ForgotPassword.tsx';
@@ -81,17 +83,7 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
       {reason === 'expired' ? <p role="status">{t('problem.UNAUTHENTICATED')}</p> : null}
       {changed ? <p role="status">{t('signIn.resetDone')}</p> : null}
       <form onSubmit={submit}>
-        <label>
-          {t('signIn.email')}
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
+        <SignInEmail value={email} onChange={setEmail} />
         <label>
           {t('signIn.password')}
           <input
@@ -103,11 +95,7 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
-        {error ? (
-          <p role="alert" className="notice error">
-            {error}
-          </p>
-        ) : null}
+        <Refusal message={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('signIn.submit')}
         </button>
@@ -144,11 +132,7 @@ const NewPassword = ({ email, challenge, onFailed }: ChallengeStepProps) => {
           }}
           describedBy="password-help"
         />
-        {error ? (
-          <p role="alert" className="notice error">
-            {error}
-          </p>
-        ) : null}
+        <Refusal message={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('signIn.setPassword')}
         </button>

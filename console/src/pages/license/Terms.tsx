@@ -5,6 +5,7 @@ import { call } from '../../api/problem.ts';
 import type { License } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { NumberField } from '../../ui/NumberField.tsx';
 
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '');
 const endOfDay = (date: string) => (date ? `${date}T23:59:59Z` : undefined);
@@ -95,26 +96,18 @@ const EditTerms = ({ license, onDone }: { license: License; onDone: () => void }
   };
   return (
     <form onSubmit={submit} className="stack">
-      <label>
-        {t('license.seatLimit')}
-        <input
-          type="number"
-          min={0}
-          required
-          value={seatLimit}
-          onChange={(e) => setSeatLimit(e.target.value)}
-        />
-      </label>
-      <label>
-        {t('license.maxActivations')}
-        <input
-          type="number"
-          min={0}
-          required
-          value={maxActivations}
-          onChange={(e) => setMaxActivations(e.target.value)}
-        />
-      </label>
+      <NumberField
+        label={t('license.seatLimit')}
+        min={0}
+        value={seatLimit}
+        onChange={setSeatLimit}
+      />
+      <NumberField
+        label={t('license.maxActivations')}
+        min={0}
+        value={maxActivations}
+        onChange={setMaxActivations}
+      />
       <label>
         {t('licenses.validTill')}
         <input type="date" value={validTill} onChange={(e) => setValidTill(e.target.value)} />

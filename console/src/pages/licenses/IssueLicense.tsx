@@ -7,6 +7,7 @@ import { href } from '../../router.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { Modal } from '../../ui/Modal.tsx';
+import { NumberField } from '../../ui/NumberField.tsx';
 
 /** Issues a license (key and serial are generated) and opens its page. */
 export const IssueLicense = ({ onClose }: { onClose: () => void }) => {
@@ -86,24 +87,18 @@ export const IssueLicense = ({ onClose }: { onClose: () => void }) => {
         <Field label={t('licenses.company')}>
           <input required value={companyName} onChange={(e) => setCompanyName(e.target.value)} />
         </Field>
-        <Field label={t('license.seatLimit')}>
-          <input
-            type="number"
-            min={0}
-            required
-            value={seatLimit}
-            onChange={(e) => setSeatLimit(e.target.value)}
-          />
-        </Field>
-        <Field label={t('license.maxActivations')}>
-          <input
-            type="number"
-            min={1}
-            required
-            value={maxActivations}
-            onChange={(e) => setMaxActivations(e.target.value)}
-          />
-        </Field>
+        <NumberField
+          label={t('license.seatLimit')}
+          min={0}
+          value={seatLimit}
+          onChange={setSeatLimit}
+        />
+        <NumberField
+          label={t('license.maxActivations')}
+          min={1}
+          value={maxActivations}
+          onChange={setMaxActivations}
+        />
         <Field label={t('licenses.validTill')}>
           <input type="date" value={validTill} onChange={(e) => setValidTill(e.target.value)} />
         </Field>
