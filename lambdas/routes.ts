@@ -18,6 +18,7 @@ import { groups, type Route, type RouteGroup } from './routes/route.ts';
 import { seatsRoutes } from './routes/seats.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokensRoutes } from './routes/tokens.ts';
+import { trialsRoutes } from './routes/trials.ts';
 import { validateRoutes } from './routes/validate.ts';
 
 export {
@@ -45,6 +46,7 @@ export const routes: readonly Route[] = [
   ...seatsRoutes,
   ...peopleRoutes,
   ...sessionRoutes,
+  ...trialsRoutes,
 ];
 
 export const routesOf = (group: RouteGroup): Route[] => routes.filter((r) => r.group === group);

@@ -10,6 +10,7 @@ export const entityTypes = [
   'license',
   'pool',
   'person',
+  'trial',
 ] as const;
 export const EntityType = /* @__PURE__ */ z.lazy(() => z.enum(entityTypes));
 export type EntityType = z.infer<typeof EntityType>;

@@ -49,6 +49,9 @@ export const errorCodes = [
   'RESET_LIMIT_REACHED',
   'MFA_CODE_INVALID',
   'MFA_NOT_OFFERED',
+  'TRIAL_NOT_OFFERED',
+  'TRIAL_ALREADY_USED',
+  'TRIAL_NOT_PENDING',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',
@@ -108,6 +111,12 @@ export const problemMembers = () =>
         .describe('Why an activation token no longer works: its activation ended'),
     },
     WRONG_SEAT_MODEL: { seatModel: z.enum(['concurrent', 'named', 'instance']) },
+    TRIAL_ALREADY_USED: {
+      trialStatus: z
+        .enum(['pending', 'issued', 'declined'])
+        .describe("The customer's earlier trial of this product"),
+    },
+    TRIAL_NOT_PENDING: { trialStatus: z.enum(['pending', 'issued', 'declined']) },
   }) satisfies Partial<Record<string, z.ZodRawShape>>;
 
 export interface FieldIssue {

@@ -302,6 +302,38 @@ const checkWindow = (validFrom: string, validTill: string | undefined) => {
   }
 };
 
+/** The terms of a license to issue; the rest is drawn (id, key, serial) or starts fresh. */
+export type LicenseTerms = Omit<
+  License,
+  'id' | 'key' | 'serial' | 'activationCount' | 'status' | 'version' | 'createdAt' | 'updatedAt'
+>;
+
+/** A new license from checked terms: its id, key and serial are drawn here. */
+export const newLicense = async (
+  deps: Pick<LicenseDeps, 'licenses' | 'randomBytes'>,
+  ctx: ChangeContext,
+  terms: LicenseTerms,
+): Promise<License> => {
+  const at = ctx.now.toISOString();
+  return {
+    id: ctx.ids.next('lic'),
+    key: generateLicenseKey(deps.randomBytes),
+    serial: formatSerial(await deps.licenses.nextSerial()),
+    ...terms,
+    activationCount: 0,
+    status: 'active',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+};
+
+/** The audit event of an issued license: the key itself never goes into the trail. */
+export const issuedEvent = (ctx: ChangeContext, license: License): AuditEvent => {
+  const { key: _key, ...withoutKey } = license;
+  return auditEvent(ctx, 'license.issued', licenseRef(license), null, withoutKey);
+};
+
 export const issueLicense = async (
   deps: LicenseDeps,
   ctx: ChangeContext,
@@ -317,13 +349,9 @@ export const issueLicense = async (
     if (!customer) throw invalid('body.customerId', 'No such customer');
     projectId = customer.defaultProjectId;
   }
-  const at = ctx.now.toISOString();
-  const validFrom = input.validFrom ? iso(input.validFrom) : at;
+  const validFrom = input.validFrom ? iso(input.validFrom) : ctx.now.toISOString();
   checkWindow(validFrom, input.validTill);
-  const license: License = {
-    id: ctx.ids.next('lic'),
-    key: generateLicenseKey(deps.randomBytes),
-    serial: formatSerial(await deps.licenses.nextSerial()),
+  const license = await newLicense(deps, ctx, {
     productCode: product.code,
     ...(input.customerId ? { customerId: input.customerId, projectId } : {}),
     registeredEmail: input.registeredEmail,
@@ -331,27 +359,16 @@ export const issueLicense = async (
     modules: input.modules,
     seatLimit: input.seatLimit,
     maxActivations: input.maxActivations,
-    activationCount: 0,
     validFrom,
     ...(input.validTill ? { validTill: iso(input.validTill) } : {}),
     ...(input.maintenanceUntil ? { maintenanceUntil: iso(input.maintenanceUntil) } : {}),
     trial: input.trial,
     ...(input.notes ? { notes: input.notes } : {}),
-    status: 'active',
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const { key: _key, ...withoutKey } = license;
-  // The key itself never goes into the audit trail; its holder is the license id.
+  });
   // The "license issued" e-mail is queued in the same transaction and sent by the
   // notifications job, so it is neither lost nor sent twice.
   const notice = input.notify ? newNotice('license-issued', license.id, ctx.now) : undefined;
-  await deps.licenses.issue(
-    license,
-    auditEvent(ctx, 'license.issued', licenseRef(license), null, withoutKey),
-    notice,
-  );
+  await deps.licenses.issue(license, issuedEvent(ctx, license), notice);
   return present(deps.licenses, license, ctx.principal, ctx.now);
 };
 

@@ -29,6 +29,12 @@ export const actions = [
   'person:read',
   /** Invite people, change their role, disable, enable and remove them. */
   'person:write',
+  /** See a customer's trials. */
+  'trial:read',
+  /** Ask for a product's trial for one's company (issued at once or after approval). */
+  'trial:request',
+  /** Approve or decline trials that wait for the vendor; list them across customers. */
+  'trial:decide',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -47,6 +53,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'license:key',
     'activation:manage',
     'person:read',
+    'trial:read',
   ]),
   'customer-admin': new Set<Action>([
     'product:read',
@@ -62,12 +69,15 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'activation:manage',
     'person:read',
     'person:write',
+    'trial:read',
+    'trial:request',
   ]),
   'customer-user': new Set<Action>([
     'product:read',
     'customer:read',
     'project:read',
     'license:read',
+    'trial:read',
   ]),
 };
 

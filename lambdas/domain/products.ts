@@ -53,6 +53,29 @@ export const LeaseSeconds = /* @__PURE__ */ z.lazy(() =>
     .describe('Concurrent seats: how long a lease lasts without a heartbeat (default 600 s)'),
 );
 
+/**
+ * What a customer's company user may request once per product: a time-limited license flagged
+ * `trial`, issued at once or after a vendor admin approves it (domain/trials.ts).
+ */
+export const TrialPolicy = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    days: z.number().int().min(1).max(365).describe('How long a trial license lasts'),
+    seatLimit: z.number().int().min(0).max(100_000).default(1),
+    maxActivations: z.number().int().min(1).max(1_000).default(1),
+    modules: z
+      .array(ModuleCode)
+      .max(200)
+      .refine((m) => new Set(m).size === m.length, 'Modules must be unique')
+      .default([])
+      .describe('Modules of this product the trial includes'),
+    approval: z
+      .enum(['automatic', 'vendor'])
+      .default('automatic')
+      .describe('automatic: issued on request; vendor: waits for a vendor admin to approve'),
+  }),
+);
+export type TrialPolicy = z.output<typeof TrialPolicy>;
+
 const Modules = /* @__PURE__ */ z.lazy(() =>
   z
     .array(ProductModule)
@@ -76,6 +99,7 @@ export const CreateProductInput = /* @__PURE__ */ z.lazy(() =>
       .default(true)
       .describe('Whether activations/seats may go back to the balance'),
     leaseSeconds: LeaseSeconds.optional(),
+    trial: TrialPolicy.optional().describe('Omit when the product offers no trial'),
   }),
 );
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
@@ -90,6 +114,7 @@ export const UpdateProductInput = /* @__PURE__ */ z.lazy(() =>
       aggregation: Aggregation.optional(),
       returnable: z.boolean().optional(),
       leaseSeconds: LeaseSeconds.nullable().optional(),
+      trial: TrialPolicy.nullable().optional().describe('null: the product offers no trial'),
     })
     .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
 );
@@ -108,6 +133,7 @@ export interface Product {
   returnable: boolean;
   /** Concurrent seats: lease length in seconds; absent means the default. */
   leaseSeconds?: number;
+  trial?: TrialPolicy;
   /** Licenses issued for this product; a product with licenses cannot be deleted. */
   licenseCount: number;
   version: number;
@@ -125,6 +151,16 @@ export const ProductView = /* @__PURE__ */ z.lazy(() =>
     aggregation: Aggregation,
     returnable: z.boolean(),
     leaseSeconds: z.number().int().optional(),
+    trial: z
+      .object({
+        days: z.number().int(),
+        seatLimit: z.number().int(),
+        maxActivations: z.number().int(),
+        modules: z.array(z.string()),
+        approval: z.enum(['automatic', 'vendor']),
+      })
+      .optional()
+      .describe('The trial a company user may request, once per customer'),
     licenseCount: z.number().int(),
     version: z.number().int(),
     createdAt: Timestamp,
@@ -142,6 +178,18 @@ export interface ProductStore {
 
 const ref = (code: string) => ({ type: 'product' as const, id: code });
 
+/** A trial may include only modules the product has. */
+const checkTrialModules = (product: Pick<Product, 'modules' | 'trial'>) => {
+  const known = new Set(product.modules.map((m) => m.code));
+  const unknown = (product.trial?.modules ?? []).filter((m) => !known.has(m));
+  if (unknown.length > 0) {
+    const message = `Not modules of this product: ${unknown.join(', ')}`;
+    throw new DomainError('VALIDATION_FAILED', message, {
+      errors: [{ path: 'body.trial.modules', message }],
+    });
+  }
+};
+
 export const createProduct = async (
   store: ProductStore,
   ctx: ChangeContext,
@@ -158,11 +206,13 @@ export const createProduct = async (
     aggregation: input.aggregation,
     returnable: input.returnable,
     ...(input.leaseSeconds ? { leaseSeconds: input.leaseSeconds } : {}),
+    ...(input.trial ? { trial: input.trial } : {}),
     licenseCount: 0,
     version: 1,
     createdAt: at,
     updatedAt: at,
   };
+  checkTrialModules(product);
   await store.create(product, auditEvent(ctx, 'product.created', ref(product.code), null, product));
   return product;
 };
@@ -206,6 +256,7 @@ export const updateProduct = async (
     { ...before, version: before.version + 1, updatedAt: ctx.now.toISOString() },
     input,
   );
+  checkTrialModules(after);
   await store.replace(before, after, auditEvent(ctx, 'product.updated', ref(code), before, after));
   return after;
 };

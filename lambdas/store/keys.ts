@@ -273,6 +273,24 @@ export const queueKeys = {
   attributes: ['gsi3pk', 'gsi3sk'] as const,
 } as const;
 
+/**
+ * Trials: one item per customer and product in the customer's partition, so the key itself
+ * refuses a second request; listed vendor-wide by status (the approval queue) on gsi1.
+ */
+export const trialKeys = {
+  trial: (customerId: string, productCode: string): PrimaryKey => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `TRIAL#${productCode}`,
+  }),
+  customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  sortPrefix: 'TRIAL#',
+  byStatus: (status: string, requestedAt: string, customerId: string, productCode: string) => ({
+    gsi1pk: `TRIALS#${status}`,
+    gsi1sk: `${requestedAt}#${customerId}#${productCode}`,
+  }),
+  statusPartition: (status: string) => `TRIALS#${status}`,
+} as const;
+
 /** Outbox notices and the once-only markers of reminders. */
 export const noticeKeys = {
   notice: (noticeId: string): PrimaryKey => ({ pk: `NOTICE#${noticeId}`, sk: 'NOTICE' }),

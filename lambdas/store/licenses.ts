@@ -1,9 +1,11 @@
 import type { Db } from '../adapters/dynamodb.ts';
 import { GetCommand, UpdateCommand } from '../adapters/dynamodb.ts';
 import { sha256Hex } from '../adapters/hash.ts';
+import type { AuditEvent } from '../domain/audit.ts';
 import { searchText } from '../domain/common.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { License, LicenseListFilter, LicenseStore } from '../domain/licenses.ts';
+import type { Notice } from '../domain/notices.ts';
 import type { SeatModel } from '../domain/pools.ts';
 import { auditWrite } from './audit.ts';
 import { batchGet } from './batch.ts';
@@ -228,6 +230,31 @@ const listRequest = (tableName: string, filter: LicenseListFilter): Omit<PageReq
   };
 };
 
+/**
+ * The writes that issue a license: the license, its key index, lookups, product and project
+ * counters, its pool entry, the audit event and the "issued" e-mail. Another transaction that
+ * issues a license as part of its own change (a trial) writes these with its own items.
+ */
+export const issueWrites = (license: License, event: AuditEvent, notice?: Notice): Write[] => [
+  ...(notice ? [{ put: noticeItem(notice), condition: absent }] : []),
+  { put: item(license), condition: absent },
+  {
+    put: toItem('licenseKey', licenseKeys.byKey(keyHash(license.key)), {
+      licenseId: license.id,
+    }),
+    condition: absent,
+    onConflict: () => new DomainError('CONCURRENT_MODIFICATION', 'Key collision; retry.'),
+  },
+  { put: lookupItem('serial', license.serial, license.id) },
+  { put: lookupItem('email', license.registeredEmail, license.id) },
+  countLicense(keys.product(license.productCode), 'product'),
+  ...(license.customerId && license.projectId
+    ? [countLicense(keys.project(license.customerId, license.projectId), 'project')]
+    : []),
+  ...poolEntry(license),
+  auditWrite(event),
+];
+
 export const licenseStore = (db: Db, tableName: string): LicenseStore => {
   const get = async (licenseId: string) => {
     const out = await db.send(
@@ -259,26 +286,7 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
       return Number(out.Attributes?.value);
     },
 
-    issue: (license, event, notice) =>
-      transact(db, tableName, [
-        ...(notice ? [{ put: noticeItem(notice), condition: absent }] : []),
-        { put: item(license), condition: absent },
-        {
-          put: toItem('licenseKey', licenseKeys.byKey(keyHash(license.key)), {
-            licenseId: license.id,
-          }),
-          condition: absent,
-          onConflict: () => new DomainError('CONCURRENT_MODIFICATION', 'Key collision; retry.'),
-        },
-        { put: lookupItem('serial', license.serial, license.id) },
-        { put: lookupItem('email', license.registeredEmail, license.id) },
-        countLicense(keys.product(license.productCode), 'product'),
-        ...(license.customerId && license.projectId
-          ? [countLicense(keys.project(license.customerId, license.projectId), 'project')]
-          : []),
-        ...poolEntry(license),
-        auditWrite(event),
-      ]),
+    issue: (license, event, notice) => transact(db, tableName, issueWrites(license, event, notice)),
 
     get,
 

@@ -970,6 +970,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a customer’s trials */
+        get: operations["listCustomerTrials"];
+        put?: never;
+        /** Request a product’s trial license for a customer (once per product) */
+        post: operations["requestTrial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/trials/{productCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a customer’s trial of a product */
+        get: operations["getTrial"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/trials/{productCode}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending trial: its license is issued and e-mailed */
+        post: operations["approveTrial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/trials/{productCode}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a pending trial */
+        post: operations["declineTrial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trials across customers by status, oldest request first (the approval queue) */
+        get: operations["listTrialQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1627,6 +1713,55 @@ export interface components {
              */
             code: "MFA_NOT_OFFERED";
         };
+        "Problem.TRIAL_NOT_OFFERED": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "TRIAL_NOT_OFFERED";
+        };
+        "Problem.TRIAL_ALREADY_USED": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "TRIAL_ALREADY_USED";
+            /**
+             * @description The customer's earlier trial of this product
+             * @enum {string}
+             */
+            trialStatus: "pending" | "issued" | "declined";
+        };
+        "Problem.TRIAL_NOT_PENDING": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "TRIAL_NOT_PENDING";
+            /** @enum {string} */
+            trialStatus: "pending" | "issued" | "declined";
+        };
         "Problem.RATE_LIMITED": {
             /** @description A URN naming the code */
             type: string;
@@ -1670,7 +1805,7 @@ export interface components {
             code: "BAD_REQUEST";
         };
         /** @description An RFC 9457 problem document; `code` says which members it carries. */
-        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RESET_CODE_INVALID"] | components["schemas"]["Problem.RESET_LIMIT_REACHED"] | components["schemas"]["Problem.MFA_CODE_INVALID"] | components["schemas"]["Problem.MFA_NOT_OFFERED"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
+        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RESET_CODE_INVALID"] | components["schemas"]["Problem.RESET_LIMIT_REACHED"] | components["schemas"]["Problem.MFA_CODE_INVALID"] | components["schemas"]["Problem.MFA_NOT_OFFERED"] | components["schemas"]["Problem.TRIAL_NOT_OFFERED"] | components["schemas"]["Problem.TRIAL_ALREADY_USED"] | components["schemas"]["Problem.TRIAL_NOT_PENDING"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
     };
     responses: never;
     parameters: never;
@@ -2079,6 +2214,15 @@ export interface operations {
                             aggregation: "sum" | "max";
                             returnable: boolean;
                             leaseSeconds?: number;
+                            /** @description The trial a company user may request, once per customer */
+                            trial?: {
+                                days: number;
+                                seatLimit: number;
+                                maxActivations: number;
+                                modules: string[];
+                                /** @enum {string} */
+                                approval: "automatic" | "vendor";
+                            };
                             licenseCount: number;
                             version: number;
                             /**
@@ -2153,6 +2297,26 @@ export interface operations {
                     returnable?: boolean;
                     /** @description Concurrent seats: how long a lease lasts without a heartbeat (default 600 s) */
                     leaseSeconds?: number;
+                    /** @description Omit when the product offers no trial */
+                    trial?: {
+                        /** @description How long a trial license lasts */
+                        days: number;
+                        /** @default 1 */
+                        seatLimit?: number;
+                        /** @default 1 */
+                        maxActivations?: number;
+                        /**
+                         * @description Modules of this product the trial includes
+                         * @default []
+                         */
+                        modules?: string[];
+                        /**
+                         * @description automatic: issued on request; vendor: waits for a vendor admin to approve
+                         * @default automatic
+                         * @enum {string}
+                         */
+                        approval?: "automatic" | "vendor";
+                    };
                 };
             };
         };
@@ -2183,6 +2347,15 @@ export interface operations {
                         aggregation: "sum" | "max";
                         returnable: boolean;
                         leaseSeconds?: number;
+                        /** @description The trial a company user may request, once per customer */
+                        trial?: {
+                            days: number;
+                            seatLimit: number;
+                            maxActivations: number;
+                            modules: string[];
+                            /** @enum {string} */
+                            approval: "automatic" | "vendor";
+                        };
                         licenseCount: number;
                         version: number;
                         /**
@@ -2255,6 +2428,15 @@ export interface operations {
                         aggregation: "sum" | "max";
                         returnable: boolean;
                         leaseSeconds?: number;
+                        /** @description The trial a company user may request, once per customer */
+                        trial?: {
+                            days: number;
+                            seatLimit: number;
+                            maxActivations: number;
+                            modules: string[];
+                            /** @enum {string} */
+                            approval: "automatic" | "vendor";
+                        };
                         licenseCount: number;
                         version: number;
                         /**
@@ -2358,6 +2540,26 @@ export interface operations {
                     aggregation?: "sum" | "max";
                     returnable?: boolean;
                     leaseSeconds?: number | null;
+                    /** @description null: the product offers no trial */
+                    trial?: {
+                        /** @description How long a trial license lasts */
+                        days: number;
+                        /** @default 1 */
+                        seatLimit?: number;
+                        /** @default 1 */
+                        maxActivations?: number;
+                        /**
+                         * @description Modules of this product the trial includes
+                         * @default []
+                         */
+                        modules?: string[];
+                        /**
+                         * @description automatic: issued on request; vendor: waits for a vendor admin to approve
+                         * @default automatic
+                         * @enum {string}
+                         */
+                        approval?: "automatic" | "vendor";
+                    } | null;
                 };
             };
         };
@@ -2388,6 +2590,15 @@ export interface operations {
                         aggregation: "sum" | "max";
                         returnable: boolean;
                         leaseSeconds?: number;
+                        /** @description The trial a company user may request, once per customer */
+                        trial?: {
+                            days: number;
+                            seatLimit: number;
+                            maxActivations: number;
+                            modules: string[];
+                            /** @enum {string} */
+                            approval: "automatic" | "vendor";
+                        };
                         licenseCount: number;
                         version: number;
                         /**
@@ -3025,7 +3236,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                entityType?: "product" | "customer" | "project" | "token" | "license" | "pool" | "person";
+                entityType?: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial";
                 entityId?: string;
                 customerId?: string;
             };
@@ -3052,7 +3263,7 @@ export interface operations {
                             /** @description `<entity>.<verb>`, e.g. `product.created` */
                             action: string;
                             /** @enum {string} */
-                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person";
+                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial";
                             entityId: string;
                             customerId?: string;
                             actor: {
@@ -3126,7 +3337,7 @@ export interface operations {
                             /** @description `<entity>.<verb>`, e.g. `product.created` */
                             action: string;
                             /** @enum {string} */
-                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person";
+                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial";
                             entityId: string;
                             customerId?: string;
                             actor: {
@@ -6386,6 +6597,630 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         reset: true;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerTrials: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            customerId: string;
+                            productCode: string;
+                            projectId: string;
+                            /** @enum {string} */
+                            status: "pending" | "issued" | "declined";
+                            registeredEmail: string;
+                            policy: {
+                                days: number;
+                                seatLimit: number;
+                                maxActivations: number;
+                                modules: string[];
+                                /** @enum {string} */
+                                approval: "automatic" | "vendor";
+                            };
+                            requestedBy: {
+                                /** @enum {string} */
+                                type: "token" | "person" | "system" | "instance";
+                                id: string;
+                                role?: string;
+                                customerId?: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            requestedAt: string;
+                            decidedBy?: {
+                                /** @enum {string} */
+                                type: "token" | "person" | "system" | "instance";
+                                id: string;
+                                role?: string;
+                                customerId?: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            decidedAt?: string;
+                            reason?: string;
+                            /** @description The trial license, once issued */
+                            licenseId?: string;
+                            /**
+                             * Format: date-time
+                             * @description When the trial license ends
+                             */
+                            validTill?: string;
+                            version: number;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            updatedAt: string;
+                        }[];
+                        /** @description Pass as `cursor` to get the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestTrial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productCode: string;
+                    /** @description Defaults to the customer's default project */
+                    projectId?: string;
+                    /**
+                     * Format: email
+                     * @description Defaults to the requester's own e-mail, else the customer's contact e-mail
+                     */
+                    registeredEmail?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        productCode: string;
+                        projectId: string;
+                        /** @enum {string} */
+                        status: "pending" | "issued" | "declined";
+                        registeredEmail: string;
+                        policy: {
+                            days: number;
+                            seatLimit: number;
+                            maxActivations: number;
+                            modules: string[];
+                            /** @enum {string} */
+                            approval: "automatic" | "vendor";
+                        };
+                        requestedBy: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        requestedAt: string;
+                        decidedBy?: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        decidedAt?: string;
+                        reason?: string;
+                        /** @description The trial license, once issued */
+                        licenseId?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the trial license ends
+                         */
+                        validTill?: string;
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTrial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+                productCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        productCode: string;
+                        projectId: string;
+                        /** @enum {string} */
+                        status: "pending" | "issued" | "declined";
+                        registeredEmail: string;
+                        policy: {
+                            days: number;
+                            seatLimit: number;
+                            maxActivations: number;
+                            modules: string[];
+                            /** @enum {string} */
+                            approval: "automatic" | "vendor";
+                        };
+                        requestedBy: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        requestedAt: string;
+                        decidedBy?: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        decidedAt?: string;
+                        reason?: string;
+                        /** @description The trial license, once issued */
+                        licenseId?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the trial license ends
+                         */
+                        validTill?: string;
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveTrial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+                productCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        productCode: string;
+                        projectId: string;
+                        /** @enum {string} */
+                        status: "pending" | "issued" | "declined";
+                        registeredEmail: string;
+                        policy: {
+                            days: number;
+                            seatLimit: number;
+                            maxActivations: number;
+                            modules: string[];
+                            /** @enum {string} */
+                            approval: "automatic" | "vendor";
+                        };
+                        requestedBy: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        requestedAt: string;
+                        decidedBy?: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        decidedAt?: string;
+                        reason?: string;
+                        /** @description The trial license, once issued */
+                        licenseId?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the trial license ends
+                         */
+                        validTill?: string;
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declineTrial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+                productCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Shown to the customer */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        productCode: string;
+                        projectId: string;
+                        /** @enum {string} */
+                        status: "pending" | "issued" | "declined";
+                        registeredEmail: string;
+                        policy: {
+                            days: number;
+                            seatLimit: number;
+                            maxActivations: number;
+                            modules: string[];
+                            /** @enum {string} */
+                            approval: "automatic" | "vendor";
+                        };
+                        requestedBy: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        requestedAt: string;
+                        decidedBy?: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        decidedAt?: string;
+                        reason?: string;
+                        /** @description The trial license, once issued */
+                        licenseId?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the trial license ends
+                         */
+                        validTill?: string;
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTrialQueue: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "issued" | "declined";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            customerId: string;
+                            productCode: string;
+                            projectId: string;
+                            /** @enum {string} */
+                            status: "pending" | "issued" | "declined";
+                            registeredEmail: string;
+                            policy: {
+                                days: number;
+                                seatLimit: number;
+                                maxActivations: number;
+                                modules: string[];
+                                /** @enum {string} */
+                                approval: "automatic" | "vendor";
+                            };
+                            requestedBy: {
+                                /** @enum {string} */
+                                type: "token" | "person" | "system" | "instance";
+                                id: string;
+                                role?: string;
+                                customerId?: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            requestedAt: string;
+                            decidedBy?: {
+                                /** @enum {string} */
+                                type: "token" | "person" | "system" | "instance";
+                                id: string;
+                                role?: string;
+                                customerId?: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            decidedAt?: string;
+                            reason?: string;
+                            /** @description The trial license, once issued */
+                            licenseId?: string;
+                            /**
+                             * Format: date-time
+                             * @description When the trial license ends
+                             */
+                            validTill?: string;
+                            version: number;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            updatedAt: string;
+                        }[];
+                        /** @description Pass as `cursor` to get the next page */
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -1,0 +1,76 @@
+import { pageOf } from '../domain/common.ts';
+import {
+  CustomerTrialsQuery,
+  DeclineTrialInput,
+  RequestTrialInput,
+  TrialPath,
+  TrialQueueQuery,
+  TrialsPath,
+  TrialView,
+} from '../domain/trials.ts';
+import { route } from './route.ts';
+
+/** The `trials` group's routes (see ./route.ts for what a route says). */
+export const trialsRoutes = [
+  route({
+    operationId: 'requestTrial',
+    location: (t, p) => `/customers/${p.customerId}/trials/${t.productCode}`,
+    method: 'POST',
+    path: '/customers/{customerId}/trials',
+    group: 'trials',
+    auth: 'token',
+    status: 201,
+    summary: 'Request a product’s trial license for a customer (once per product)',
+    schemas: { path: TrialsPath, body: RequestTrialInput, response: TrialView },
+  }),
+  route({
+    operationId: 'listCustomerTrials',
+    method: 'GET',
+    path: '/customers/{customerId}/trials',
+    group: 'trials',
+    auth: 'token',
+    status: 200,
+    summary: 'List a customer’s trials',
+    schemas: { path: TrialsPath, query: CustomerTrialsQuery, response: pageOf(TrialView) },
+  }),
+  route({
+    operationId: 'getTrial',
+    method: 'GET',
+    path: '/customers/{customerId}/trials/{productCode}',
+    group: 'trials',
+    auth: 'token',
+    status: 200,
+    summary: 'Get a customer’s trial of a product',
+    schemas: { path: TrialPath, response: TrialView },
+  }),
+  route({
+    operationId: 'approveTrial',
+    method: 'POST',
+    path: '/customers/{customerId}/trials/{productCode}/approve',
+    group: 'trials',
+    auth: 'token',
+    status: 200,
+    summary: 'Approve a pending trial: its license is issued and e-mailed',
+    schemas: { path: TrialPath, response: TrialView },
+  }),
+  route({
+    operationId: 'declineTrial',
+    method: 'POST',
+    path: '/customers/{customerId}/trials/{productCode}/decline',
+    group: 'trials',
+    auth: 'token',
+    status: 200,
+    summary: 'Decline a pending trial',
+    schemas: { path: TrialPath, body: DeclineTrialInput, response: TrialView },
+  }),
+  route({
+    operationId: 'listTrialQueue',
+    method: 'GET',
+    path: '/trials',
+    group: 'trials',
+    auth: 'token',
+    status: 200,
+    summary: 'Trials across customers by status, oldest request first (the approval queue)',
+    schemas: { query: TrialQueueQuery, response: pageOf(TrialView) },
+  }),
+] as const;
