@@ -72,6 +72,8 @@ const validBodies: Record<string, Record<string, unknown>> = {
   enableMfa: { code: '123456' },
   forgotPassword: { email: 'someone@example.com' },
   resetPassword: { email: 'someone@example.com', code: '123456', newPassword: 'x' },
+  requestTrial: { productCode: 'PBX' },
+  declineTrial: { reason: 'Not now' },
 };
 const authenticatedRoutes = routes.filter((r) => r.auth !== 'none');
 
