@@ -12,6 +12,7 @@ import { Products } from './pages/products/Products.tsx';
 import { Security } from './pages/Security.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Tokens } from './pages/tokens/Tokens.tsx';
+import { Trials } from './pages/trials/Trials.tsx';
 import { type Route, useRoute } from './router.ts';
 import { LanguagePicker, Shell } from './Shell.tsx';
 import { Loading } from './ui/Loading.tsx';
@@ -36,6 +37,8 @@ const Page = ({ route }: { route: Route }) => {
       return <Tokens />;
     case 'audit':
       return <Audit />;
+    case 'trials':
+      return <Trials />;
     case 'security':
       return <Security />;
     case 'notFound':

@@ -12,6 +12,7 @@ const vendorLinks: NavLink[] = [
   { page: 'licenses', hash: '#/licenses', label: 'nav.licenses' },
   { page: 'products', hash: '#/products', label: 'nav.products' },
   { page: 'customers', hash: '#/customers', label: 'nav.customers' },
+  { page: 'trials', hash: '#/trials', label: 'nav.trials' },
   { page: 'people', hash: '#/people', label: 'nav.people' },
   { page: 'tokens', hash: '#/tokens', label: 'nav.tokens' },
   { page: 'audit', hash: '#/audit', label: 'nav.audit' },
@@ -25,7 +26,9 @@ const vendorLinks: NavLink[] = [
 export const navigationFor = (person: SignedInPerson | undefined): NavLink[] => {
   if (!person) return [];
   if (person.role === 'vendor-admin') return vendorLinks;
-  if (person.role === 'vendor-support') return vendorLinks.filter((l) => l.page !== 'tokens');
+  if (person.role === 'vendor-support') {
+    return vendorLinks.filter((l) => l.page !== 'tokens' && l.page !== 'trials');
+  }
   const company: NavLink = {
     page: 'customer',
     hash: href.customer(person.customerId ?? ''),
@@ -33,8 +36,12 @@ export const navigationFor = (person: SignedInPerson | undefined): NavLink[] => 
   };
   const pick = (pages: Route['page'][]) => vendorLinks.filter((l) => pages.includes(l.page));
   return person.role === 'customer-admin'
-    ? [...pick(['dashboard', 'licenses']), company, ...pick(['people', 'tokens', 'audit'])]
-    : [...pick(['dashboard', 'licenses']), company];
+    ? [
+        ...pick(['dashboard', 'licenses']),
+        company,
+        ...pick(['trials', 'people', 'tokens', 'audit']),
+      ]
+    : [...pick(['dashboard', 'licenses']), company, ...pick(['trials'])];
 };
 
 const current = (route: Route, page: Route['page']) =>

@@ -14,6 +14,7 @@ export type Route =
   | { page: 'people' }
   | { page: 'tokens' }
   | { page: 'audit' }
+  | { page: 'trials' }
   | { page: 'security' }
   | { page: 'notFound' };
 
@@ -36,6 +37,7 @@ export const parseRoute = (hash: string): Route => {
       first === 'people' ||
       first === 'tokens' ||
       first === 'audit' ||
+      first === 'trials' ||
       first === 'security')
   ) {
     return { page: first };

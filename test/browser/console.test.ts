@@ -475,6 +475,7 @@ describe('the vendor console', () => {
       'Dashboard',
       'All licenses',
       'Company',
+      'Trials',
       'People',
       'API tokens',
       'Audit log',

@@ -22,3 +22,4 @@ export type Pool = Item<Answer<'/customers/{customerId}/pools', 'get'>>;
 export type Person = Item<Answer<'/people', 'get'>>;
 export type Token = Item<Answer<'/tokens', 'get'>>;
 export type AuditEvent = Item<Answer<'/audit-events', 'get'>>;
+export type Trial = Answer<'/customers/{customerId}/trials/{productCode}', 'get'>;

@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { type Aggregation, aggregations, SeatModelSelect } from './SeatModelSelect.tsx';
+import { TrialPolicyFields, trialDraft, trialOf } from './TrialPolicyFields.tsx';
 
 /** Modules as typed: `code` or `code: Name`, one per line. */
 const parseModules = (text: string) =>
@@ -20,7 +21,7 @@ const parseModules = (text: string) =>
       return { code: code.trim().toLowerCase(), name: name.join(':').trim() || code.trim() };
     });
 
-/** A product's name, modules, seat model, aggregation and returnability, sent with If-Match. */
+/** A product's name, modules, seat model, aggregation, returnability and trial, with If-Match. */
 export const EditProduct = ({ product, onClose }: { product: Product; onClose: () => void }) => {
   const { t } = useI18n();
   const queries = useQueryClient();
@@ -31,6 +32,7 @@ export const EditProduct = ({ product, onClose }: { product: Product; onClose: (
   const [seatModel, setSeatModel] = useState(product.seatModel);
   const [aggregation, setAggregation] = useState(product.aggregation);
   const [returnable, setReturnable] = useState(product.returnable);
+  const [trial, setTrial] = useState(() => trialDraft(product.trial));
   // The API refuses to change how seats count while licenses of the product exist.
   const locked = product.licenseCount > 0;
   const save = useMutation({
@@ -45,6 +47,7 @@ export const EditProduct = ({ product, onClose }: { product: Product; onClose: (
             ...(seatModel !== product.seatModel ? { seatModel } : {}),
             ...(aggregation !== product.aggregation ? { aggregation } : {}),
             returnable,
+            ...(trial.offered || product.trial ? { trial: trialOf(trial) } : {}),
           },
         }),
       ),
@@ -99,6 +102,7 @@ export const EditProduct = ({ product, onClose }: { product: Product; onClose: (
           />
           {t('products.returnable')}
         </label>
+        <TrialPolicyFields draft={trial} onChange={setTrial} />
         <ErrorNotice
           error={save.error}
           onRetry={() => save.mutate()}

@@ -1,0 +1,248 @@
+/// <reference lib="dom" />
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AxeViolation,
+  invitationPassword,
+  launchBrowser,
+  seriousViolations,
+} from '../support/browser.ts';
+import { useLocalPlatform } from '../support/platform.ts';
+
+/**
+ * The customer portal in a real browser: a company user and a plain user of the same customer
+ * sign in with their e-mailed credentials; the company user requests trials (one issued at once,
+ * one waiting for the vendor, a second request refused); the vendor admin approves from the
+ * queue; the plain user sees the company's trials but cannot request one.
+ */
+const local = useLocalPlatform({ identity: true, console: true });
+const PASSWORD = 'Portal-Secret-2026!';
+
+let browser: Browser;
+const pageErrors: string[] = [];
+const scanned: Record<string, AxeViolation[]> = {};
+let acme = '';
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${local().url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${local().adminToken}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+  };
+};
+
+/** A fresh browser context signed in as `email` with the password from their invitation. */
+const signIn = async (email: string): Promise<Page> => {
+  const temporary = await invitationPassword(local().outboxDir, email);
+  const context = await browser.newContext({ locale: 'en-US' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${local().url}/`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(temporary);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Repeat the new password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set password and sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  return page;
+};
+
+const scan = async (page: Page, name: string) => {
+  scanned[name] = await seriousViolations(page);
+};
+
+const trialsPage = async (page: Page) => {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Trials' })
+    .click();
+  await page.getByRole('heading', { name: 'Trials', level: 1 }).waitFor();
+  await page.getByRole('row', { name: /PBX Phone/ }).waitFor();
+};
+
+let company: Page;
+
+beforeAll(async () => {
+  expect(
+    (
+      await api('POST', '/products', {
+        code: 'PBX',
+        name: 'PBX Phone',
+        seatModel: 'instance',
+        trial: { days: 30, maxActivations: 2 },
+      })
+    ).status,
+  ).toBe(201);
+  await api('POST', '/products', {
+    code: 'AGENTS',
+    name: 'Contact Agents',
+    seatModel: 'concurrent',
+    trial: { days: 14, seatLimit: 5, approval: 'vendor' },
+  });
+  await api('POST', '/products', {
+    code: 'CRM',
+    name: 'CRM Bridge',
+    seatModel: 'instance',
+    trial: { days: 7 },
+  });
+  await api('POST', '/products', { code: 'PLAIN', name: 'Plain', seatModel: 'instance' });
+  acme = String((await api('POST', '/customers', { name: 'Acme' })).json.id);
+  for (const [email, role] of [
+    ['ops@acme.example', 'customer-admin'],
+    ['ann@acme.example', 'customer-user'],
+  ] as const) {
+    expect((await api('POST', '/people', { email, role, customerId: acme })).status).toBe(201);
+  }
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the customer portal: trials', () => {
+  it('a company user sees the products that offer a trial and requests one, issued at once', async () => {
+    company = await signIn('ops@acme.example');
+    const nav = company.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Dashboard',
+      'All licenses',
+      'Company',
+      'Trials',
+      'People',
+      'API tokens',
+      'Audit log',
+    ]);
+    await trialsPage(company);
+    expect(await company.getByRole('row', { name: /Plain/ }).count()).toBe(0); // no trial offered
+    await scan(company, 'portal trials');
+
+    await company.getByRole('button', { name: 'Request the PBX Phone trial' }).click();
+    const dialog = company.getByRole('dialog');
+    await scan(company, 'request trial');
+    await dialog.getByRole('button', { name: 'Request trial' }).click();
+    await dialog.getByText('Your trial license is issued').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    const row = company.getByRole('row', { name: /PBX Phone/ });
+    await row.getByText('Issued').waitFor();
+    expect(await row.getByRole('button').count()).toBe(0);
+    await row.getByRole('link', { name: 'Open the license' }).click();
+    await company.getByRole('heading', { name: /^License TS/ }).waitFor();
+    const trial = await api('GET', `/customers/${acme}/trials/PBX`);
+    expect(trial.json).toMatchObject({ status: 'issued', registeredEmail: 'ops@acme.example' });
+  });
+
+  it('a trial that needs the vendor waits; a second request for a product is refused in words', async () => {
+    await trialsPage(company);
+    await company.getByRole('button', { name: 'Request the Contact Agents trial' }).click();
+    await company.getByRole('dialog').getByRole('button', { name: 'Request trial' }).click();
+    await company.getByRole('dialog').getByText('Your request was sent').waitFor();
+    await company.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await company
+      .getByRole('row', { name: /Contact Agents/ })
+      .getByText('Waiting for approval')
+      .waitFor();
+
+    // The page still offers CRM; meanwhile someone else asked for it on the company's behalf.
+    expect(
+      (
+        await api('POST', `/customers/${acme}/trials`, {
+          productCode: 'CRM',
+          registeredEmail: 'it@acme.example',
+        })
+      ).status,
+    ).toBe(201);
+    await company.getByRole('button', { name: 'Request the CRM Bridge trial' }).click();
+    await company.getByRole('dialog').getByRole('button', { name: 'Request trial' }).click();
+    await company
+      .getByRole('dialog')
+      .getByText('Your company already requested this product’s trial.')
+      .waitFor();
+    await company.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await company
+      .getByRole('row', { name: /CRM Bridge/ })
+      .getByText('Issued')
+      .waitFor();
+  });
+
+  it('the vendor admin approves the waiting trial from the queue, and the company sees it issued', async () => {
+    const vendor = await signIn('admin@tessera.local');
+    await vendor
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Trials' })
+      .click();
+    await vendor.getByRole('heading', { name: 'Trial requests' }).waitFor();
+    const row = vendor.getByRole('row', { name: /AGENTS/ });
+    await row.waitFor();
+    await scan(vendor, 'trial queue');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await vendor.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await vendor.getByText('No trials with this status.').waitFor();
+    await vendor.getByLabel('Status').selectOption('issued');
+    await vendor
+      .getByRole('row', { name: /AGENTS/ })
+      .getByRole('link', { name: 'Open the license' })
+      .waitFor();
+
+    // The vendor offers a trial of PLAIN from its product form; the portal lists it at once.
+    await vendor
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Products' })
+      .click();
+    await vendor.getByRole('button', { name: 'Edit PLAIN' }).click();
+    const form = vendor.getByRole('dialog', { name: 'Edit PLAIN' });
+    await form.getByLabel('Customers may request a trial (once per product)').check();
+    await form.getByLabel('Trial length (days)').fill('10');
+    await form.getByLabel('Issued').selectOption('vendor');
+    await scan(vendor, 'edit product trial');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect((await api('GET', '/products/PLAIN')).json.trial).toEqual({
+      days: 10,
+      seatLimit: 1,
+      maxActivations: 1,
+      modules: [],
+      approval: 'vendor',
+    });
+    await vendor.context().close();
+
+    await company.reload();
+    await company.getByRole('button', { name: 'Request the Plain trial' }).waitFor();
+    await company
+      .getByRole('row', { name: /Contact Agents/ })
+      .getByText('Issued')
+      .waitFor();
+  });
+
+  it('a plain user sees the company’s trials and cannot request one', async () => {
+    const ann = await signIn('ann@acme.example');
+    expect(
+      await ann.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
+    ).toEqual(['Dashboard', 'All licenses', 'Company', 'Trials']);
+    await trialsPage(ann);
+    await ann
+      .getByRole('row', { name: /PBX Phone/ })
+      .getByText('Issued')
+      .waitFor();
+    expect(await ann.getByRole('button', { name: /Request the/ }).count()).toBe(0);
+    await scan(ann, 'plain user trials');
+    await ann.context().close();
+  });
+
+  it('no page threw or had a serious accessibility violation', () => {
+    expect(pageErrors).toEqual([]);
+    expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(4);
+    expect(scanned).toEqual(Object.fromEntries(Object.keys(scanned).map((k) => [k, []])));
+  });
+});
