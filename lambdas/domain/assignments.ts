@@ -3,7 +3,7 @@ import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import type { Page } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { licenseRefusal, type Validity } from './license-status.ts';
-import { assertCan, assertCustomerVisible } from './policy.ts';
+import { assertCan, assertCustomerVisible, assertProjectVisible } from './policy.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
 import { actorOf, type Principal } from './principal.ts';
 import { PoolPath, type PoolState, pause, poolRef } from './seats.ts';
@@ -91,6 +91,7 @@ const namedPool = async (
   path: z.infer<typeof PoolPath>,
 ) => {
   assertCustomerVisible(principal, path.customerId);
+  assertProjectVisible(principal, path.projectId, 'Pool');
   const pool = await deps.assignments.pool(path.projectId, path.productCode);
   if (!pool || pool.customerId !== path.customerId) throw notFound('Pool');
   const product = await deps.productOf(path.productCode);

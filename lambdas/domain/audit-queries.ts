@@ -1,7 +1,8 @@
 import type { AuditEvent, AuditQuery } from './audit.ts';
 import type { Page } from './common.ts';
+import { forbidden } from './errors.ts';
 import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
-import type { Principal } from './principal.ts';
+import { type Principal, projectLimit } from './principal.ts';
 
 export interface AuditReader {
   list(query: AuditQuery & { customerScope?: string }): Promise<Page<AuditEvent>>;
@@ -17,6 +18,8 @@ export const listAuditEvents = async (
   query: AuditQuery,
 ): Promise<Page<AuditEvent>> => {
   assertCan(principal, 'audit:read');
+  // The company's trail spans every project; someone limited to some reads a license's history.
+  if (projectLimit(principal) !== undefined) throw forbidden();
   const own = customerScope(principal);
   if (own === undefined) return reader.list(query);
   if (query.customerId !== undefined) assertCustomerVisible(principal, query.customerId);

@@ -15,6 +15,15 @@ const ID_PREFIXES = {
 export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
 
+/** Rights per project: some projects of one customer, each once. */
+export const ProjectIds = /* @__PURE__ */ z.lazy(() =>
+  z
+    .array(IdOf('prj'))
+    .min(1)
+    .max(50)
+    .refine((ids) => new Set(ids).size === ids.length, 'Projects must be unique'),
+);
+
 export const PageQuery = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     limit: z.coerce.number().int().min(1).max(100).default(25),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { assertCan } from './policy.ts';
+import { assertCan, projectScope } from './policy.ts';
 import { boundCustomer, type Principal } from './principal.ts';
 
 /**
@@ -94,7 +94,9 @@ export const dashboard = async (
   const snapshot = await stats.fullestPools();
   const customer = boundCustomer(principal);
   const vendor = customer === undefined;
-  const own = (pool: FullPool) => vendor || pool.customerId === customer;
+  const projects = projectScope(principal);
+  const own = (pool: FullPool) =>
+    vendor || (pool.customerId === customer && (!projects || projects.includes(pool.projectId)));
   const fullestPools = { at: snapshot?.at ?? null, items: (snapshot?.items ?? []).filter(own) };
   if (!vendor) return { fullestPools, activity: [] };
   const first = new Date(now.getTime() - (query.days - 1) * DAY_MS);

@@ -10,7 +10,14 @@ import {
   type StoredStatus,
 } from './license-status.ts';
 import { type Notice, newNotice } from './notices.ts';
-import { assertCan, assertCustomerVisible, can, customerScope } from './policy.ts';
+import {
+  assertCan,
+  assertCustomerVisible,
+  assertProjectVisible,
+  can,
+  customerScope,
+  projectScope,
+} from './policy.ts';
 import { licenseFigures, type SeatFigures, type SeatModel } from './pools.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
@@ -202,6 +209,8 @@ export interface LicenseSeats {
 export interface LicenseListFilter {
   customerId?: string;
   projectId?: string;
+  /** Only licenses in one of these projects (someone limited to them). */
+  projectIn?: readonly string[];
   productCode?: string;
   status?: LicenseStatus;
   expiresBefore?: string;
@@ -378,6 +387,7 @@ export const visibleLicense = async (store: LicenseStore, principal: Principal, 
   const license = await store.get(id);
   const own = customerScope(principal);
   if (!license || (own !== undefined && license.customerId !== own)) throw notFound('License');
+  assertProjectVisible(principal, license.projectId, 'License');
   return license;
 };
 
@@ -406,6 +416,7 @@ export const classifyQuery = (
 const matches = (l: License, f: LicenseListFilter) =>
   (f.customerId === undefined || l.customerId === f.customerId) &&
   (f.projectId === undefined || l.projectId === f.projectId) &&
+  (f.projectIn === undefined || (l.projectId !== undefined && f.projectIn.includes(l.projectId))) &&
   (f.productCode === undefined || l.productCode === f.productCode) &&
   (f.status === undefined || effectiveStatus(l, f.now) === f.status) &&
   (f.expiresBefore === undefined ||
@@ -446,10 +457,13 @@ export const listLicenses = async (
   if (own !== undefined && query.customerId !== undefined)
     assertCustomerVisible(principal, query.customerId);
   const customerId = own ?? query.customerId;
+  if (query.projectId !== undefined) assertProjectVisible(principal, query.projectId, 'Project');
+  const projects = projectScope(principal);
   const filter: LicenseListFilter = {
     now,
     ...(customerId ? { customerId } : {}),
     ...(query.projectId ? { projectId: query.projectId } : {}),
+    ...(projects && !query.projectId ? { projectIn: projects } : {}),
     ...(query.productCode ? { productCode: query.productCode } : {}),
     ...(query.status ? { status: query.status } : {}),
     ...(query.expiresBefore ? { expiresBefore: iso(query.expiresBefore) } : {}),
@@ -575,6 +589,8 @@ export const importLicense = async (
   }
   const customer = await deps.customers.get(customerId);
   if (!customer) throw notFound('Customer');
+  const projectId = input.projectId ?? customer.defaultProjectId;
+  assertProjectVisible(ctx.principal, projectId, 'Project');
   const before = await deps.licenses.findByKey(parsed.key);
   if (!before) throw notFound('License');
   if (before.status === 'revoked')
@@ -588,7 +604,7 @@ export const importLicense = async (
   const after: License = {
     ...before,
     customerId,
-    projectId: input.projectId ?? customer.defaultProjectId,
+    projectId,
     version: before.version + 1,
     updatedAt: ctx.now.toISOString(),
   };

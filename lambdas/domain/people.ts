@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { applyPatch, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { applyPatch, IdOf, type Page, PageQuery, ProjectIds, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { membershipOf } from './person-principal.ts';
 import {
@@ -32,6 +32,8 @@ export interface Person {
   role: Role;
   /** Set exactly for customer roles. */
   customerId?: string;
+  /** Customer roles: only these projects of the customer (absent: all of them). */
+  projectIds?: string[];
   /** `invited` until the first sign-in sets a password; `disabled` signs in no more. */
   status: PersonStatus;
   /** The identity provider's subject (`sub`) of this person's account. */
@@ -64,6 +66,9 @@ export const InvitePersonInput = /* @__PURE__ */ z.lazy(() =>
     name: z.string().trim().min(1).max(200).optional(),
     role: Role,
     customerId: IdOf('cus').optional().describe('Required for customer roles'),
+    projectIds: ProjectIds.optional().describe(
+      'Customer roles: only these projects of the customer (omit for all of them)',
+    ),
   }),
 );
 export type InvitePersonInput = z.infer<typeof InvitePersonInput>;
@@ -73,6 +78,9 @@ export const ChangePersonInput = /* @__PURE__ */ z.lazy(() =>
     .strictObject({
       role: Role.optional(),
       name: z.string().trim().min(1).max(200).nullable().optional(),
+      projectIds: ProjectIds.nullable()
+        .optional()
+        .describe('Customer roles: only these projects; null gives all of them again'),
     })
     .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
 );
@@ -91,6 +99,10 @@ export const PersonView = /* @__PURE__ */ z.lazy(() =>
     name: z.string().optional(),
     role: Role,
     customerId: z.string().optional(),
+    projectIds: z
+      .array(z.string())
+      .optional()
+      .describe('Set when the person sees only these projects of their customer'),
     status: z.enum(personStatuses),
     invitedAt: Timestamp,
     lastSignInAt: Timestamp.optional(),
@@ -230,6 +242,7 @@ export const invitePerson = async (
     });
   }
   if (customerId !== undefined) assertCustomerVisible(ctx.principal, customerId);
+  if (customerId === undefined && input.projectIds !== undefined) throw staffHaveNoProjects();
   const email = input.email.trim().toLowerCase();
   if (await deps.store.byEmail(email)) {
     throw new DomainError('ALREADY_EXISTS', 'Someone with this e-mail is already invited.');
@@ -243,6 +256,7 @@ export const invitePerson = async (
     email,
     ...(input.name ? { name: input.name } : {}),
     ...membership,
+    ...(input.projectIds ? { projectIds: input.projectIds } : {}),
     status: 'invited',
     subject,
     invitedAt: at,
@@ -263,6 +277,11 @@ export const invitePerson = async (
   await deps.inviter.send({ to: email, temporaryPassword, role: person.role });
   return toPersonView(person);
 };
+
+const staffHaveNoProjects = () =>
+  new DomainError('VALIDATION_FAILED', 'Staff see every project.', {
+    errors: [{ path: 'body.projectIds', message: 'Only for customer roles' }],
+  });
 
 /** Someone who may manage `person`: sees it, and could have invited someone with its role. */
 const manageable = async (deps: PeopleDeps, ctx: ChangeContext, personId: string) => {
@@ -326,8 +345,13 @@ export const changePerson = async (
       { errors: [{ path: 'body.role', message: 'Cannot move between staff and customer roles' }] },
     );
   }
-  // PATCH semantics: an absent name stays, null removes it.
-  const after = changed(ctx, applyPatch(before, { name: input.name }), { role });
+  if (!before.customerId && input.projectIds) throw staffHaveNoProjects();
+  // PATCH semantics: an absent field stays, null removes it.
+  const after = changed(
+    ctx,
+    applyPatch(before, { name: input.name, projectIds: input.projectIds }),
+    { role },
+  );
   if (role !== before.role) {
     await deps.directory.setMembership(before.email, membershipOf(after), membershipOf(before));
   }

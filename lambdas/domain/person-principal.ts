@@ -6,6 +6,8 @@ export interface PersonRecord {
   id: string;
   role: Role;
   customerId?: string;
+  /** Set when the person may see only these projects of their customer. */
+  projectIds?: string[];
   status: 'invited' | 'active' | 'disabled';
 }
 
@@ -23,11 +25,12 @@ export const membershipOf = (person: Pick<PersonRecord, 'role' | 'customerId'>):
 
 /** The person acting as themselves: a sign-in, their own password reset, their own link. */
 export const personPrincipal = (
-  person: Pick<PersonRecord, 'id' | 'role' | 'customerId'>,
+  person: Pick<PersonRecord, 'id' | 'role' | 'customerId' | 'projectIds'>,
 ): Principal => ({
   kind: 'person',
   personId: person.id,
   ...membershipOf(person),
+  ...(person.customerId && person.projectIds ? { projects: person.projectIds } : {}),
 });
 
 /** The principal behind a verified provider token, or 401 when Tessera's record says no. */

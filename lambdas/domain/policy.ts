@@ -1,5 +1,5 @@
 import { DomainError, forbidden, notFound } from './errors.ts';
-import { boundCustomer, type Principal, type Role, roleOf } from './principal.ts';
+import { boundCustomer, type Principal, projectLimit, type Role, roleOf } from './principal.ts';
 
 /**
  * What each role may do. Customer roles act only inside their own customer; whether a customer's
@@ -81,11 +81,43 @@ const grants: Record<Role, ReadonlySet<Action>> = {
   ]),
 };
 
+/**
+ * What spans the whole company: someone limited to some projects does none of it (they would
+ * see or change what lies outside their projects, or widen their own rights).
+ */
+const companyWide: ReadonlySet<Action> = new Set<Action>([
+  'project:write',
+  'token:read',
+  'token:write',
+  'person:read',
+  'person:write',
+]);
+
 export const can = (principal: Principal, action: Action): boolean => {
   if (principal.kind === 'system') return true;
   const role = roleOf(principal);
+  if (projectLimit(principal) !== undefined && companyWide.has(action)) return false;
   return role !== undefined && grants[role].has(action);
 };
+
+/**
+ * A principal limited to some projects sees only those: anything in another project (or in none)
+ * does not exist for it, so the answer is 404 like another customer's.
+ */
+export const assertProjectVisible = (
+  principal: Principal,
+  projectId: string | undefined,
+  what: string,
+): void => {
+  const limit = projectLimit(principal);
+  if (limit !== undefined && (projectId === undefined || !limit.includes(projectId))) {
+    throw notFound(what);
+  }
+};
+
+/** The projects a listing must be limited to, or undefined for every project of the customer. */
+export const projectScope = (principal: Principal): readonly string[] | undefined =>
+  projectLimit(principal);
 
 export const assertCan = (principal: Principal, action: Action): void => {
   if (!can(principal, action)) throw forbidden();

@@ -7,10 +7,17 @@ export type Role = z.infer<typeof Role>;
 export const isCustomerRole = (role: Role): boolean =>
   role === 'customer-admin' || role === 'customer-user';
 
-/** A role and, for customer roles, the one customer it is bound to. */
+/**
+ * A role and, for customer roles, the one customer it is bound to; `projects`, when present,
+ * limits it further to those projects of that customer (rights per project).
+ */
 export type Membership =
   | { role: 'vendor-admin' | 'vendor-support' }
-  | { role: 'customer-admin' | 'customer-user'; customerId: string };
+  | {
+      role: 'customer-admin' | 'customer-user';
+      customerId: string;
+      projects?: readonly string[];
+    };
 
 /**
  * Who is calling. An API token and a signed-in person carry the same membership, so one
@@ -52,4 +59,10 @@ export const roleOf = (principal: Principal): Role | undefined =>
 export const boundCustomer = (principal: Principal): string | undefined =>
   (principal.kind === 'token' || principal.kind === 'person') && 'customerId' in principal
     ? principal.customerId
+    : undefined;
+
+/** The projects a principal is limited to; undefined when it sees all its customer's projects. */
+export const projectLimit = (principal: Principal): readonly string[] | undefined =>
+  (principal.kind === 'token' || principal.kind === 'person') && 'projects' in principal
+    ? principal.projects
     : undefined;

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
-import { assertCan, assertCustomerVisible } from './policy.ts';
+import { assertCan, assertCustomerVisible, assertProjectVisible, projectScope } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 
@@ -71,7 +71,7 @@ export interface ProjectStore {
   get(customerId: string, projectId: string): Promise<Project | undefined>;
   list(
     customerId: string,
-    query: { limit: number; cursor?: string; q?: string },
+    query: { limit: number; cursor?: string; q?: string; idIn?: readonly string[] },
   ): Promise<Page<Project>>;
   replace(before: Project, after: Project, event: AuditEvent): Promise<void>;
   /** Deletes the project and lowers the customer's project count, only while it has no licenses. */
@@ -127,6 +127,7 @@ export const getProject = async (
 ): Promise<Project> => {
   assertCustomerVisible(principal, customerId);
   assertCan(principal, 'project:read');
+  assertProjectVisible(principal, projectId, 'Project');
   const project = await store.get(customerId, projectId);
   if (!project) throw notFound('Project');
   return project;
@@ -140,7 +141,8 @@ export const listProjects = async (
 ): Promise<Page<Project>> => {
   assertCan(principal, 'project:read');
   await assertCustomer(store, principal, customerId);
-  return store.list(customerId, query);
+  const projects = projectScope(principal);
+  return store.list(customerId, { ...query, ...(projects ? { idIn: projects } : {}) });
 };
 
 export const updateProject = async (

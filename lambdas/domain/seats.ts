@@ -3,7 +3,7 @@ import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, type Page, PageQuery } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { licenseRefusal, type Validity } from './license-status.ts';
-import { assertCan, assertCustomerVisible } from './policy.ts';
+import { assertCan, assertCustomerVisible, assertProjectVisible, projectScope } from './policy.ts';
 import {
   type Aggregation,
   type LicenseActivations,
@@ -363,7 +363,7 @@ export interface PoolAdminStore {
   >;
   listByCustomer(
     customerId: string,
-    page: { limit: number; cursor?: string },
+    page: { limit: number; cursor?: string; projectIn?: readonly string[] },
   ): Promise<Page<PoolState & { customerId: string; projectId: string; productCode: string }>>;
   leases(
     projectId: string,
@@ -393,7 +393,11 @@ export const listPools = async (
 ) => {
   assertCustomerVisible(principal, customerId);
   assertCan(principal, 'license:read');
-  const result = await deps.pools.listByCustomer(customerId, page);
+  const projects = projectScope(principal);
+  const result = await deps.pools.listByCustomer(customerId, {
+    ...page,
+    ...(projects ? { projectIn: projects } : {}),
+  });
   const items = await Promise.all(
     result.items.map(async (pool) => {
       const product = (await deps.productOf(pool.productCode)) ?? {
@@ -416,6 +420,7 @@ const visiblePool = async (
   path: z.infer<typeof PoolPath>,
 ) => {
   assertCustomerVisible(principal, path.customerId);
+  assertProjectVisible(principal, path.projectId, 'Pool');
   const pool = await deps.pools.get(path.projectId, path.productCode);
   if (!pool || pool.customerId !== path.customerId) throw notFound('Pool');
   return pool;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { IdOf, type Page, PageQuery, ProjectIds, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
   assertCan,
@@ -29,6 +29,9 @@ export const CreateTokenInput = /* @__PURE__ */ z.lazy(() =>
       .optional()
       .describe('Required for customer roles; a customer admin may omit it (its own customer)'),
     expiresAt: Timestamp.optional(),
+    projectIds: ProjectIds.optional().describe(
+      'Customer roles: only these projects of the customer (omit for all of them)',
+    ),
   }),
 );
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
@@ -48,6 +51,8 @@ export interface ApiToken {
   name: string;
   role: Role;
   customerId?: string;
+  /** Set when the token may see only these projects of its customer. */
+  projectIds?: string[];
   /** SHA-256 (hex) of the full token string. Never leaves the store layer's callers. */
   hash: string;
   /** First characters of the token, so a person can match a token in hand to its record. */
@@ -65,6 +70,7 @@ const tokenViewShape = () => ({
   name: z.string(),
   role: Role,
   customerId: z.string().optional(),
+  projectIds: z.array(z.string()).optional(),
   preview: z.string(),
   createdAt: Timestamp,
   createdBy: z.string(),
@@ -124,6 +130,11 @@ export const createToken = async (
       errors: [{ path: 'body.customerId', message: 'Required for customer roles' }],
     });
   }
+  if (!isCustomerRole(input.role) && input.projectIds !== undefined) {
+    throw new DomainError('VALIDATION_FAILED', 'Vendor roles are not limited to projects.', {
+      errors: [{ path: 'body.projectIds', message: 'Not allowed for vendor roles' }],
+    });
+  }
   if (!isCustomerRole(input.role) && input.customerId !== undefined) {
     throw new DomainError('VALIDATION_FAILED', 'Vendor roles are not bound to a customer.', {
       errors: [{ path: 'body.customerId', message: 'Not allowed for vendor roles' }],
@@ -140,6 +151,7 @@ export const createToken = async (
     name: input.name,
     role: input.role,
     ...(isCustomerRole(input.role) && customerId ? { customerId } : {}),
+    ...(input.projectIds ? { projectIds: input.projectIds } : {}),
     hash: minted.hash,
     preview: minted.token.slice(0, 24),
     createdAt: ctx.now.toISOString(),
@@ -202,7 +214,13 @@ export const authenticate = async (
     throw unauthenticated;
   if (token.role === 'customer-admin' || token.role === 'customer-user') {
     if (!token.customerId) throw unauthenticated;
-    return { kind: 'token', tokenId: token.id, role: token.role, customerId: token.customerId };
+    return {
+      kind: 'token',
+      tokenId: token.id,
+      role: token.role,
+      customerId: token.customerId,
+      ...(token.projectIds ? { projects: token.projectIds } : {}),
+    };
   }
   return { kind: 'token', tokenId: token.id, role: token.role };
 };

@@ -4,7 +4,7 @@ import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { issuedEvent, type License, type LicenseDeps, newLicense } from './licenses.ts';
 import { type Notice, newNotice } from './notices.ts';
-import { assertCan, assertCustomerVisible } from './policy.ts';
+import { assertCan, assertCustomerVisible, assertProjectVisible, projectScope } from './policy.ts';
 import { type Actor, actorOf } from './principal.ts';
 import { type Product, ProductCode, type TrialPolicy } from './products.ts';
 
@@ -124,7 +124,7 @@ export interface TrialStore {
   ): Promise<void>;
   listForCustomer(
     customerId: string,
-    page: { limit: number; cursor?: string },
+    page: { limit: number; cursor?: string; projectIn?: readonly string[] },
   ): Promise<Page<Trial>>;
   listByStatus(status: TrialStatus, page: { limit: number; cursor?: string }): Promise<Page<Trial>>;
 }
@@ -230,6 +230,7 @@ export const requestTrial = async (
   const earlier = await deps.trials.get(customerId, product.code);
   if (earlier) throw alreadyUsed(earlier);
   const projectId = input.projectId ?? customer.defaultProjectId;
+  assertProjectVisible(ctx.principal, projectId, 'Project');
   if (input.projectId && !(await deps.projects.get(customerId, input.projectId))) {
     throw invalid('body.projectId', 'No such project of this customer');
   }
@@ -290,6 +291,7 @@ const visibleTrial = async (
   assertCan(ctx.principal, 'trial:read');
   const trial = await deps.trials.get(customerId, productCode);
   if (!trial) throw notFound('Trial');
+  assertProjectVisible(ctx.principal, trial.projectId, 'Trial');
   return { customer, trial };
 };
 
@@ -308,7 +310,11 @@ export const listCustomerTrials = async (
 ) => {
   await visibleCustomer(deps, ctx, customerId);
   assertCan(ctx.principal, 'trial:read');
-  return deps.trials.listForCustomer(customerId, page);
+  const projects = projectScope(ctx.principal);
+  return deps.trials.listForCustomer(customerId, {
+    ...page,
+    ...(projects ? { projectIn: projects } : {}),
+  });
 };
 
 export const listTrialQueue = async (

@@ -41,6 +41,13 @@ export const attributeIs = (attribute: string, value: unknown): Condition => ({
   values: { [`:${attribute}`]: value },
 });
 
+/** An attribute holds one of the values: `#projectId IN (:projectId0, :projectId1)`. */
+export const attributeIn = (attribute: string, values: readonly string[]): Condition => ({
+  expression: `#${attribute} IN (${values.map((_, i) => `:${attribute}${i}`).join(', ')})`,
+  names: { [`#${attribute}`]: attribute },
+  values: Object.fromEntries(values.map((v, i) => [`:${attribute}${i}`, v])),
+});
+
 const joined = (operator: 'AND' | 'OR', parts: Condition[]): Condition => ({
   // A lone part stays bare: DynamoDB rejects redundant parentheses.
   expression:

@@ -9,7 +9,15 @@ import type { Notice } from '../domain/notices.ts';
 import type { SeatModel } from '../domain/pools.ts';
 import { auditWrite } from './audit.ts';
 import { batchGet } from './batch.ts';
-import { absent, all, attributeIs, type Condition, exists, versionIs } from './conditions.ts';
+import {
+  absent,
+  all,
+  attributeIn,
+  attributeIs,
+  type Condition,
+  exists,
+  versionIs,
+} from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys, licenseKeys, lookupKeys, poolKeys, queueKeys } from './keys.ts';
 import { lookupItem } from './lookups.ts';
@@ -187,6 +195,7 @@ const byEndRequest = (tableName: string, filter: LicenseListFilter): Omit<PageRe
     statusFilter(filter.status, filter.now),
     filter.productCode ? attributeIs('productCode', filter.productCode) : undefined,
     filter.projectId ? attributeIs('projectId', filter.projectId) : undefined,
+    filter.projectIn ? attributeIn('projectId', filter.projectIn) : undefined,
   ].filter((c): c is Condition => c !== undefined);
   return {
     tableName,
@@ -205,7 +214,8 @@ const listRequest = (tableName: string, filter: LicenseListFilter): Omit<PageReq
     filter.customerId && !filter.projectId && filter.productCode
       ? attributeIs('productCode', filter.productCode)
       : undefined;
-  const conditions = [status, product].filter((c): c is Condition => c !== undefined);
+  const projects = filter.projectIn ? attributeIn('projectId', filter.projectIn) : undefined;
+  const conditions = [status, product, projects].filter((c): c is Condition => c !== undefined);
   const base = {
     tableName,
     ...(conditions.length > 0 ? { filter: all(...conditions) } : {}),

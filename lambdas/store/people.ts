@@ -7,6 +7,7 @@ import { absent, all, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
 import { personKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
+import { projectsExist } from './projects.ts';
 import { transact } from './transact.ts';
 
 const personItem = (p: Person) =>
@@ -19,6 +20,10 @@ const personItem = (p: Person) =>
     },
     p,
   );
+
+/** Rights per project name only the person's customer's existing projects. */
+const projectChecks = (person: Person) =>
+  person.customerId && person.projectIds ? projectsExist(person.customerId, person.projectIds) : [];
 
 const changedMeanwhile = (old: unknown) =>
   old
@@ -42,6 +47,7 @@ export const peopleStore = (db: Db, tableName: string): PeopleStore => {
     create: (person, event) =>
       transact(db, tableName, [
         { put: personItem(person), condition: absent },
+        ...projectChecks(person),
         {
           put: toItem('person-email', personKeys.email(person.email), { personId: person.id }),
           condition: absent,
@@ -90,6 +96,7 @@ export const peopleStore = (db: Db, tableName: string): PeopleStore => {
           condition: all(exists, versionIs(before.version)),
           onConflict: changedMeanwhile,
         },
+        ...(after.projectIds !== before.projectIds ? projectChecks(after) : []),
         ...(event ? [auditWrite(event)] : []),
       ]),
 

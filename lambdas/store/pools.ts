@@ -5,6 +5,7 @@ import type { StoredStatus } from '../domain/license-status.ts';
 import type { PoolLicense } from '../domain/pools.ts';
 import type { Lease } from '../domain/seats.ts';
 import { batchGet } from './batch.ts';
+import { attributeIn } from './conditions.ts';
 import { fromItem, type Item } from './items.ts';
 import { leaseKeys, licenseKeys, poolKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
@@ -61,12 +62,13 @@ export const poolStore = (db: Db, tableName: string) => {
     /** A customer's pools, by project and product: the listing items, then each pool itself. */
     listByCustomer: async (
       customerId: string,
-      page: { limit: number; cursor?: string },
+      page: { limit: number; cursor?: string; projectIn?: readonly string[] },
     ): Promise<Page<PoolRecord>> => {
       const result = await queryPage(db, {
         tableName,
         index: 'gsi2',
         partition: poolKeys.customerListPartition(customerId),
+        ...(page.projectIn ? { filter: attributeIn('projectId', page.projectIn) } : {}),
         limit: page.limit,
         ...(page.cursor ? { cursor: page.cursor } : {}),
       });

@@ -4,11 +4,11 @@ import { searchText } from '../domain/common.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { Project, ProjectStore } from '../domain/projects.ts';
 import { auditWrite } from './audit.ts';
-import { absent, all, counterIs, exists, versionIs } from './conditions.ts';
+import { absent, all, attributeIn, counterIs, exists, versionIs } from './conditions.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
-import { transact } from './transact.ts';
+import { transact, type Write } from './transact.ts';
 
 export const projectItem = (p: Project) =>
   toItem('project', keys.project(p.customerId, p.id), p, { search: searchText(p.name, p.id) });
@@ -29,6 +29,20 @@ const countProjects = (customerId: string, delta: 1 | -1) => ({
   onConflict: () => notFound('Customer'),
 });
 
+/**
+ * Checks, inside a transaction, that each project exists under the customer: rights per project
+ * can only name the customer's own projects, even if one is deleted meanwhile.
+ */
+export const projectsExist = (customerId: string, projectIds: readonly string[]): Write[] =>
+  projectIds.map((projectId) => ({
+    check: keys.project(customerId, projectId),
+    condition: exists,
+    onConflict: () =>
+      new DomainError('VALIDATION_FAILED', `No project ${projectId} of this customer.`, {
+        errors: [{ path: 'body.projectIds', message: `No project ${projectId} of this customer` }],
+      }),
+  }));
+
 export const projectStore = (db: Db, tableName: string): ProjectStore => ({
   create: (project, event) =>
     transact(db, tableName, [
@@ -48,11 +62,12 @@ export const projectStore = (db: Db, tableName: string): ProjectStore => ({
     return out.Item ? fromItem<Project>(out.Item) : undefined;
   },
 
-  list: async (customerId, { limit, cursor, q }) => {
+  list: async (customerId, { limit, cursor, q, idIn }) => {
     const page = await queryPage(db, {
       tableName,
       partition: keys.projectPartition(customerId),
       sortPrefix: keys.projectSortPrefix,
+      ...(idIn ? { filter: attributeIn('id', idIn) } : {}),
       limit,
       ...(cursor ? { cursor } : {}),
       ...(q ? { q } : {}),

@@ -7,6 +7,7 @@ import { absent, all, type Condition, exists } from './conditions.ts';
 import { fromItem, toItem } from './items.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
+import { projectsExist } from './projects.ts';
 import type { Write } from './transact.ts';
 import { transact } from './transact.ts';
 
@@ -43,6 +44,9 @@ export const tokenStore = (db: Db, tableName: string): TokenStore => ({
   create: (token, event) =>
     transact(db, tableName, [
       ...(token.customerId ? [countTokens(token.customerId, 1)] : []),
+      ...(token.customerId && token.projectIds
+        ? projectsExist(token.customerId, token.projectIds)
+        : []),
       {
         put: item(token),
         condition: absent,

@@ -9,7 +9,7 @@ import {
   type TrialStore,
 } from '../domain/trials.ts';
 import { auditWrite } from './audit.ts';
-import { absent, all, attributeIs, exists, versionIs } from './conditions.ts';
+import { absent, all, attributeIn, attributeIs, exists, versionIs } from './conditions.ts';
 import { fromItem, type Item, toItem } from './items.ts';
 import { trialKeys } from './keys.ts';
 import { issueWrites } from './licenses.ts';
@@ -77,12 +77,13 @@ export const trialStore = (db: Db, tableName: string): TrialStore => ({
       ...licenseWrites(issued),
     ]),
 
-  listForCustomer: async (customerId, { limit, cursor }) =>
+  listForCustomer: async (customerId, { limit, cursor, projectIn }) =>
     trialsOf(
       await queryPage(db, {
         tableName,
         partition: trialKeys.customerPartition(customerId),
         sortPrefix: trialKeys.sortPrefix,
+        ...(projectIn ? { filter: attributeIn('projectId', projectIn) } : {}),
         limit,
         ...(cursor ? { cursor } : {}),
       }),

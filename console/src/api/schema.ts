@@ -1926,6 +1926,7 @@ export interface operations {
                             /** @enum {string} */
                             role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                             customerId?: string;
+                            projectIds?: string[];
                             preview: string;
                             /**
                              * Format: date-time
@@ -1990,6 +1991,8 @@ export interface operations {
                      * @description RFC 3339 UTC timestamp
                      */
                     expiresAt?: string;
+                    /** @description Customer roles: only these projects of the customer (omit for all of them) */
+                    projectIds?: string[];
                 };
             };
         };
@@ -2006,6 +2009,7 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        projectIds?: string[];
                         preview: string;
                         /**
                          * Format: date-time
@@ -2071,6 +2075,7 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        projectIds?: string[];
                         preview: string;
                         /**
                          * Format: date-time
@@ -2134,6 +2139,7 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        projectIds?: string[];
                         preview: string;
                         /**
                          * Format: date-time
@@ -5340,6 +5346,8 @@ export interface operations {
                             /** @enum {string} */
                             role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                             customerId?: string;
+                            /** @description Set when the person sees only these projects of their customer */
+                            projectIds?: string[];
                             /** @enum {string} */
                             status: "invited" | "active" | "disabled";
                             /**
@@ -5413,6 +5421,8 @@ export interface operations {
                     role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                     /** @description Required for customer roles */
                     customerId?: string;
+                    /** @description Customer roles: only these projects of the customer (omit for all of them) */
+                    projectIds?: string[];
                 };
             };
         };
@@ -5430,6 +5440,8 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        /** @description Set when the person sees only these projects of their customer */
+                        projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
                         /**
@@ -5504,6 +5516,8 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        /** @description Set when the person sees only these projects of their customer */
+                        projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
                         /**
@@ -5607,6 +5621,8 @@ export interface operations {
                     /** @enum {string} */
                     role?: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                     name?: string | null;
+                    /** @description Customer roles: only these projects; null gives all of them again */
+                    projectIds?: string[] | null;
                 };
             };
         };
@@ -5624,6 +5640,8 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        /** @description Set when the person sees only these projects of their customer */
+                        projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
                         /**
@@ -5698,6 +5716,8 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        /** @description Set when the person sees only these projects of their customer */
+                        projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
                         /**
@@ -5772,6 +5792,8 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        /** @description Set when the person sees only these projects of their customer */
+                        projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
                         /**
@@ -5846,6 +5868,8 @@ export interface operations {
                         /** @enum {string} */
                         role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
                         customerId?: string;
+                        /** @description Set when the person sees only these projects of their customer */
+                        projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
                         /**
