@@ -35,7 +35,8 @@ export const navigationFor = (person: SignedInPerson | undefined): NavLink[] => 
     label: 'nav.company',
   };
   const pick = (pages: Route['page'][]) => vendorLinks.filter((l) => pages.includes(l.page));
-  return person.role === 'customer-admin'
+  // Someone limited to some projects gets no company-wide page (the API refuses them too).
+  return person.role === 'customer-admin' && !person.projectIds
     ? [
         ...pick(['dashboard', 'licenses']),
         company,

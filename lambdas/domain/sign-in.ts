@@ -51,6 +51,10 @@ export const SessionView = /* @__PURE__ */ z.lazy(() =>
         email: z.string(),
         role: z.string(),
         customerId: z.string().optional().describe('The customer a customer role belongs to'),
+        projectIds: z
+          .array(z.string())
+          .optional()
+          .describe('Set when the person sees only these projects of their customer'),
       }),
     }),
     z.object({
@@ -127,7 +131,13 @@ export type SessionResult =
       accessToken: string;
       expiresIn: number;
       refreshToken?: string;
-      person: { id: string; email: string; role: string; customerId?: string };
+      person: {
+        id: string;
+        email: string;
+        role: string;
+        customerId?: string;
+        projectIds?: string[];
+      };
     }
   | { status: 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED'; session: string };
 
@@ -150,6 +160,7 @@ const sessionOf = (person: Person, tokens: ProviderTokens): SessionResult => ({
     email: person.email,
     role: person.role,
     ...(person.customerId ? { customerId: person.customerId } : {}),
+    ...(person.projectIds ? { projectIds: person.projectIds } : {}),
   },
 });
 

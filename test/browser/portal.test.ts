@@ -240,6 +240,58 @@ describe('the customer portal: trials', () => {
     await ann.context().close();
   });
 
+  it('a person limited to one project by their company user cannot open another project’s license', async () => {
+    const plant = String(
+      (await api('POST', `/customers/${acme}/projects`, { name: 'Plant 2' })).json.id,
+    );
+    const plantLicense = await api('POST', '/licenses', {
+      productCode: 'PLAIN',
+      customerId: acme,
+      projectId: plant,
+      registeredEmail: 'plant@acme.example',
+      companyName: 'Acme',
+      seatLimit: 1,
+      notify: false,
+    });
+    const homeLicense = (await api('GET', `/customers/${acme}/trials/PBX`)).json.licenseId;
+    expect(
+      (
+        await api('POST', '/people', {
+          email: 'site@acme.example',
+          role: 'customer-user',
+          customerId: acme,
+        })
+      ).status,
+    ).toBe(201);
+
+    // The company user limits the new colleague to Plant 2 from the People page.
+    await company
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'People' })
+      .click();
+    await company.getByRole('button', { name: 'Change projects of site@acme.example' }).click();
+    const dialog = company.getByRole('dialog', { name: 'Projects site@acme.example sees' });
+    await dialog.getByLabel('All projects').uncheck();
+    await dialog.getByLabel('Plant 2').check();
+    await scan(company, 'project rights');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await company
+      .getByRole('row', { name: /site@acme\.example/ })
+      .getByText('Plant 2')
+      .waitFor();
+
+    const site = await signIn('site@acme.example');
+    await site.goto(`${local().url}/#/licenses/${homeLicense}`);
+    await site.getByRole('heading', { name: 'Not found' }).waitFor();
+    await site.goto(`${local().url}/#/licenses/${plantLicense.json.id}`);
+    await site.getByRole('heading', { name: /^License TS/ }).waitFor();
+    await site.goto(`${local().url}/#/licenses`);
+    await site.getByRole('row', { name: new RegExp(String(plantLicense.json.serial)) }).waitFor();
+    expect(await site.getByRole('row', { name: /PBX/ }).count()).toBe(0);
+    await site.context().close();
+  });
+
   it('no page threw or had a serious accessibility violation', () => {
     expect(pageErrors).toEqual([]);
     expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(4);

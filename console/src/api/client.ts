@@ -19,6 +19,8 @@ export interface SignedInPerson {
   role: string;
   /** Set for a customer's people: the console is then their company's portal. */
   customerId?: string;
+  /** Set when they see only these projects of their company (no company-wide pages then). */
+  projectIds?: string[];
 }
 let refreshing: Promise<SignedInPerson | undefined> | undefined;
 

@@ -5956,6 +5956,8 @@ export interface operations {
                             role: string;
                             /** @description The customer a customer role belongs to */
                             customerId?: string;
+                            /** @description Set when the person sees only these projects of their customer */
+                            projectIds?: string[];
                         };
                     } | {
                         /** @constant */
@@ -6028,6 +6030,8 @@ export interface operations {
                             role: string;
                             /** @description The customer a customer role belongs to */
                             customerId?: string;
+                            /** @description Set when the person sees only these projects of their customer */
+                            projectIds?: string[];
                         };
                     } | {
                         /** @constant */
@@ -6144,6 +6148,8 @@ export interface operations {
                             role: string;
                             /** @description The customer a customer role belongs to */
                             customerId?: string;
+                            /** @description Set when the person sees only these projects of their customer */
+                            projectIds?: string[];
                         };
                     } | {
                         /** @constant */
@@ -6467,6 +6473,8 @@ export interface operations {
                             role: string;
                             /** @description The customer a customer role belongs to */
                             customerId?: string;
+                            /** @description Set when the person sees only these projects of their customer */
+                            projectIds?: string[];
                         };
                     } | {
                         /** @constant */

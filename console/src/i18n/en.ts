@@ -286,7 +286,7 @@ export const en = {
   'trials.until': 'until {date}',
   'trials.request': 'Request the {product} trial',
   'trials.project': 'Project',
-  'trials.defaultProject': 'Default project',
+  'trials.defaultProjectNamed': '{name} (default project)',
   'trials.recipientOptional': 'Send the license key to (empty: your own e-mail)',
   'trials.send': 'Request trial',
   'trials.issued': 'Your trial license is issued; its key is on its way by e-mail.',
@@ -303,6 +303,11 @@ export const en = {
   'products.trialApproval': 'Issued',
   'products.trialAutomatic': 'At once, on request',
   'products.trialVendor': 'After a vendor admin approves',
+  'people.projects': 'Projects',
+  'people.allProjects': 'All projects',
+  'people.changeProjects': 'Change projects of {email}',
+  'people.projectsOf': 'Projects {email} sees',
+  'people.onlyProjects': 'Only these projects',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -293,7 +293,7 @@ export const it: Record<MessageKey, string> = {
   'trials.until': 'fino al {date}',
   'trials.request': 'Richiedi la prova {product}',
   'trials.project': 'Progetto',
-  'trials.defaultProject': 'Progetto predefinito',
+  'trials.defaultProjectNamed': '{name} (progetto predefinito)',
   'trials.recipientOptional': 'Invia la chiave a (vuoto: la tua e-mail)',
   'trials.send': 'Richiedi la prova',
   'trials.issued': 'La licenza di prova è emessa; la chiave ti arriva per e-mail.',
@@ -310,4 +310,9 @@ export const it: Record<MessageKey, string> = {
   'products.trialApproval': 'Emessa',
   'products.trialAutomatic': 'Subito, alla richiesta',
   'products.trialVendor': 'Dopo l’approvazione di un amministratore del fornitore',
+  'people.projects': 'Progetti',
+  'people.allProjects': 'Tutti i progetti',
+  'people.changeProjects': 'Cambia i progetti di {email}',
+  'people.projectsOf': 'Progetti visibili a {email}',
+  'people.onlyProjects': 'Solo questi progetti',
 };

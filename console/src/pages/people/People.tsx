@@ -13,6 +13,7 @@ import { usePaged } from '../../ui/paging.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { TableHead } from '../../ui/TableHead.tsx';
 import { InvitePerson, isCustomerRole, type Role, roles } from './InvitePerson.tsx';
+import { ProjectRights } from './ProjectRights.tsx';
 
 /** The people who sign in: invite, resend, disable, enable, remove. */
 export const People = () => {
@@ -45,6 +46,7 @@ export const People = () => {
               t('people.name'),
               t('people.role'),
               t('people.status'),
+              t('people.projects'),
               t('people.signIn'),
               t('common.actions'),
             ]}
@@ -132,6 +134,11 @@ const PersonRow = ({ person }: { person: Person }) => {
       </td>
       <td>
         <StatusBadge status={person.status} />
+      </td>
+      <td>
+        {person.customerId && !self ? (
+          <ProjectRights person={{ ...person, customerId: person.customerId }} />
+        ) : null}
       </td>
       <td>{signInOf(person, t)}</td>
       <td className="row-actions">

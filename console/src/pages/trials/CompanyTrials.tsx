@@ -147,6 +147,9 @@ const RequestTrial = ({
   });
   const [projectId, setProjectId] = useState('');
   const [email, setEmail] = useState('');
+  // The API lists only the projects this person sees; the default one first if it is among them.
+  const choices = projects.data?.items ?? [];
+  const chosen = projectId || (choices.find((p) => p.isDefault) ?? choices[0])?.id || '';
   const request = useMutation({
     mutationFn: () =>
       call(
@@ -154,7 +157,7 @@ const RequestTrial = ({
           params: { path: { customerId } },
           body: {
             productCode: product.code,
-            ...(projectId ? { projectId } : {}),
+            ...(chosen ? { projectId: chosen } : {}),
             ...(email.trim() ? { registeredEmail: email.trim() } : {}),
           },
         }),
@@ -173,15 +176,12 @@ const RequestTrial = ({
       ) : (
         <form className="stack" onSubmit={submit}>
           <Field label={t('trials.project')}>
-            <select value={projectId} onChange={(e) => setProjectId(e.target.value)}>
-              <option value="">{t('trials.defaultProject')}</option>
-              {(projects.data?.items ?? [])
-                .filter((p: Project) => !p.isDefault)
-                .map((p: Project) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
+            <select value={chosen} onChange={(e) => setProjectId(e.target.value)}>
+              {choices.map((p: Project) => (
+                <option key={p.id} value={p.id}>
+                  {p.isDefault ? t('trials.defaultProjectNamed', { name: p.name }) : p.name}
+                </option>
+              ))}
             </select>
           </Field>
           <Field label={t('trials.recipientOptional')}>
