@@ -21,7 +21,7 @@ import { buildClaims, type LicenseClaims } from './license-file.ts';
 import { parseLicenseKey } from './license-key.ts';
 import { refusalOf } from './license-status.ts';
 import type { License } from './licenses.ts';
-import { assertCan } from './policy.ts';
+import { assertCan, assertLicenseVisible } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Product } from './products.ts';
 
@@ -598,6 +598,29 @@ export const listActivations = async (
 };
 
 /** An admin's deactivation: the same rules as the instance's own return. */
+/**
+ * A person's copy of an instance's current license file (the portal's download): the file the
+ * instance would get by refreshing now, signed with the license's current terms, for whoever may
+ * see the license. An instance that ended (returned, revoked) has no current file.
+ */
+export const currentLicenseFile = async (
+  deps: ActivationDeps,
+  principal: Principal,
+  licenseId: string,
+  activationId: string,
+) => {
+  const license = assertLicenseVisible(principal, await deps.licenses.get(licenseId));
+  const activation = await deps.activations.get(activationId);
+  if (!activation || activation.licenseId !== license.id || activation.status !== 'active') {
+    throw new DomainError('NOT_FOUND', 'No active instance with this id on this license.');
+  }
+  const now = deps.now();
+  return {
+    activationId,
+    ...(await licenseFile(deps, activeLicense(license, now), activation, now)),
+  };
+};
+
 export const deactivate = async (
   deps: ActivationDeps & { visibleLicense: (id: string) => Promise<License> },
   principal: Principal,

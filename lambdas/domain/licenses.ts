@@ -13,6 +13,7 @@ import { type Notice, newNotice } from './notices.ts';
 import {
   assertCan,
   assertCustomerVisible,
+  assertLicenseVisible,
   assertProjectVisible,
   can,
   customerScope,
@@ -382,14 +383,8 @@ export const issueLicense = async (
 };
 
 /** A license as the principal may see it: 404 for other customers' licenses. */
-export const visibleLicense = async (store: LicenseStore, principal: Principal, id: string) => {
-  assertCan(principal, 'license:read');
-  const license = await store.get(id);
-  const own = customerScope(principal);
-  if (!license || (own !== undefined && license.customerId !== own)) throw notFound('License');
-  assertProjectVisible(principal, license.projectId, 'License');
-  return license;
-};
+export const visibleLicense = async (store: LicenseStore, principal: Principal, id: string) =>
+  assertLicenseVisible(principal, await store.get(id));
 
 export const getLicense = async (
   store: LicenseStore,

@@ -115,6 +115,21 @@ export const assertProjectVisible = (
   }
 };
 
+/**
+ * A license as a principal may see it: its own customer's, in a project it sees; anything else
+ * (or nothing) is 404. Unassigned licenses exist only for the vendor's staff.
+ */
+export const assertLicenseVisible = <L extends { customerId?: string; projectId?: string }>(
+  principal: Principal,
+  license: L | undefined,
+): L => {
+  assertCan(principal, 'license:read');
+  const own = customerScope(principal);
+  if (!license || (own !== undefined && license.customerId !== own)) throw notFound('License');
+  assertProjectVisible(principal, license.projectId, 'License');
+  return license;
+};
+
 /** The projects a listing must be limited to, or undefined for every project of the customer. */
 export const projectScope = (principal: Principal): readonly string[] | undefined =>
   projectLimit(principal);

@@ -1,5 +1,10 @@
 import { buildJwks, JWKS_CACHE_CONTROL } from '../adapters/jwks.ts';
-import { finishActivation, refreshActivation, returnActivation } from '../domain/activations.ts';
+import {
+  currentLicenseFile,
+  finishActivation,
+  refreshActivation,
+  returnActivation,
+} from '../domain/activations.ts';
 import { instanceRoutes } from '../routes/instance.ts';
 import { statsStore } from '../store/stats.ts';
 import { activationDeps, noMailer } from '../wiring/activation-deps.ts';
@@ -31,6 +36,8 @@ export const handler = httpHandler(
     refreshLicenseFile: (r) => refreshActivation(deps(r), instanceOf(r)),
     returnActivation: (r) => returnActivation(deps(r), instanceOf(r)),
     getJwks: () => buildJwks([currentSigner(), ...retiredKeys()]),
+    downloadLicenseFile: (r) =>
+      currentLicenseFile(deps(r), r.principal, r.input.path.licenseId, r.input.path.activationId),
   },
   { guards: instanceGuards, responseHeaders: { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } } },
 );

@@ -2,6 +2,7 @@ import {
   ActivatedView,
   ActivationPath,
   FinishActivationInput,
+  LicenseActivationPath,
   RefreshedView,
 } from '../domain/activations.ts';
 import { JwksView, ReturnedView } from '../http/meta-schemas.ts';
@@ -52,5 +53,16 @@ export const instanceRoutes = [
     status: 200,
     summary: 'Public keys that verify license files (JWKS)',
     schemas: { response: JwksView },
+  }),
+  route({
+    operationId: 'downloadLicenseFile',
+    method: 'GET',
+    path: '/licenses/{licenseId}/activations/{activationId}/license-file',
+    group: 'instance',
+    auth: 'token',
+    status: 200,
+    summary:
+      "An instance's current license file, signed now with the license's terms (the portal's download)",
+    schemas: { path: LicenseActivationPath, response: RefreshedView },
   }),
 ] as const;

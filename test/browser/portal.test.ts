@@ -1,13 +1,17 @@
 /// <reference lib="dom" />
 
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TesseraClient } from '../../sdk/src/client.ts';
+import { verifyLicenseFile } from '../../sdk/src/verify.ts';
 import {
   type AxeViolation,
   invitationPassword,
   launchBrowser,
   seriousViolations,
 } from '../support/browser.ts';
+import { codeFromOutbox } from '../support/outbox.ts';
 import { useLocalPlatform } from '../support/platform.ts';
 
 /**
@@ -290,6 +294,35 @@ describe('the customer portal: trials', () => {
     await site.getByRole('row', { name: new RegExp(String(plantLicense.json.serial)) }).waitFor();
     expect(await site.getByRole('row', { name: /PBX/ }).count()).toBe(0);
     await site.context().close();
+  });
+
+  it('a company user downloads an instance’s current license file, which verifies for that instance', async () => {
+    const licenseId = String((await api('GET', `/customers/${acme}/trials/PBX`)).json.licenseId);
+    const key = String((await api('GET', `/licenses/${licenseId}`)).json.key);
+    const instance = new TesseraClient({ baseUrl: local().url });
+    const started = await instance.startActivation({
+      key,
+      fingerprint: 'pbx-box-fp',
+      hostname: 'pbx-1',
+    });
+    await instance.completeActivation(
+      started.activationId,
+      await codeFromOutbox(local().outboxDir),
+    );
+
+    await company.goto(`${local().url}/#/licenses/${licenseId}`);
+    const [download] = await Promise.all([
+      company.waitForEvent('download'),
+      company.getByRole('button', { name: 'Download the license file of pbx-1' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('license-pbx-1.jwt');
+    const path = await download.path();
+    const file = await readFile(String(path), 'utf8');
+    const jwks = await (await fetch(`${local().url}/.well-known/jwks.json`)).json();
+    expect(verifyLicenseFile(file, jwks, { fingerprint: 'pbx-box-fp' })).toMatchObject({
+      valid: true,
+      claims: { sub: licenseId, act: started.activationId, lic: { trial: true } },
+    });
   });
 
   it('no page threw or had a serious accessibility violation', () => {

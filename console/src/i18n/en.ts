@@ -308,6 +308,7 @@ export const en = {
   'people.changeProjects': 'Change projects of {email}',
   'people.projectsOf': 'Projects {email} sees',
   'people.onlyProjects': 'Only these projects',
+  'license.downloadFile': 'Download the license file of {host}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -315,4 +315,5 @@ export const it: Record<MessageKey, string> = {
   'people.changeProjects': 'Cambia i progetti di {email}',
   'people.projectsOf': 'Progetti visibili a {email}',
   'people.onlyProjects': 'Solo questi progetti',
+  'license.downloadFile': 'Scarica il file di licenza di {host}',
 };

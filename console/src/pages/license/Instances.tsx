@@ -8,7 +8,17 @@ import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
 
-/** The instances activated on a license, and their deactivation. */
+/** Saves text as a file the browser downloads (no navigation, so the page stays). */
+const saveAs = (name: string, text: string) => {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/jwt' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(url);
+};
+
+/** The instances activated on a license, their current license files, and their deactivation. */
 export const Instances = ({ licenseId }: { licenseId: string }) => {
   const { t, formatDate } = useI18n();
   const queries = useQueryClient();
@@ -28,11 +38,23 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
       ),
     onSettled: () => void queries.invalidateQueries({ queryKey: ['licenses'] }),
   });
+  // The file the instance would get by refreshing now: for a device carried by hand.
+  const download = useMutation({
+    mutationFn: async ({ activationId, host }: { activationId: string; host: string }) => {
+      const file = await call(
+        api().GET('/licenses/{licenseId}/activations/{activationId}/license-file', {
+          params: { path: { licenseId, activationId } },
+        }),
+      );
+      saveAs(`license-${host.replace(/[^A-Za-z0-9._-]+/g, '_')}.jwt`, file.licenseFile);
+      return file;
+    },
+  });
   return (
     <section aria-labelledby="instances-heading">
       <h2 id="instances-heading">{t('license.instances')}</h2>
       <ErrorNotice
-        error={paged.query.error ?? deactivate.error}
+        error={paged.query.error ?? deactivate.error ?? download.error}
         onRetry={() => void paged.query.refetch()}
       />
       {paged.items.length === 0 && paged.query.data ? <p>{t('common.none')}</p> : null}
@@ -56,7 +78,16 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
                   <td className="mono">{a.fingerprint.slice(0, 16)}</td>
                   <td>{a.status}</td>
                   <td>{formatDate(a.activatedAt ?? a.createdAt)}</td>
-                  <td>
+                  <td className="row-actions">
+                    {a.status === 'active' ? (
+                      <button
+                        type="button"
+                        disabled={download.isPending}
+                        onClick={() => download.mutate({ activationId: a.id, host })}
+                      >
+                        {t('license.downloadFile', { host })}
+                      </button>
+                    ) : null}
                     {a.status === 'active' ? (
                       <ConfirmButton
                         label={t('license.deactivate')}
