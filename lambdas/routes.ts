@@ -17,6 +17,7 @@ import { productsRoutes } from './routes/products.ts';
 import { groups, type Route, type RouteGroup } from './routes/route.ts';
 import { seatsRoutes } from './routes/seats.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { ticketsRoutes } from './routes/tickets.ts';
 import { tokensRoutes } from './routes/tokens.ts';
 import { trialsRoutes } from './routes/trials.ts';
 import { validateRoutes } from './routes/validate.ts';
@@ -47,6 +48,7 @@ export const routes: readonly Route[] = [
   ...peopleRoutes,
   ...sessionRoutes,
   ...trialsRoutes,
+  ...ticketsRoutes,
 ];
 
 export const routesOf = (group: RouteGroup): Route[] => routes.filter((r) => r.group === group);

@@ -11,6 +11,7 @@ export const entityTypes = [
   'pool',
   'person',
   'trial',
+  'ticket',
 ] as const;
 export const EntityType = /* @__PURE__ */ z.lazy(() => z.enum(entityTypes));
 export type EntityType = z.infer<typeof EntityType>;

@@ -11,6 +11,7 @@ const ID_PREFIXES = {
   prj: 'a project id',
   act: 'an activation id',
   per: 'a person id',
+  tkt: 'a ticket id',
 } as const;
 export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
@@ -70,7 +71,7 @@ export const applyPatch = <T extends object>(entity: T, patch: object): T => {
   return next as T;
 };
 
-export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act' | 'per';
+export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act' | 'per' | 'tkt';
 
 /** Where new ids come from (adapters/ids.ts: time-sortable, with a type prefix). */
 export interface IdGenerator {

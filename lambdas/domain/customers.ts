@@ -7,12 +7,23 @@ import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { DEFAULT_PROJECT_NAME, newProject, type Project } from './projects.ts';
 
+const SupportServices = /* @__PURE__ */ z.lazy(() =>
+  z
+    .array(z.string().trim().min(1).max(80))
+    .min(1)
+    .max(20)
+    .refine((s) => new Set(s).size === s.length, 'Services must be unique'),
+);
+
 export const CustomerId = /* @__PURE__ */ z.lazy(() => IdOf('cus'));
 
 export const CreateCustomerInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     name: z.string().trim().min(1).max(200),
     contactEmail: z.email().max(254).optional(),
+    supportServices: SupportServices.optional().describe(
+      "The support contract: the services this customer's tickets may be about",
+    ),
     externalRef: z.string().trim().min(1).max(100).optional().describe('Your CRM/ERP reference'),
     notes: z.string().trim().max(2000).optional(),
   }),
@@ -24,6 +35,9 @@ export const UpdateCustomerInput = /* @__PURE__ */ z.lazy(() =>
     .strictObject({
       name: z.string().trim().min(1).max(200).optional(),
       contactEmail: z.email().max(254).nullable().optional(),
+      supportServices: SupportServices.nullable()
+        .optional()
+        .describe('null: no support contract (no new tickets)'),
       externalRef: z.string().trim().min(1).max(100).nullable().optional(),
       notes: z.string().trim().max(2000).nullable().optional(),
     })
@@ -40,6 +54,8 @@ export interface Customer {
   id: string;
   name: string;
   contactEmail?: string;
+  /** The support contract: the services its tickets may be about (none: no new tickets). */
+  supportServices?: string[];
   externalRef?: string;
   notes?: string;
   defaultProjectId: string;
@@ -57,6 +73,7 @@ export const CustomerView = /* @__PURE__ */ z.lazy(() =>
     id: CustomerId,
     name: z.string(),
     contactEmail: z.string().optional(),
+    supportServices: z.array(z.string()).optional(),
     externalRef: z.string().optional(),
     notes: z.string().optional(),
     defaultProjectId: z.string(),
@@ -93,6 +110,7 @@ export const createCustomer = async (
     id,
     name: input.name,
     ...(input.contactEmail ? { contactEmail: input.contactEmail } : {}),
+    ...(input.supportServices ? { supportServices: input.supportServices } : {}),
     ...(input.externalRef ? { externalRef: input.externalRef } : {}),
     ...(input.notes ? { notes: input.notes } : {}),
     defaultProjectId: project.id,

@@ -35,6 +35,12 @@ export const actions = [
   'trial:request',
   /** Approve or decline trials that wait for the vendor; list them across customers. */
   'trial:decide',
+  /** See tickets: every one (staff), the company's (company users), one's own (users). */
+  'ticket:read',
+  /** Open tickets and write on one's own. */
+  'ticket:write',
+  /** The vendor's agents: the queue, status, assignment, internal notes, every thread. */
+  'ticket:manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -54,6 +60,9 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'activation:manage',
     'person:read',
     'trial:read',
+    'ticket:read',
+    'ticket:write',
+    'ticket:manage',
   ]),
   'customer-admin': new Set<Action>([
     'product:read',
@@ -71,6 +80,8 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'person:write',
     'trial:read',
     'trial:request',
+    'ticket:read',
+    'ticket:write',
   ]),
   'customer-user': new Set<Action>([
     'product:read',
@@ -78,6 +89,8 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'project:read',
     'license:read',
     'trial:read',
+    'ticket:read',
+    'ticket:write',
   ]),
 };
 

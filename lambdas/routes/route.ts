@@ -23,6 +23,7 @@ export const groups = {
     description: 'People who sign in: invite, change, disable, enable, remove',
     table: 'write',
   },
+  tickets: { description: 'Support tickets: open, reply, notes, status, queue', table: 'write' },
   trials: { description: 'Trial licenses: request, approve, decline', table: 'write' },
   session: { description: 'Signing in and out, for the console and the portal', table: 'write' },
 } as const satisfies Record<string, { description: string; table: 'none' | 'read' | 'write' }>;

@@ -12,7 +12,9 @@ import { projectStore } from './projects.ts';
 import { seatUpkeepStore } from './seat-upkeep.ts';
 import { seatStore } from './seats.ts';
 import { statsStore } from './stats.ts';
+import { ticketStore } from './tickets.ts';
 import { tokenStore } from './tokens.ts';
+import { trialStore } from './trials.ts';
 import { activationUpkeepStore, expiryStore, noticeStore } from './upkeep.ts';
 export const createStores = (db: Db, tableName: string) => ({
   products: productStore(db, tableName),
@@ -32,6 +34,8 @@ export const createStores = (db: Db, tableName: string) => ({
   activationUpkeep: activationUpkeepStore(db, tableName),
   jobRuns: jobRunStore(db, tableName),
   stats: statsStore(db, tableName),
+  trials: trialStore(db, tableName),
+  tickets: ticketStore(db, tableName),
 });
 
 export type Stores = ReturnType<typeof createStores>;

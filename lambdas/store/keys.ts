@@ -291,6 +291,36 @@ export const trialKeys = {
   statusPartition: (status: string) => `TRIALS#${status}`,
 } as const;
 
+/**
+ * Support tickets: the ticket and its thread in one partition; listed per customer (newest
+ * first) and, for the vendor's agents, by status (most recently changed first); counters by
+ * status per customer and per requester, for the portal's charts.
+ */
+export const ticketKeys = {
+  ticket: (ticketId: string): PrimaryKey => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
+  message: (ticketId: string, at: string, messageId: string): PrimaryKey => ({
+    pk: `TICKET#${ticketId}`,
+    sk: `MSG#${at}#${messageId}`,
+  }),
+  partition: (ticketId: string) => `TICKET#${ticketId}`,
+  messagePrefix: 'MSG#',
+  customerList: (customerId: string, createdAt: string, ticketId: string) => ({
+    gsi2pk: `CUSTOMER#${customerId}#TICKETS`,
+    gsi2sk: `${createdAt}#${ticketId}`,
+  }),
+  customerListPartition: (customerId: string) => `CUSTOMER#${customerId}#TICKETS`,
+  queue: (status: string, updatedAt: string, ticketId: string) => ({
+    gsi1pk: `TICKETS#${status}`,
+    gsi1sk: `${updatedAt}#${ticketId}`,
+  }),
+  queuePartition: (status: string) => `TICKETS#${status}`,
+  stats: (customerId: string, requesterId?: string): PrimaryKey => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: requesterId ? `TICKETSTATS#${requesterId}` : 'TICKETSTATS',
+  }),
+  numberCounter: { pk: 'COUNTER#ticketNumber', sk: 'COUNTER' } as PrimaryKey,
+} as const;
+
 /** Outbox notices and the once-only markers of reminders. */
 export const noticeKeys = {
   notice: (noticeId: string): PrimaryKey => ({ pk: `NOTICE#${noticeId}`, sk: 'NOTICE' }),

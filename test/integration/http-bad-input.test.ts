@@ -74,6 +74,9 @@ const validBodies: Record<string, Record<string, unknown>> = {
   resetPassword: { email: 'someone@example.com', code: '123456', newPassword: 'x' },
   requestTrial: { productCode: 'PBX' },
   declineTrial: { reason: 'Not now' },
+  openTicket: { subject: 'Help', service: 'PBX support', body: 'It broke.' },
+  changeTicket: { status: 'open' },
+  postTicketMessage: { body: 'More detail' },
 };
 const authenticatedRoutes = routes.filter((r) => r.auth !== 'none');
 

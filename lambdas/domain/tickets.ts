@@ -1,0 +1,435 @@
+import * as z from 'zod';
+import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { DomainError, notFound } from './errors.ts';
+import {
+  assertCan,
+  assertCustomerVisible,
+  assertProjectVisible,
+  can,
+  customerScope,
+  projectScope,
+} from './policy.ts';
+import { type Actor, actorOf, type Principal, roleOf } from './principal.ts';
+
+/**
+ * Support tickets (seed 002). A ticket belongs to a customer and one service of its support
+ * contract; its requester is the person (or token) who opened it. Status NEW → OPEN ↔ PENDING →
+ * CLOSED: the vendor's agents move it; a reply from the customer moves PENDING back to OPEN.
+ * Its thread holds messages and internal notes, which only the vendor's agents see.
+ *
+ * Who sees what: the vendor's staff every ticket; a company user (customer-admin) every ticket of
+ * the company (within their projects, if limited); a user (customer-user) only their own. Anyone
+ * may write only on their own tickets, the vendor's agents on every one. Anything else is 404.
+ */
+export const ticketStatuses = ['new', 'open', 'pending', 'closed'] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+export interface Ticket {
+  id: string;
+  /** What people quote: `T000042`. */
+  number: string;
+  customerId: string;
+  projectId?: string;
+  subject: string;
+  service: string;
+  status: TicketStatus;
+  requester: Actor;
+  /** The requester's e-mail, where replies go. */
+  requesterEmail?: string;
+  /** A person of the vendor's staff. */
+  assigneeId?: string;
+  messageCount: number;
+  lastMessageAt: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TicketMessage {
+  id: string;
+  ticketId: string;
+  author: Actor;
+  body: string;
+  /** An internal note: only the vendor's agents see it. */
+  internal: boolean;
+  at: string;
+}
+
+export const TicketId = /* @__PURE__ */ z.lazy(() => IdOf('tkt'));
+export const TicketPath = /* @__PURE__ */ z.lazy(() => z.strictObject({ ticketId: TicketId }));
+export const CustomerTicketsPath = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ customerId: IdOf('cus') }),
+);
+const Body = /* @__PURE__ */ z.lazy(() => z.string().trim().min(1).max(20_000));
+
+export const OpenTicketInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    subject: z.string().trim().min(1).max(200),
+    service: z.string().trim().min(1).max(80).describe("One of the customer's support services"),
+    body: Body,
+    projectId: IdOf('prj').optional().describe('The project it is about, if any'),
+  }),
+);
+export type OpenTicketInput = z.infer<typeof OpenTicketInput>;
+
+export const TicketMessageInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    body: Body,
+    internal: z.boolean().default(false).describe("An internal note: only the vendor's agents"),
+  }),
+);
+
+export const ChangeTicketInput = /* @__PURE__ */ z.lazy(() =>
+  z
+    .strictObject({
+      status: z.enum(['open', 'pending', 'closed']).optional(),
+      assigneeId: IdOf('per').nullable().optional().describe('A vendor agent; null: nobody'),
+    })
+    .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
+);
+
+export const CustomerTicketsQuery = /* @__PURE__ */ z.lazy(() =>
+  PageQuery.unwrap().extend({
+    mine: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .default(false)
+      .describe("Only the caller's own tickets (a user's listing always is)"),
+    status: z.enum(ticketStatuses).optional(),
+    q: z.string().trim().min(1).max(100).optional().describe('Number or words of the subject'),
+  }),
+);
+export const TicketQueueQuery = /* @__PURE__ */ z.lazy(() =>
+  PageQuery.unwrap().extend({
+    status: z.enum(ticketStatuses).default('new'),
+    service: z.string().trim().min(1).max(80).optional(),
+    assigneeId: IdOf('per').optional(),
+  }),
+);
+export const TicketStatsQuery = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    mine: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .default(false),
+  }),
+);
+
+const ActorView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    type: z.enum(['token', 'person', 'system', 'instance']),
+    id: z.string(),
+    role: z.string().optional(),
+    customerId: z.string().optional(),
+  }),
+);
+const ticketShape = () => ({
+  id: z.string(),
+  number: z.string(),
+  customerId: z.string(),
+  projectId: z.string().optional(),
+  subject: z.string(),
+  service: z.string(),
+  status: z.enum(ticketStatuses),
+  requester: ActorView,
+  requesterEmail: z.string().optional(),
+  assigneeId: z.string().optional(),
+  messageCount: z.number().int(),
+  lastMessageAt: Timestamp,
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export const TicketView = /* @__PURE__ */ z.lazy(() => z.object(ticketShape()));
+export const TicketMessageView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    id: z.string(),
+    ticketId: z.string(),
+    author: ActorView,
+    body: z.string(),
+    internal: z.boolean(),
+    at: Timestamp,
+  }),
+);
+export const TicketThreadView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    ...ticketShape(),
+    messages: z
+      .array(TicketMessageView)
+      .describe('Oldest first; internal notes only for the vendor’s agents'),
+  }),
+);
+export const TicketStatsView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    new: z.number().int(),
+    open: z.number().int(),
+    pending: z.number().int(),
+    closed: z.number().int(),
+  }),
+);
+export type TicketStats = Record<TicketStatus, number>;
+
+export interface TicketFilter {
+  requesterId?: string;
+  status?: TicketStatus;
+  q?: string;
+  projectIn?: readonly string[];
+}
+
+export interface TicketStore {
+  nextNumber(): Promise<number>;
+  /** The ticket, its first message, the status counters and the audit event: one transaction. */
+  open(ticket: Ticket, message: TicketMessage, event: AuditEvent): Promise<void>;
+  get(ticketId: string): Promise<Ticket | undefined>;
+  /** The whole thread, oldest first (bounded by the ticket's message count). */
+  messages(ticketId: string): Promise<TicketMessage[]>;
+  /** Writes the change under the version it was read at; counters follow a status change. */
+  change(before: Ticket, after: Ticket, event: AuditEvent, message?: TicketMessage): Promise<void>;
+  listForCustomer(
+    customerId: string,
+    filter: TicketFilter,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Ticket>>;
+  queue(
+    filter: { status: TicketStatus; service?: string; assigneeId?: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Ticket>>;
+  stats(customerId: string, requesterId?: string): Promise<TicketStats>;
+}
+
+export interface TicketDeps {
+  tickets: TicketStore;
+  customers: { get(id: string): Promise<{ supportServices?: string[] } | undefined> };
+  projects: { get(customerId: string, projectId: string): Promise<unknown> };
+  people: {
+    get(personId: string): Promise<{ email: string; role: string; status: string } | undefined>;
+  };
+}
+
+export const formatTicketNumber = (n: number) => `T${String(n).padStart(6, '0')}`;
+
+const ref = (t: Ticket) => ({ type: 'ticket' as const, id: t.id, customerId: t.customerId });
+
+const invalid = (path: string, message: string) =>
+  new DomainError('VALIDATION_FAILED', message, { errors: [{ path, message }] });
+
+/** The vendor's agents: staff who may manage tickets. */
+const isAgent = (principal: Principal) => can(principal, 'ticket:manage');
+
+const callerId = (principal: Principal) => actorOf(principal).id;
+
+/** Only a user's own tickets exist for them; a company user sees the company's. */
+const seesOnlyOwn = (principal: Principal) => roleOf(principal) === 'customer-user';
+
+export const visibleTicket = (principal: Principal, ticket: Ticket | undefined): Ticket => {
+  assertCan(principal, 'ticket:read');
+  const own = customerScope(principal);
+  if (!ticket || (own !== undefined && ticket.customerId !== own)) throw notFound('Ticket');
+  if (own !== undefined) assertProjectVisible(principal, ticket.projectId, 'Ticket');
+  if (seesOnlyOwn(principal) && ticket.requester.id !== callerId(principal)) {
+    throw notFound('Ticket');
+  }
+  return ticket;
+};
+
+const bump = (ctx: ChangeContext, before: Ticket, patch: Partial<Ticket>): Ticket => ({
+  ...before,
+  ...patch,
+  version: before.version + 1,
+  updatedAt: ctx.now.toISOString(),
+});
+
+export const openTicket = async (
+  deps: TicketDeps,
+  ctx: ChangeContext,
+  customerId: string,
+  input: OpenTicketInput,
+) => {
+  assertCustomerVisible(ctx.principal, customerId);
+  assertCan(ctx.principal, 'ticket:write');
+  const customer = await deps.customers.get(customerId);
+  if (!customer) throw notFound('Customer');
+  if (!customer.supportServices?.includes(input.service)) {
+    throw invalid('body.service', "Not a service of this customer's support contract");
+  }
+  if (input.projectId !== undefined) {
+    assertProjectVisible(ctx.principal, input.projectId, 'Project');
+    if (!(await deps.projects.get(customerId, input.projectId))) {
+      throw invalid('body.projectId', 'No such project of this customer');
+    }
+  } else if (projectScope(ctx.principal) !== undefined) {
+    throw invalid('body.projectId', 'Say which of your projects the ticket is about');
+  }
+  const at = ctx.now.toISOString();
+  const requester = actorOf(ctx.principal);
+  const person =
+    ctx.principal.kind === 'person' ? await deps.people.get(ctx.principal.personId) : undefined;
+  const ticket: Ticket = {
+    id: ctx.ids.next('tkt'),
+    number: formatTicketNumber(await deps.tickets.nextNumber()),
+    customerId,
+    ...(input.projectId ? { projectId: input.projectId } : {}),
+    subject: input.subject,
+    service: input.service,
+    status: 'new',
+    requester,
+    ...(person ? { requesterEmail: person.email } : {}),
+    messageCount: 1,
+    lastMessageAt: at,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const message: TicketMessage = {
+    id: ctx.ids.next('evt'),
+    ticketId: ticket.id,
+    author: requester,
+    body: input.body,
+    internal: false,
+    at,
+  };
+  await deps.tickets.open(
+    ticket,
+    message,
+    auditEvent(ctx, 'ticket.opened', ref(ticket), null, ticket),
+  );
+  return ticket;
+};
+
+export const getTicket = async (
+  deps: Pick<TicketDeps, 'tickets'>,
+  principal: Principal,
+  id: string,
+) => {
+  const ticket = visibleTicket(principal, await deps.tickets.get(id));
+  const messages = await deps.tickets.messages(ticket.id);
+  const agent = isAgent(principal);
+  return { ...ticket, messages: messages.filter((m) => agent || !m.internal) };
+};
+
+export const postTicketMessage = async (
+  deps: Pick<TicketDeps, 'tickets'>,
+  ctx: ChangeContext,
+  ticketId: string,
+  input: z.infer<typeof TicketMessageInput>,
+) => {
+  const before = visibleTicket(ctx.principal, await deps.tickets.get(ticketId));
+  assertCan(ctx.principal, 'ticket:write');
+  const agent = isAgent(ctx.principal);
+  if (!agent && before.requester.id !== callerId(ctx.principal)) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'You may read this ticket; only its requester writes on it.',
+    );
+  }
+  if (input.internal && !agent) {
+    throw new DomainError('FORBIDDEN', "Internal notes are for the vendor's agents.");
+  }
+  const at = ctx.now.toISOString();
+  const message: TicketMessage = {
+    id: ctx.ids.next('evt'),
+    ticketId,
+    author: actorOf(ctx.principal),
+    body: input.body,
+    internal: input.internal,
+    at,
+  };
+  // The customer's reply reopens a ticket waiting for them; an agent's first reply opens it.
+  const status: TicketStatus =
+    !agent && (before.status === 'pending' || before.status === 'closed')
+      ? 'open'
+      : agent && !input.internal && before.status === 'new'
+        ? 'open'
+        : before.status;
+  const after = bump(ctx, before, {
+    status,
+    messageCount: before.messageCount + 1,
+    lastMessageAt: at,
+  });
+  const action = input.internal ? 'ticket.noted' : 'ticket.replied';
+  const { body: _body, ...audited } = message;
+  await deps.tickets.change(
+    before,
+    after,
+    auditEvent(ctx, action, ref(after), { status: before.status }, { status, message: audited }),
+    message,
+  );
+  return message;
+};
+
+export const changeTicket = async (
+  deps: Pick<TicketDeps, 'tickets' | 'people'>,
+  ctx: ChangeContext,
+  ticketId: string,
+  input: z.infer<typeof ChangeTicketInput>,
+) => {
+  const before = visibleTicket(ctx.principal, await deps.tickets.get(ticketId));
+  assertCan(ctx.principal, 'ticket:manage');
+  if (input.assigneeId) {
+    const agent = await deps.people.get(input.assigneeId);
+    if (!agent || agent.status === 'disabled' || !agent.role.startsWith('vendor-')) {
+      throw invalid('body.assigneeId', "Not one of the vendor's agents");
+    }
+  }
+  const { assigneeId: _a, ...rest } = before;
+  const after = bump(ctx, input.assigneeId === null ? rest : before, {
+    ...(input.status ? { status: input.status } : {}),
+    ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+  });
+  await deps.tickets.change(
+    before,
+    after,
+    auditEvent(ctx, 'ticket.changed', ref(after), before, after),
+  );
+  return after;
+};
+
+export const listCustomerTickets = async (
+  deps: Pick<TicketDeps, 'tickets'>,
+  principal: Principal,
+  customerId: string,
+  query: z.infer<typeof CustomerTicketsQuery>,
+) => {
+  assertCustomerVisible(principal, customerId);
+  assertCan(principal, 'ticket:read');
+  const projects = projectScope(principal);
+  const { mine, status, q, ...page } = query;
+  return deps.tickets.listForCustomer(
+    customerId,
+    {
+      ...(mine || seesOnlyOwn(principal) ? { requesterId: callerId(principal) } : {}),
+      ...(status ? { status } : {}),
+      ...(q ? { q } : {}),
+      ...(projects ? { projectIn: projects } : {}),
+    },
+    page,
+  );
+};
+
+export const ticketQueue = async (
+  deps: Pick<TicketDeps, 'tickets'>,
+  principal: Principal,
+  query: z.infer<typeof TicketQueueQuery>,
+) => {
+  assertCan(principal, 'ticket:manage');
+  const { status, service, assigneeId, ...page } = query;
+  return deps.tickets.queue(
+    { status, ...(service ? { service } : {}), ...(assigneeId ? { assigneeId } : {}) },
+    page,
+  );
+};
+
+/** The two portal charts: the company's tickets by status, and the caller's own. */
+export const ticketStats = async (
+  deps: Pick<TicketDeps, 'tickets'>,
+  principal: Principal,
+  customerId: string,
+  query: z.infer<typeof TicketStatsQuery>,
+) => {
+  assertCustomerVisible(principal, customerId);
+  assertCan(principal, 'ticket:read');
+  // Company-wide counts span every project: a user, or someone limited, gets their own only.
+  const ownOnly = query.mine || seesOnlyOwn(principal) || projectScope(principal) !== undefined;
+  return deps.tickets.stats(customerId, ownOnly ? callerId(principal) : undefined);
+};
