@@ -1073,6 +1073,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer’s tickets, newest first (all the company’s, or `mine`) */
+        get: operations["listCustomerTickets"];
+        put?: never;
+        /** Open a support ticket about one service of the customer’s support contract */
+        post: operations["openTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/ticket-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tickets by status: the company’s, or `mine` (the portal’s two charts) */
+        get: operations["ticketStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents’ queue: tickets by status (and service, assignee), latest change first */
+        get: operations["ticketQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket and its thread */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a ticket’s status or assignee (the vendor’s agents) */
+        patch: operations["changeTicket"];
+        trace?: never;
+    };
+    "/tickets/{ticketId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply on a ticket, or add an internal note (the vendor’s agents) */
+        post: operations["postTicketMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2681,6 +2768,7 @@ export interface operations {
                             id: string;
                             name: string;
                             contactEmail?: string;
+                            supportServices?: string[];
                             externalRef?: string;
                             notes?: string;
                             defaultProjectId: string;
@@ -2736,6 +2824,8 @@ export interface operations {
                     name: string;
                     /** Format: email */
                     contactEmail?: string;
+                    /** @description The support contract: the services this customer's tickets may be about */
+                    supportServices?: string[];
                     /** @description Your CRM/ERP reference */
                     externalRef?: string;
                     notes?: string;
@@ -2753,6 +2843,7 @@ export interface operations {
                         id: string;
                         name: string;
                         contactEmail?: string;
+                        supportServices?: string[];
                         externalRef?: string;
                         notes?: string;
                         defaultProjectId: string;
@@ -2813,6 +2904,7 @@ export interface operations {
                         id: string;
                         name: string;
                         contactEmail?: string;
+                        supportServices?: string[];
                         externalRef?: string;
                         notes?: string;
                         defaultProjectId: string;
@@ -2904,6 +2996,8 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     contactEmail?: string | null;
+                    /** @description null: no support contract (no new tickets) */
+                    supportServices?: string[] | null;
                     externalRef?: string | null;
                     notes?: string | null;
                 };
@@ -2920,6 +3014,7 @@ export interface operations {
                         id: string;
                         name: string;
                         contactEmail?: string;
+                        supportServices?: string[];
                         externalRef?: string;
                         notes?: string;
                         defaultProjectId: string;
@@ -3259,7 +3354,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                entityType?: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial";
+                entityType?: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket";
                 entityId?: string;
                 customerId?: string;
             };
@@ -3286,7 +3381,7 @@ export interface operations {
                             /** @description `<entity>.<verb>`, e.g. `product.created` */
                             action: string;
                             /** @enum {string} */
-                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial";
+                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket";
                             entityId: string;
                             customerId?: string;
                             actor: {
@@ -3360,7 +3455,7 @@ export interface operations {
                             /** @description `<entity>.<verb>`, e.g. `product.created` */
                             action: string;
                             /** @enum {string} */
-                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial";
+                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket";
                             entityId: string;
                             customerId?: string;
                             actor: {
@@ -7320,6 +7415,553 @@ export interface operations {
                         }[];
                         /** @description Pass as `cursor` to get the next page */
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerTickets: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                mine?: "true" | "false";
+                status?: "new" | "open" | "pending" | "closed";
+                q?: string;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            number: string;
+                            customerId: string;
+                            projectId?: string;
+                            subject: string;
+                            service: string;
+                            /** @enum {string} */
+                            status: "new" | "open" | "pending" | "closed";
+                            requester: {
+                                /** @enum {string} */
+                                type: "token" | "person" | "system" | "instance";
+                                id: string;
+                                role?: string;
+                                customerId?: string;
+                            };
+                            requesterEmail?: string;
+                            assigneeId?: string;
+                            messageCount: number;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            lastMessageAt: string;
+                            version: number;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            updatedAt: string;
+                        }[];
+                        /** @description Pass as `cursor` to get the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    subject: string;
+                    /** @description One of the customer's support services */
+                    service: string;
+                    body: string;
+                    /** @description The project it is about, if any */
+                    projectId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        customerId: string;
+                        projectId?: string;
+                        subject: string;
+                        service: string;
+                        /** @enum {string} */
+                        status: "new" | "open" | "pending" | "closed";
+                        requester: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        requesterEmail?: string;
+                        assigneeId?: string;
+                        messageCount: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        lastMessageAt: string;
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ticketStats: {
+        parameters: {
+            query?: {
+                mine?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        new: number;
+                        open: number;
+                        pending: number;
+                        closed: number;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ticketQueue: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "new" | "open" | "pending" | "closed";
+                service?: string;
+                assigneeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            number: string;
+                            customerId: string;
+                            projectId?: string;
+                            subject: string;
+                            service: string;
+                            /** @enum {string} */
+                            status: "new" | "open" | "pending" | "closed";
+                            requester: {
+                                /** @enum {string} */
+                                type: "token" | "person" | "system" | "instance";
+                                id: string;
+                                role?: string;
+                                customerId?: string;
+                            };
+                            requesterEmail?: string;
+                            assigneeId?: string;
+                            messageCount: number;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            lastMessageAt: string;
+                            version: number;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            updatedAt: string;
+                        }[];
+                        /** @description Pass as `cursor` to get the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        customerId: string;
+                        projectId?: string;
+                        subject: string;
+                        service: string;
+                        /** @enum {string} */
+                        status: "new" | "open" | "pending" | "closed";
+                        requester: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        requesterEmail?: string;
+                        assigneeId?: string;
+                        messageCount: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        lastMessageAt: string;
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
+                        /** @description Oldest first; internal notes only for the vendor’s agents */
+                        messages: {
+                            id: string;
+                            ticketId: string;
+                            author: {
+                                /** @enum {string} */
+                                type: "token" | "person" | "system" | "instance";
+                                id: string;
+                                role?: string;
+                                customerId?: string;
+                            };
+                            body: string;
+                            internal: boolean;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status?: "open" | "pending" | "closed";
+                    /** @description A vendor agent; null: nobody */
+                    assigneeId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        customerId: string;
+                        projectId?: string;
+                        subject: string;
+                        service: string;
+                        /** @enum {string} */
+                        status: "new" | "open" | "pending" | "closed";
+                        requester: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        requesterEmail?: string;
+                        assigneeId?: string;
+                        messageCount: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        lastMessageAt: string;
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTicketMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                    /**
+                     * @description An internal note: only the vendor's agents
+                     * @default false
+                     */
+                    internal?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        ticketId: string;
+                        author: {
+                            /** @enum {string} */
+                            type: "token" | "person" | "system" | "instance";
+                            id: string;
+                            role?: string;
+                            customerId?: string;
+                        };
+                        body: string;
+                        internal: boolean;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        at: string;
                     };
                 };
             };
