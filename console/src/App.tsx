@@ -11,6 +11,8 @@ import { People } from './pages/people/People.tsx';
 import { Products } from './pages/products/Products.tsx';
 import { Security } from './pages/Security.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+import { TicketPage } from './pages/tickets/TicketPage.tsx';
+import { Tickets } from './pages/tickets/Tickets.tsx';
 import { Tokens } from './pages/tokens/Tokens.tsx';
 import { Trials } from './pages/trials/Trials.tsx';
 import { type Route, useRoute } from './router.ts';
@@ -39,6 +41,10 @@ const Page = ({ route }: { route: Route }) => {
       return <Audit />;
     case 'trials':
       return <Trials />;
+    case 'tickets':
+      return <Tickets />;
+    case 'ticket':
+      return <TicketPage ticketId={route.ticketId} />;
     case 'security':
       return <Security />;
     case 'notFound':

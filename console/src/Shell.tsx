@@ -13,6 +13,7 @@ const vendorLinks: NavLink[] = [
   { page: 'products', hash: '#/products', label: 'nav.products' },
   { page: 'customers', hash: '#/customers', label: 'nav.customers' },
   { page: 'trials', hash: '#/trials', label: 'nav.trials' },
+  { page: 'tickets', hash: '#/tickets', label: 'nav.tickets' },
   { page: 'people', hash: '#/people', label: 'nav.people' },
   { page: 'tokens', hash: '#/tokens', label: 'nav.tokens' },
   { page: 'audit', hash: '#/audit', label: 'nav.audit' },
@@ -40,15 +41,16 @@ export const navigationFor = (person: SignedInPerson | undefined): NavLink[] => 
     ? [
         ...pick(['dashboard', 'licenses']),
         company,
-        ...pick(['trials', 'people', 'tokens', 'audit']),
+        ...pick(['trials', 'tickets', 'people', 'tokens', 'audit']),
       ]
-    : [...pick(['dashboard', 'licenses']), company, ...pick(['trials'])];
+    : [...pick(['dashboard', 'licenses']), company, ...pick(['trials', 'tickets'])];
 };
 
 const current = (route: Route, page: Route['page']) =>
   route.page === page ||
   (page === 'licenses' && route.page === 'license') ||
-  (page === 'customers' && route.page === 'customer');
+  (page === 'customers' && route.page === 'customer') ||
+  (page === 'tickets' && route.page === 'ticket');
 
 export const LanguagePicker = () => {
   const { t, language, setLanguage } = useI18n();

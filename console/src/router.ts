@@ -15,6 +15,8 @@ export type Route =
   | { page: 'tokens' }
   | { page: 'audit' }
   | { page: 'trials' }
+  | { page: 'tickets' }
+  | { page: 'ticket'; ticketId: string }
   | { page: 'security' }
   | { page: 'notFound' };
 
@@ -30,6 +32,7 @@ export const parseRoute = (hash: string): Route => {
     return q ? { page: 'licenses', q } : { page: 'licenses' };
   }
   if (first === 'customers' && second) return { page: 'customer', customerId: second };
+  if (first === 'tickets' && second) return { page: 'ticket', ticketId: second };
   if (
     parts.length === 1 &&
     (first === 'products' ||
@@ -38,6 +41,7 @@ export const parseRoute = (hash: string): Route => {
       first === 'tokens' ||
       first === 'audit' ||
       first === 'trials' ||
+      first === 'tickets' ||
       first === 'security')
   ) {
     return { page: first };
@@ -50,6 +54,7 @@ export const href = {
   licenses: () => '#/licenses',
   license: (id: string) => `#/licenses/${encodeURIComponent(id)}`,
   customer: (id: string) => `#/customers/${encodeURIComponent(id)}`,
+  ticket: (id: string) => `#/tickets/${encodeURIComponent(id)}`,
 } as const;
 
 export const useRoute = (): Route => {

@@ -476,6 +476,7 @@ describe('the vendor console', () => {
       'All licenses',
       'Company',
       'Trials',
+      'Tickets',
       'People',
       'API tokens',
       'Audit log',

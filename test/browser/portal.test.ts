@@ -7,9 +7,9 @@ import { TesseraClient } from '../../sdk/src/client.ts';
 import { verifyLicenseFile } from '../../sdk/src/verify.ts';
 import {
   type AxeViolation,
-  invitationPassword,
   launchBrowser,
   seriousViolations,
+  signInAs,
 } from '../support/browser.ts';
 import { codeFromOutbox } from '../support/outbox.ts';
 import { useLocalPlatform } from '../support/platform.ts';
@@ -44,23 +44,8 @@ const api = async (method: string, path: string, body?: unknown) => {
   };
 };
 
-/** A fresh browser context signed in as `email` with the password from their invitation. */
-const signIn = async (email: string): Promise<Page> => {
-  const temporary = await invitationPassword(local().outboxDir, email);
-  const context = await browser.newContext({ locale: 'en-US' });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${local().url}/`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(temporary);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat the new password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Set password and sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  return page;
-};
+const signIn = (email: string): Promise<Page> =>
+  signInAs(browser, local(), email, PASSWORD, { errors: pageErrors });
 
 const scan = async (page: Page, name: string) => {
   scanned[name] = await seriousViolations(page);
@@ -124,6 +109,7 @@ describe('the customer portal: trials', () => {
       'All licenses',
       'Company',
       'Trials',
+      'Tickets',
       'People',
       'API tokens',
       'Audit log',
@@ -233,7 +219,7 @@ describe('the customer portal: trials', () => {
     const ann = await signIn('ann@acme.example');
     expect(
       await ann.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
-    ).toEqual(['Dashboard', 'All licenses', 'Company', 'Trials']);
+    ).toEqual(['Dashboard', 'All licenses', 'Company', 'Trials', 'Tickets']);
     await trialsPage(ann);
     await ann
       .getByRole('row', { name: /PBX Phone/ })

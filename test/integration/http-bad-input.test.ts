@@ -35,7 +35,8 @@ const urlOf = (route: Route) =>
     .replace('{activationId}', 'act_00000000000000000000000000')
     .replace('{personId}', 'per_00000000000000000000000000')
     .replace('{sessionId}', 'desk-1')
-    .replace('{productCode}', 'PBX');
+    .replace('{productCode}', 'PBX')
+    .replace('{ticketId}', 'tkt_00000000000000000000000000');
 
 const withBody = routes.filter((r) => r.schemas.body);
 

@@ -79,3 +79,34 @@ export const invitationPassword = async (outboxDir: string, email: string): Prom
   }
   throw new Error(`no invitation to ${email} in ${outboxDir}`);
 };
+
+/**
+ * A fresh browser context signed in as `email`: with the temporary password from their invitation
+ * (choosing `password` on the way), or with `password` itself once they have chosen it.
+ */
+export const signInAs = async (
+  browser: Browser,
+  platform: { url: string; outboxDir: string },
+  email: string,
+  password: string,
+  options: { firstTime?: boolean; errors?: string[] } = {},
+): Promise<Page> => {
+  const firstTime = options.firstTime ?? true;
+  const context = await browser.newContext({ locale: 'en-US' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => options.errors?.push(error.message));
+  await page.goto(`${platform.url}/`);
+  await page.getByLabel('E-mail').fill(email);
+  await page
+    .getByLabel('Password')
+    .fill(firstTime ? await invitationPassword(platform.outboxDir, email) : password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (firstTime) {
+    await page.getByLabel('New password', { exact: true }).fill(password);
+    await page.getByLabel('Repeat the new password').fill(password);
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+  }
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  return page;
+};

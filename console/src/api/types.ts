@@ -23,3 +23,6 @@ export type Person = Item<Answer<'/people', 'get'>>;
 export type Token = Item<Answer<'/tokens', 'get'>>;
 export type AuditEvent = Item<Answer<'/audit-events', 'get'>>;
 export type Trial = Answer<'/customers/{customerId}/trials/{productCode}', 'get'>;
+export type Ticket = Item<Answer<'/tickets', 'get'>>;
+export type TicketThread = Answer<'/tickets/{ticketId}', 'get'>;
+export type TicketStats = Answer<'/customers/{customerId}/ticket-stats', 'get'>;

@@ -1,0 +1,183 @@
+/// <reference lib="dom" />
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AxeViolation,
+  launchBrowser,
+  seriousViolations,
+  signInAs,
+} from '../support/browser.ts';
+import { useLocalPlatform } from '../support/platform.ts';
+
+/**
+ * Support tickets in a real browser (seed 002): a company user and a plain user of one customer
+ * see their charts and tabs and open tickets; the plain user cannot open a colleague's ticket,
+ * the company user reads it but cannot write on it; the vendor's agent replies, adds an internal
+ * note the customer never sees and sets the ticket pending; the customer's reply reopens it.
+ */
+const local = useLocalPlatform({ identity: true, console: true });
+const PASSWORD = 'Tickets-Secret-2026!';
+
+let browser: Browser;
+const pageErrors: string[] = [];
+const scanned: Record<string, AxeViolation[]> = {};
+let acme = '';
+let company: Page;
+let user: Page;
+let userTicket = '';
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${local().url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${local().adminToken}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+  };
+};
+
+const signIn = (email: string) =>
+  signInAs(browser, local(), email, PASSWORD, { errors: pageErrors });
+const scan = async (page: Page, name: string) => {
+  scanned[name] = await seriousViolations(page);
+};
+const ticketsPage = async (page: Page) => {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Tickets' })
+    .click();
+  await page
+    .getByRole('heading', { level: 1 })
+    .filter({ hasText: /Support tickets|Ticket queue/ })
+    .waitFor();
+};
+
+/** Opens a ticket from the portal and answers its id, from the thread page it lands on. */
+const openTicket = async (page: Page, subject: string, service: string) => {
+  await page.getByRole('button', { name: 'New ticket' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New ticket' });
+  await dialog.getByLabel('Subject').fill(subject);
+  await dialog.getByLabel('Service').selectOption(service);
+  await dialog.getByLabel('What happened?').fill(`${subject}: details`);
+  await dialog.getByRole('button', { name: 'Open the ticket' }).click();
+  await page.getByRole('heading', { name: new RegExp(`^T\\d{6}: ${subject}`) }).waitFor();
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
+};
+
+beforeAll(async () => {
+  acme = String(
+    (
+      await api('POST', '/customers', {
+        name: 'Acme',
+        supportServices: ['PBX support', 'Contact center'],
+      })
+    ).json.id,
+  );
+  for (const [email, role] of [
+    ['ops@acme.example', 'customer-admin'],
+    ['ann@acme.example', 'customer-user'],
+  ] as const) {
+    expect((await api('POST', '/people', { email, role, customerId: acme })).status).toBe(201);
+  }
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the customer portal: support tickets', () => {
+  it('a plain user sees their own chart, opens a ticket and reads its thread', async () => {
+    user = await signIn('ann@acme.example');
+    await ticketsPage(user);
+    await user.getByRole('figure', { name: 'My tickets by status' }).waitFor();
+    expect(
+      await user.getByRole('figure', { name: 'The company’s tickets by status' }).count(),
+    ).toBe(0);
+    expect(await user.getByRole('tab').count()).toBe(0);
+    await scan(user, 'user tickets');
+    userTicket = await openTicket(user, 'Phones reboot at night', 'PBX support');
+    await user.getByText('Phones reboot at night: details').waitFor();
+    await scan(user, 'ticket thread');
+  });
+
+  it('a company user sees both charts and both tabs, reads a colleague’s ticket but cannot write on it', async () => {
+    company = await signIn('ops@acme.example');
+    await ticketsPage(company);
+    const companyChart = company.getByRole('figure', { name: 'The company’s tickets by status' });
+    await companyChart.waitFor();
+    expect(
+      await companyChart.getByRole('listitem').filter({ hasText: 'New' }).textContent(),
+    ).toContain('1');
+    await company.getByRole('tab', { name: 'All tickets' }).waitFor();
+    await company.getByRole('row', { name: /Phones reboot at night/ }).waitFor();
+    await company.getByRole('tab', { name: 'My tickets' }).click();
+    await company.getByText('No tickets here.').waitFor();
+    await scan(company, 'company tickets');
+    const own = await openTicket(company, 'Queue music too loud', 'Contact center');
+    expect(own).toMatch(/^tkt_/);
+
+    await company.goto(`${local().url}/#/tickets/${userTicket}`);
+    await company.getByRole('heading', { name: /Phones reboot at night/ }).waitFor();
+    await company.getByText('Only the person who opened this ticket writes on it.').waitFor();
+    expect(await company.getByLabel('Your reply').count()).toBe(0);
+
+    // The plain user does not even learn that the company user's ticket exists.
+    await user.goto(`${local().url}/#/tickets/${own}`);
+    await user.getByRole('heading', { name: 'Not found' }).waitFor();
+  });
+
+  it('the agent replies and adds an internal note; the customer sees the reply only, and their answer reopens the ticket', async () => {
+    const agent = await signIn('admin@tessera.local');
+    await ticketsPage(agent);
+    await agent.getByRole('heading', { name: 'Ticket queue' }).waitFor();
+    await agent.getByRole('link', { name: 'Phones reboot at night' }).waitFor();
+    await scan(agent, 'ticket queue');
+    await agent.getByRole('link', { name: 'Phones reboot at night' }).click();
+    await agent.getByLabel('Your reply').fill('Firmware 14.2 bug, see KB-88');
+    await agent.getByLabel('Internal note (the customer does not see it)').check();
+    await agent.getByRole('button', { name: 'Add the note' }).click();
+    await agent.getByText('Firmware 14.2 bug, see KB-88').waitFor();
+    // The form empties itself once the note is saved; type the reply after that.
+    await expect.poll(() => agent.getByLabel('Your reply').inputValue()).toBe('');
+    await agent.getByLabel('Your reply').fill('Please send us the syslog.');
+    await agent.getByRole('button', { name: 'Send the reply' }).click();
+    await agent.getByText('Please send us the syslog.').waitFor();
+    await agent.getByLabel('Ticket status').selectOption('pending');
+    await agent
+      .getByRole('heading', { name: /Phones reboot/ })
+      .getByText('Pending')
+      .waitFor();
+    await scan(agent, 'agent thread');
+    await agent.context().close();
+
+    await user.goto(`${local().url}/#/tickets/${userTicket}`);
+    await user.getByText('Please send us the syslog.').waitFor();
+    expect(await user.getByText('Firmware 14.2 bug').count()).toBe(0);
+    await user
+      .getByRole('heading', { name: /Phones reboot/ })
+      .getByText('Pending')
+      .waitFor();
+    await user.getByLabel('Your reply').fill('Syslog attached.');
+    await user.getByRole('button', { name: 'Send the reply' }).click();
+    await user
+      .getByRole('heading', { name: /Phones reboot/ })
+      .getByText('Open')
+      .waitFor();
+    const thread = await api('GET', `/tickets/${userTicket}`);
+    expect(thread.json).toMatchObject({ status: 'open', messageCount: 4 });
+  });
+
+  it('no page threw or had a serious accessibility violation', () => {
+    expect(pageErrors).toEqual([]);
+    expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(5);
+    expect(scanned).toEqual(Object.fromEntries(Object.keys(scanned).map((k) => [k, []])));
+  });
+});
