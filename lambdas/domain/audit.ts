@@ -30,6 +30,16 @@ export interface AuditEvent {
   after: Record<string, unknown> | null;
 }
 
+/** Who did something, as answers show it (audit events, trials, tickets). */
+export const ActorView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    type: z.enum(['token', 'person', 'system', 'instance']),
+    id: z.string(),
+    role: z.string().optional(),
+    customerId: z.string().optional(),
+  }),
+);
+
 export const AuditEventView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: z.string(),
@@ -38,12 +48,7 @@ export const AuditEventView = /* @__PURE__ */ z.lazy(() =>
     entityType: EntityType,
     entityId: z.string(),
     customerId: z.string().optional(),
-    actor: z.object({
-      type: z.enum(['token', 'person', 'system', 'instance']),
-      id: z.string(),
-      role: z.string().optional(),
-      customerId: z.string().optional(),
-    }),
+    actor: ActorView,
     requestId: z.string().optional(),
     before: z.record(z.string(), z.unknown()).nullable(),
     after: z.record(z.string(), z.unknown()).nullable(),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
@@ -116,14 +116,6 @@ export const TicketStatsQuery = /* @__PURE__ */ z.lazy(() =>
   }),
 );
 
-const ActorView = /* @__PURE__ */ z.lazy(() =>
-  z.object({
-    type: z.enum(['token', 'person', 'system', 'instance']),
-    id: z.string(),
-    role: z.string().optional(),
-    customerId: z.string().optional(),
-  }),
-);
 const ticketShape = () => ({
   id: z.string(),
   number: z.string(),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { issuedEvent, type License, type LicenseDeps, newLicense } from './licenses.ts';
@@ -69,14 +69,6 @@ export const TrialQueueQuery = /* @__PURE__ */ z.lazy(() =>
 );
 export const CustomerTrialsQuery = PageQuery;
 
-const ActorView = /* @__PURE__ */ z.lazy(() =>
-  z.object({
-    type: z.enum(['token', 'person', 'system', 'instance']),
-    id: z.string(),
-    role: z.string().optional(),
-    customerId: z.string().optional(),
-  }),
-);
 export const TrialView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     customerId: z.string(),

@@ -1,5 +1,5 @@
 import type { Db } from '../adapters/dynamodb.ts';
-import { GetCommand, UpdateCommand } from '../adapters/dynamodb.ts';
+import { GetCommand } from '../adapters/dynamodb.ts';
 import { sha256Hex } from '../adapters/hash.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import { searchText } from '../domain/common.ts';
@@ -18,6 +18,7 @@ import {
   exists,
   versionIs,
 } from './conditions.ts';
+import { nextCounterValue } from './counters.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys, licenseKeys, lookupKeys, poolKeys, queueKeys } from './keys.ts';
 import { lookupItem } from './lookups.ts';
@@ -282,19 +283,7 @@ export const licenseStore = (db: Db, tableName: string): LicenseStore => {
       : notFound('License');
 
   return {
-    nextSerial: async () => {
-      const out = await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: licenseKeys.serialCounter,
-          UpdateExpression: 'ADD #n :one',
-          ExpressionAttributeNames: { '#n': 'value' },
-          ExpressionAttributeValues: { ':one': 1 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(out.Attributes?.value);
-    },
+    nextSerial: () => nextCounterValue(db, tableName, licenseKeys.serialCounter),
 
     issue: (license, event, notice) => transact(db, tableName, issueWrites(license, event, notice)),
 

@@ -1,5 +1,5 @@
 import type { Db } from '../adapters/dynamodb.ts';
-import { GetCommand, UpdateCommand } from '../adapters/dynamodb.ts';
+import { GetCommand } from '../adapters/dynamodb.ts';
 import { searchText } from '../domain/common.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type {
@@ -19,6 +19,7 @@ import {
   exists,
   versionIs,
 } from './conditions.ts';
+import { nextCounterValue } from './counters.ts';
 import { fromItem, type Item, toItem } from './items.ts';
 import { ticketKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
@@ -56,19 +57,7 @@ const ticketsOf = (page: { items: Item[]; nextCursor: string | null }) => ({
 });
 
 export const ticketStore = (db: Db, tableName: string): TicketStore => ({
-  nextNumber: async () => {
-    const out = await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: ticketKeys.numberCounter,
-        UpdateExpression: 'ADD #n :one',
-        ExpressionAttributeNames: { '#n': 'value' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(out.Attributes?.value);
-  },
+  nextNumber: () => nextCounterValue(db, tableName, ticketKeys.numberCounter),
 
   open: (ticket, message, event) =>
     transact(db, tableName, [

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TesseraClient } from '../../sdk/src/client.ts';
+import { adminJson } from '../support/admin-api.ts';
 import { invitationPassword, launchBrowser, seriousViolations } from '../support/browser.ts';
 import { resetCodeIn } from '../support/cognito-state.ts';
 import { codeFromOutbox } from '../support/outbox.ts';
@@ -27,20 +28,7 @@ const pageErrors: string[] = [];
 const figures: Record<string, number> = {};
 const scanned: Record<string, unknown[]> = {};
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${local().url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${local().adminToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: the test reads answers it checks field by field
-  const json = (text ? JSON.parse(text) : {}) as Record<string, any>;
-  return { status: response.status, json };
-};
+const api = adminJson(local);
 
 /** Records the page's serious or critical accessibility violations under its name. */
 const scan = async (name: string) => {

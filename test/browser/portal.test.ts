@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TesseraClient } from '../../sdk/src/client.ts';
 import { verifyLicenseFile } from '../../sdk/src/verify.ts';
+import { adminJson } from '../support/admin-api.ts';
 import {
   type AxeViolation,
   launchBrowser,
@@ -28,21 +29,7 @@ const pageErrors: string[] = [];
 const scanned: Record<string, AxeViolation[]> = {};
 let acme = '';
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${local().url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${local().adminToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
-  };
-};
+const api = adminJson(local);
 
 const signIn = (email: string): Promise<Page> =>
   signInAs(browser, local(), email, PASSWORD, { errors: pageErrors });

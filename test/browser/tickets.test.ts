@@ -2,6 +2,7 @@
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminJson } from '../support/admin-api.ts';
 import {
   type AxeViolation,
   launchBrowser,
@@ -27,21 +28,7 @@ let company: Page;
 let user: Page;
 let userTicket = '';
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${local().url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${local().adminToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
-  };
-};
+const api = adminJson(local);
 
 const signIn = (email: string) =>
   signInAs(browser, local(), email, PASSWORD, { errors: pageErrors });

@@ -10,3 +10,14 @@ export const adminApi =
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
+
+/** The same call, answering its status and its JSON body (an empty object for no body). */
+export const adminJson =
+  (platform: () => { url: string; adminToken?: string | undefined }) =>
+  async (method: string, path: string, body?: unknown) => {
+    const response = await adminApi(platform)(method, path, body);
+    const text = await response.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read the answers they check field by field
+    const json = (text ? JSON.parse(text) : {}) as Record<string, any>;
+    return { status: response.status, json };
+  };

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call, isNotFound } from '../../api/problem.ts';
+import { customerProjectsKey, useCustomerProjects } from '../../api/projects.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -19,16 +20,7 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
     queryFn: () => call(api().GET('/customers/{customerId}', { params: { path: { customerId } } })),
     retry: (count, error) => !isNotFound(error) && count < 2,
   });
-  const projects = useQuery({
-    queryKey: ['customers', 'projects', customerId],
-    queryFn: () =>
-      call(
-        api().GET('/customers/{customerId}/projects', {
-          params: { path: { customerId }, query: { limit: 100 } },
-        }),
-      ),
-    enabled: customer.isSuccess,
-  });
+  const projects = useCustomerProjects(customerId, { enabled: customer.isSuccess });
   const pools = usePaged(['customers', 'pools', customerId], (cursor) =>
     call(
       api().GET('/customers/{customerId}/pools', {
@@ -108,7 +100,7 @@ const AddProject = ({ customerId }: { customerId: string }) => {
       ),
     onSuccess: () => {
       setName('');
-      void queries.invalidateQueries({ queryKey: ['customers', 'projects', customerId] });
+      void queries.invalidateQueries({ queryKey: customerProjectsKey(customerId) });
     },
   });
   const submit = (event: FormEvent) => {

@@ -1,22 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call } from '../../api/problem.ts';
+import { useCustomerProjects } from '../../api/projects.ts';
 import type { Person } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Modal } from '../../ui/Modal.tsx';
-
-const useProjects = (customerId: string) =>
-  useQuery({
-    queryKey: ['customers', 'projects', customerId],
-    queryFn: () =>
-      call(
-        api().GET('/customers/{customerId}/projects', {
-          params: { path: { customerId }, query: { limit: 100 } },
-        }),
-      ),
-  });
 
 /**
  * Which of their customer's projects a customer's person sees: all of them, or some. Shown in
@@ -25,7 +15,7 @@ const useProjects = (customerId: string) =>
 export const ProjectRights = ({ person }: { person: Person & { customerId: string } }) => {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
-  const projects = useProjects(person.customerId);
+  const projects = useCustomerProjects(person.customerId);
   const nameOf = (id: string) => projects.data?.items.find((p) => p.id === id)?.name ?? id;
   return (
     <>
@@ -47,7 +37,7 @@ const EditProjectRights = ({
 }) => {
   const { t } = useI18n();
   const queries = useQueryClient();
-  const projects = useProjects(person.customerId);
+  const projects = useCustomerProjects(person.customerId);
   const [all, setAll] = useState(person.projectIds === undefined);
   const [chosen, setChosen] = useState(new Set(person.projectIds ?? []));
   const save = useMutation({

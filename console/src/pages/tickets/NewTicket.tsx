@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call } from '../../api/problem.ts';
+import { useCustomerProjects } from '../../api/projects.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../router.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
@@ -16,15 +17,7 @@ export const NewTicket = ({ customerId, onClose }: { customerId: string; onClose
     queryKey: ['customers', 'one', customerId],
     queryFn: () => call(api().GET('/customers/{customerId}', { params: { path: { customerId } } })),
   });
-  const projects = useQuery({
-    queryKey: ['customers', 'projects', customerId],
-    queryFn: () =>
-      call(
-        api().GET('/customers/{customerId}/projects', {
-          params: { path: { customerId }, query: { limit: 100 } },
-        }),
-      ),
-  });
+  const projects = useCustomerProjects(customerId);
   const services = customer.data?.supportServices ?? [];
   const [subject, setSubject] = useState('');
   const [service, setService] = useState('');

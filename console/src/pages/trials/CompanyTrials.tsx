@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call } from '../../api/problem.ts';
+import { useCustomerProjects } from '../../api/projects.ts';
 import type { Product, Project, Trial } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../router.ts';
@@ -136,15 +137,7 @@ const RequestTrial = ({
 }) => {
   const { t } = useI18n();
   const queries = useQueryClient();
-  const projects = useQuery({
-    queryKey: ['customers', 'projects', customerId],
-    queryFn: () =>
-      call(
-        api().GET('/customers/{customerId}/projects', {
-          params: { path: { customerId }, query: { limit: 100 } },
-        }),
-      ),
-  });
+  const projects = useCustomerProjects(customerId);
   const [projectId, setProjectId] = useState('');
   const [email, setEmail] = useState('');
   // The API lists only the projects this person sees; the default one first if it is among them.
