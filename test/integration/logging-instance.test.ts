@@ -44,7 +44,8 @@ describe('instance API logs', () => {
       body: { sessionId: 's1', userId: 'u1' },
     });
     await invoke('POST', '/instance/validate', { body: { key, fingerprint: 'host-logs-1' } });
-    await invoke('POST', '/instance/validate', { body: { key: `${key.slice(0, -1)}Q` } });
+    const typo = `${key.slice(0, -1)}${key.endsWith('Q') ? 'R' : 'Q'}`; // a checksum typo
+    await invoke('POST', '/instance/validate', { body: { key: typo } });
     await invoke('POST', '/instance/return', { headers: { authorization: `Bearer ${token}` } });
 
     const output = lines.join('');
