@@ -142,7 +142,20 @@ describe('the customer portal: support tickets', () => {
       .getByRole('heading', { name: /Phones reboot/ })
       .getByText('Pending')
       .waitFor();
+    await agent.getByRole('button', { name: 'Assign to me' }).click();
+    await agent.getByText('Assigned to me.').waitFor();
     await scan(agent, 'agent thread');
+    expect(String((await api('GET', `/tickets/${userTicket}`)).json.assigneeId)).toMatch(/^per_/);
+
+    // The vendor widens the support contract from the customer's page.
+    await agent.goto(`${local().url}/#/customers/${acme}`);
+    await agent
+      .getByLabel('Services covered, one per line (empty: no contract)')
+      .fill('PBX support\nContact center\nWallboards');
+    await agent.getByRole('button', { name: 'Save the contract' }).click();
+    await expect
+      .poll(async () => (await api('GET', `/customers/${acme}`)).json.supportServices)
+      .toEqual(['PBX support', 'Contact center', 'Wallboards']);
     await agent.context().close();
 
     await user.goto(`${local().url}/#/tickets/${userTicket}`);

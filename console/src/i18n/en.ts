@@ -345,6 +345,14 @@ export const en = {
   'tickets.addNote': 'Add the note',
   'tickets.sendReply': 'Send the reply',
   'tickets.changeStatus': 'Ticket status',
+  'customers.supportContract': 'Support contract',
+  'customers.supportServices': 'Services covered, one per line (empty: no contract)',
+  'customers.saveContract': 'Save the contract',
+  'tickets.unassigned': 'Nobody is assigned.',
+  'tickets.assignedToMe': 'Assigned to me.',
+  'tickets.assignedTo': 'Assigned to {id}.',
+  'tickets.assignToMe': 'Assign to me',
+  'tickets.unassign': 'Unassign',
 } as const;
 
 export type MessageKey = keyof typeof en;

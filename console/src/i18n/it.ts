@@ -353,4 +353,12 @@ export const it: Record<MessageKey, string> = {
   'tickets.addNote': 'Aggiungi la nota',
   'tickets.sendReply': 'Invia la risposta',
   'tickets.changeStatus': 'Stato del ticket',
+  'customers.supportContract': 'Contratto di assistenza',
+  'customers.supportServices': 'Servizi coperti, uno per riga (vuoto: nessun contratto)',
+  'customers.saveContract': 'Salva il contratto',
+  'tickets.unassigned': 'Nessun assegnatario.',
+  'tickets.assignedToMe': 'Assegnato a me.',
+  'tickets.assignedTo': 'Assegnato a {id}.',
+  'tickets.assignToMe': 'Assegna a me',
+  'tickets.unassign': 'Togli l’assegnazione',
 };

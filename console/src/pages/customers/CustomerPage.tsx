@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { call, isNotFound } from '../../api/problem.ts';
 import { customerProjectsKey, useCustomerProjects } from '../../api/projects.ts';
+import { useSession } from '../../auth/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -11,10 +12,14 @@ import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
 import { NotFound } from '../NotFound.tsx';
+import { SupportContract } from './SupportContract.tsx';
 
-/** A customer's projects, and each project's pools with used / limit. */
+/** A customer's projects, its support contract, and each project's pools with used / limit. */
 export const CustomerPage = ({ customerId }: { customerId: string }) => {
   const { t } = useI18n();
+  const session = useSession();
+  // The vendor's staff change the contract (customer:update); the customer's people read it.
+  const staff = session.state.status === 'signedIn' && !session.state.person.customerId;
   const customer = useQuery({
     queryKey: ['customers', 'one', customerId],
     queryFn: () => call(api().GET('/customers/{customerId}', { params: { path: { customerId } } })),
@@ -47,6 +52,9 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
         </ul>
         <AddProject customerId={customerId} />
       </section>
+      {customer.data ? (
+        <SupportContract key={customer.data.version} customer={customer.data} editable={staff} />
+      ) : null}
       <section aria-labelledby="pools-heading">
         <h2 id="pools-heading">{t('customers.pools')}</h2>
         {pools.items.length === 0 && pools.query.data ? <p>{t('common.none')}</p> : null}

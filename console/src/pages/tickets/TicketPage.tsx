@@ -121,6 +121,18 @@ const Reply = ({ ticket, agent }: { ticket: TicketThread; agent: boolean }) => {
 const AgentControls = ({ ticket }: { ticket: TicketThread }) => {
   const { t } = useI18n();
   const queries = useQueryClient();
+  const session = useSession();
+  const me = session.state.status === 'signedIn' ? session.state.person.id : undefined;
+  const assign = useMutation({
+    mutationFn: (assigneeId: string | null) =>
+      call(
+        api().PATCH('/tickets/{ticketId}', {
+          params: { path: { ticketId: ticket.id } },
+          body: { assigneeId },
+        }),
+      ),
+    onSettled: () => void queries.invalidateQueries({ queryKey: ['tickets'] }),
+  });
   const change = useMutation({
     mutationFn: (status: Exclude<TicketStatus, 'new'>) =>
       call(
@@ -147,7 +159,24 @@ const AgentControls = ({ ticket }: { ticket: TicketThread }) => {
           ))}
         </select>
       </Field>
-      <ErrorNotice error={change.error} />
+      <p>
+        {ticket.assigneeId === undefined
+          ? t('tickets.unassigned')
+          : ticket.assigneeId === me
+            ? t('tickets.assignedToMe')
+            : t('tickets.assignedTo', { id: ticket.assigneeId })}
+      </p>
+      {me && ticket.assigneeId !== me ? (
+        <button type="button" disabled={assign.isPending} onClick={() => assign.mutate(me)}>
+          {t('tickets.assignToMe')}
+        </button>
+      ) : null}
+      {ticket.assigneeId !== undefined ? (
+        <button type="button" disabled={assign.isPending} onClick={() => assign.mutate(null)}>
+          {t('tickets.unassign')}
+        </button>
+      ) : null}
+      <ErrorNotice error={change.error ?? assign.error} />
     </div>
   );
 };
