@@ -183,6 +183,22 @@ const specs = {
       },
     ],
   },
+  'ticket-reply': {
+    fields: ['number', 'subject', 'service', 'reply'],
+    // The number in brackets first: mail clients thread on it, and a reply names the ticket.
+    subject: '[{number}] {subject}',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'Our support team replied to your ticket {number} about {service}:',
+      },
+      { kind: 'paragraph', text: '{reply}' },
+      {
+        kind: 'note',
+        text: 'You receive this e-mail because you opened ticket {number}. Read the whole thread and answer in the customer portal.',
+      },
+    ],
+  },
 } as const satisfies Record<
   string,
   { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] }

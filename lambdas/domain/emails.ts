@@ -214,12 +214,30 @@ export const invitationMessage = (facts: InvitationFacts): EmailMessage =>
     signInUrl: facts.signInUrl,
   });
 
+export interface TicketReplyFacts {
+  to: string;
+  number: string;
+  subject: string;
+  service: string;
+  reply: string;
+}
+
+/** An agent's reply to the ticket's requester, the ticket number in the subject (seed 002). */
+export const ticketReplyMessage = (facts: TicketReplyFacts): EmailMessage =>
+  message(facts.to, 'ticket-reply', {
+    number: facts.number,
+    subject: facts.subject,
+    service: facts.service,
+    reply: facts.reply,
+  });
+
 /** The facts each kind of message is built from. */
 export interface MessageFacts {
   'activation-code': ActivationCodeFacts;
   /** Becomes the `license-expired` notice when `daysLeft` is 0 or less. */
   'expiry-reminder': ExpiryReminderFacts;
   'license-issued': LicenseIssuedFacts;
+  'ticket-reply': TicketReplyFacts;
 }
 export type MessageKind = keyof MessageFacts;
 
@@ -227,6 +245,7 @@ const builders: { [K in MessageKind]: (facts: MessageFacts[K]) => EmailMessage }
   'activation-code': activationCodeMessage,
   'expiry-reminder': expiryReminderMessage,
   'license-issued': licenseIssuedMessage,
+  'ticket-reply': ticketReplyMessage,
 };
 
 /** The message of a kind, built from its facts: the three builders behind one name. */

@@ -3,25 +3,38 @@
  * (a transactional outbox) and sent by the notifications job. Depends on nothing else in the
  * domain, so licenses and the upkeep jobs both use it without importing each other.
  */
-export type NoticeKind = 'license-issued' | 'license-expired';
+export type NoticeKind = 'license-issued' | 'license-expired' | 'ticket-reply';
 
 /** An e-mail to send once, written in the same transaction as the change it reports. */
-export interface Notice {
+export type Notice = {
   id: string;
-  kind: NoticeKind;
-  licenseId: string;
   createdAt: string;
   state: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: number;
-}
+} & (
+  | { kind: 'license-issued' | 'license-expired'; licenseId: string }
+  /** An agent's reply on a ticket, for its requester. */
+  | { kind: 'ticket-reply'; ticketId: string; messageId: string }
+);
 
 /**
  * A notice to queue in the transaction of the change it reports. Its id is derived from what it
  * reports (`<license>.issued`, `<license>.expired.<validTill>`), so the same notice is never
  * queued twice.
  */
+/** The e-mail an agent's reply owes the ticket's requester, queued with the reply itself. */
+export const ticketReplyNotice = (ticketId: string, messageId: string, at: Date): Notice => ({
+  id: `${ticketId}.reply.${messageId}`,
+  kind: 'ticket-reply',
+  ticketId,
+  messageId,
+  createdAt: at.toISOString(),
+  state: 'pending',
+  attempts: 0,
+});
+
 export const newNotice = (
-  kind: NoticeKind,
+  kind: 'license-issued' | 'license-expired',
   licenseId: string,
   at: Date,
   validTill?: string,

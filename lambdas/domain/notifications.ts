@@ -1,8 +1,14 @@
 import { auditEvent, type ChangeContext } from './audit.ts';
-import { type EmailMessage, expiryReminderMessage, licenseIssuedMessage } from './emails.ts';
+import {
+  type EmailMessage,
+  expiryReminderMessage,
+  licenseIssuedMessage,
+  type TicketReplyFacts,
+  ticketReplyMessage,
+} from './emails.ts';
 import { drain, type Progress } from './job-progress.ts';
 import { type License, licenseRef } from './licenses.ts';
-import { newNotice } from './notices.ts';
+import { type Notice, newNotice } from './notices.ts';
 import type { ActivationUpkeepStore, ExpiryStore, NoticeStore, ReminderKey } from './upkeep.ts';
 
 const DAY_MS = 86_400_000;
@@ -14,6 +20,8 @@ export interface LicenseFacts {
   productName(code: string): Promise<string>;
   /** The customer's contact address, when it has one: reminders go there too. */
   customerContact(customerId: string): Promise<string | undefined>;
+  /** A ticket reply's e-mail: the ticket and the message, or nothing when either is gone. */
+  ticketReply(ticketId: string, messageId: string): Promise<TicketReplyFacts | undefined>;
 }
 
 export interface Sender {
@@ -85,35 +93,11 @@ export const sendNotices = (
   return drain(store.pending(), progress, async ({ noticeId }, t) => {
     const notice = await store.claim(noticeId, now);
     if (!notice) return;
-    const license = await facts.license(notice.licenseId);
-    if (!license) {
-      await store.giveBack(notice, now, true);
-      return;
-    }
-    const common = await aboutLicense(facts, license);
     try {
-      if (notice.kind === 'license-issued') {
-        await mailer.send(
-          licenseIssuedMessage({
-            ...common,
-            to: license.registeredEmail,
-            licenseKey: license.key,
-            seats: license.seatLimit,
-            validFrom: license.validFrom,
-            ...(license.validTill ? { validTill: license.validTill } : {}),
-          }),
-        );
-      } else {
-        for (const to of await recipients(facts, license)) {
-          await mailer.send(
-            expiryReminderMessage({
-              ...common,
-              to,
-              validTill: license.validTill ?? now,
-              daysLeft: 0,
-            }),
-          );
-        }
+      const sent = await deliver(notice);
+      if (sent === 'gone') {
+        await store.giveBack(notice, now, true);
+        return;
       }
       await store.finish(notice, now);
       t.changed++;
@@ -123,6 +107,38 @@ export const sendNotices = (
       t.failed++;
     }
   });
+
+  /** Sends a notice's e-mails; `gone` when what it reports no longer exists. */
+  async function deliver(notice: Notice): Promise<'sent' | 'gone'> {
+    if (notice.kind === 'ticket-reply') {
+      const reply = await facts.ticketReply(notice.ticketId, notice.messageId);
+      // A requester without an address (an API token) gets no e-mail: nothing to retry.
+      if (reply) await mailer.send(ticketReplyMessage(reply));
+      return 'sent';
+    }
+    const license = await facts.license(notice.licenseId);
+    if (!license) return 'gone';
+    const common = await aboutLicense(facts, license);
+    if (notice.kind === 'license-issued') {
+      await mailer.send(
+        licenseIssuedMessage({
+          ...common,
+          to: license.registeredEmail,
+          licenseKey: license.key,
+          seats: license.seatLimit,
+          validFrom: license.validFrom,
+          ...(license.validTill ? { validTill: license.validTill } : {}),
+        }),
+      );
+      return 'sent';
+    }
+    for (const to of await recipients(facts, license)) {
+      await mailer.send(
+        expiryReminderMessage({ ...common, to, validTill: license.validTill ?? now, daysLeft: 0 }),
+      );
+    }
+    return 'sent';
+  }
 };
 
 /** The reminder due now: the smallest offset whose day has come, or none. */

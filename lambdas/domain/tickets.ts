@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
+import { type Notice, ticketReplyNotice } from './notices.ts';
 import {
   assertCan,
   assertCustomerVisible,
@@ -177,7 +178,14 @@ export interface TicketStore {
   /** The whole thread, oldest first (bounded by the ticket's message count). */
   messages(ticketId: string): Promise<TicketMessage[]>;
   /** Writes the change under the version it was read at; counters follow a status change. */
-  change(before: Ticket, after: Ticket, event: AuditEvent, message?: TicketMessage): Promise<void>;
+  change(
+    before: Ticket,
+    after: Ticket,
+    event: AuditEvent,
+    message?: TicketMessage,
+    /** The requester's e-mail about an agent's reply, queued with it (the outbox). */
+    notice?: Notice,
+  ): Promise<void>;
   listForCustomer(
     customerId: string,
     filter: TicketFilter,
@@ -341,13 +349,38 @@ export const postTicketMessage = async (
   });
   const action = input.internal ? 'ticket.noted' : 'ticket.replied';
   const { body: _body, ...audited } = message;
+  // An agent's reply reaches the requester by e-mail, sent by the notifications job.
+  const notice =
+    agent && !input.internal && before.requesterEmail
+      ? ticketReplyNotice(before.id, message.id, ctx.now)
+      : undefined;
   await deps.tickets.change(
     before,
     after,
     auditEvent(ctx, action, ref(after), { status: before.status }, { status, message: audited }),
     message,
+    notice,
   );
   return message;
+};
+
+/** What the reply e-mail says, or nothing when the ticket, the message or an address is gone. */
+export const ticketReplyFacts = async (
+  tickets: Pick<TicketStore, 'get' | 'messages'>,
+  ticketId: string,
+  messageId: string,
+) => {
+  const ticket = await tickets.get(ticketId);
+  if (!ticket?.requesterEmail) return undefined;
+  const message = (await tickets.messages(ticketId)).find((m) => m.id === messageId);
+  if (!message || message.internal) return undefined;
+  return {
+    to: ticket.requesterEmail,
+    number: ticket.number,
+    subject: ticket.subject,
+    service: ticket.service,
+    reply: message.body,
+  };
 };
 
 export const changeTicket = async (

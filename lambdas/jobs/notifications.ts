@@ -1,14 +1,16 @@
 import { memoized } from '../domain/common.ts';
 import { type LicenseFacts, sendNotices, sendReminders } from '../domain/notifications.ts';
+import { ticketReplyFacts } from '../domain/tickets.ts';
 import { customerStore } from '../store/customers.ts';
 import { licenseStore } from '../store/licenses.ts';
 import { productStore } from '../store/products.ts';
+import { ticketStore } from '../store/tickets.ts';
 import { expiryStore, noticeStore } from '../store/upkeep.ts';
 import { currentMailer } from '../wiring/mailing.ts';
 import type { JobBody } from './handler.ts';
 
 /**
- * Queued notices first (license issued, license expired), then the expiry reminders due now.
+ * Queued notices first (license issued, license expired, ticket replies), then the expiry reminders due now.
  * The only job that imports the mailer, so the only one with `ses:SendEmail`.
  */
 export const notifications: JobBody = async ({ runtime, now, progress }) => {
@@ -20,6 +22,8 @@ export const notifications: JobBody = async ({ runtime, now, progress }) => {
     customerContact: memoized(
       async (id) => (await runtime.store(customerStore).get(id))?.contactEmail,
     ),
+    ticketReply: (ticketId, messageId) =>
+      ticketReplyFacts(runtime.store(ticketStore), ticketId, messageId),
   };
   const mailer = currentMailer();
   const notices = await sendNotices(runtime.store(noticeStore), facts, mailer, now, progress);

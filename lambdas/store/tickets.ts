@@ -24,6 +24,7 @@ import { fromItem, type Item, toItem } from './items.ts';
 import { ticketKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
+import { noticeItem } from './upkeep.ts';
 
 const ticketItem = (t: Ticket) =>
   toItem(
@@ -95,7 +96,7 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
     return messages;
   },
 
-  change: (before, after, event, message) =>
+  change: (before, after, event, message, notice) =>
     transact(db, tableName, [
       {
         put: ticketItem(after),
@@ -106,6 +107,7 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
             : notFound('Ticket'),
       },
       ...(message ? [{ put: messageItem(message), condition: absent }] : []),
+      ...(notice ? [{ put: noticeItem(notice), condition: absent }] : []),
       ...(after.status !== before.status ? count(after, before.status, after.status) : []),
       auditWrite(event),
     ]),

@@ -15,6 +15,7 @@ import {
 } from '../../lambdas/domain/notifications.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { CreateProductInput, createProduct } from '../../lambdas/domain/products.ts';
+import { openTicket, postTicketMessage, ticketReplyFacts } from '../../lambdas/domain/tickets.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { createTestTable } from '../support/table.ts';
 
@@ -79,6 +80,7 @@ beforeAll(async () => {
     license: (id) => stores.licenses.get(id),
     productName: async () => 'Mailed',
     customerContact: async (id) => (await stores.customers.get(id))?.contactEmail,
+    ticketReply: (ticketId, messageId) => ticketReplyFacts(stores.tickets, ticketId, messageId),
   };
   await createProduct(
     stores.products,
@@ -222,5 +224,58 @@ describe('activation cleanup', () => {
     expect(result.changed).toBe(1);
     expect(await stores.activations.get('act_abandoned0000000000000000')).toBeUndefined();
     expect(await stores.activations.get('act_fresh00000000000000000000')).toBeDefined();
+  });
+});
+
+describe('ticket-reply notices', () => {
+  it('e-mail an agent’s reply to the requester once, the number in the subject; notes and tokens get none', async () => {
+    const now = new Date();
+    const customer = await createCustomer(
+      stores.customers,
+      { principal: admin, now, ids },
+      { name: 'Ticketed', supportServices: ['PBX support'] },
+    );
+    const requester: Principal = {
+      kind: 'person',
+      personId: 'per_0000000000000000000000req1',
+      role: 'customer-user',
+      customerId: customer.id,
+    };
+    const deps = {
+      tickets: stores.tickets,
+      customers: stores.customers,
+      projects: stores.projects,
+      people: {
+        get: async () => ({
+          email: 'ann@ticketed.example',
+          role: 'customer-user',
+          status: 'active',
+        }),
+      },
+    };
+    const ticket = await openTicket(deps, { principal: requester, now, ids }, customer.id, {
+      subject: 'Phones reboot',
+      service: 'PBX support',
+      body: 'Every night.',
+    });
+    const agent: Principal = { kind: 'token', tokenId: 'tok_agent', role: 'vendor-support' };
+    await postTicketMessage(deps, { principal: agent, now, ids }, ticket.id, {
+      body: 'Internal: firmware bug',
+      internal: true,
+    });
+    await postTicketMessage(deps, { principal: agent, now, ids }, ticket.id, {
+      body: 'Please send the syslog.',
+      internal: false,
+    });
+    const mailer = recordingMailer();
+    await sendNotices(stores.notices, facts, mailer, new Date(), always);
+    await sendNotices(stores.notices, facts, mailer, new Date(), always);
+    const mails = mailer.sent.filter((m) => m.template === 'ticket-reply');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({
+      to: 'ann@ticketed.example',
+      data: { number: ticket.number, subject: 'Phones reboot', reply: 'Please send the syslog.' },
+    });
+    expect(JSON.stringify(mailer.sent)).not.toContain('firmware bug');
   });
 });

@@ -85,6 +85,7 @@ describe('the templates SES stores', () => {
       'tessera-prod-license-expired',
       'tessera-prod-license-issued',
       'tessera-prod-invitation',
+      'tessera-prod-ticket-reply',
     ]);
     expect(() => templateName('x'.repeat(60), 'activation-code')).toThrow(/template name/);
   });
