@@ -14,7 +14,7 @@ export type Notice = {
 } & (
   | { kind: 'license-issued' | 'license-expired'; licenseId: string }
   /** An agent's reply on a ticket, for its requester. */
-  | { kind: 'ticket-reply'; ticketId: string; messageId: string }
+  | { kind: 'ticket-reply'; message: { ticketId: string; id: string; at: string } }
 );
 
 /**
@@ -23,11 +23,13 @@ export type Notice = {
  * queued twice.
  */
 /** The e-mail an agent's reply owes the ticket's requester, queued with the reply itself. */
-export const ticketReplyNotice = (ticketId: string, messageId: string, at: Date): Notice => ({
-  id: `${ticketId}.reply.${messageId}`,
+export const ticketReplyNotice = (
+  message: { ticketId: string; id: string; at: string },
+  at: Date,
+): Notice => ({
+  id: `${message.ticketId}.reply.${message.id}`,
   kind: 'ticket-reply',
-  ticketId,
-  messageId,
+  message: { ticketId: message.ticketId, id: message.id, at: message.at },
   createdAt: at.toISOString(),
   state: 'pending',
   attempts: 0,

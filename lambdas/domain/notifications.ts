@@ -9,6 +9,7 @@ import {
 import { drain, type Progress } from './job-progress.ts';
 import { type License, licenseRef } from './licenses.ts';
 import { type Notice, newNotice } from './notices.ts';
+import type { MessageRef } from './tickets.ts';
 import type { ActivationUpkeepStore, ExpiryStore, NoticeStore, ReminderKey } from './upkeep.ts';
 
 const DAY_MS = 86_400_000;
@@ -21,7 +22,7 @@ export interface LicenseFacts {
   /** The customer's contact address, when it has one: reminders go there too. */
   customerContact(customerId: string): Promise<string | undefined>;
   /** A ticket reply's e-mail: the ticket and the message, or nothing when either is gone. */
-  ticketReply(ticketId: string, messageId: string): Promise<TicketReplyFacts | undefined>;
+  ticketReply(message: MessageRef): Promise<TicketReplyFacts | undefined>;
 }
 
 export interface Sender {
@@ -111,7 +112,7 @@ export const sendNotices = (
   /** Sends a notice's e-mails; `gone` when what it reports no longer exists. */
   async function deliver(notice: Notice): Promise<'sent' | 'gone'> {
     if (notice.kind === 'ticket-reply') {
-      const reply = await facts.ticketReply(notice.ticketId, notice.messageId);
+      const reply = await facts.ticketReply(notice.message);
       // A requester without an address (an API token) gets no e-mail: nothing to retry.
       if (reply) await mailer.send(ticketReplyMessage(reply));
       return 'sent';

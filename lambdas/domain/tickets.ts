@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { applyPatch, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { type Notice, ticketReplyNotice } from './notices.ts';
 import {
@@ -56,6 +56,9 @@ export interface TicketMessage {
   internal: boolean;
   at: string;
 }
+
+/** What finds one message of a thread (its key). */
+export type MessageRef = Pick<TicketMessage, 'ticketId' | 'id' | 'at'>;
 
 export const TicketId = /* @__PURE__ */ z.lazy(() => IdOf('tkt'));
 export const TicketPath = /* @__PURE__ */ z.lazy(() => z.strictObject({ ticketId: TicketId }));
@@ -177,6 +180,7 @@ export interface TicketStore {
   get(ticketId: string): Promise<Ticket | undefined>;
   /** The whole thread, oldest first (bounded by the ticket's message count). */
   messages(ticketId: string): Promise<TicketMessage[]>;
+  message(ref: MessageRef): Promise<TicketMessage | undefined>;
   /** Writes the change under the version it was read at; counters follow a status change. */
   change(
     before: Ticket,
@@ -226,7 +230,7 @@ export const visibleTicket = (principal: Principal, ticket: Ticket | undefined):
   assertCan(principal, 'ticket:read');
   const own = customerScope(principal);
   if (!ticket || (own !== undefined && ticket.customerId !== own)) throw notFound('Ticket');
-  if (own !== undefined) assertProjectVisible(principal, ticket.projectId, 'Ticket');
+  assertProjectVisible(principal, ticket.projectId, 'Ticket');
   if (seesOnlyOwn(principal) && ticket.requester.id !== callerId(principal)) {
     throw notFound('Ticket');
   }
@@ -352,7 +356,7 @@ export const postTicketMessage = async (
   // An agent's reply reaches the requester by e-mail, sent by the notifications job.
   const notice =
     agent && !input.internal && before.requesterEmail
-      ? ticketReplyNotice(before.id, message.id, ctx.now)
+      ? ticketReplyNotice(message, ctx.now)
       : undefined;
   await deps.tickets.change(
     before,
@@ -366,13 +370,12 @@ export const postTicketMessage = async (
 
 /** What the reply e-mail says, or nothing when the ticket, the message or an address is gone. */
 export const ticketReplyFacts = async (
-  tickets: Pick<TicketStore, 'get' | 'messages'>,
-  ticketId: string,
-  messageId: string,
+  tickets: Pick<TicketStore, 'get' | 'message'>,
+  ref: MessageRef,
 ) => {
-  const ticket = await tickets.get(ticketId);
+  const ticket = await tickets.get(ref.ticketId);
   if (!ticket?.requesterEmail) return undefined;
-  const message = (await tickets.messages(ticketId)).find((m) => m.id === messageId);
+  const message = await tickets.message(ref);
   if (!message || message.internal) return undefined;
   return {
     to: ticket.requesterEmail,
@@ -397,11 +400,8 @@ export const changeTicket = async (
       throw invalid('body.assigneeId', "Not one of the vendor's agents");
     }
   }
-  const { assigneeId: _a, ...rest } = before;
-  const after = bump(ctx, input.assigneeId === null ? rest : before, {
-    ...(input.status ? { status: input.status } : {}),
-    ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
-  });
+  // PATCH semantics: an absent field stays, a null assignee is removed.
+  const after = bump(ctx, applyPatch(before, input), {});
   await deps.tickets.change(
     before,
     after,

@@ -261,6 +261,10 @@ export const requestTrial = async (
   return trial;
 };
 
+/** Approving or declining a trial someone already decided. */
+export const notPending = (status: TrialStatus) =>
+  new DomainError('TRIAL_NOT_PENDING', `This trial is already ${status}.`, { trialStatus: status });
+
 /** The clear refusal of a second request: the earlier trial's state says why. */
 export const alreadyUsed = (earlier: Pick<Trial, 'status' | 'productCode'>) =>
   new DomainError(
@@ -327,11 +331,7 @@ const pendingTrial = async (
 ) => {
   const { customer, trial: before } = await visibleTrial(deps, ctx, customerId, productCode);
   assertCan(ctx.principal, 'trial:decide');
-  if (before.status !== 'pending') {
-    throw new DomainError('TRIAL_NOT_PENDING', `This trial is already ${before.status}.`, {
-      trialStatus: before.status,
-    });
-  }
+  if (before.status !== 'pending') throw notPending(before.status);
   const decided = {
     ...before,
     decidedBy: actorOf(ctx.principal),

@@ -22,8 +22,7 @@ export const notifications: JobBody = async ({ runtime, now, progress }) => {
     customerContact: memoized(
       async (id) => (await runtime.store(customerStore).get(id))?.contactEmail,
     ),
-    ticketReply: (ticketId, messageId) =>
-      ticketReplyFacts(runtime.store(ticketStore), ticketId, messageId),
+    ticketReply: (message) => ticketReplyFacts(runtime.store(ticketStore), message),
   };
   const mailer = currentMailer();
   const notices = await sendNotices(runtime.store(noticeStore), facts, mailer, now, progress);

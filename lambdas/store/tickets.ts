@@ -96,6 +96,13 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
     return messages;
   },
 
+  message: async ({ ticketId, at, id }) => {
+    const out = await db.send(
+      new GetCommand({ TableName: tableName, Key: ticketKeys.message(ticketId, at, id) }),
+    );
+    return out.Item ? fromItem<TicketMessage>(out.Item) : undefined;
+  },
+
   change: (before, after, event, message, notice) =>
     transact(db, tableName, [
       {

@@ -5,6 +5,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import {
   alreadyUsed,
   type IssuedTrialLicense,
+  notPending,
   type Trial,
   type TrialStore,
 } from '../domain/trials.ts';
@@ -68,9 +69,7 @@ export const trialStore = (db: Db, tableName: string): TrialStore => ({
           const status = fromItem<Trial>(old).status;
           return status === 'pending'
             ? new DomainError('CONCURRENT_MODIFICATION', 'The trial changed meanwhile; retry.')
-            : new DomainError('TRIAL_NOT_PENDING', `This trial is already ${status}.`, {
-                trialStatus: status,
-              });
+            : notPending(status);
         },
       },
       auditWrite(event),

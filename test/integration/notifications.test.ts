@@ -80,7 +80,7 @@ beforeAll(async () => {
     license: (id) => stores.licenses.get(id),
     productName: async () => 'Mailed',
     customerContact: async (id) => (await stores.customers.get(id))?.contactEmail,
-    ticketReply: (ticketId, messageId) => ticketReplyFacts(stores.tickets, ticketId, messageId),
+    ticketReply: (message) => ticketReplyFacts(stores.tickets, message),
   };
   await createProduct(
     stores.products,
