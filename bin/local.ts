@@ -2,6 +2,7 @@
  * `npm start`: the whole of Tessera on this machine, on embedded defaults.
  *
  *   PORT                   HTTP port (default 8787)
+ *   TESSERA_SMTP_PORT      the SMTP listener for tickets by e-mail (default 2525)
  *   TESSERA_STATE_DIR      state folder (default <repo>/.tessera)
  *   CORS_ORIGINS           comma-separated browser origins (default http://localhost:5173)
  *   TESSERA_DYNAMODB_PORT  DynamoDB Local's port (default: a free one)
@@ -45,6 +46,7 @@ const portFrom = (name: string, value: string | undefined, fallback?: number) =>
 
 const port = portFrom('PORT', process.env.PORT, DEFAULT_PORT) ?? DEFAULT_PORT;
 const dynamoPort = portFrom('TESSERA_DYNAMODB_PORT', process.env.TESSERA_DYNAMODB_PORT);
+const smtpPort = portFrom('TESSERA_SMTP_PORT', process.env.TESSERA_SMTP_PORT);
 const corsOrigins = (process.env.CORS_ORIGINS ?? 'http://localhost:5173')
   .split(',')
   .map((o) => o.trim())
@@ -66,6 +68,7 @@ const banner = (platform: LocalPlatform, readyMs: number) => {
     `Tessera is running at ${platform.url}   (ready in ${(readyMs / 1000).toFixed(1)} s)`,
     `  state folder    ${platform.stateDir}`,
     `  outbox          ${platform.outboxDir}   (e-mails land here as .eml files)`,
+    `  support mail    smtp://127.0.0.1:${platform.smtpPort}   (mail to any address opens or answers a ticket)`,
     `  signing key     ${platform.signingKeyFile}   (stands in for KMS)`,
     `  console         ${platform.url}/   (people sign in)`,
     `  Cognito         ${platform.cognitoEndpoint ? `${platform.cognitoEndpoint}  (emulator, node pid ${platform.cognitoPid})` : 'off'}`,
@@ -124,7 +127,11 @@ const explain = (error: unknown): string => {
   ) {
     return error.message;
   }
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+  const taken = error as NodeJS.ErrnoException & { port?: number };
+  if (taken.code === 'EADDRINUSE' && taken.port !== undefined && taken.port !== port) {
+    return `Port ${taken.port} (the SMTP listener) is taken. Start it on another one: TESSERA_SMTP_PORT=${taken.port + 1} npm start`;
+  }
+  if (taken.code === 'EADDRINUSE') {
     return `Port ${port} is taken (is Tessera already running?). Start on another one: PORT=${port + 1} npm start`;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -184,6 +191,7 @@ try {
       : {}),
     log: localLogger(process.env.TESSERA_LOG_FORMAT),
     ...(dynamoPort !== undefined ? { dynamoPort } : {}),
+    ...(smtpPort !== undefined ? { smtpPort } : {}),
     ...(throttle ? { admission: { ...DEFAULT_ADMISSION, throttle } } : {}),
     onDynamoExit: (detail) => {
       console.error(`\nDynamoDB Local stopped unexpectedly (${detail.trim()})`);

@@ -29,6 +29,10 @@ const Config = z.object({
   /** SES sender identity (AWS). */
   SENDER_ADDRESS: z.email().default('licensing@tessera.local'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** The bucket of ticket attachments and received e-mails (AWS). */
+  FILES_BUCKET: z.string().min(1).optional(),
+  /** Local runtime: the folder that stands in for FILES_BUCKET. */
+  FILES_DIR: z.string().min(1).default('.tessera/files'),
   /** Local runtime only: write e-mails as .eml files here instead of sending them. */
   OUTBOX_DIR: z.string().min(1).optional(),
   /** Days before a license's end at which a reminder goes out, e.g. `30,7,1`. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JobName, JobSummary } from '../../lambdas/jobs/catalog.ts';
 import type { AdmissionOptions } from './admission.ts';
@@ -22,7 +23,12 @@ import { ensureTable } from './tables.ts';
  * load while DynamoDB Local boots, instead of before it.
  */
 const loadLater = () =>
-  Promise.all([import('./bootstrap.ts'), import('./server.ts'), import('./jobs.ts')]);
+  Promise.all([
+    import('./bootstrap.ts'),
+    import('./server.ts'),
+    import('./jobs.ts'),
+    import('./smtp.ts'),
+  ]);
 
 /**
  * The whole platform on one machine: DynamoDB Local, the table, the HTTP server in front of the
@@ -38,6 +44,8 @@ export interface LocalOptions {
   stateDir?: string;
   /** HTTP port; default 8787, 0 picks a free one. */
   port?: number;
+  /** The SMTP listener's port (tickets by e-mail); default 2525, 0 picks a free one. */
+  smtpPort?: number;
   host?: string;
   /** Run DynamoDB Local in memory: nothing survives stop(). */
   inMemory?: boolean;
@@ -78,6 +86,8 @@ export interface LocalOptions {
 
 export interface LocalPlatform {
   url: string;
+  /** Where the SMTP listener takes mail to the support address, on the same host. */
+  smtpPort: number;
   stateDir: string;
   outboxDir: string;
   /** The local P-256 key that signs license files in place of KMS. */
@@ -157,10 +167,8 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
           ...(options.onDynamoExit ? { onUnexpectedExit: options.onDynamoExit } : {}),
         });
     const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
-    const [[bootstrap, { startLocalServer }, jobs], { path: signingKeyFile }] = await Promise.all([
-      modules,
-      signingKey,
-    ]);
+    const [[bootstrap, { startLocalServer }, jobs, smtp], { path: signingKeyFile }] =
+      await Promise.all([modules, signingKey]);
     cognito = await cognitoStart;
     const pool = cognito ? await ensureLocalPool(cognito.endpoint, 'local') : undefined;
     const url = `http://${host}:${port}`;
@@ -186,6 +194,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       DYNAMODB_ENDPOINT: endpoint,
       CORS_ORIGINS: corsOrigins.join(','),
       OUTBOX_DIR: paths.outbox,
+      FILES_DIR: join(paths.root, 'files'),
       SIGNING_KEY_FILE: signingKeyFile,
     });
     const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
@@ -227,6 +236,17 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
     if (options.log) serverOptions.log = options.log;
     if (options.quiet) serverOptions.log = () => undefined;
     const server = await startLocalServer(serverOptions);
+    const mail = await smtp
+      .startLocalSmtp({
+        // A platform on a free HTTP port (the tests) takes a free SMTP port too.
+        port: options.smtpPort ?? (options.port === 0 ? 0 : smtp.DEFAULT_SMTP_PORT),
+        host,
+        log: options.quiet ? () => undefined : (line) => console.log(line),
+      })
+      .catch(async (error: unknown) => {
+        await server.close();
+        throw error;
+      });
     const scheduler = options.scheduler
       ? jobs.startLocalScheduler(runner, options.onJobSummary ?? ((line) => console.log(line)))
       : undefined;
@@ -241,6 +261,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
     let stopping: Promise<void> | undefined;
     return {
       url: server.url,
+      smtpPort: mail.port,
       stateDir: paths.root,
       outboxDir: paths.outbox,
       signingKeyFile,
@@ -255,6 +276,7 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
         stopping ??= (async () => {
           scheduler?.stop();
           try {
+            await mail.close();
             await server.close();
           } finally {
             await cognito?.stop();

@@ -12,6 +12,8 @@ export const entityTypes = [
   'person',
   'trial',
   'ticket',
+  /** An e-mail to the support address that was refused (spam, virus): `id` is its hash. */
+  'mail',
 ] as const;
 export const EntityType = /* @__PURE__ */ z.lazy(() => z.enum(entityTypes));
 export type EntityType = z.infer<typeof EntityType>;
@@ -33,7 +35,7 @@ export interface AuditEvent {
 /** Who did something, as answers show it (audit events, trials, tickets). */
 export const ActorView = /* @__PURE__ */ z.lazy(() =>
   z.object({
-    type: z.enum(['token', 'person', 'system', 'instance']),
+    type: z.enum(['token', 'person', 'system', 'instance', 'email']),
     id: z.string(),
     role: z.string().optional(),
     customerId: z.string().optional(),

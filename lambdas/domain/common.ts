@@ -12,6 +12,7 @@ const ID_PREFIXES = {
   act: 'an activation id',
   per: 'a person id',
   tkt: 'a ticket id',
+  att: 'an attachment id',
 } as const;
 export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
@@ -71,7 +72,7 @@ export const applyPatch = <T extends object>(entity: T, patch: object): T => {
   return next as T;
 };
 
-export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act' | 'per' | 'tkt';
+export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act' | 'per' | 'tkt' | 'att';
 
 /** Where new ids come from (adapters/ids.ts: time-sortable, with a type prefix). */
 export interface IdGenerator {

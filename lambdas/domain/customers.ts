@@ -89,6 +89,8 @@ export interface CustomerStore {
   /** Writes the customer, its default project and both audit events in one transaction. */
   create(customer: Customer, defaultProject: Project, events: AuditEvent[]): Promise<void>;
   get(customerId: string): Promise<Customer | undefined>;
+  /** The customers whose contact e-mail this is. */
+  byContact(email: string): Promise<string[]>;
   list(query: { limit: number; cursor?: string; q?: string }): Promise<Page<Customer>>;
   replace(before: Customer, after: Customer, event: AuditEvent): Promise<void>;
   /** Deletes customer and default project together, only while nothing else depends on them. */

@@ -184,13 +184,13 @@ const specs = {
     ],
   },
   'ticket-reply': {
-    fields: ['number', 'subject', 'service', 'reply'],
+    fields: ['number', 'subject', 'reply'],
     // The number in brackets first: mail clients thread on it, and a reply names the ticket.
     subject: '[{number}] {subject}',
     blocks: [
       {
         kind: 'paragraph',
-        text: 'Our support team replied to your ticket {number} about {service}:',
+        text: 'Our support team replied to your ticket {number}:',
       },
       { kind: 'paragraph', text: '{reply}' },
       {

@@ -218,7 +218,6 @@ export interface TicketReplyFacts {
   to: string;
   number: string;
   subject: string;
-  service: string;
   reply: string;
 }
 
@@ -227,7 +226,6 @@ export const ticketReplyMessage = (facts: TicketReplyFacts): EmailMessage =>
   message(facts.to, 'ticket-reply', {
     number: facts.number,
     subject: facts.subject,
-    service: facts.service,
     reply: facts.reply,
   });
 

@@ -34,7 +34,8 @@ export type Principal =
 
 /** The actor recorded on audit events. */
 export interface Actor {
-  type: 'token' | 'person' | 'system' | 'instance';
+  /** `email`: someone known only by the address their e-mail came from (`id`). */
+  type: 'token' | 'person' | 'system' | 'instance' | 'email';
   id: string;
   role?: Role;
   customerId?: string;

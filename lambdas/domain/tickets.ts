@@ -1,4 +1,13 @@
 import * as z from 'zod';
+import {
+  type Attachment,
+  AttachmentUploads,
+  AttachmentView,
+  attachmentKey,
+  decodeUploads,
+  type FileStore,
+  storeFiles,
+} from './attachments.ts';
 import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -30,10 +39,17 @@ export interface Ticket {
   id: string;
   /** What people quote: `T000042`. */
   number: string;
-  customerId: string;
+  /**
+   * Absent while the ticket waits for triage: an e-mail from a sender no customer is known by.
+   * An agent files it under a customer and a service (`PATCH`); then it is the customer's.
+   */
+  customerId?: string;
   projectId?: string;
   subject: string;
-  service: string;
+  /** One of the customer's support services; absent while the ticket waits for triage. */
+  service?: string;
+  /** How it was opened: in the portal or API, or by e-mail to the support address. */
+  channel?: 'email';
   status: TicketStatus;
   requester: Actor;
   /** The requester's e-mail, where replies go. */
@@ -55,6 +71,7 @@ export interface TicketMessage {
   /** An internal note: only the vendor's agents see it. */
   internal: boolean;
   at: string;
+  attachments?: Attachment[];
 }
 
 /** What finds one message of a thread (its key). */
@@ -73,6 +90,7 @@ export const OpenTicketInput = /* @__PURE__ */ z.lazy(() =>
     service: z.string().trim().min(1).max(80).describe("One of the customer's support services"),
     body: Body,
     projectId: IdOf('prj').optional().describe('The project it is about, if any'),
+    attachments: AttachmentUploads,
   }),
 );
 export type OpenTicketInput = z.infer<typeof OpenTicketInput>;
@@ -81,7 +99,11 @@ export const TicketMessageInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     body: Body,
     internal: z.boolean().default(false).describe("An internal note: only the vendor's agents"),
+    attachments: AttachmentUploads,
   }),
+);
+export const TicketAttachmentPath = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ ticketId: TicketId, attachmentId: IdOf('att') }),
 );
 
 export const ChangeTicketInput = /* @__PURE__ */ z.lazy(() =>
@@ -89,6 +111,16 @@ export const ChangeTicketInput = /* @__PURE__ */ z.lazy(() =>
     .strictObject({
       status: z.enum(['open', 'pending', 'closed']).optional(),
       assigneeId: IdOf('per').nullable().optional().describe('A vendor agent; null: nobody'),
+      customerId: IdOf('cus')
+        .optional()
+        .describe('Files a ticket waiting for triage under this customer (with `service`)'),
+      service: z
+        .string()
+        .trim()
+        .min(1)
+        .max(80)
+        .optional()
+        .describe("Another service of the customer's support contract"),
     })
     .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
 );
@@ -109,6 +141,11 @@ export const TicketQueueQuery = /* @__PURE__ */ z.lazy(() =>
     status: z.enum(ticketStatuses).default('new'),
     service: z.string().trim().min(1).max(80).optional(),
     assigneeId: IdOf('per').optional(),
+    triage: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('Only tickets waiting for triage (no customer yet), or only filed ones'),
   }),
 );
 export const TicketStatsQuery = /* @__PURE__ */ z.lazy(() =>
@@ -123,10 +160,11 @@ export const TicketStatsQuery = /* @__PURE__ */ z.lazy(() =>
 const ticketShape = () => ({
   id: z.string(),
   number: z.string(),
-  customerId: z.string(),
+  customerId: z.string().optional().describe('Absent while the ticket waits for triage'),
   projectId: z.string().optional(),
   subject: z.string(),
-  service: z.string(),
+  service: z.string().optional().describe('Absent while the ticket waits for triage'),
+  channel: z.enum(['email']).optional(),
   status: z.enum(ticketStatuses),
   requester: ActorView,
   requesterEmail: z.string().optional(),
@@ -146,6 +184,7 @@ export const TicketMessageView = /* @__PURE__ */ z.lazy(() =>
     body: z.string(),
     internal: z.boolean(),
     at: Timestamp,
+    attachments: z.array(AttachmentView).optional(),
   }),
 );
 export const TicketThreadView = /* @__PURE__ */ z.lazy(() =>
@@ -173,11 +212,24 @@ export interface TicketFilter {
   projectIn?: readonly string[];
 }
 
+/** An e-mail taken in: its Message-ID (hashed) marks it done in the transaction of its effect. */
+export interface MailMark {
+  messageIdHash: string;
+  now: Date;
+}
+
 export interface TicketStore {
   nextNumber(): Promise<number>;
-  /** The ticket, its first message, the status counters and the audit event: one transaction. */
-  open(ticket: Ticket, message: TicketMessage, event: AuditEvent): Promise<void>;
+  /**
+   * The ticket, its number, its first message, the status counters and the audit event: one
+   * transaction. With `mail`, a second delivery of that e-mail fails with ALREADY_EXISTS.
+   */
+  open(ticket: Ticket, message: TicketMessage, event: AuditEvent, mail?: MailMark): Promise<void>;
   get(ticketId: string): Promise<Ticket | undefined>;
+  /** The id of the ticket with this number (`T000042`). */
+  byNumber(number: string): Promise<string | undefined>;
+  /** Records an e-mail that was refused (spam, virus) so it is audited once and never taken in. */
+  refuseMail(mail: MailMark, event: AuditEvent): Promise<void>;
   /** The whole thread, oldest first (bounded by the ticket's message count). */
   messages(ticketId: string): Promise<TicketMessage[]>;
   message(ref: MessageRef): Promise<TicketMessage | undefined>;
@@ -186,9 +238,12 @@ export interface TicketStore {
     before: Ticket,
     after: Ticket,
     event: AuditEvent,
-    message?: TicketMessage,
-    /** The requester's e-mail about an agent's reply, queued with it (the outbox). */
-    notice?: Notice,
+    also?: {
+      message?: TicketMessage;
+      /** The requester's e-mail about an agent's reply, queued with it (the outbox). */
+      notice?: Notice;
+      mail?: MailMark;
+    },
   ): Promise<void>;
   listForCustomer(
     customerId: string,
@@ -196,7 +251,7 @@ export interface TicketStore {
     page: { limit: number; cursor?: string },
   ): Promise<Page<Ticket>>;
   queue(
-    filter: { status: TicketStatus; service?: string; assigneeId?: string },
+    filter: { status: TicketStatus; service?: string; assigneeId?: string; triage?: boolean },
     page: { limit: number; cursor?: string },
   ): Promise<Page<Ticket>>;
   stats(customerId: string, requesterId?: string): Promise<TicketStats>;
@@ -204,6 +259,8 @@ export interface TicketStore {
 
 export interface TicketDeps {
   tickets: TicketStore;
+  /** Where attachments' bytes live. */
+  files: FileStore;
   customers: { get(id: string): Promise<{ supportServices?: string[] } | undefined> };
   projects: { get(customerId: string, projectId: string): Promise<unknown> };
   people: {
@@ -265,6 +322,11 @@ export const openTicket = async (
   } else if (projectScope(ctx.principal) !== undefined) {
     throw invalid('body.projectId', 'Say which of your projects the ticket is about');
   }
+  const attachments = await storeFiles(
+    deps.files,
+    () => ctx.ids.next('att'),
+    decodeUploads(input.attachments),
+  );
   const at = ctx.now.toISOString();
   const requester = actorOf(ctx.principal);
   const person =
@@ -292,6 +354,7 @@ export const openTicket = async (
     body: input.body,
     internal: false,
     at,
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
   await deps.tickets.open(
     ticket,
@@ -312,8 +375,24 @@ export const getTicket = async (
   return { ...ticket, messages: messages.filter((m) => agent || !m.internal) };
 };
 
+/** One file of a visible message of a visible ticket: internal notes' files for agents only. */
+export const getTicketAttachment = async (
+  deps: Pick<TicketDeps, 'tickets' | 'files'>,
+  principal: Principal,
+  ticketId: string,
+  attachmentId: string,
+) => {
+  const thread = await getTicket(deps, principal, ticketId);
+  const attachment = thread.messages
+    .flatMap((m) => m.attachments ?? [])
+    .find((a) => a.id === attachmentId);
+  const content = attachment ? await deps.files.get(attachmentKey(attachment.id)) : undefined;
+  if (!attachment || !content) throw notFound('Attachment');
+  return { ...attachment, content: Buffer.from(content).toString('base64') };
+};
+
 export const postTicketMessage = async (
-  deps: Pick<TicketDeps, 'tickets'>,
+  deps: Pick<TicketDeps, 'tickets' | 'files'>,
   ctx: ChangeContext,
   ticketId: string,
   input: z.infer<typeof TicketMessageInput>,
@@ -330,20 +409,52 @@ export const postTicketMessage = async (
   if (input.internal && !agent) {
     throw new DomainError('FORBIDDEN', "Internal notes are for the vendor's agents.");
   }
-  const at = ctx.now.toISOString();
-  const message: TicketMessage = {
-    id: ctx.ids.next('evt'),
-    ticketId,
+  const attachments = await storeFiles(
+    deps.files,
+    () => ctx.ids.next('att'),
+    decodeUploads(input.attachments),
+  );
+  return appendMessage(deps.tickets, ctx, before, {
     author: actorOf(ctx.principal),
     body: input.body,
     internal: input.internal,
+    agent,
+    attachments,
+  });
+};
+
+/**
+ * Adds a message to a ticket's thread and moves its status: the customer's reply reopens a
+ * ticket waiting for them; an agent's first reply opens it. The portal and e-mail share it.
+ */
+export const appendMessage = async (
+  tickets: Pick<TicketStore, 'change'>,
+  ctx: ChangeContext,
+  before: Ticket,
+  reply: {
+    author: Actor;
+    body: string;
+    internal: boolean;
+    agent: boolean;
+    attachments?: Attachment[];
+  },
+  mail?: MailMark,
+) => {
+  const at = ctx.now.toISOString();
+  const message: TicketMessage = {
+    id: ctx.ids.next('evt'),
+    ticketId: before.id,
+    author: reply.author,
+    body: reply.body,
+    internal: reply.internal,
     at,
+    ...(reply.attachments?.length ? { attachments: reply.attachments } : {}),
   };
-  // The customer's reply reopens a ticket waiting for them; an agent's first reply opens it.
+  const { agent } = reply;
   const status: TicketStatus =
     !agent && (before.status === 'pending' || before.status === 'closed')
       ? 'open'
-      : agent && !input.internal && before.status === 'new'
+      : agent && !reply.internal && before.status === 'new'
         ? 'open'
         : before.status;
   const after = bump(ctx, before, {
@@ -351,19 +462,18 @@ export const postTicketMessage = async (
     messageCount: before.messageCount + 1,
     lastMessageAt: at,
   });
-  const action = input.internal ? 'ticket.noted' : 'ticket.replied';
+  const action = reply.internal ? 'ticket.noted' : 'ticket.replied';
   const { body: _body, ...audited } = message;
   // An agent's reply reaches the requester by e-mail, sent by the notifications job.
   const notice =
-    agent && !input.internal && before.requesterEmail
+    agent && !reply.internal && before.requesterEmail
       ? ticketReplyNotice(message, ctx.now)
       : undefined;
-  await deps.tickets.change(
+  await tickets.change(
     before,
     after,
     auditEvent(ctx, action, ref(after), { status: before.status }, { status, message: audited }),
-    message,
-    notice,
+    { message, ...(notice ? { notice } : {}), ...(mail ? { mail } : {}) },
   );
   return message;
 };
@@ -381,13 +491,12 @@ export const ticketReplyFacts = async (
     to: ticket.requesterEmail,
     number: ticket.number,
     subject: ticket.subject,
-    service: ticket.service,
     reply: message.body,
   };
 };
 
 export const changeTicket = async (
-  deps: Pick<TicketDeps, 'tickets' | 'people'>,
+  deps: Pick<TicketDeps, 'tickets' | 'people' | 'customers'>,
   ctx: ChangeContext,
   ticketId: string,
   input: z.infer<typeof ChangeTicketInput>,
@@ -400,6 +509,7 @@ export const changeTicket = async (
       throw invalid('body.assigneeId', "Not one of the vendor's agents");
     }
   }
+  await assertFiling(deps, before, input);
   // PATCH semantics: an absent field stays, a null assignee is removed.
   const after = bump(ctx, applyPatch(before, input), {});
   await deps.tickets.change(
@@ -408,6 +518,33 @@ export const changeTicket = async (
     auditEvent(ctx, 'ticket.changed', ref(after), before, after),
   );
   return after;
+};
+
+/**
+ * A ticket is filed once, out of triage, under a customer and one of its services; a filed
+ * ticket may move to another service of its customer, never to another customer.
+ */
+const assertFiling = async (
+  deps: Pick<TicketDeps, 'customers'>,
+  before: Ticket,
+  input: z.infer<typeof ChangeTicketInput>,
+) => {
+  if (input.customerId !== undefined && before.customerId !== undefined) {
+    throw invalid('body.customerId', 'The ticket belongs to a customer already');
+  }
+  if (input.customerId !== undefined && input.service === undefined) {
+    throw invalid('body.service', 'Say which service of the customer the ticket is about');
+  }
+  if (input.service === undefined) return;
+  const customerId = input.customerId ?? before.customerId;
+  if (customerId === undefined) {
+    throw invalid('body.customerId', 'File the ticket under a customer first');
+  }
+  const customer = await deps.customers.get(customerId);
+  if (!customer) throw invalid('body.customerId', 'No such customer');
+  if (!customer.supportServices?.includes(input.service)) {
+    throw invalid('body.service', "Not a service of this customer's support contract");
+  }
 };
 
 export const listCustomerTickets = async (
@@ -438,9 +575,14 @@ export const ticketQueue = async (
   query: z.infer<typeof TicketQueueQuery>,
 ) => {
   assertCan(principal, 'ticket:manage');
-  const { status, service, assigneeId, ...page } = query;
+  const { status, service, assigneeId, triage, ...page } = query;
   return deps.tickets.queue(
-    { status, ...(service ? { service } : {}), ...(assigneeId ? { assigneeId } : {}) },
+    {
+      status,
+      ...(service ? { service } : {}),
+      ...(assigneeId ? { assigneeId } : {}),
+      ...(triage !== undefined ? { triage } : {}),
+    },
     page,
   );
 };

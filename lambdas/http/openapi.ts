@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type ErrorCode, errorCodes, problemMembers } from '../domain/errors.ts';
-import { MAX_BODY_BYTES } from '../middleware/limits.ts';
+import { MAX_BODY_BYTES, MAX_FILE_BODY_BYTES } from '../middleware/limits.ts';
 import { type Route, routes } from '../routes.ts';
 
 /**
@@ -125,7 +125,7 @@ const build = (serverUrl?: string) => {
     info: {
       title: 'Tessera API',
       version: '1',
-      description: `License platform API. Errors are RFC 9457 problem documents with a stable \`code\`. Request bodies are JSON, at most ${MAX_BODY_BYTES} bytes; unknown fields are refused.`,
+      description: `License platform API. Errors are RFC 9457 problem documents with a stable \`code\`. Request bodies are JSON, at most ${MAX_BODY_BYTES} bytes (${MAX_FILE_BODY_BYTES} on the routes that take attachments); unknown fields are refused.`,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths,

@@ -1,6 +1,7 @@
 import {
   changeTicket,
   getTicket,
+  getTicketAttachment,
   listCustomerTickets,
   openTicket,
   postTicketMessage,
@@ -12,6 +13,7 @@ import { customerStore } from '../store/customers.ts';
 import { peopleStore } from '../store/people.ts';
 import { projectStore } from '../store/projects.ts';
 import { ticketStore } from '../store/tickets.ts';
+import { files } from '../wiring/files.ts';
 import { guards } from './guards.ts';
 import { httpHandler, type OperationRequest } from './handler.ts';
 
@@ -20,6 +22,7 @@ const deps = ({ runtime }: OperationRequest) => ({
   customers: runtime.store(customerStore),
   projects: runtime.store(projectStore),
   people: runtime.store(peopleStore),
+  files: files(),
 });
 
 export const handler = httpHandler(
@@ -31,6 +34,8 @@ export const handler = httpHandler(
     ticketStats: (r) => ticketStats(deps(r), r.principal, r.input.path.customerId, r.input.query),
     ticketQueue: (r) => ticketQueue(deps(r), r.principal, r.input.query),
     getTicket: (r) => getTicket(deps(r), r.principal, r.input.path.ticketId),
+    getTicketAttachment: (r) =>
+      getTicketAttachment(deps(r), r.principal, r.input.path.ticketId, r.input.path.attachmentId),
     changeTicket: (r) => changeTicket(deps(r), r.change, r.input.path.ticketId, r.input.body),
     postTicketMessage: (r) =>
       postTicketMessage(deps(r), r.change, r.input.path.ticketId, r.input.body),

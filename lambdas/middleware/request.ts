@@ -70,11 +70,9 @@ const parseBody = (event: APIGatewayProxyEvent, route: Route): unknown => {
     }
     return undefined;
   }
-  if (text !== undefined && Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError(
-      'PAYLOAD_TOO_LARGE',
-      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-    );
+  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (text !== undefined && Buffer.byteLength(text, 'utf8') > limit) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
   }
   const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {

@@ -1,9 +1,11 @@
+import { AttachmentContentView } from '../domain/attachments.ts';
 import { pageOf } from '../domain/common.ts';
 import {
   ChangeTicketInput,
   CustomerTicketsPath,
   CustomerTicketsQuery,
   OpenTicketInput,
+  TicketAttachmentPath,
   TicketMessageInput,
   TicketMessageView,
   TicketPath,
@@ -13,6 +15,7 @@ import {
   TicketThreadView,
   TicketView,
 } from '../domain/tickets.ts';
+import { MAX_FILE_BODY_BYTES } from '../middleware/limits.ts';
 import { route } from './route.ts';
 
 /** The `tickets` group's routes (see ./route.ts for what a route says). */
@@ -25,6 +28,7 @@ export const ticketsRoutes = [
     group: 'tickets',
     auth: 'token',
     status: 201,
+    maxBodyBytes: MAX_FILE_BODY_BYTES,
     summary: 'Open a support ticket about one service of the customer’s support contract',
     schemas: { path: CustomerTicketsPath, body: OpenTicketInput, response: TicketView },
   }),
@@ -89,8 +93,19 @@ export const ticketsRoutes = [
     group: 'tickets',
     auth: 'token',
     status: 201,
+    maxBodyBytes: MAX_FILE_BODY_BYTES,
     location: (m) => `/tickets/${m.ticketId}`,
     summary: 'Reply on a ticket, or add an internal note (the vendor’s agents)',
     schemas: { path: TicketPath, body: TicketMessageInput, response: TicketMessageView },
+  }),
+  route({
+    operationId: 'getTicketAttachment',
+    method: 'GET',
+    path: '/tickets/{ticketId}/attachments/{attachmentId}',
+    group: 'tickets',
+    auth: 'token',
+    status: 200,
+    summary: 'One file of a ticket’s thread, base64 (files of internal notes: agents only)',
+    schemas: { path: TicketAttachmentPath, response: AttachmentContentView },
   }),
 ] as const;

@@ -10,7 +10,20 @@ import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { projectItem } from './projects.ts';
-import { transact } from './transact.ts';
+import { transact, type Write } from './transact.ts';
+
+/** The contact lookup follows the customer's contact e-mail, in the customer's transactions. */
+const contactWrites = (before: Customer | undefined, after: Customer | undefined): Write[] => {
+  const was = before?.contactEmail?.toLowerCase();
+  const is = after?.contactEmail?.toLowerCase();
+  if (was === is) return [];
+  return [
+    ...(before && was ? [{ remove: keys.contact(was, before.id) }] : []),
+    ...(after && is
+      ? [{ put: toItem('customer-contact', keys.contact(is, after.id), { customerId: after.id }) }]
+      : []),
+  ];
+};
 
 export const customerItem = (c: Customer) =>
   toItem(
@@ -41,8 +54,18 @@ export const customerStore = (db: Db, tableName: string): CustomerStore => ({
     transact(db, tableName, [
       { put: customerItem(customer), condition: absent },
       { put: projectItem(project), condition: absent },
+      ...contactWrites(undefined, customer),
       ...events.map(auditWrite),
     ]),
+
+  byContact: async (email) => {
+    const page = await queryPage(db, {
+      tableName,
+      partition: keys.contactPartition(email),
+      limit: 10,
+    });
+    return page.items.map((i) => String(i.customerId));
+  },
 
   get: async (customerId) => {
     const out = await db.send(
@@ -75,6 +98,7 @@ export const customerStore = (db: Db, tableName: string): CustomerStore => ({
         condition: all(exists, versionIs(before.version)),
         onConflict: changedMeanwhile,
       },
+      ...contactWrites(before, after),
       auditWrite(event),
     ]),
 
@@ -99,6 +123,7 @@ export const customerStore = (db: Db, tableName: string): CustomerStore => ({
         condition: all(exists, counterIs('licenseCount', 0)),
         onConflict: () => new DomainError('HAS_DEPENDENTS', 'The default project holds licenses.'),
       },
+      ...contactWrites(customer, undefined),
       ...events.map(auditWrite),
     ]),
 });

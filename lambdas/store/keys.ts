@@ -35,6 +35,12 @@ export const keys = {
   productListPartition: LIST.products,
 
   customer: (customerId: string): PrimaryKey => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
+  /** Customers by contact e-mail (not unique: two customers may share a contact). */
+  contact: (email: string, customerId: string): PrimaryKey => ({
+    pk: `CONTACT#${email.toLowerCase()}`,
+    sk: `CUSTOMER#${customerId}`,
+  }),
+  contactPartition: (email: string) => `CONTACT#${email.toLowerCase()}`,
   customerList: (nameLower: string, customerId: string) => ({
     gsi1pk: LIST.customers,
     gsi1sk: `${nameLower}#${customerId}`,
@@ -319,6 +325,10 @@ export const ticketKeys = {
     sk: requesterId ? `TICKETSTATS#${requesterId}` : 'TICKETSTATS',
   }),
   numberCounter: { pk: 'COUNTER#ticketNumber', sk: 'COUNTER' } as PrimaryKey,
+  /** A ticket by its number (`T000042`): how a reply by e-mail finds it. */
+  byNumber: (number: string): PrimaryKey => ({ pk: `TICKETNO#${number}`, sk: 'TICKETNO' }),
+  /** One per e-mail taken in (its Message-ID, hashed): a redelivery is recognised, never doubled. */
+  mailSeen: (messageIdHash: string): PrimaryKey => ({ pk: `MAIL#${messageIdHash}`, sk: 'MAIL' }),
 } as const;
 
 /** Outbox notices and the once-only markers of reminders. */

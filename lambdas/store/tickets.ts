@@ -31,19 +31,40 @@ const ticketItem = (t: Ticket) =>
     'ticket',
     {
       ...ticketKeys.ticket(t.id),
-      ...ticketKeys.customerList(t.customerId, t.createdAt, t.id),
+      // A ticket waiting for triage is in no customer's list until an agent files it.
+      ...(t.customerId ? ticketKeys.customerList(t.customerId, t.createdAt, t.id) : {}),
       ...ticketKeys.queue(t.status, t.updatedAt, t.id),
     },
     t,
     { search: searchText(t.number, t.subject) },
   );
 
+const numberItem = (t: Ticket) =>
+  toItem('ticket-number', ticketKeys.byNumber(t.number), { ticketId: t.id });
+
+/** Marks an e-mail as taken in, in the transaction of what it did; a second delivery fails it. */
+const mailSeenWrite = (messageIdHash: string, now: Date): Write => ({
+  put: toItem(
+    'mail-seen',
+    ticketKeys.mailSeen(messageIdHash),
+    { at: now.toISOString() },
+    // Redeliveries come within hours; the marker outlives them by far, then goes.
+    { ttl: Math.floor(now.getTime() / 1000) + MAIL_SEEN_SECONDS },
+  ),
+  condition: absent,
+  onConflict: () => new DomainError('ALREADY_EXISTS', 'This e-mail was taken in already.'),
+});
+const MAIL_SEEN_SECONDS = 90 * 24 * 3600;
+
 const messageItem = (m: TicketMessage) =>
   toItem('ticket-message', ticketKeys.message(m.ticketId, m.at, m.id), m);
 
 /** Moves one ticket between status counts, for the company and for its requester. */
 const count = (t: Ticket, from: TicketStatus | undefined, to: TicketStatus): Write[] =>
-  [ticketKeys.stats(t.customerId), ticketKeys.stats(t.customerId, t.requester.id)].map((key) => ({
+  (t.customerId
+    ? [ticketKeys.stats(t.customerId), ticketKeys.stats(t.customerId, t.requester.id)]
+    : []
+  ).map((key) => ({
     update: key,
     set: {
       expression: from ? 'ADD #from :down, #to :up' : 'ADD #to :up',
@@ -60,13 +81,25 @@ const ticketsOf = (page: { items: Item[]; nextCursor: string | null }) => ({
 export const ticketStore = (db: Db, tableName: string): TicketStore => ({
   nextNumber: () => nextCounterValue(db, tableName, ticketKeys.numberCounter),
 
-  open: (ticket, message, event) =>
+  open: (ticket, message, event, mail) =>
     transact(db, tableName, [
       { put: ticketItem(ticket), condition: absent },
+      { put: numberItem(ticket), condition: absent },
       { put: messageItem(message), condition: absent },
       ...count(ticket, undefined, ticket.status),
+      ...(mail ? [mailSeenWrite(mail.messageIdHash, mail.now)] : []),
       auditWrite(event),
     ]),
+
+  byNumber: async (number) => {
+    const out = await db.send(
+      new GetCommand({ TableName: tableName, Key: ticketKeys.byNumber(number) }),
+    );
+    return typeof out.Item?.ticketId === 'string' ? out.Item.ticketId : undefined;
+  },
+
+  refuseMail: (mail, event) =>
+    transact(db, tableName, [mailSeenWrite(mail.messageIdHash, mail.now), auditWrite(event)]),
 
   get: async (ticketId) => {
     const out = await db.send(
@@ -103,7 +136,7 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
     return out.Item ? fromItem<TicketMessage>(out.Item) : undefined;
   },
 
-  change: (before, after, event, message, notice) =>
+  change: (before, after, event, { message, notice, mail } = {}) =>
     transact(db, tableName, [
       {
         put: ticketItem(after),
@@ -115,7 +148,8 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
       },
       ...(message ? [{ put: messageItem(message), condition: absent }] : []),
       ...(notice ? [{ put: noticeItem(notice), condition: absent }] : []),
-      ...(after.status !== before.status ? count(after, before.status, after.status) : []),
+      ...statusCounts(before, after),
+      ...(mail ? [mailSeenWrite(mail.messageIdHash, mail.now)] : []),
       auditWrite(event),
     ]),
 
@@ -139,10 +173,11 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
     );
   },
 
-  queue: async ({ status, service, assigneeId }, { limit, cursor }) => {
+  queue: async ({ status, service, assigneeId, triage }, { limit, cursor }) => {
     const conditions = [
       service ? attributeIs('service', service) : undefined,
       assigneeId ? attributeIs('assigneeId', assigneeId) : undefined,
+      triage === undefined ? undefined : triage ? notFiled : filed,
     ].filter((c): c is Condition => c !== undefined);
     return ticketsOf(
       await queryPage(db, {
@@ -174,6 +209,26 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
     } satisfies TicketStats;
   },
 });
+
+/**
+ * The counts a change moves: a ticket filed out of triage enters its customer's counts; a filed
+ * ticket moves between them when its status changes.
+ */
+const statusCounts = (before: Ticket, after: Ticket): Write[] => {
+  if (!before.customerId) return count(after, undefined, after.status);
+  return after.status !== before.status ? count(after, before.status, after.status) : [];
+};
+
+const notFiled: Condition = {
+  expression: 'attribute_not_exists(#customerId)',
+  names: { '#customerId': 'customerId' },
+  values: {},
+};
+const filed: Condition = {
+  expression: 'attribute_exists(#customerId)',
+  names: { '#customerId': 'customerId' },
+  values: {},
+};
 
 /** A ticket opened by this caller: the requester's id, a nested attribute. */
 const requestedBy = (id: string): Condition => ({

@@ -134,7 +134,7 @@ describe('bad input never reaches the data', () => {
         },
         { rawBody: '{"name":"x"}', headers: {}, expect: [415, 'UNSUPPORTED_MEDIA_TYPE'] },
         {
-          rawBody: JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES) }),
+          rawBody: JSON.stringify({ name: 'x'.repeat(route.maxBodyBytes ?? MAX_BODY_BYTES) }),
           headers: { 'content-type': 'application/json' },
           expect: [413, 'PAYLOAD_TOO_LARGE'],
         },

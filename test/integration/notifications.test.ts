@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { folderFiles } from '../../lambdas/adapters/files.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { MailerError } from '../../lambdas/adapters/mailer.ts';
 import { createCustomer } from '../../lambdas/domain/customers.ts';
@@ -245,6 +249,7 @@ describe('ticket-reply notices', () => {
       tickets: stores.tickets,
       customers: stores.customers,
       projects: stores.projects,
+      files: folderFiles(mkdtempSync(join(tmpdir(), 'tessera-files-'))),
       people: {
         get: async () => ({
           email: 'ann@ticketed.example',

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll } from 'vitest';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { tokenSecrets } from '../../lambdas/adapters/token-secrets.ts';
@@ -15,6 +18,8 @@ export const useHandlerTable = () => {
   beforeAll(async () => {
     const table = await createTestTable();
     process.env.TABLE_NAME = table.tableName;
+    // Attachments land in a folder of this file's own, never in the repository's `.tessera`.
+    process.env.FILES_DIR ??= mkdtempSync(join(tmpdir(), 'tessera-files-'));
     process.env.DYNAMODB_ENDPOINT = table.endpoint;
     const stores = createStores(table.db, table.tableName);
     const ctx = {

@@ -1160,6 +1160,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets/{ticketId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One file of a ticket’s thread, base64 (files of internal notes: agents only) */
+        get: operations["getTicketAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3354,7 +3371,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                entityType?: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket";
+                entityType?: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket" | "mail";
                 entityId?: string;
                 customerId?: string;
             };
@@ -3381,12 +3398,12 @@ export interface operations {
                             /** @description `<entity>.<verb>`, e.g. `product.created` */
                             action: string;
                             /** @enum {string} */
-                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket";
+                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket" | "mail";
                             entityId: string;
                             customerId?: string;
                             actor: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -3455,12 +3472,12 @@ export interface operations {
                             /** @description `<entity>.<verb>`, e.g. `product.created` */
                             action: string;
                             /** @enum {string} */
-                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket";
+                            entityType: "product" | "customer" | "project" | "token" | "license" | "pool" | "person" | "trial" | "ticket" | "mail";
                             entityId: string;
                             customerId?: string;
                             actor: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -6852,7 +6869,7 @@ export interface operations {
                             };
                             requestedBy: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -6864,7 +6881,7 @@ export interface operations {
                             requestedAt: string;
                             decidedBy?: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -6966,7 +6983,7 @@ export interface operations {
                         };
                         requestedBy: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -6978,7 +6995,7 @@ export interface operations {
                         requestedAt: string;
                         decidedBy?: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7065,7 +7082,7 @@ export interface operations {
                         };
                         requestedBy: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7077,7 +7094,7 @@ export interface operations {
                         requestedAt: string;
                         decidedBy?: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7164,7 +7181,7 @@ export interface operations {
                         };
                         requestedBy: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7176,7 +7193,7 @@ export interface operations {
                         requestedAt: string;
                         decidedBy?: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7270,7 +7287,7 @@ export interface operations {
                         };
                         requestedBy: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7282,7 +7299,7 @@ export interface operations {
                         requestedAt: string;
                         decidedBy?: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7371,7 +7388,7 @@ export interface operations {
                             };
                             requestedBy: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -7383,7 +7400,7 @@ export interface operations {
                             requestedAt: string;
                             decidedBy?: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -7465,15 +7482,19 @@ export interface operations {
                         items: {
                             id: string;
                             number: string;
-                            customerId: string;
+                            /** @description Absent while the ticket waits for triage */
+                            customerId?: string;
                             projectId?: string;
                             subject: string;
-                            service: string;
+                            /** @description Absent while the ticket waits for triage */
+                            service?: string;
+                            /** @enum {string} */
+                            channel?: "email";
                             /** @enum {string} */
                             status: "new" | "open" | "pending" | "closed";
                             requester: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -7541,6 +7562,13 @@ export interface operations {
                     body: string;
                     /** @description The project it is about, if any */
                     projectId?: string;
+                    /** @description Files, 4 MiB in all */
+                    attachments?: {
+                        filename: string;
+                        contentType: string;
+                        /** @description The file, base64 */
+                        content: string;
+                    }[];
                 };
             };
         };
@@ -7554,15 +7582,19 @@ export interface operations {
                     "application/json": {
                         id: string;
                         number: string;
-                        customerId: string;
+                        /** @description Absent while the ticket waits for triage */
+                        customerId?: string;
                         projectId?: string;
                         subject: string;
-                        service: string;
+                        /** @description Absent while the ticket waits for triage */
+                        service?: string;
+                        /** @enum {string} */
+                        channel?: "email";
                         /** @enum {string} */
                         status: "new" | "open" | "pending" | "closed";
                         requester: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7664,6 +7696,7 @@ export interface operations {
                 status?: "new" | "open" | "pending" | "closed";
                 service?: string;
                 assigneeId?: string;
+                triage?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -7681,15 +7714,19 @@ export interface operations {
                         items: {
                             id: string;
                             number: string;
-                            customerId: string;
+                            /** @description Absent while the ticket waits for triage */
+                            customerId?: string;
                             projectId?: string;
                             subject: string;
-                            service: string;
+                            /** @description Absent while the ticket waits for triage */
+                            service?: string;
+                            /** @enum {string} */
+                            channel?: "email";
                             /** @enum {string} */
                             status: "new" | "open" | "pending" | "closed";
                             requester: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -7759,15 +7796,19 @@ export interface operations {
                     "application/json": {
                         id: string;
                         number: string;
-                        customerId: string;
+                        /** @description Absent while the ticket waits for triage */
+                        customerId?: string;
                         projectId?: string;
                         subject: string;
-                        service: string;
+                        /** @description Absent while the ticket waits for triage */
+                        service?: string;
+                        /** @enum {string} */
+                        channel?: "email";
                         /** @enum {string} */
                         status: "new" | "open" | "pending" | "closed";
                         requester: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7797,7 +7838,7 @@ export interface operations {
                             ticketId: string;
                             author: {
                                 /** @enum {string} */
-                                type: "token" | "person" | "system" | "instance";
+                                type: "token" | "person" | "system" | "instance" | "email";
                                 id: string;
                                 role?: string;
                                 customerId?: string;
@@ -7809,6 +7850,12 @@ export interface operations {
                              * @description RFC 3339 UTC timestamp
                              */
                             at: string;
+                            attachments?: {
+                                id: string;
+                                filename: string;
+                                contentType: string;
+                                size: number;
+                            }[];
                         }[];
                     };
                 };
@@ -7849,6 +7896,10 @@ export interface operations {
                     status?: "open" | "pending" | "closed";
                     /** @description A vendor agent; null: nobody */
                     assigneeId?: string | null;
+                    /** @description Files a ticket waiting for triage under this customer (with `service`) */
+                    customerId?: string;
+                    /** @description Another service of the customer's support contract */
+                    service?: string;
                 };
             };
         };
@@ -7862,15 +7913,19 @@ export interface operations {
                     "application/json": {
                         id: string;
                         number: string;
-                        customerId: string;
+                        /** @description Absent while the ticket waits for triage */
+                        customerId?: string;
                         projectId?: string;
                         subject: string;
-                        service: string;
+                        /** @description Absent while the ticket waits for triage */
+                        service?: string;
+                        /** @enum {string} */
+                        channel?: "email";
                         /** @enum {string} */
                         status: "new" | "open" | "pending" | "closed";
                         requester: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7935,6 +7990,13 @@ export interface operations {
                      * @default false
                      */
                     internal?: boolean;
+                    /** @description Files, 4 MiB in all */
+                    attachments?: {
+                        filename: string;
+                        contentType: string;
+                        /** @description The file, base64 */
+                        content: string;
+                    }[];
                 };
             };
         };
@@ -7950,7 +8012,7 @@ export interface operations {
                         ticketId: string;
                         author: {
                             /** @enum {string} */
-                            type: "token" | "person" | "system" | "instance";
+                            type: "token" | "person" | "system" | "instance" | "email";
                             id: string;
                             role?: string;
                             customerId?: string;
@@ -7962,6 +8024,60 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         at: string;
+                        attachments?: {
+                            id: string;
+                            filename: string;
+                            contentType: string;
+                            size: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTicketAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        filename: string;
+                        contentType: string;
+                        size: number;
+                        /** @description The file, base64 */
+                        content: string;
                     };
                 };
             };

@@ -353,6 +353,16 @@ export const en = {
   'tickets.assignedTo': 'Assigned to {id}.',
   'tickets.assignToMe': 'Assign to me',
   'tickets.unassign': 'Unassign',
+  'tickets.triage': 'Waiting for triage',
+  'tickets.onlyTriage': 'Only tickets waiting for triage',
+  'tickets.byEmail': 'by e-mail from {from}',
+  'tickets.triageHeading': 'File this ticket',
+  'tickets.chooseCustomer': 'Choose a customer',
+  'tickets.chooseService': 'Choose a service',
+  'tickets.file': 'File it',
+  'tickets.attach': 'Attach files',
+  'tickets.attachLimit': 'At most {files} files, {mib} MiB in all.',
+  'tickets.download': '{name} ({kib} KiB)',
 } as const;
 
 export type MessageKey = keyof typeof en;

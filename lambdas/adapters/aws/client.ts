@@ -128,11 +128,18 @@ const parseJson = (text: string): Record<string, unknown> => {
 };
 
 export interface AwsCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
 }
+
+/** S3 answers errors in XML: `<Error><Code>NoSuchKey</Code><Message>…</Message></Error>`. */
+const xmlError = (text: string): Record<string, unknown> => {
+  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  return code ? { __type: code, ...(message !== undefined ? { message } : {}) } : {};
+};
 
 export const awsClient = (options: AwsClientOptions) => {
   const configured =
@@ -153,8 +160,9 @@ export const awsClient = (options: AwsClientOptions) => {
   const maxAttempts = options.maxAttempts ?? 3;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const basePath = base.pathname.replace(/\/$/, '');
+  const retried = retriedWith(maxAttempts);
 
-  const once = async (call: AwsCall): Promise<Record<string, unknown>> => {
+  const once = async (call: AwsCall): Promise<Buffer> => {
     const path = `${basePath}${call.path}`;
     const headers = signRequest(
       { method: call.method, hostname: base.host, path, headers: call.headers, body: call.body },
@@ -181,13 +189,18 @@ export const awsClient = (options: AwsClientOptions) => {
           res.on('error', reject);
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            const body = parseJson(Buffer.concat(chunks).toString('utf8'));
-            if (status >= 200 && status < 300) return resolve(body);
+            const bytes = Buffer.concat(chunks);
+            if (status >= 200 && status < 300) return resolve(bytes);
+            const text = bytes.toString('utf8');
+            const body = text.startsWith('<') ? xmlError(text) : parseJson(text);
             const { message, Message, __type: _t, ...details } = body;
             const requestId = res.headers['x-amzn-requestid'];
             reject(
               new AwsError({
-                name: errorName(res.headers, body),
+                name:
+                  status === 404 && Object.keys(body).length === 0
+                    ? 'NotFound'
+                    : errorName(res.headers, body),
                 message: String(message ?? Message ?? `HTTP ${status}`),
                 status,
                 fault: status >= 500 ? 'server' : 'client',
@@ -234,19 +247,13 @@ export const awsClient = (options: AwsClientOptions) => {
       aroundAttempt?: (
         attempt: () => Promise<Record<string, unknown>>,
       ) => Promise<Record<string, unknown>>,
-    ): Promise<Record<string, unknown>> => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await (aroundAttempt ? aroundAttempt(() => once(call)) : once(call));
-        } catch (error) {
-          if (!(error instanceof AwsError) || !isRetryable(error) || attempt >= maxAttempts) {
-            if (error instanceof AwsError) error.$metadata.attempts = attempt;
-            throw error;
-          }
-          await new Promise((r) => setTimeout(r, backoff(attempt)));
-        }
-      }
-    },
+    ): Promise<Record<string, unknown>> =>
+      retried(() => {
+        const attempt = async () => parseJson((await once(call)).toString('utf8'));
+        return aroundAttempt ? aroundAttempt(attempt) : attempt();
+      }),
+    /** The same, answering the response's bytes (S3 objects). */
+    sendRaw: (call: AwsCall): Promise<Buffer> => retried(() => once(call)),
     /** An AWS JSON 1.0/1.1 operation (DynamoDB, KMS): POST / with `X-Amz-Target`. */
     json: (target: string, input: unknown, version: '1.0' | '1.1') => ({
       method: 'POST' as const,
@@ -259,5 +266,22 @@ export const awsClient = (options: AwsClientOptions) => {
     }),
   };
 };
+
+/** Retries throttling, 5xx and network errors with capped backoff; throws anything else at once. */
+const retriedWith =
+  (maxAttempts: number) =>
+  async <T>(attemptOnce: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await attemptOnce();
+      } catch (error) {
+        if (!(error instanceof AwsError) || !isRetryable(error) || attempt >= maxAttempts) {
+          if (error instanceof AwsError) error.$metadata.attempts = attempt;
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, backoff(attempt)));
+      }
+    }
+  };
 
 export type AwsClient = ReturnType<typeof awsClient>;

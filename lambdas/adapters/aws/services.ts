@@ -46,3 +46,32 @@ export const cognitoApi = (options: Common) => {
   };
 };
 export type CognitoApi = ReturnType<typeof cognitoApi>;
+
+/**
+ * Amazon S3 (REST), the two object calls Tessera makes: the raw e-mails SES stored and ticket
+ * attachments. One client per bucket, virtual-hosted style on AWS; with an endpoint given (tests,
+ * S3-compatible stores) the bucket is the first path segment.
+ */
+export const s3Api = (options: Common & { bucket: string }) => {
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
+  const client = awsClient({
+    service: 's3',
+    ...options,
+    endpoint: endpoint
+      ? `${endpoint.replace(/\/$/, '')}/${options.bucket}`
+      : `https://${options.bucket}.s3.${options.region}.amazonaws.com`,
+  });
+  const path = (key: string) => `/${key.split('/').map(encodeURIComponent).join('/')}`;
+  return {
+    getObject: (key: string) =>
+      client.sendRaw({ method: 'GET', path: path(key), headers: {}, body: '' }),
+    putObject: (key: string, body: Uint8Array, contentType: string) =>
+      client.sendRaw({
+        method: 'PUT',
+        path: path(key),
+        headers: { 'content-type': contentType },
+        body,
+      }),
+  };
+};
+export type S3Api = ReturnType<typeof s3Api>;

@@ -12,10 +12,14 @@ export interface SignableRequest {
   /** Absolute path, without a query string (Tessera's calls carry none). */
   path: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
 }
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+const sha256Hex = (data: string | Uint8Array) =>
+  (typeof data === 'string'
+    ? createHash('sha256').update(data, 'utf8')
+    : createHash('sha256').update(data)
+  ).digest('hex');
 const hmac = (key: string | Buffer, data: string) =>
   createHmac('sha256', key).update(data, 'utf8').digest();
 
@@ -59,10 +63,12 @@ export const signRequest = (
   const canonicalHeaders = names
     .map((n) => `${n}:${(headers[n] ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  // Non-S3 services sign the path with each segment encoded twice.
+  // Non-S3 services sign the path with each segment encoded twice; S3 signs it encoded once.
+  const encode =
+    scope.service === 's3' ? encodeSegment : (s: string) => encodeSegment(encodeSegment(s));
   const canonicalPath = request.path
     .split('/')
-    .map((s) => encodeSegment(encodeSegment(decodeURIComponent(s))))
+    .map((s) => encode(decodeURIComponent(s)))
     .join('/');
   const canonicalRequest = [
     request.method,

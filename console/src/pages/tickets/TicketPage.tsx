@@ -9,6 +9,8 @@ import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { Loading } from '../../ui/Loading.tsx';
 import { NotFound } from '../NotFound.tsx';
+import { AttachmentLink, FilePicker, uploads } from './Attachments.tsx';
+import { FileTicket } from './FileTicket.tsx';
 import { type TicketStatus, TicketStatusBadge } from './TicketStatus.tsx';
 
 /** One ticket: its thread, a reply (an internal note for agents), and for agents its status. */
@@ -43,8 +45,15 @@ export const TicketPage = ({ ticketId }: { ticketId: string }) => {
         <TicketStatusBadge status={data.status} />
       </h1>
       <p className="muted">
-        {t('tickets.about', { service: data.service, date: formatDate(data.createdAt) })}
+        {t('tickets.about', {
+          service: data.service ?? t('tickets.triage'),
+          date: formatDate(data.createdAt),
+        })}
+        {data.channel === 'email'
+          ? ` · ${t('tickets.byEmail', { from: data.requesterEmail ?? '' })}`
+          : ''}
       </p>
+      {agent && !data.customerId ? <FileTicket ticket={data} /> : null}
       {agent ? <AgentControls ticket={data} /> : null}
       <section aria-labelledby="thread-heading">
         <h2 id="thread-heading">{t('tickets.thread')}</h2>
@@ -57,6 +66,15 @@ export const TicketPage = ({ ticketId }: { ticketId: string }) => {
                 {formatDate(m.at)}
               </div>
               {m.body}
+              {m.attachments?.length ? (
+                <ul className="attachments">
+                  {m.attachments.map((a) => (
+                    <li key={a.id}>
+                      <AttachmentLink ticketId={data.id} attachment={a} />
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ol>
@@ -75,17 +93,23 @@ const Reply = ({ ticket, agent }: { ticket: TicketThread; agent: boolean }) => {
   const queries = useQueryClient();
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
   const send = useMutation({
-    mutationFn: () =>
+    mutationFn: async () =>
       call(
         api().POST('/tickets/{ticketId}/messages', {
           params: { path: { ticketId: ticket.id } },
-          body: { body: body.trim(), internal },
+          body: {
+            body: body.trim(),
+            internal,
+            ...(files.length > 0 ? { attachments: await uploads(files) } : {}),
+          },
         }),
       ),
     onSuccess: () => {
       setBody('');
       setInternal(false);
+      setFiles([]);
       void queries.invalidateQueries({ queryKey: ['tickets'] });
     },
   });
@@ -98,6 +122,7 @@ const Reply = ({ ticket, agent }: { ticket: TicketThread; agent: boolean }) => {
       <Field label={t('tickets.reply')}>
         <textarea required rows={5} value={body} onChange={(e) => setBody(e.target.value)} />
       </Field>
+      <FilePicker files={files} onChange={setFiles} />
       {agent ? (
         <label className="inline">
           <input

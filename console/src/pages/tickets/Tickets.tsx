@@ -59,10 +59,14 @@ const TicketTable = ({ items, withCustomer }: { items: Ticket[]; withCustomer?: 
             </td>
             {withCustomer ? (
               <td>
-                <a href={href.customer(ticket.customerId)}>{ticket.customerId}</a>
+                {ticket.customerId ? (
+                  <a href={href.customer(ticket.customerId)}>{ticket.customerId}</a>
+                ) : (
+                  t('tickets.triage')
+                )}
               </td>
             ) : null}
-            <td>{ticket.service}</td>
+            <td>{ticket.service ?? '—'}</td>
             <td>
               <TicketStatusBadge status={ticket.status} />
             </td>
@@ -146,7 +150,8 @@ const TicketQueue = () => {
   const { t } = useI18n();
   const [status, setStatus] = useState<TicketStatus>('new');
   const [service, setService] = useState('');
-  const paged = usePaged(['tickets', 'queue', status, service], (cursor) =>
+  const [triage, setTriage] = useState(false);
+  const paged = usePaged(['tickets', 'queue', status, service, triage], (cursor) =>
     call(
       api().GET('/tickets', {
         params: {
@@ -154,6 +159,7 @@ const TicketQueue = () => {
             status,
             limit: 50,
             ...(service.trim() ? { service: service.trim() } : {}),
+            ...(triage ? { triage: 'true' as const } : {}),
             ...(cursor ? { cursor } : {}),
           },
         },
@@ -176,6 +182,10 @@ const TicketQueue = () => {
         <Field label={t('tickets.service')}>
           <input value={service} onChange={(e) => setService(e.target.value)} />
         </Field>
+        <label className="inline">
+          <input type="checkbox" checked={triage} onChange={(e) => setTriage(e.target.checked)} />
+          {t('tickets.onlyTriage')}
+        </label>
       </div>
       <ErrorNotice error={paged.query.error} onRetry={() => void paged.query.refetch()} />
       {paged.query.isPending ? <Loading /> : null}
