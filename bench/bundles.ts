@@ -50,10 +50,11 @@ export const buildFunction = (entry: string, output: { outfile: string } | { wri
     logLevel: 'error',
   });
 
-/** Every Lambda function: one per route group, one per job. */
+/** Every Lambda function: one per route group, one per job, and the mail intake. */
 export const lambdaFunctions = (): { name: string; entry: string }[] => [
   ...Object.keys(groups).map((group) => ({ name: group, entry: `lambdas/http/${group}.ts` })),
   ...jobNames.map((job) => ({ name: `job ${job}`, entry: jobEntry(job) })),
+  { name: 'mail-intake', entry: 'lambdas/mail/handler.ts' },
 ];
 
 export const bundles = async (): Promise<BundleFigures> => {

@@ -13,6 +13,7 @@ import {
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { problemType } from '../lambdas/http/problem-type.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../lambdas/middleware/cors.ts';
@@ -21,8 +22,10 @@ import { API_STAGE, assertInstanceRoutesUnderPrefix } from './api-paths.ts';
 import type { StageConfig } from './config.ts';
 import { ConsoleHosting } from './console.ts';
 import { bindIdentity, TesseraFunction } from './constructs/tessera-function.ts';
+import { filesBucketName } from './data-stack.ts';
 import { Identity } from './identity.ts';
 import { Mail } from './mail.ts';
+import { SupportMail } from './support-mail.ts';
 import { ApiFirewall } from './waf.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -105,6 +108,8 @@ export class ApiStack extends Stack {
   /** The functions' physical names, as plain strings for other stacks (ADR 0012). */
   readonly functionNames = {} as Record<RouteGroup, string>;
   readonly mail: Mail;
+  /** SES receiving of support mail, when the stage has a supportAddress. */
+  readonly supportMail?: SupportMail;
   readonly identity: Identity;
   readonly console: ConsoleHosting;
 
@@ -209,6 +214,12 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
 
+    // The data stack's bucket, by its name: no export ties the stacks together.
+    const files = Bucket.fromBucketName(
+      this,
+      'Files',
+      filesBucketName(stage.name, this.account, this.region),
+    );
     this.functions = {} as Record<RouteGroup, TesseraFunction>;
     for (const [group, spec] of Object.entries(groups) as [
       RouteGroup,
@@ -242,6 +253,9 @@ export class ApiStack extends Stack {
       }
       if (group === 'session') this.identity.configureSessions(fn.fn);
       if (MAIL_GROUPS.includes(group)) fn.bindMail(this.mail);
+      if (group === 'tickets') {
+        fn.bindFiles(files, { read: ['attachments/'], write: ['attachments/'] });
+      }
       if (group === 'activation') {
         fn.fn.addEnvironment(
           'ACTIVATION_MAX_PENDING',
@@ -274,6 +288,21 @@ export class ApiStack extends Stack {
       this.functions[group].fn.addEnvironment('CONSOLE_URL', consoleUrl);
     }
     new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
+
+    if (stage.supportAddress) {
+      this.supportMail = new SupportMail(this, 'SupportMail', {
+        stage: stage.name,
+        address: stage.supportAddress,
+        table: props.table,
+        files,
+        logRetention: stage.logRetentionDays,
+      });
+      new CfnOutput(this, 'SupportRuleSet', {
+        description:
+          'Activate once per region: aws ses set-active-receipt-rule-set --rule-set-name …',
+        value: this.supportMail.ruleSet.receiptRuleSetName,
+      });
+    }
 
     new ApiFirewall(this, 'Firewall', {
       stageArn: this.api.deploymentStage.stageArn,

@@ -169,6 +169,12 @@ export const StageConfig = z.strictObject({
     .describe('The AWS region the stage deploys to'),
   alarmEmail: z.email().describe('Receives every alarm of the stage'),
   senderAddress: z.email().describe('SES identity that sends activation codes and reminders'),
+  supportAddress: z
+    .email()
+    .optional()
+    .describe(
+      'Receives support mail through SES receiving: mail to it opens and answers tickets (docs/support.md). Without it, no receiving is set up',
+    ),
   corsOrigins: z.array(z.url()).default([]),
   throttling: z
     .strictObject({
@@ -288,10 +294,11 @@ const refuseUnfinished = (stage: StageConfig) => {
   if (stage.development) return;
   const key = (name: string) => `tessera:stages.${stage.name}.${name}`;
   const problems: string[] = [];
-  for (const name of ['alarmEmail', 'senderAddress'] as const) {
-    if (PLACEHOLDER_DOMAIN.test(stage[name])) {
+  for (const name of ['alarmEmail', 'senderAddress', 'supportAddress'] as const) {
+    const address = stage[name];
+    if (address !== undefined && PLACEHOLDER_DOMAIN.test(address)) {
       problems.push(
-        `  ${key(name)}: '${stage[name]}' is a placeholder; set a real address (docs/deploy.md, section 1)`,
+        `  ${key(name)}: '${address}' is a placeholder; set a real address (docs/deploy.md, section 1)`,
       );
     }
   }

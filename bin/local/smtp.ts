@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { INBOUND_PREFIX } from '../../lambdas/domain/mail-intake.ts';
 import { takeInMail } from '../../lambdas/mail/take-in.ts';
 import { files } from '../../lambdas/wiring/files.ts';
 import { runtime } from '../../lambdas/wiring/runtime.ts';
@@ -45,7 +46,7 @@ export const startLocalSmtp = async (options: {
         const raw = Buffer.concat(chunks);
         const store = files();
         store
-          .put(`inbound/${randomUUID()}.eml`, raw, 'message/rfc822')
+          .put(`${INBOUND_PREFIX}${randomUUID()}.eml`, raw, 'message/rfc822')
           .then(() =>
             takeInMail(runtime(), store, raw, {
               spam: 'DISABLED',

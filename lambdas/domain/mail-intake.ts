@@ -29,6 +29,9 @@ import {
  * 5. Each e-mail is taken in once: its Message-ID marks it in the transaction of its effect.
  */
 
+/** Where received messages are kept (SES's S3 action on AWS, the SMTP listener locally). */
+export const INBOUND_PREFIX = 'inbound/';
+
 export type Verdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
 
 export interface InboundMail {

@@ -1,14 +1,11 @@
 import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
 import { s3Api } from '../adapters/aws/services.ts';
 import { config } from '../config.ts';
-import type { Verdict } from '../domain/mail-intake.ts';
+import { INBOUND_PREFIX, type Verdict } from '../domain/mail-intake.ts';
 import { logger, withObservability } from '../middleware/observability.ts';
 import { files } from '../wiring/files.ts';
 import { runtime } from '../wiring/runtime.ts';
 import { takeInMail } from './take-in.ts';
-
-/** Where the receipt rule's S3 action puts each message: `<prefix><SES message id>`. */
-export const INBOUND_PREFIX = 'inbound/';
 
 const verdict = (status: SESReceiptStatus | undefined): Verdict =>
   (status?.status as Verdict | undefined) ?? 'DISABLED';

@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../lambdas/store/table-definition.ts';
 import { type Mail, sendActions } from '../mail.ts';
@@ -54,6 +55,7 @@ export interface TesseraFunctionProps {
 export class TesseraFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
+  readonly stage: string;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: TesseraFunctionProps) {
@@ -62,6 +64,7 @@ export class TesseraFunction extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.stage = props.stage;
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Tessera ${id}: least privilege, granted per resource`,
@@ -121,6 +124,41 @@ export class TesseraFunction extends Construct {
       }),
     );
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
+  }
+
+  /**
+   * Lets the function read and write objects under these prefixes of the files bucket (`attachments/`,
+   * `inbound/`), nothing else of it; `FILES_BUCKET` names it.
+   */
+  bindFiles(bucket: IBucket, access: { read: readonly string[]; write: readonly string[] }): void {
+    const statement = (actions: string[], prefixes: readonly string[]) =>
+      prefixes.length === 0
+        ? undefined
+        : new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions,
+            resources: prefixes.map((prefix) => `${bucket.bucketArn}/${prefix}*`),
+          });
+    for (const s of [
+      statement(['s3:GetObject'], access.read),
+      statement(['s3:PutObject'], access.write),
+    ]) {
+      if (s) this.role.addToPrincipalPolicy(s);
+    }
+    this.fn.addEnvironment('FILES_BUCKET', bucket.bucketName);
+    // Objects are named by ids Tessera generates, under a prefix: the wildcard after the prefix
+    // is the only way to name them, and it stays within one prefix of one bucket.
+    const stack = Stack.of(this);
+    const named = (value: string, pseudo: string) =>
+      Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
+    // How cdk-nag prints the bucket's name (lib/data-stack.ts: filesBucketName).
+    const rendered = `tessera-${this.stage}-files-${named(stack.account, 'AccountId')}-${named(stack.region, 'Region')}`;
+    Validations.of(this.role).acknowledge(
+      ...[...new Set([...access.read, ...access.write])].map((prefix) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:${named(stack.partition, 'Partition')}:s3:::${rendered}/${prefix}*]`,
+        reason: `Objects under ${prefix} of the files bucket, named by ids Tessera generates.`,
+      })),
+    );
   }
 
   /**

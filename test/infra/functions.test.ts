@@ -10,7 +10,7 @@ const statementsOf = (group: RouteGroup) => functionStatements(synthesized, grou
 const actionsOf = (group: RouteGroup) => functionActions(synthesized, group);
 
 describe('Lambda functions', () => {
-  it('run Node.js 22 on arm64 with active tracing, one per route group', () => {
+  it('run Node.js 22 on arm64 with active tracing, one per route group and the mail intake', () => {
     const fns = api.findResources('AWS::Lambda::Function', {
       Properties: {
         Runtime: 'nodejs22.x',
@@ -18,15 +18,16 @@ describe('Lambda functions', () => {
         TracingConfig: { Mode: 'Active' },
       },
     });
-    expect(Object.keys(fns)).toHaveLength(Object.keys(groups).length);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(groups).length + 1);
   });
 
   it('log to their own log group with the stage’s retention', () => {
     const groupsWithRetention = api.findResources('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 30 },
     });
-    // one per function, the API's access and execution logs, WAF's log, the console's copier
-    expect(Object.keys(groupsWithRetention)).toHaveLength(Object.keys(groups).length + 4);
+    // one per function and the mail intake's, the API's access and execution logs, WAF's log,
+    // the console's copier
+    expect(Object.keys(groupsWithRetention)).toHaveLength(Object.keys(groups).length + 5);
     api.allResourcesProperties('AWS::Lambda::Function', {
       LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
     });

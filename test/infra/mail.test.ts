@@ -39,7 +39,11 @@ const render = (value: Json): string => {
 const app = newApp();
 const stage = loadStageConfig((key) => app.node.tryGetContext(key));
 const data = new DataStack(app, 'Data', { stage });
-const api = new ApiStack(app, 'Api', { stage, table: data.table, signingKey: data.signingKey });
+const api = new ApiStack(app, 'Api', {
+  stage,
+  table: data.table,
+  signingKey: data.signingKey,
+});
 const template = Template.fromStack(api);
 const mail = api.mail;
 const configurationSet = api.getLogicalId(mail.configurationSet.node.defaultChild as never);
