@@ -217,3 +217,69 @@ describe('support tickets', () => {
     expect((await call('GET', `/customers/${acme}/tickets`, limited)).json.items).toHaveLength(1);
   });
 });
+
+describe('ticket attachments', () => {
+  const pdf = Buffer.from('%PDF-1.4 a small file\n');
+  const upload = {
+    filename: 'trace.pdf',
+    contentType: 'application/pdf',
+    content: pdf.toString('base64'),
+  };
+
+  it('keeps files on a message and serves them back byte for byte to whoever sees the ticket', async () => {
+    const opened = await open(ann, {
+      subject: 'Log attached',
+      service: 'PBX support',
+      body: 'See the trace.',
+      attachments: [upload],
+    });
+    expect(opened.status).toBe(201);
+    const thread = await call('GET', `/tickets/${opened.json.id}`, company);
+    const [first] = thread.json.messages as { attachments: { id: string }[] }[];
+    expect(first?.attachments).toEqual([
+      expect.objectContaining({
+        filename: 'trace.pdf',
+        contentType: 'application/pdf',
+        size: pdf.length,
+      }),
+    ]);
+    const id = first?.attachments[0]?.id;
+    const file = await call('GET', `/tickets/${opened.json.id}/attachments/${id}`, company);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(String(file.json.content), 'base64')).toEqual(pdf);
+
+    for (const outsider of [bob, stranger, limited]) {
+      const answer = await call('GET', `/tickets/${opened.json.id}/attachments/${id}`, outsider);
+      expect([answer.status, answer.json.code]).toEqual([404, 'NOT_FOUND']);
+    }
+    const elsewhere = await call('GET', `/tickets/${annTicket}/attachments/${id}`, admin);
+    expect(elsewhere.status).toBe(404);
+  });
+
+  it('shows the files of an internal note to the agents only', async () => {
+    const note = await call('POST', `/tickets/${annTicket}/messages`, agent, {
+      body: 'Our own analysis',
+      internal: true,
+      attachments: [{ ...upload, filename: 'internal.pdf' }],
+    });
+    const id = (note.json.attachments as { id: string }[])[0]?.id;
+    expect((await call('GET', `/tickets/${annTicket}/attachments/${id}`, agent)).status).toBe(200);
+    const hidden = await call('GET', `/tickets/${annTicket}/attachments/${id}`, ann);
+    expect(hidden.status).toBe(404);
+  });
+
+  it('refuses more than 4 MiB of files with 413 and writes nothing', async () => {
+    const before = await call('GET', `/tickets/${annTicket}`, agent);
+    const big = Buffer.alloc(2 * 1024 * 1024 + 1, 1).toString('base64');
+    const answer = await call('POST', `/tickets/${annTicket}/messages`, ann, {
+      body: 'Two big files',
+      attachments: [
+        { ...upload, content: big },
+        { ...upload, content: big },
+      ],
+    });
+    expect([answer.status, answer.json.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const after = await call('GET', `/tickets/${annTicket}`, agent);
+    expect(after.json.messageCount).toBe(before.json.messageCount);
+  });
+});

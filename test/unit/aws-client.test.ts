@@ -95,6 +95,46 @@ describe('Signature Version 4', () => {
   );
 });
 
+describe('Signature Version 4 for S3', () => {
+  it('signs an object PUT with a binary body and an encoded key exactly as the AWS SDK signer does', async () => {
+    const at = new Date('2026-11-30T12:36:00Z');
+    const hostname = 'tessera-dev-files.s3.eu-west-1.amazonaws.com';
+    const path = '/attachments/att%20%C3%BC%2B1';
+    const body = new Uint8Array([0, 1, 2, 250, 255]);
+    const headers = { 'content-type': 'application/pdf' };
+    const ours = signRequest(
+      { method: 'PUT', hostname, path, headers, body },
+      { region: 'eu-west-1', service: 's3' },
+      credentials,
+      at,
+    );
+    const sdk = await new SignatureV4({
+      service: 's3',
+      region: 'eu-west-1',
+      credentials,
+      sha256: Sha256,
+      uriEscapePath: false,
+    }).sign(
+      {
+        method: 'PUT',
+        protocol: 'https:',
+        hostname,
+        path,
+        headers: {
+          ...headers,
+          host: hostname,
+          'x-amz-content-sha256': ours['x-amz-content-sha256'] ?? '',
+        },
+        body,
+        query: {},
+      },
+      { signingDate: at },
+    );
+    expect(ours['x-amz-content-sha256']).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(ours.authorization).toBe(sdk.headers.authorization);
+  });
+});
+
 describe('the AWS client', () => {
   let aws: FakeAws;
   beforeAll(async () => {
