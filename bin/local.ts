@@ -3,6 +3,8 @@
  *
  *   PORT                   HTTP port (default 8787)
  *   TESSERA_SMTP_PORT      the SMTP listener for tickets by e-mail (default 2525)
+ *   TESSERA_BRAND          the vendor's brand as JSON: {"name","colour","logoUrl","supportAddress"}
+ *   TESSERA_DEFAULT_LANGUAGE  en or it: e-mails and pages for readers who set none
  *   TESSERA_STATE_DIR      state folder (default <repo>/.tessera)
  *   CORS_ORIGINS           comma-separated browser origins (default http://localhost:5173)
  *   TESSERA_DYNAMODB_PORT  DynamoDB Local's port (default: a free one)

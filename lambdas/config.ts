@@ -29,6 +29,14 @@ const Config = z.object({
   /** SES sender identity (AWS). */
   SENDER_ADDRESS: z.email().default('licensing@tessera.local'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /**
+   * The vendor's brand (JSON: name, colour, logoUrl, supportAddress; wiring/brand.ts reads
+   * it): what pages show and the outbox renders into e-mails. On AWS the SES templates carry
+   * it, deployed from the stage's config.
+   */
+  BRAND: z.string().optional(),
+  /** The language of e-mails to readers whose language nobody set. */
+  DEFAULT_LANGUAGE: z.enum(['en', 'it']).default('en'),
   /** The bucket of ticket attachments and received e-mails (AWS). */
   FILES_BUCKET: z.string().min(1).optional(),
   /** Local runtime: the folder that stands in for FILES_BUCKET. */

@@ -189,7 +189,11 @@ export class ApiStack extends Stack {
       });
     }
 
-    this.mail = new Mail(this, 'Mail', { stage: stage.name, senderAddress: stage.senderAddress });
+    this.mail = new Mail(this, 'Mail', {
+      stage: stage.name,
+      senderAddress: stage.senderAddress,
+      brand: stage.brand,
+    });
     this.console = new ConsoleHosting(this, 'Console', {
       stage: stage.name,
       restApiId: this.api.restApiId,
@@ -236,7 +240,12 @@ export class ApiStack extends Stack {
         logRetention: stage.logRetentionDays,
         // Anyone can call an open route: cap it, so a flood leaves concurrency for the rest.
         ...(open ? { reservedConcurrency: stage.concurrency.openRoutes } : {}),
-        environment: { CORS_ORIGINS: stage.corsOrigins.join(',') },
+        environment: {
+          CORS_ORIGINS: stage.corsOrigins.join(','),
+          // The brand pages show (GET /brand) and the language of readers who set none.
+          ...(group === 'meta' ? { BRAND: JSON.stringify(stage.brand) } : {}),
+          DEFAULT_LANGUAGE: stage.defaultLanguage,
+        },
       });
       if (spec.table !== 'none') fn.bindTable(props.table, spec.table);
       if (group === SIGNING_GROUP) fn.bindSigningKey(props.signingKey, stage.retiredSigningKeys);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parsePublicJwks } from '../lambdas/adapters/jwks.ts';
+import { brandProblems, DEFAULT_BRAND, languages } from '../lambdas/domain/email-templates.ts';
 import { type JobName, jobNames } from '../lambdas/jobs/catalog.ts';
 
 /**
@@ -175,6 +176,25 @@ export const StageConfig = z.strictObject({
     .describe(
       'Receives support mail through SES receiving: mail to it opens and answers tickets (docs/support.md). Without it, no receiving is set up',
     ),
+  brand: z
+    .strictObject({
+      name: z.string(),
+      colour: z.string(),
+      logoUrl: z.string().optional(),
+      supportAddress: z.string().optional(),
+    })
+    .superRefine((brand, ctx) => {
+      for (const problem of brandProblems(brand))
+        ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default(DEFAULT_BRAND)
+    .describe(
+      "The vendor's brand in every e-mail and page: name, colour (#rrggbb), logoUrl (https), supportAddress",
+    ),
+  defaultLanguage: z
+    .enum(languages)
+    .default('en')
+    .describe('The language of e-mails and pages for customers and people who set none'),
   corsOrigins: z.array(z.url()).default([]),
   throttling: z
     .strictObject({

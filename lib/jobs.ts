@@ -97,7 +97,10 @@ export class JobsStack extends Stack {
         logRetention: stage.logRetentionDays,
         timeout: Duration.seconds(spec.timeoutSeconds),
         reservedConcurrency: stage.concurrency.jobs,
-        environment: { REMINDER_OFFSET_DAYS: stage.jobs.reminderOffsetDays.join(',') },
+        environment: {
+          REMINDER_OFFSET_DAYS: stage.jobs.reminderOffsetDays.join(','),
+          DEFAULT_LANGUAGE: stage.defaultLanguage,
+        },
       });
       fn.bindTable(props.table, 'write');
       if (spec.sendsMail) fn.bindMail(props.mail);

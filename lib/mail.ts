@@ -10,12 +10,18 @@ import {
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { type EmailTemplate, emailTemplates } from '../lambdas/domain/email-templates.ts';
+import {
+  type Brand,
+  type EmailTemplate,
+  emailTemplates,
+} from '../lambdas/domain/email-templates.ts';
 
 export interface MailProps {
   stage: string;
   /** The From address of every message; the vendor verifies it (or its domain) in SES. */
   senderAddress: string;
+  /** The vendor's brand, written into every template. */
+  brand?: Brand;
 }
 
 /** SES v2 authorizes `SendEmail` (simple, raw and templated content alike) as `ses:SendEmail`. */
@@ -107,9 +113,11 @@ export class Mail extends Construct {
       events: [...recordedEvents],
     });
 
-    this.templates = emailTemplates(props.stage);
+    this.templates = emailTemplates(props.stage, props.brand);
     for (const template of this.templates) {
-      new CfnTemplate(this, `Template-${template.kind}`, {
+      // English keeps the ids it always had; other languages add theirs.
+      const id = `Template-${template.kind}${template.language === 'en' ? '' : `-${template.language}`}`;
+      new CfnTemplate(this, id, {
         template: {
           templateName: template.name,
           subjectPart: template.subject,

@@ -195,6 +195,11 @@ export const startLocal = async (options: LocalOptions = {}): Promise<LocalPlatf
       CORS_ORIGINS: corsOrigins.join(','),
       OUTBOX_DIR: paths.outbox,
       FILES_DIR: join(paths.root, 'files'),
+      // The vendor's brand and default language, as a stage configures them (docs/support.md).
+      ...(process.env.TESSERA_BRAND ? { BRAND: process.env.TESSERA_BRAND } : {}),
+      ...(process.env.TESSERA_DEFAULT_LANGUAGE
+        ? { DEFAULT_LANGUAGE: process.env.TESSERA_DEFAULT_LANGUAGE }
+        : {}),
       SIGNING_KEY_FILE: signingKeyFile,
     });
     const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });

@@ -1,9 +1,10 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import type { SignedInPerson } from './api/client.ts';
 import { useSession } from './auth/session.tsx';
 import type { MessageKey } from './i18n/en.ts';
 import { type Language, languages, useI18n } from './i18n/i18n.tsx';
 import { href, type Route } from './router.ts';
+import { BrandMark, useBrand } from './ui/Brand.tsx';
 
 type NavLink = { page: Route['page']; hash: string; label: MessageKey };
 
@@ -70,9 +71,14 @@ export const LanguagePicker = () => {
 
 /** The frame of every signed-in page: skip link, navigation, who is signed in, sign-out. */
 export const Shell = ({ route, children }: { route: Route; children: ReactNode }) => {
-  const { t } = useI18n();
+  const { t, adopt } = useI18n();
   const session = useSession();
   const person = session.state.status === 'signedIn' ? session.state.person : undefined;
+  const brand = useBrand();
+  const spoken = person?.language ?? brand?.defaultLanguage;
+  useEffect(() => {
+    if (spoken) adopt(spoken);
+  }, [spoken, adopt]);
   const email = person?.email ?? '';
   return (
     <>
@@ -85,7 +91,7 @@ export const Shell = ({ route, children }: { route: Route; children: ReactNode }
         {t('app.skip')}
       </button>
       <header className="top">
-        <span className="brand">{t('app.name')}</span>
+        <BrandMark brand={brand} />
         <nav aria-label={t('nav.label')}>
           <ul>
             {navigationFor(person).map((link) => (

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { emailTemplate, renderTemplate } from '../domain/email-templates.ts';
+import { type Brand, emailTemplate, renderTemplate } from '../domain/email-templates.ts';
 import type { EmailMessage } from '../domain/emails.ts';
 import { systemClock } from './clock.ts';
 import { checkedTag, checkedTemplate, type Mailer, MailerError, wireAddress } from './mailer.ts';
@@ -165,12 +165,19 @@ export const outboxMailer = (options: {
   now?: () => Date;
   /** The stage whose template names the `X-Tessera-Template` header shows; `local` by default. */
   stage?: string;
+  /** The vendor's brand the templates carry (the stage's, as CDK deploys them). */
+  brand?: Brand;
 }): Mailer => ({
   send: async (message) => {
     const tag = checkedTag(message.tag);
     const to = wireAddress(message.to);
     const { kind, data } = checkedTemplate(message, tag);
-    const template = emailTemplate(options.stage ?? 'local', kind);
+    const template = emailTemplate(
+      options.stage ?? 'local',
+      kind,
+      message.language ?? 'en',
+      options.brand,
+    );
     const content = renderTemplate(template, data);
     const now = (options.now ?? systemClock.now)();
     const id = randomUUID().replaceAll('-', '');

@@ -1,4 +1,10 @@
-import { TEMPLATE_KINDS, type TemplateKind, templateName } from '../domain/email-templates.ts';
+import {
+  type Language,
+  languages,
+  TEMPLATE_KINDS,
+  type TemplateKind,
+  templateName,
+} from '../domain/email-templates.ts';
 import type { SesApi } from './aws/services.ts';
 import {
   checkedTag,
@@ -138,8 +144,13 @@ export const sesMailer = (options: {
 }): Mailer => {
   // Every name checked once, at cold start: a stage that cannot name its templates fails here.
   const names = Object.fromEntries(
-    TEMPLATE_KINDS.map((kind) => [kind, templateName(options.stage, kind)]),
-  ) as Record<TemplateKind, string>;
+    languages.map((language) => [
+      language,
+      Object.fromEntries(
+        TEMPLATE_KINDS.map((kind) => [kind, templateName(options.stage, kind, language)]),
+      ),
+    ]),
+  ) as Record<Language, Record<TemplateKind, string>>;
   return {
     send: async (message) => {
       const tag = checkedTag(message.tag);
@@ -152,7 +163,7 @@ export const sesMailer = (options: {
           Destination: { ToAddresses: [to] },
           Content: {
             Template: {
-              TemplateName: names[kind],
+              TemplateName: names[message.language ?? 'en'][kind],
               TemplateData: JSON.stringify(data),
             },
           },

@@ -14,6 +14,7 @@ import {
 } from './activation-rules.ts';
 import { type AuditEvent, auditEvent } from './audit.ts';
 import { type IdGenerator, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import type { Language } from './email-templates.ts';
 import type { EmailMessage } from './emails.ts';
 import { activationCodeMessage, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
@@ -204,6 +205,8 @@ export interface ActivationDeps {
   products: { get(code: string): Promise<Product | undefined> };
   customers: { get(id: string): Promise<{ name: string } | undefined> };
   mailer: { send(message: EmailMessage): Promise<unknown> };
+  /** The reader's language (English when absent). */
+  language?: (to: string, customerId?: string) => Promise<Language>;
   signer: { sign(claims: LicenseClaims): Promise<string> };
   secrets: ActivationSecrets;
   ids: IdGenerator;
@@ -298,9 +301,11 @@ const sendCode = async (
   expiresAt: string,
 ) => {
   const product = await deps.products.get(license.productCode);
+  const language = await deps.language?.(license.registeredEmail, license.customerId);
   await send(
     deps,
     activationCodeMessage({
+      ...(language ? { language } : {}),
       to: license.registeredEmail,
       code: formatCode(code),
       productName: product?.name ?? license.productCode,

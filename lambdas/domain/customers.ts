@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, SearchQuery, Timestamp } from './common.ts';
+import type { Language } from './email-templates.ts';
 import { DomainError, notFound } from './errors.ts';
+import { LanguageCode } from './language.ts';
 import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
@@ -26,6 +28,7 @@ export const CreateCustomerInput = /* @__PURE__ */ z.lazy(() =>
     ),
     externalRef: z.string().trim().min(1).max(100).optional().describe('Your CRM/ERP reference'),
     notes: z.string().trim().max(2000).optional(),
+    language: LanguageCode.optional(),
   }),
 );
 export type CreateCustomerInput = z.infer<typeof CreateCustomerInput>;
@@ -40,6 +43,7 @@ export const UpdateCustomerInput = /* @__PURE__ */ z.lazy(() =>
         .describe('null: no support contract (no new tickets)'),
       externalRef: z.string().trim().min(1).max(100).nullable().optional(),
       notes: z.string().trim().max(2000).nullable().optional(),
+      language: LanguageCode.nullable().optional().describe('null: the stage’s default'),
     })
     .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
 );
@@ -58,6 +62,8 @@ export interface Customer {
   supportServices?: string[];
   externalRef?: string;
   notes?: string;
+  /** The language of its e-mails and pages, unless a person has their own. */
+  language?: Language;
   defaultProjectId: string;
   /** Projects including the default one; a customer with more than its default cannot be deleted. */
   projectCount: number;
@@ -76,6 +82,7 @@ export const CustomerView = /* @__PURE__ */ z.lazy(() =>
     supportServices: z.array(z.string()).optional(),
     externalRef: z.string().optional(),
     notes: z.string().optional(),
+    language: z.enum(['en', 'it']).optional(),
     defaultProjectId: z.string(),
     projectCount: z.number().int(),
     tokenCount: z.number().int(),
@@ -115,6 +122,7 @@ export const createCustomer = async (
     ...(input.supportServices ? { supportServices: input.supportServices } : {}),
     ...(input.externalRef ? { externalRef: input.externalRef } : {}),
     ...(input.notes ? { notes: input.notes } : {}),
+    ...(input.language ? { language: input.language } : {}),
     defaultProjectId: project.id,
     projectCount: 1,
     tokenCount: 0,

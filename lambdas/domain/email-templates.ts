@@ -159,11 +159,11 @@ const specs = {
   },
   invitation: {
     fields: ['email', 'password', 'role', 'signInUrl'],
-    subject: 'Your Tessera account',
+    subject: 'Your %BRAND% account',
     blocks: [
       {
         kind: 'paragraph',
-        text: 'You have been given an account to sign in to Tessera as {role}.',
+        text: 'You have been given an account to sign in to %BRAND% as {role}.',
       },
       { kind: 'code', label: 'Temporary password', code: '{password}' },
       {
@@ -195,14 +195,183 @@ const specs = {
       { kind: 'paragraph', text: '{reply}' },
       {
         kind: 'note',
-        text: 'You receive this e-mail because you opened ticket {number}. Read the whole thread and answer in the customer portal.',
+        text: 'You receive this e-mail because you opened ticket {number}. Answer this e-mail, or read the whole thread and answer in the customer portal.',
       },
     ],
   },
-} as const satisfies Record<
-  string,
-  { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] }
->;
+} as const satisfies Record<string, Spec>;
+
+type Spec = { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] };
+
+/** The same messages in Italian: the same kinds, fields and blocks, word for word in meaning. */
+const LICENSE_ROWS_IT = [
+  ['Prodotto', '{product}'],
+  ['Numero di serie', '{serial}'],
+  ['Intestata a', '{company}'],
+] as const;
+const REGISTERED_NOTE_IT = {
+  kind: 'note',
+  text: 'Ricevi questa e-mail perché questo indirizzo è registrato per la licenza {serial}.',
+} as const;
+
+const specsIt = {
+  'activation-code': {
+    fields: specs['activation-code'].fields,
+    subject: 'Codice di attivazione per la licenza {product} {serial}',
+    blocks: [
+      { kind: 'code', label: 'Il tuo codice di attivazione', code: '{code}' },
+      {
+        kind: 'paragraph',
+        text: 'Un’istanza ha chiesto di attivare la licenza {product} {serial} di {company}.',
+      },
+      { kind: 'facts', rows: [...LICENSE_ROWS_IT, ['Host', '{host}']] },
+      {
+        kind: 'paragraph',
+        text: 'Inserisci il codice su quell’istanza per completare l’attivazione. Vale una volta sola e scade il {expires}.',
+      },
+      {
+        kind: 'paragraph',
+        text: 'Se non l’hai chiesto tu, ignora questa e-mail: il codice non serve a nulla senza l’istanza che l’ha chiesto.',
+      },
+      REGISTERED_NOTE_IT,
+    ],
+  },
+  'expiry-reminder': {
+    fields: specs['expiry-reminder'].fields,
+    subject: 'La tua licenza {product} {serial} scade tra {timeLeft}',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'La licenza {product} {serial} di {company} scade tra {timeLeft}, il {validTill}.',
+      },
+      { kind: 'facts', rows: [...LICENSE_ROWS_IT, ['Valida fino al', '{validTill}']] },
+      {
+        kind: 'paragraph',
+        text: 'Dopo quella data le istanze che la usano non potranno più convalidarla. Per lavorare senza interruzioni, chiedi il rinnovo al tuo fornitore prima di allora.',
+      },
+      {
+        kind: 'paragraph',
+        text: 'Il rinnovo raggiunge ogni istanza al prossimo aggiornamento del file di licenza: non serve attivare di nuovo nulla.',
+      },
+      REGISTERED_NOTE_IT,
+    ],
+  },
+  'license-expired': {
+    fields: specs['license-expired'].fields,
+    subject: 'La tua licenza {product} {serial} è scaduta',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'La licenza {product} {serial} di {company} è scaduta il {validTill}.',
+      },
+      { kind: 'facts', rows: [...LICENSE_ROWS_IT, ['Valida fino al', '{validTill}']] },
+      {
+        kind: 'paragraph',
+        text: 'Le istanze che la usano non possono più convalidarla. Chiedi il rinnovo al tuo fornitore: raggiunge ogni istanza al prossimo aggiornamento del file di licenza, senza una nuova attivazione.',
+      },
+      REGISTERED_NOTE_IT,
+    ],
+  },
+  'license-issued': {
+    fields: specs['license-issued'].fields,
+    subject: 'La tua licenza {product} {serial} è pronta',
+    blocks: [
+      { kind: 'paragraph', text: 'È stata emessa una licenza {product} per {company}.' },
+      { kind: 'code', label: 'La tua chiave di licenza', code: '{key}' },
+      {
+        kind: 'facts',
+        rows: [
+          ...LICENSE_ROWS_IT,
+          ['Posti', '{seats}'],
+          ['Valida dal', '{validFrom}'],
+          ['Valida fino al', '{validTill}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'Per attivarla, inserisci la chiave in {product} sulla macchina che la userà. Ti invieremo a questo indirizzo un codice di attivazione monouso; inseriscilo sulla stessa macchina per completare l’attivazione.',
+      },
+      {
+        kind: 'paragraph',
+        text: 'Conserva questa e-mail: la chiave ti serve di nuovo per ogni altra installazione.',
+      },
+      REGISTERED_NOTE_IT,
+    ],
+  },
+  invitation: {
+    fields: specs.invitation.fields,
+    subject: 'Il tuo account %BRAND%',
+    blocks: [
+      { kind: 'paragraph', text: 'Hai ricevuto un account per accedere a %BRAND% come {role}.' },
+      { kind: 'code', label: 'Password temporanea', code: '{password}' },
+      {
+        kind: 'facts',
+        rows: [
+          ['Accedi da', '{signInUrl}'],
+          ['Nome utente', '{email}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'Al primo accesso scegli una password tua; quella temporanea smette di funzionare.',
+      },
+      {
+        kind: 'note',
+        text: 'Se non te lo aspettavi, ignora questa e-mail: non succede nulla finché qualcuno non accede con essa.',
+      },
+    ],
+  },
+  'ticket-reply': {
+    fields: specs['ticket-reply'].fields,
+    subject: '[{number}] {subject}',
+    blocks: [
+      { kind: 'paragraph', text: 'Il nostro supporto ha risposto al tuo ticket {number}:' },
+      { kind: 'paragraph', text: '{reply}' },
+      {
+        kind: 'note',
+        text: 'Ricevi questa e-mail perché hai aperto il ticket {number}. Rispondi a questa e-mail, oppure leggi tutta la conversazione e rispondi nel portale clienti.',
+      },
+    ],
+  },
+} as const satisfies { [K in keyof typeof specs]: Spec };
+
+/** The languages Tessera writes in; a customer and a person each have one (English by default). */
+export const languages = ['en', 'it'] as const;
+export type Language = (typeof languages)[number];
+const byLanguage: Record<Language, Record<keyof typeof specs, Spec>> = { en: specs, it: specsIt };
+
+/**
+ * The vendor's brand, from the stage's configuration: named in every message's header and footer
+ * and wherever `%BRAND%` stands in the wording. Literal text in the SES templates, so it is
+ * checked like the wording (one line, no braces).
+ */
+export interface Brand {
+  name: string;
+  /** `#rrggbb`: the header's bar. */
+  colour: string;
+  /** An https image shown in the header instead of the name. */
+  logoUrl?: string;
+  /** Where customers write for help: the footer names it. */
+  supportAddress?: string;
+}
+export const DEFAULT_BRAND: Brand = { name: 'Tessera', colour: '#1f4e79' };
+
+const ONE_LINE = /^[^{}\p{Cc}]+$/u;
+/** A brand as a stage configures it: what the templates can carry as literal text. */
+export const brandProblems = (brand: Brand): string[] => [
+  ...(ONE_LINE.test(brand.name) && brand.name.length <= 60
+    ? []
+    : ['name: one line of at most 60 characters, without { or }']),
+  ...(/^#[0-9a-fA-F]{6}$/.test(brand.colour) ? [] : ['colour: #rrggbb']),
+  ...(brand.logoUrl === undefined ||
+  (/^https:\/\/[^\s"'<>{}]+$/.test(brand.logoUrl) && brand.logoUrl.length <= 300)
+    ? []
+    : ['logoUrl: an https URL without quotes, spaces or braces']),
+  ...(brand.supportAddress === undefined ||
+  /^[^\s@{}"<>]+@[^\s@{}"<>]+\.[^\s@{}"<>]+$/.test(brand.supportAddress)
+    ? []
+    : ['supportAddress: an e-mail address']),
+];
 
 export type TemplateKind = keyof typeof specs;
 export const TEMPLATE_KINDS = Object.keys(specs) as TemplateKind[];
@@ -287,19 +456,58 @@ export interface EmailContent {
   html: string;
 }
 
-const render = (spec: { subject: string; blocks: readonly EmailBlock[] }, fill: Fill) => {
-  const text = `${spec.blocks.map((b) => textBlock(b, fill)).join('\n\n')}\n`;
+const BRAND_TOKEN = /%BRAND%/g;
+
+/** A spec with the brand's name where its wording says `%BRAND%`. */
+const branded = (spec: Spec, brand: Brand): Spec => {
+  const name = (s: string) => s.replace(BRAND_TOKEN, brand.name);
+  return {
+    fields: spec.fields,
+    subject: name(spec.subject),
+    blocks: spec.blocks.map((b) =>
+      b.kind === 'facts'
+        ? { ...b, rows: b.rows.map(([l, v]) => [name(l), name(v)] as const) }
+        : b.kind === 'code'
+          ? { ...b, label: name(b.label), code: name(b.code) }
+          : { ...b, text: name(b.text) },
+    ),
+  };
+};
+
+const brandHeader = (brand: Brand) => {
+  const mark = brand.logoUrl
+    ? `<img src="${escapeHtml(brand.logoUrl)}" alt="${escapeHtml(brand.name)}" height="32" style="display:block;height:32px;border:0">`
+    : `<strong style="font-size:18px">${escapeHtml(brand.name)}</strong>`;
+  return `<div style="border-top:4px solid ${brand.colour};padding:16px 0 16px;margin:0 0 8px">${mark}</div>`;
+};
+
+const brandFooter = (brand: Brand, language: Language) => {
+  const help = language === 'it' ? 'Assistenza' : 'Support';
+  return brand.supportAddress ? `${brand.name} · ${help}: ${brand.supportAddress}` : brand.name;
+};
+
+const render = (
+  unbranded: Spec,
+  fill: Fill,
+  language: Language = 'en',
+  brand: Brand = DEFAULT_BRAND,
+) => {
+  const spec = branded(unbranded, brand);
+  const footer = brandFooter(brand, language);
+  const text = `${spec.blocks.map((b) => textBlock(b, fill)).join('\n\n')}\n\n-- \n${footer}\n`;
   const html = [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html lang="${language}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${fillString(spec.subject, 'html', fill)}</title>`,
     '</head>',
     `<body style="margin:0;padding:24px;background:#f4f4f4;font-family:${FONT};font-size:15px;line-height:1.5;color:#1a1a1a">`,
-    '<div style="max-width:560px;margin:0 auto;padding:24px;background:#ffffff;border-radius:6px">',
+    '<div style="max-width:560px;margin:0 auto;padding:0 24px 24px;background:#ffffff;border-radius:6px">',
+    brandHeader(brand),
     ...spec.blocks.map((b) => htmlBlock(b, fill)),
+    `<p style="margin:24px 0 0;padding-top:12px;border-top:1px solid #e5e5e5;font-size:12px;color:#666666">${escapeHtml(footer)}</p>`,
     '</div>',
     '</body>',
     '</html>',
@@ -316,14 +524,19 @@ export const htmlField = (name: string): string => `${name}_html`;
 
 /** An SES template: what CDK deploys and the outbox renders. */
 export interface EmailTemplate extends EmailContent {
-  /** `tessera-<stage>-<kind>`. */
+  /** `tessera-<stage>-<kind>`, and `-<language>` for languages other than English. */
   name: string;
   kind: TemplateKind;
+  language: Language;
 }
 
 /** SES template names: `[A-Za-z0-9_-]`, at most 64 characters. */
-export const templateName = (stage: string, kind: TemplateKind): string => {
-  const name = `tessera-${stage}-${kind}`;
+export const templateName = (
+  stage: string,
+  kind: TemplateKind,
+  language: Language = 'en',
+): string => {
+  const name = `tessera-${stage}-${kind}${language === 'en' ? '' : `-${language}`}`;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
     throw new Error(`Not a valid SES template name: ${name}`);
   return name;
@@ -331,14 +544,23 @@ export const templateName = (stage: string, kind: TemplateKind): string => {
 
 const placeholders: Fill = (name, part) => `{{{${part === 'html' ? htmlField(name) : name}}}}`;
 
-export const emailTemplate = (stage: string, kind: TemplateKind): EmailTemplate => ({
-  name: templateName(stage, kind),
+export const emailTemplate = (
+  stage: string,
+  kind: TemplateKind,
+  language: Language = 'en',
+  brand: Brand = DEFAULT_BRAND,
+): EmailTemplate => ({
+  name: templateName(stage, kind, language),
   kind,
-  ...render(specs[kind], placeholders),
+  language,
+  ...render(byLanguage[language][kind], placeholders, language, brand),
 });
 
-export const emailTemplates = (stage: string): EmailTemplate[] =>
-  TEMPLATE_KINDS.map((kind) => emailTemplate(stage, kind));
+/** Every kind in every language: what CDK deploys to SES. */
+export const emailTemplates = (stage: string, brand: Brand = DEFAULT_BRAND): EmailTemplate[] =>
+  languages.flatMap((language) =>
+    TEMPLATE_KINDS.map((kind) => emailTemplate(stage, kind, language, brand)),
+  );
 
 /**
  * What a message of this kind says with these values, rendered straight from the blocks: what
@@ -347,12 +569,19 @@ export const emailTemplates = (stage: string): EmailTemplate[] =>
 export const renderDirect = <K extends TemplateKind>(
   kind: K,
   values: TemplateValues<K>,
+  language: Language = 'en',
+  brand: Brand = DEFAULT_BRAND,
 ): EmailContent => {
   const clean = values as Record<string, string>;
-  return render(specs[kind], (name, part) => {
-    const value = sanitizeValue(clean[name] ?? '');
-    return part === 'html' ? escapeHtml(value) : value;
-  });
+  return render(
+    byLanguage[language][kind],
+    (name, part) => {
+      const value = sanitizeValue(clean[name] ?? '');
+      return part === 'html' ? escapeHtml(value) : value;
+    },
+    language,
+    brand,
+  );
 };
 
 /** Why values do not fit a template: field names only, never values (codes are secrets). */
@@ -418,11 +647,9 @@ export const renderTemplate = (
 // Literal text must be one line and free of braces, every slot a declared field and every field
 // used: checked once, when the module loads, so a bad edit fails every test rather than a
 // customer's e-mail.
-const all: Record<
-  string,
-  { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] }
-> = specs;
-for (const [kind, spec] of Object.entries(all)) {
+for (const [kind, spec] of languages.flatMap((l) =>
+  Object.entries(byLanguage[l] as Record<string, Spec>),
+)) {
   const strings = [
     spec.subject,
     ...spec.blocks.flatMap((b) =>

@@ -1,6 +1,7 @@
 import {
   type EmailContent,
   emailTemplate,
+  type Language,
   renderTemplate,
   sanitizeValue,
   type TemplateKind,
@@ -25,6 +26,8 @@ export interface EmailMessage {
   to: string;
   /** Which template renders it (`tessera-<stage>-<template>` in SES). */
   template: TemplateKind;
+  /** The reader's language (the template in it); English when absent. */
+  language?: Language;
   /** A value for every field of the template, and nothing else; sanitised by the builders. */
   data: Readonly<Record<string, string>>;
   /**
@@ -40,10 +43,11 @@ const message = <K extends TemplateKind>(
   to: string,
   template: K,
   values: TemplateValues<K>,
+  language?: Language,
 ): EmailMessage => {
   const data: Record<string, string> = {};
   for (const [field, value] of Object.entries<string>(values)) data[field] = sanitizeValue(value);
-  return { to, template, data, tag: template };
+  return { to, template, data, tag: template, ...(language ? { language } : {}) };
 };
 
 /**
@@ -51,7 +55,10 @@ const message = <K extends TemplateKind>(
  * outbox writes it and as SES renders the deployed template. For previews and tests.
  */
 export const renderMessage = (m: EmailMessage): EmailContent =>
-  renderTemplate(emailTemplate('local', m.template), templateData(m.template, m.data));
+  renderTemplate(
+    emailTemplate('local', m.template, m.language ?? 'en'),
+    templateData(m.template, m.data),
+  );
 
 /**
  * A code as people read it: separators dropped, upper-cased, then groups of four joined by
@@ -100,11 +107,21 @@ interface LicenseFacts {
   companyName: string;
   serial: string;
   /**
-   * BCP 47 locale for dates (`de-DE` → `23.11.2026, 12:15 UTC`). The wording is English for
-   * now; translations slot in here when they exist.
+   * BCP 47 locale for dates (`de-DE` → `23.11.2026, 12:15 UTC`); by default the language's
+   * own (`it-IT` for Italian).
    */
   locale?: string;
+  /** The reader's language: the wording of the message. English when absent. */
+  language?: Language;
 }
+
+/** The few values the messages spell out in words, in the reader's language. */
+const words = {
+  en: { notReported: 'not reported', noEnd: 'No end date', day: 'day', days: 'days' },
+  it: { notReported: 'non indicato', noEnd: 'Nessuna scadenza', day: 'giorno', days: 'giorni' },
+} as const;
+const localeOf = (facts: { locale?: string; language?: Language }) =>
+  facts.locale ?? (facts.language === 'it' ? 'it-IT' : undefined);
 
 export interface ActivationCodeFacts extends LicenseFacts {
   /** The one-time code, grouped or not (it is shown grouped: `4821-0937`). */
@@ -115,8 +132,6 @@ export interface ActivationCodeFacts extends LicenseFacts {
   expiresAt: string | Date;
 }
 
-const NOT_REPORTED = 'not reported';
-
 /**
  * The e-mail with the one-time activation code, sent to the license's registered address when an
  * instance starts (or resends) an activation. The code is the first line of the text part
@@ -125,14 +140,22 @@ const NOT_REPORTED = 'not reported';
  * subjects show up on lock screens and in notification previews.
  */
 export const activationCodeMessage = (facts: ActivationCodeFacts): EmailMessage =>
-  message(facts.to, 'activation-code', {
-    code: groupCode(facts.code),
-    product: facts.productName,
-    serial: facts.serial,
-    company: facts.companyName,
-    host: facts.hostname && sanitizeValue(facts.hostname) !== '' ? facts.hostname : NOT_REPORTED,
-    expires: formatInstant(facts.expiresAt, facts.locale, 'expiresAt'),
-  });
+  message(
+    facts.to,
+    'activation-code',
+    {
+      code: groupCode(facts.code),
+      product: facts.productName,
+      serial: facts.serial,
+      company: facts.companyName,
+      host:
+        facts.hostname && sanitizeValue(facts.hostname) !== ''
+          ? facts.hostname
+          : words[facts.language ?? 'en'].notReported,
+      expires: formatInstant(facts.expiresAt, localeOf(facts), 'expiresAt'),
+    },
+    facts.language,
+  );
 
 export interface ExpiryReminderFacts extends LicenseFacts {
   /** The license's `validTill`: an ISO 8601 timestamp or a Date. */
@@ -155,13 +178,16 @@ export const expiryReminderMessage = (facts: ExpiryReminderFacts): EmailMessage 
     product: facts.productName,
     serial: facts.serial,
     company: facts.companyName,
-    validTill: formatInstant(facts.validTill, facts.locale, 'validTill'),
+    validTill: formatInstant(facts.validTill, localeOf(facts), 'validTill'),
   };
-  if (facts.daysLeft <= 0) return message(facts.to, 'license-expired', license);
-  return message(facts.to, 'expiry-reminder', {
-    ...license,
-    timeLeft: facts.daysLeft === 1 ? '1 day' : `${facts.daysLeft} days`,
-  });
+  if (facts.daysLeft <= 0) return message(facts.to, 'license-expired', license, facts.language);
+  const w = words[facts.language ?? 'en'];
+  return message(
+    facts.to,
+    'expiry-reminder',
+    { ...license, timeLeft: facts.daysLeft === 1 ? `1 ${w.day}` : `${facts.daysLeft} ${w.days}` },
+    facts.language,
+  );
 };
 
 export interface LicenseIssuedFacts extends LicenseFacts {
@@ -183,19 +209,24 @@ export const licenseIssuedMessage = (facts: LicenseIssuedFacts): EmailMessage =>
   if (!Number.isInteger(facts.seats) || facts.seats < 0) {
     throw new Error('seats must be a whole number, 0 or more');
   }
-  return message(facts.to, 'license-issued', {
-    product: facts.productName,
-    serial: facts.serial,
-    company: facts.companyName,
-    key: facts.licenseKey,
-    // Digits only: `1,250` and `1.250` mean different things to different readers.
-    seats: String(facts.seats),
-    validFrom: formatInstant(facts.validFrom, facts.locale, 'validFrom'),
-    validTill:
-      facts.validTill === undefined
-        ? 'No end date'
-        : formatInstant(facts.validTill, facts.locale, 'validTill'),
-  });
+  return message(
+    facts.to,
+    'license-issued',
+    {
+      product: facts.productName,
+      serial: facts.serial,
+      company: facts.companyName,
+      key: facts.licenseKey,
+      // Digits only: `1,250` and `1.250` mean different things to different readers.
+      seats: String(facts.seats),
+      validFrom: formatInstant(facts.validFrom, localeOf(facts), 'validFrom'),
+      validTill:
+        facts.validTill === undefined
+          ? words[facts.language ?? 'en'].noEnd
+          : formatInstant(facts.validTill, localeOf(facts), 'validTill'),
+    },
+    facts.language,
+  );
 };
 
 export interface InvitationFacts {
@@ -203,31 +234,41 @@ export interface InvitationFacts {
   temporaryPassword: string;
   role: string;
   signInUrl: string;
+  language?: Language;
 }
 
 /** Seed 002: the credentials by e-mail, username = the e-mail, a random temporary password. */
 export const invitationMessage = (facts: InvitationFacts): EmailMessage =>
-  message(facts.to, 'invitation', {
-    email: facts.to,
-    password: facts.temporaryPassword,
-    role: facts.role,
-    signInUrl: facts.signInUrl,
-  });
+  message(
+    facts.to,
+    'invitation',
+    {
+      email: facts.to,
+      password: facts.temporaryPassword,
+      role: facts.role,
+      signInUrl: facts.signInUrl,
+    },
+    facts.language,
+  );
 
 export interface TicketReplyFacts {
   to: string;
   number: string;
   subject: string;
   reply: string;
+  language?: Language;
+  /** The ticket's customer: whose language the reply speaks when the requester has none. */
+  customerId?: string;
 }
 
 /** An agent's reply to the ticket's requester, the ticket number in the subject (seed 002). */
 export const ticketReplyMessage = (facts: TicketReplyFacts): EmailMessage =>
-  message(facts.to, 'ticket-reply', {
-    number: facts.number,
-    subject: facts.subject,
-    reply: facts.reply,
-  });
+  message(
+    facts.to,
+    'ticket-reply',
+    { number: facts.number, subject: facts.subject, reply: facts.reply },
+    facts.language,
+  );
 
 /** The facts each kind of message is built from. */
 export interface MessageFacts {

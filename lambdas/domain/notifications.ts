@@ -1,4 +1,5 @@
 import { auditEvent, type ChangeContext } from './audit.ts';
+import type { Language } from './email-templates.ts';
 import {
   type EmailMessage,
   expiryReminderMessage,
@@ -23,6 +24,8 @@ export interface LicenseFacts {
   customerContact(customerId: string): Promise<string | undefined>;
   /** A ticket reply's e-mail: the ticket and the message, or nothing when either is gone. */
   ticketReply(message: MessageRef): Promise<TicketReplyFacts | undefined>;
+  /** The reader's language (English when absent). */
+  language?(to: string, customerId?: string): Promise<Language>;
 }
 
 export interface Sender {
@@ -67,6 +70,11 @@ export const countExpiring = async (store: ExpiryStore, now: Date, days: number)
 };
 
 /** What every message says about its license. */
+const languageOf = async (facts: LicenseFacts, to: string, license: License) => {
+  const language = await facts.language?.(to, license.customerId);
+  return language ? { language } : {};
+};
+
 const aboutLicense = async (facts: LicenseFacts, license: License) => ({
   productName: await facts.productName(license.productCode),
   companyName: license.companyName,
@@ -114,7 +122,10 @@ export const sendNotices = (
     if (notice.kind === 'ticket-reply') {
       const reply = await facts.ticketReply(notice.message);
       // A requester without an address (an API token) gets no e-mail: nothing to retry.
-      if (reply) await mailer.send(ticketReplyMessage(reply));
+      if (reply) {
+        const language = await facts.language?.(reply.to, reply.customerId);
+        await mailer.send(ticketReplyMessage({ ...reply, ...(language ? { language } : {}) }));
+      }
       return 'sent';
     }
     const license = await facts.license(notice.licenseId);
@@ -124,6 +135,7 @@ export const sendNotices = (
       await mailer.send(
         licenseIssuedMessage({
           ...common,
+          ...(await languageOf(facts, license.registeredEmail, license)),
           to: license.registeredEmail,
           licenseKey: license.key,
           seats: license.seatLimit,
@@ -135,7 +147,13 @@ export const sendNotices = (
     }
     for (const to of await recipients(facts, license)) {
       await mailer.send(
-        expiryReminderMessage({ ...common, to, validTill: license.validTill ?? now, daysLeft: 0 }),
+        expiryReminderMessage({
+          ...common,
+          ...(await languageOf(facts, to, license)),
+          to,
+          validTill: license.validTill ?? now,
+          daysLeft: 0,
+        }),
       );
     }
     return 'sent';
@@ -189,7 +207,9 @@ export const sendReminders = async (
       };
       if (!(await store.claimReminder(key, now))) continue;
       try {
-        await mailer.send(expiryReminderMessage({ ...common, to }));
+        await mailer.send(
+          expiryReminderMessage({ ...common, ...(await languageOf(facts, to, license)), to }),
+        );
         await store.finishReminder(key, now, 'sent');
         t.changed++;
       } catch (error) {

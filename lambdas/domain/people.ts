@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, PageQuery, ProjectIds, Timestamp } from './common.ts';
+import type { Language } from './email-templates.ts';
 import { DomainError, notFound } from './errors.ts';
+import { LanguageCode } from './language.ts';
 import { membershipOf } from './person-principal.ts';
 import {
   assertCan,
@@ -42,6 +44,8 @@ export interface Person {
   lastSignInAt?: string;
   /** Signs in with an authenticator app as well (lambdas/domain/mfa.ts). */
   mfa?: boolean;
+  /** Their own language for e-mails and pages; else their customer's. */
+  language?: Language;
   /**
    * Accounts at the stage's federated identity providers (the vendor's own directory), linked
    * at their first sign-in by e-mail (lambdas/domain/federation.ts); each subject is claimed.
@@ -69,6 +73,7 @@ export const InvitePersonInput = /* @__PURE__ */ z.lazy(() =>
     projectIds: ProjectIds.optional().describe(
       'Customer roles: only these projects of the customer (omit for all of them)',
     ),
+    language: LanguageCode.optional().describe("Omit for the customer's language"),
   }),
 );
 export type InvitePersonInput = z.infer<typeof InvitePersonInput>;
@@ -81,6 +86,7 @@ export const ChangePersonInput = /* @__PURE__ */ z.lazy(() =>
       projectIds: ProjectIds.nullable()
         .optional()
         .describe('Customer roles: only these projects; null gives all of them again'),
+      language: LanguageCode.nullable().optional().describe("null: the customer's language"),
     })
     .refine((input) => Object.keys(input).length > 0, 'Give at least one field to change'),
 );
@@ -104,6 +110,7 @@ export const PersonView = /* @__PURE__ */ z.lazy(() =>
       .optional()
       .describe('Set when the person sees only these projects of their customer'),
     status: z.enum(personStatuses),
+    language: z.enum(['en', 'it']).optional(),
     invitedAt: Timestamp,
     lastSignInAt: Timestamp.optional(),
     mfa: z.boolean().optional().describe('Signs in with an authenticator app as a second factor'),
@@ -149,7 +156,14 @@ export interface PasswordGenerator {
 
 /** What tells the invited person: Tessera's own invitation e-mail (never the provider's). */
 export interface Inviter {
-  send(invitation: { to: string; temporaryPassword: string; role: Role }): Promise<void>;
+  send(invitation: {
+    to: string;
+    temporaryPassword: string;
+    role: Role;
+    /** The person's own language, if set; else the inviter finds their customer's. */
+    language?: Language;
+    customerId?: string;
+  }): Promise<void>;
 }
 
 export interface PeopleStore {
@@ -257,6 +271,7 @@ export const invitePerson = async (
     ...(input.name ? { name: input.name } : {}),
     ...membership,
     ...(input.projectIds ? { projectIds: input.projectIds } : {}),
+    ...(input.language ? { language: input.language } : {}),
     status: 'invited',
     subject,
     invitedAt: at,
@@ -274,9 +289,17 @@ export const invitePerson = async (
     await deps.directory.deleteUser(email).catch(() => undefined);
     throw error;
   }
-  await deps.inviter.send({ to: email, temporaryPassword, role: person.role });
+  await deps.inviter.send(invitationOf(person, temporaryPassword));
   return toPersonView(person);
 };
+
+const invitationOf = (person: Person, temporaryPassword: string) => ({
+  to: person.email,
+  temporaryPassword,
+  role: person.role,
+  ...(person.language ? { language: person.language } : {}),
+  ...(person.customerId ? { customerId: person.customerId } : {}),
+});
 
 const staffHaveNoProjects = () =>
   new DomainError('VALIDATION_FAILED', 'Staff see every project.', {
@@ -325,7 +348,7 @@ export const resendInvitation = async (
       auditedPerson(after),
     ),
   );
-  await deps.inviter.send({ to: after.email, temporaryPassword, role: after.role });
+  await deps.inviter.send(invitationOf(after, temporaryPassword));
   return toPersonView(after);
 };
 
@@ -349,7 +372,11 @@ export const changePerson = async (
   // PATCH semantics: an absent field stays, null removes it.
   const after = changed(
     ctx,
-    applyPatch(before, { name: input.name, projectIds: input.projectIds }),
+    applyPatch(before, {
+      name: input.name,
+      projectIds: input.projectIds,
+      language: input.language,
+    }),
     { role },
   );
   if (role !== before.role) {

@@ -55,6 +55,7 @@ export const SessionView = /* @__PURE__ */ z.lazy(() =>
           .array(z.string())
           .optional()
           .describe('Set when the person sees only these projects of their customer'),
+        language: z.enum(['en', 'it']).optional().describe('Their own language, if they set one'),
       }),
     }),
     z.object({
@@ -137,6 +138,7 @@ export type SessionResult =
         role: string;
         customerId?: string;
         projectIds?: string[];
+        language?: 'en' | 'it';
       };
     }
   | { status: 'NEW_PASSWORD_REQUIRED' | 'MFA_REQUIRED'; session: string };
@@ -161,6 +163,7 @@ const sessionOf = (person: Person, tokens: ProviderTokens): SessionResult => ({
     role: person.role,
     ...(person.customerId ? { customerId: person.customerId } : {}),
     ...(person.projectIds ? { projectIds: person.projectIds } : {}),
+    ...(person.language ? { language: person.language } : {}),
   },
 });
 

@@ -492,6 +492,7 @@ export const ticketReplyFacts = async (
     number: ticket.number,
     subject: ticket.subject,
     reply: message.body,
+    ...(ticket.customerId ? { customerId: ticket.customerId } : {}),
   };
 };
 

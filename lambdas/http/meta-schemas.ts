@@ -11,6 +11,16 @@ export const HealthView = /* @__PURE__ */ z.lazy(() =>
   }),
 );
 
+export const BrandView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    name: z.string(),
+    colour: z.string().describe('#rrggbb'),
+    logoUrl: z.string().optional(),
+    supportAddress: z.string().optional(),
+    defaultLanguage: z.enum(['en', 'it']),
+  }),
+);
+
 export const JwksView = /* @__PURE__ */ z.lazy(() =>
   z.object({
     keys: z.array(

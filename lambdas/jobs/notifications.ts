@@ -6,6 +6,7 @@ import { licenseStore } from '../store/licenses.ts';
 import { productStore } from '../store/products.ts';
 import { ticketStore } from '../store/tickets.ts';
 import { expiryStore, noticeStore } from '../store/upkeep.ts';
+import { readerLanguage } from '../wiring/language.ts';
 import { currentMailer } from '../wiring/mailing.ts';
 import type { JobBody } from './handler.ts';
 
@@ -13,6 +14,20 @@ import type { JobBody } from './handler.ts';
  * Queued notices first (license issued, license expired, ticket replies), then the expiry reminders due now.
  * The only job that imports the mailer, so the only one with `ses:SendEmail`.
  */
+/** One lookup per reader and customer in a run. */
+const memoized2 = <T>(f: (a: string, b?: string) => Promise<T>) => {
+  const seen = new Map<string, Promise<T>>();
+  return (a: string, b?: string) => {
+    const key = `${a}\n${b ?? ''}`;
+    let hit = seen.get(key);
+    if (!hit) {
+      hit = f(a, b);
+      seen.set(key, hit);
+    }
+    return hit;
+  };
+};
+
 export const notifications: JobBody = async ({ runtime, now, progress }) => {
   const facts: LicenseFacts = {
     license: (id) => runtime.store(licenseStore).get(id),
@@ -23,6 +38,7 @@ export const notifications: JobBody = async ({ runtime, now, progress }) => {
       async (id) => (await runtime.store(customerStore).get(id))?.contactEmail,
     ),
     ticketReply: (message) => ticketReplyFacts(runtime.store(ticketStore), message),
+    language: memoized2(readerLanguage(runtime)),
   };
   const mailer = currentMailer();
   const notices = await sendNotices(runtime.store(noticeStore), facts, mailer, now, progress);

@@ -1,4 +1,4 @@
-import { HealthView } from '../http/meta-schemas.ts';
+import { BrandView, HealthView } from '../http/meta-schemas.ts';
 import { route } from './route.ts';
 
 /** The `meta` group's routes (see ./route.ts for what a route says). */
@@ -12,6 +12,16 @@ export const metaRoutes = [
     status: 200,
     summary: 'Liveness probe',
     schemas: { response: HealthView },
+  }),
+  route({
+    operationId: 'getBrand',
+    method: 'GET',
+    path: '/brand',
+    group: 'meta',
+    auth: 'none',
+    status: 200,
+    summary: 'The vendor’s brand and default language, for the console and the portal',
+    schemas: { response: BrandView },
   }),
   route({
     operationId: 'getOpenApi',

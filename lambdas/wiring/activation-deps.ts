@@ -4,6 +4,7 @@ import { activationStore } from '../store/activations.ts';
 import { customerStore } from '../store/customers.ts';
 import { licenseStore } from '../store/licenses.ts';
 import { productStore } from '../store/products.ts';
+import { readerLanguage } from './language.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The activation use cases' ports, from the runtime plus this function's mailer or signer. */
@@ -15,6 +16,7 @@ export const activationDeps = (
   licenses: runtime.store(licenseStore),
   products: runtime.store(productStore),
   customers: runtime.store(customerStore),
+  language: readerLanguage(runtime),
   secrets: activationSecrets,
   ids: runtime.ids,
   fileId: () => runtime.ids.next('evt'),

@@ -5,6 +5,7 @@ import { sesMailer } from '../adapters/mailer-ses.ts';
 import { config } from '../config.ts';
 import { activationCodeIn } from '../domain/emails.ts';
 import { logger } from '../middleware/observability.ts';
+import { brand } from './brand.ts';
 import { countBusiness } from './business-metrics.ts';
 
 /**
@@ -44,6 +45,7 @@ export const currentMailer = (): Mailer => {
         dir: cfg.OUTBOX_DIR,
         from: cfg.SENDER_ADDRESS,
         stage: cfg.STAGE,
+        brand: brand(),
         // Local runtime only: the code in the log line saves opening the .eml file.
         log: (line) => logger.info(line),
         reveal: (message) => {

@@ -170,3 +170,45 @@ describe('tickets by e-mail, locally', () => {
     expect(Buffer.from(file.json.content, 'base64')).toEqual(content);
   });
 });
+
+describe('the vendor’s voice', () => {
+  it('answers the brand the pages show', async () => {
+    const answer = await fetch(`${local().url}/brand`);
+    expect(await answer.json()).toEqual({
+      name: 'Tessera',
+      colour: '#1f4e79',
+      defaultLanguage: 'en',
+    });
+  });
+
+  it('writes to an Italian customer in Italian, and to an English one in English', async () => {
+    await admin('POST', '/products', { code: 'VOICE', name: 'Voice', seatModel: 'named' });
+    const italian = await admin('POST', '/customers', { name: 'Rossi Srl', language: 'it' });
+    const english = await admin('POST', '/customers', { name: 'Smith Ltd' });
+    for (const [customer, email] of [
+      [italian, 'it@rossi.example'],
+      [english, 'it@smith.example'],
+    ] as const) {
+      const issued = await admin('POST', '/licenses', {
+        productCode: 'VOICE',
+        registeredEmail: email,
+        companyName: String(customer.json.name),
+        customerId: customer.json.id,
+        seatLimit: 2,
+      });
+      expect(issued.status).toBe(201);
+    }
+    await local().runJob('notifications');
+    const outbox = local().outboxDir;
+    const mails = await Promise.all(
+      (await readdir(outbox)).map((f) => readFile(join(outbox, f), 'utf8')),
+    );
+    const to = (address: string) => mails.find((m) => m.includes(`To: ${address}`)) ?? '';
+    expect(to('it@rossi.example')).toContain('È stata emessa una licenza Voice per Rossi Srl.');
+    expect(to('it@rossi.example')).toContain('X-Tessera-Template: tessera-local-license-issued-it');
+    expect(to('it@smith.example')).toContain('Subject: Your Voice license');
+    expect(to('it@smith.example')).toContain(
+      'X-Tessera-Template: tessera-local-license-issued\r\n',
+    );
+  });
+});

@@ -310,7 +310,10 @@ describe('e-mail', () => {
         arn('identity/licensing@example.com'),
         arn('identity/example.com'),
         arn('configuration-set/tessera-dev'),
-        ...TEMPLATE_KINDS.map((kind) => arn(`template/tessera-dev-${kind}`)),
+        ...TEMPLATE_KINDS.flatMap((kind) => [
+          arn(`template/tessera-dev-${kind}`),
+          arn(`template/tessera-dev-${kind}-it`),
+        ]),
       ].sort(),
     );
     expect(list(sender?.statement.Action)).toEqual(['ses:SendEmail']);

@@ -53,12 +53,15 @@ const arn = (resource: string) =>
 describe('SES templates', () => {
   const fromCode = emailTemplates(stage.name);
 
-  it('deploys one template per kind of message, named tessera-<stage>-<kind>', () => {
+  it('deploys one template per kind of message and language, named tessera-<stage>-<kind>[-it]', () => {
     const deployed = Object.values(template.findResources('AWS::SES::Template')).map(
       (r) => (r as { Properties: { Template: { TemplateName: string } } }).Properties.Template,
     );
     expect(deployed.map((t) => t.TemplateName).sort()).toEqual(
-      TEMPLATE_KINDS.map((kind) => `tessera-${stage.name}-${kind}`).sort(),
+      TEMPLATE_KINDS.flatMap((kind) => [
+        `tessera-${stage.name}-${kind}`,
+        `tessera-${stage.name}-${kind}-it`,
+      ]).sort(),
     );
   });
 
@@ -135,7 +138,10 @@ describe('the mailer function', () => {
         arn(`identity/${stage.senderAddress}`),
         arn(`identity/${stage.senderAddress.split('@')[1]}`),
         arn(`configuration-set/tessera-${stage.name}`),
-        ...TEMPLATE_KINDS.map((kind) => arn(`template/tessera-${stage.name}-${kind}`)),
+        ...TEMPLATE_KINDS.flatMap((kind) => [
+          arn(`template/tessera-${stage.name}-${kind}`),
+          arn(`template/tessera-${stage.name}-${kind}-it`),
+        ]),
       ].sort(),
     );
     expect(sender?.Condition).toEqual({

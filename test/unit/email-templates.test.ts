@@ -78,14 +78,18 @@ describe('every template renders exactly what its blocks say', () => {
 describe('the templates SES stores', () => {
   const placeholders = (s: string) => [...s.matchAll(/\{\{\{([^}]+)\}\}\}/g)].map((m) => m[1]);
 
-  it('are named tessera-<stage>-<kind>, one per kind', () => {
+  it('are named tessera-<stage>-<kind>, one per kind, and -it for the Italian ones', () => {
+    const kinds = [
+      'activation-code',
+      'expiry-reminder',
+      'license-expired',
+      'license-issued',
+      'invitation',
+      'ticket-reply',
+    ];
     expect(emailTemplates('prod').map((t) => t.name)).toEqual([
-      'tessera-prod-activation-code',
-      'tessera-prod-expiry-reminder',
-      'tessera-prod-license-expired',
-      'tessera-prod-license-issued',
-      'tessera-prod-invitation',
-      'tessera-prod-ticket-reply',
+      ...kinds.map((k) => `tessera-prod-${k}`),
+      ...kinds.map((k) => `tessera-prod-${k}-it`),
     ]);
     expect(() => templateName('x'.repeat(60), 'activation-code')).toThrow(/template name/);
   });
@@ -109,6 +113,51 @@ describe('the templates SES stores', () => {
     const { name: _p, ...prod } = emailTemplate('prod', 'license-issued');
     const { name: _d, ...dev } = emailTemplate('dev', 'license-issued');
     expect(prod).toStrictEqual(dev);
+  });
+});
+
+describe('the vendor’s voice', () => {
+  const brand = {
+    name: 'Acme Licensing',
+    colour: '#aa0000',
+    logoUrl: 'https://acme.example/logo.png',
+    supportAddress: 'help@acme.example',
+  };
+
+  it.each(TEMPLATE_KINDS.flatMap((kind) => (['en', 'it'] as const).map((l) => [kind, l] as const)))(
+    '%s in %s: the template with a brand renders exactly what its blocks say',
+    (kind, language) => {
+      const values = valuesFor(kind, (f) => `value of ${f}`);
+      const template = emailTemplate('prod', kind, language, brand);
+      const rendered = renderTemplate(template, templateData(kind, values));
+      expect(rendered).toStrictEqual(renderDirect(kind, values as never, language, brand));
+      expect(rendered.html).toContain(`<html lang="${language}">`);
+      expect(rendered.html).toContain('src="https://acme.example/logo.png" alt="Acme Licensing"');
+      expect(rendered.html).toContain('border-top:4px solid #aa0000');
+      expect(rendered.text).toContain(
+        `Acme Licensing · ${language === 'it' ? 'Assistenza' : 'Support'}: help@acme.example`,
+      );
+    },
+  );
+
+  it('speaks Italian to an Italian reader, naming the vendor where the wording says so', () => {
+    const values = {
+      email: 'a@b.it',
+      password: 'Xy-12345',
+      role: 'customer-user',
+      signInUrl: 'https://x.example/',
+    };
+    const it = renderTemplate(
+      emailTemplate('prod', 'invitation', 'it', brand),
+      templateData('invitation', values),
+    );
+    const en = renderTemplate(
+      emailTemplate('prod', 'invitation', 'en', brand),
+      templateData('invitation', values),
+    );
+    expect(it.subject).toBe('Il tuo account Acme Licensing');
+    expect(it.text).toContain('Password temporanea: Xy-12345');
+    expect(en.subject).toBe('Your Acme Licensing account');
   });
 });
 

@@ -21,6 +21,8 @@ export interface SignedInPerson {
   customerId?: string;
   /** Set when they see only these projects of their company (no company-wide pages then). */
   projectIds?: string[];
+  /** Their own language, when they set one. */
+  language?: 'en' | 'it';
 }
 let refreshing: Promise<SignedInPerson | undefined> | undefined;
 

@@ -17,6 +17,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The vendor’s brand and default language, for the console and the portal */
+        get: operations["getBrand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1983,6 +2000,52 @@ export interface operations {
             };
         };
     };
+    getBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description #rrggbb */
+                        colour: string;
+                        logoUrl?: string;
+                        supportAddress?: string;
+                        /** @enum {string} */
+                        defaultLanguage: "en" | "it";
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getOpenApi: {
         parameters: {
             query?: never;
@@ -2788,6 +2851,8 @@ export interface operations {
                             supportServices?: string[];
                             externalRef?: string;
                             notes?: string;
+                            /** @enum {string} */
+                            language?: "en" | "it";
                             defaultProjectId: string;
                             projectCount: number;
                             tokenCount: number;
@@ -2846,6 +2911,11 @@ export interface operations {
                     /** @description Your CRM/ERP reference */
                     externalRef?: string;
                     notes?: string;
+                    /**
+                     * @description The language of e-mails and pages: en or it
+                     * @enum {string}
+                     */
+                    language?: "en" | "it";
                 };
             };
         };
@@ -2863,6 +2933,8 @@ export interface operations {
                         supportServices?: string[];
                         externalRef?: string;
                         notes?: string;
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         defaultProjectId: string;
                         projectCount: number;
                         tokenCount: number;
@@ -2924,6 +2996,8 @@ export interface operations {
                         supportServices?: string[];
                         externalRef?: string;
                         notes?: string;
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         defaultProjectId: string;
                         projectCount: number;
                         tokenCount: number;
@@ -3017,6 +3091,8 @@ export interface operations {
                     supportServices?: string[] | null;
                     externalRef?: string | null;
                     notes?: string | null;
+                    /** @description null: the stage’s default */
+                    language?: ("en" | "it") | null;
                 };
             };
         };
@@ -3034,6 +3110,8 @@ export interface operations {
                         supportServices?: string[];
                         externalRef?: string;
                         notes?: string;
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         defaultProjectId: string;
                         projectCount: number;
                         tokenCount: number;
@@ -5529,6 +5607,8 @@ export interface operations {
                             projectIds?: string[];
                             /** @enum {string} */
                             status: "invited" | "active" | "disabled";
+                            /** @enum {string} */
+                            language?: "en" | "it";
                             /**
                              * Format: date-time
                              * @description RFC 3339 UTC timestamp
@@ -5602,6 +5682,11 @@ export interface operations {
                     customerId?: string;
                     /** @description Customer roles: only these projects of the customer (omit for all of them) */
                     projectIds?: string[];
+                    /**
+                     * @description Omit for the customer's language
+                     * @enum {string}
+                     */
+                    language?: "en" | "it";
                 };
             };
         };
@@ -5623,6 +5708,8 @@ export interface operations {
                         projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         /**
                          * Format: date-time
                          * @description RFC 3339 UTC timestamp
@@ -5699,6 +5786,8 @@ export interface operations {
                         projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         /**
                          * Format: date-time
                          * @description RFC 3339 UTC timestamp
@@ -5802,6 +5891,8 @@ export interface operations {
                     name?: string | null;
                     /** @description Customer roles: only these projects; null gives all of them again */
                     projectIds?: string[] | null;
+                    /** @description null: the customer's language */
+                    language?: ("en" | "it") | null;
                 };
             };
         };
@@ -5823,6 +5914,8 @@ export interface operations {
                         projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         /**
                          * Format: date-time
                          * @description RFC 3339 UTC timestamp
@@ -5899,6 +5992,8 @@ export interface operations {
                         projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         /**
                          * Format: date-time
                          * @description RFC 3339 UTC timestamp
@@ -5975,6 +6070,8 @@ export interface operations {
                         projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         /**
                          * Format: date-time
                          * @description RFC 3339 UTC timestamp
@@ -6051,6 +6148,8 @@ export interface operations {
                         projectIds?: string[];
                         /** @enum {string} */
                         status: "invited" | "active" | "disabled";
+                        /** @enum {string} */
+                        language?: "en" | "it";
                         /**
                          * Format: date-time
                          * @description RFC 3339 UTC timestamp
@@ -6137,6 +6236,11 @@ export interface operations {
                             customerId?: string;
                             /** @description Set when the person sees only these projects of their customer */
                             projectIds?: string[];
+                            /**
+                             * @description Their own language, if they set one
+                             * @enum {string}
+                             */
+                            language?: "en" | "it";
                         };
                     } | {
                         /** @constant */
@@ -6211,6 +6315,11 @@ export interface operations {
                             customerId?: string;
                             /** @description Set when the person sees only these projects of their customer */
                             projectIds?: string[];
+                            /**
+                             * @description Their own language, if they set one
+                             * @enum {string}
+                             */
+                            language?: "en" | "it";
                         };
                     } | {
                         /** @constant */
@@ -6329,6 +6438,11 @@ export interface operations {
                             customerId?: string;
                             /** @description Set when the person sees only these projects of their customer */
                             projectIds?: string[];
+                            /**
+                             * @description Their own language, if they set one
+                             * @enum {string}
+                             */
+                            language?: "en" | "it";
                         };
                     } | {
                         /** @constant */
@@ -6654,6 +6768,11 @@ export interface operations {
                             customerId?: string;
                             /** @description Set when the person sees only these projects of their customer */
                             projectIds?: string[];
+                            /**
+                             * @description Their own language, if they set one
+                             * @enum {string}
+                             */
+                            language?: "en" | "it";
                         };
                     } | {
                         /** @constant */

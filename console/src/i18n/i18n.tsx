@@ -22,6 +22,8 @@ export type Translate = (key: MessageKey, values?: Record<string, string | numbe
 interface I18n {
   language: Language;
   setLanguage(language: Language): void;
+  /** The signed-in person's (or the vendor's) language, unless one was chosen on this browser. */
+  adopt(language: Language): void;
   t: Translate;
   formatDate(iso: string | undefined | null): string;
 }
@@ -35,6 +37,12 @@ export const I18nProvider = ({ children }: { children: ReactNode }) => {
     document.documentElement.lang = next;
     choose(next);
   }, []);
+  const adopt = useCallback((next: Language) => {
+    if (localStorage.getItem(STORAGE_KEY) === null) {
+      document.documentElement.lang = next;
+      choose(next);
+    }
+  }, []);
   const value = useMemo<I18n>(() => {
     document.documentElement.lang = language;
     const catalog: Record<MessageKey, string> = languages[language];
@@ -42,13 +50,14 @@ export const I18nProvider = ({ children }: { children: ReactNode }) => {
     return {
       language,
       setLanguage,
+      adopt,
       t: (key, values) =>
         (catalog[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) =>
           values && name in values ? String(values[name]) : whole,
         ),
       formatDate: (iso) => (iso ? dates.format(new Date(iso)) : ''),
     };
-  }, [language, setLanguage]);
+  }, [language, setLanguage, adopt]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
 };
 
