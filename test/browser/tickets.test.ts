@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 
+import { createTransport } from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminJson } from '../support/admin-api.ts';
@@ -173,6 +174,58 @@ describe('the customer portal: support tickets', () => {
       .waitFor();
     const thread = await api('GET', `/tickets/${userTicket}`);
     expect(thread.json).toMatchObject({ status: 'open', messageCount: 4 });
+  });
+
+  it('a mail to the support address opens a ticket the user sees in the portal with its file; the agent files a stranger’s mail from triage', async () => {
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: local().smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: 'ann@acme.example',
+      to: 'support@tessera.local',
+      subject: 'Contact center: wallboard blank',
+      text: 'The wallboard shows nothing.',
+      attachments: [{ filename: 'screen.txt', content: 'blank' }],
+    });
+    await transport.sendMail({
+      from: 'nobody@elsewhere.example',
+      to: 'support@tessera.local',
+      subject: 'Who handles Acme?',
+      text: 'Please forward.',
+    });
+    transport.close();
+
+    await user.goto(`${local().url}/#/tickets`);
+    await user
+      .getByRole('row', { name: /Contact center: wallboard blank/ })
+      .getByRole('link')
+      .click();
+    await user.getByText('The wallboard shows nothing.').waitFor();
+    await user.getByRole('button', { name: /screen\.txt/ }).waitFor();
+    await scan(user, 'ticket by e-mail');
+
+    // The agent chose a password in the test before.
+    const agent = await signInAs(browser, local(), 'admin@tessera.local', PASSWORD, {
+      firstTime: false,
+      errors: pageErrors,
+    });
+    await ticketsPage(agent);
+    await agent.getByLabel('Only tickets waiting for triage').check();
+    await agent
+      .getByRole('row', { name: /Who handles Acme\?/ })
+      .getByRole('link')
+      .click();
+    const form = agent.getByRole('form', { name: 'File this ticket' });
+    await scan(agent, 'triage');
+    await form.getByLabel('Customer').selectOption({ label: 'Acme' });
+    await form.getByLabel('Service').selectOption('PBX support');
+    await form.getByRole('button', { name: 'File it' }).click();
+    await agent.getByText(/PBX support · opened/).waitFor();
+    expect(await agent.getByRole('form', { name: 'File this ticket' }).count()).toBe(0);
+    await agent.close();
   });
 
   it('no page threw or had a serious accessibility violation', () => {
