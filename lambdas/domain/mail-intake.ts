@@ -4,10 +4,9 @@ import { DomainError } from './errors.ts';
 import type { Principal } from './principal.ts';
 import {
   appendMessage,
-  formatTicketNumber,
   type MailMark,
+  startTicket,
   type Ticket,
-  type TicketMessage,
   type TicketStore,
 } from './tickets.ts';
 
@@ -125,7 +124,6 @@ const intake = async (
   const sender = trusted ? await identify(deps, mail.from) : undefined;
   const ctx: ChangeContext = { ...base, principal: sender?.principal ?? SYSTEM };
   const body = [bodyOf(mail.text), ...(mail.notes ?? [])].join('\n\n');
-  const attachments = mail.attachments?.length ? { attachments: mail.attachments } : {};
 
   const named = await namedTicket(deps, mail.subject);
   if (named && trusted && sameAddress(named.requesterEmail, mail.from)) {
@@ -138,7 +136,7 @@ const intake = async (
         body,
         internal: false,
         agent: false,
-        ...attachments,
+        ...(mail.attachments?.length ? { attachments: mail.attachments } : {}),
       },
       mark,
     );
@@ -150,48 +148,19 @@ const intake = async (
     : undefined;
   const subject = subjectOf(mail.subject);
   const filed = sender?.customerId !== undefined && services !== undefined && services.length > 0;
-  const at = base.now.toISOString();
-  const author = sender?.author ?? emailActor(mail.from);
-  const ticket: Ticket = {
-    id: base.ids.next('tkt'),
-    number: formatTicketNumber(await deps.tickets.nextNumber()),
-    ...(filed && sender?.customerId ? { customerId: sender.customerId } : {}),
-    ...(filed && sender?.projectId ? { projectId: sender.projectId } : {}),
-    subject,
-    ...(filed ? { service: serviceNamed(subject, services) } : {}),
-    channel: 'email',
-    status: 'new',
-    requester: author,
-    ...(mail.from ? { requesterEmail: mail.from } : {}),
-    messageCount: 1,
-    lastMessageAt: at,
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const message: TicketMessage = {
-    id: base.ids.next('evt'),
-    ticketId: ticket.id,
-    author,
-    body,
-    internal: false,
-    at,
-    ...attachments,
-  };
-  await deps.tickets.open(
-    ticket,
-    message,
-    auditEvent(
-      ctx,
-      'ticket.opened',
-      {
-        type: 'ticket',
-        id: ticket.id,
-        ...(ticket.customerId ? { customerId: ticket.customerId } : {}),
-      },
-      null,
-      ticket,
-    ),
+  const ticket = await startTicket(
+    deps.tickets,
+    ctx,
+    {
+      ...(filed && sender?.customerId ? { customerId: sender.customerId } : {}),
+      ...(filed && sender?.projectId ? { projectId: sender.projectId } : {}),
+      subject,
+      ...(filed ? { service: serviceNamed(subject, services) } : {}),
+      channel: 'email',
+      requester: sender?.author ?? emailActor(mail.from),
+      ...(mail.from ? { requesterEmail: mail.from } : {}),
+    },
+    { body, attachments: mail.attachments ?? [] },
     mark,
   );
   return { outcome: filed ? 'opened' : 'triage', ticketId: ticket.id, number: ticket.number };

@@ -270,7 +270,11 @@ export interface TicketDeps {
 
 export const formatTicketNumber = (n: number) => `T${String(n).padStart(6, '0')}`;
 
-const ref = (t: Ticket) => ({ type: 'ticket' as const, id: t.id, customerId: t.customerId });
+const ref = (t: Ticket) => ({
+  type: 'ticket' as const,
+  id: t.id,
+  ...(t.customerId ? { customerId: t.customerId } : {}),
+});
 
 const invalid = (path: string, message: string) =>
   new DomainError('VALIDATION_FAILED', message, { errors: [{ path, message }] });
@@ -327,20 +331,47 @@ export const openTicket = async (
     () => ctx.ids.next('att'),
     decodeUploads(input.attachments),
   );
-  const at = ctx.now.toISOString();
   const requester = actorOf(ctx.principal);
   const person =
     ctx.principal.kind === 'person' ? await deps.people.get(ctx.principal.personId) : undefined;
+  return startTicket(
+    deps.tickets,
+    ctx,
+    {
+      customerId,
+      ...(input.projectId ? { projectId: input.projectId } : {}),
+      subject: input.subject,
+      service: input.service,
+      requester,
+      ...(person ? { requesterEmail: person.email } : {}),
+    },
+    { body: input.body, attachments },
+  );
+};
+
+/** What a new ticket says beyond what every new ticket has. */
+export type NewTicket = Pick<
+  Ticket,
+  'customerId' | 'projectId' | 'subject' | 'service' | 'channel' | 'requester' | 'requesterEmail'
+>;
+
+/**
+ * A NEW ticket with its number and first message (by the requester), written with its audit
+ * event in one transaction; the portal, the API and e-mail all open tickets here.
+ */
+export const startTicket = async (
+  tickets: Pick<TicketStore, 'nextNumber' | 'open'>,
+  ctx: ChangeContext,
+  fields: NewTicket,
+  first: { body: string; attachments: Attachment[] },
+  mail?: MailMark,
+): Promise<Ticket> => {
+  const at = ctx.now.toISOString();
   const ticket: Ticket = {
     id: ctx.ids.next('tkt'),
-    number: formatTicketNumber(await deps.tickets.nextNumber()),
-    customerId,
-    ...(input.projectId ? { projectId: input.projectId } : {}),
-    subject: input.subject,
-    service: input.service,
+    number: formatTicketNumber(await tickets.nextNumber()),
+    ...fields,
     status: 'new',
-    requester,
-    ...(person ? { requesterEmail: person.email } : {}),
     messageCount: 1,
     lastMessageAt: at,
     version: 1,
@@ -350,16 +381,17 @@ export const openTicket = async (
   const message: TicketMessage = {
     id: ctx.ids.next('evt'),
     ticketId: ticket.id,
-    author: requester,
-    body: input.body,
+    author: fields.requester,
+    body: first.body,
     internal: false,
     at,
-    ...(attachments.length > 0 ? { attachments } : {}),
+    ...(first.attachments.length > 0 ? { attachments: first.attachments } : {}),
   };
-  await deps.tickets.open(
+  await tickets.open(
     ticket,
     message,
     auditEvent(ctx, 'ticket.opened', ref(ticket), null, ticket),
+    mail,
   );
   return ticket;
 };
