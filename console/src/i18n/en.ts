@@ -55,7 +55,7 @@ export const en = {
   'problem.RATE_LIMITED': 'Too many requests: wait a moment and try again.',
   'problem.INTERNAL': 'Tessera failed to do this. Try again; if it persists, tell your operator.',
 
-  'signIn.title': 'Sign in to Tessera',
+  'signIn.title': 'Sign in to {brand}',
   'signIn.email': 'E-mail',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',

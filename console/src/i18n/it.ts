@@ -59,7 +59,7 @@ export const it: Record<MessageKey, string> = {
   'problem.INTERNAL':
     'Tessera non è riuscita a farlo. Riprova; se persiste, avvisa il tuo operatore.',
 
-  'signIn.title': 'Accedi a Tessera',
+  'signIn.title': 'Accedi a {brand}',
   'signIn.email': 'E-mail',
   'signIn.password': 'Password',
   'signIn.submit': 'Accedi',

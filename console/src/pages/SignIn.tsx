@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, describeError } from '../api/problem.ts';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { BrandMark, useBrand } from '../ui/Brand.tsx';
 import { NewPasswordFields } from '../ui/NewPasswordFields.tsx';
 import { Refusal } from '../ui/Refusal.tsx';
 import { SignInEmail } from '../ui/SignInEmail.tsx';
@@ -13,6 +14,7 @@ import { MfaCode } from './MfaCode.tsx';
 /** E-mail and password; at the first sign-in, the forced choice of a new password. */
 export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefined }) => {
   const { t } = useI18n();
+  const brand = useBrand();
   const session = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -78,7 +80,8 @@ export const SignIn = ({ reason }: { reason?: 'expired' | 'signedOut' | undefine
   }
   return (
     <main id="main" tabIndex={-1} className="sign-in">
-      <h1>{t('signIn.title')}</h1>
+      {brand?.logoUrl ? <BrandMark brand={brand} /> : null}
+      <h1>{t('signIn.title', { brand: brand?.name ?? 'Tessera' })}</h1>
       {reason === 'signedOut' ? <p role="status">{t('signIn.signedOut')}</p> : null}
       {reason === 'expired' ? <p role="status">{t('problem.UNAUTHENTICATED')}</p> : null}
       {changed ? <p role="status">{t('signIn.resetDone')}</p> : null}
