@@ -225,6 +225,15 @@ describe('the customer portal: support tickets', () => {
     await form.getByRole('button', { name: 'File it' }).click();
     await agent.getByText(/PBX support · opened/).waitFor();
     expect(await agent.getByRole('form', { name: 'File this ticket' }).count()).toBe(0);
+
+    // The customer's e-mails speak Italian from now on: the staff set it on its page.
+    await agent.goto(`${local().url}/#/customers/${acme}`);
+    await agent.getByLabel('Language of messages').selectOption('it');
+    await agent.getByRole('button', { name: 'Save the language' }).click();
+    await expect
+      .poll(async () => (await api('GET', `/customers/${acme}`)).json.language)
+      .toBe('it');
+    await scan(agent, 'customer language');
     await agent.close();
   });
 

@@ -12,6 +12,7 @@ import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
 import { NotFound } from '../NotFound.tsx';
+import { CustomerLanguage } from './CustomerLanguage.tsx';
 import { SupportContract } from './SupportContract.tsx';
 
 /** A customer's projects, its support contract, and each project's pools with used / limit. */
@@ -53,7 +54,14 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
         <AddProject customerId={customerId} />
       </section>
       {customer.data ? (
-        <SupportContract key={customer.data.version} customer={customer.data} editable={staff} />
+        <>
+          <SupportContract key={customer.data.version} customer={customer.data} editable={staff} />
+          <CustomerLanguage
+            key={`language-${customer.data.version}`}
+            customer={customer.data}
+            editable={staff}
+          />
+        </>
       ) : null}
       <section aria-labelledby="pools-heading">
         <h2 id="pools-heading">{t('customers.pools')}</h2>

@@ -37,6 +37,7 @@ export const InvitePerson = ({
   const offered = ownCompany ? roles.filter(isCustomerRole) : roles;
   const [role, setRole] = useState<Role>(ownCompany ? 'customer-user' : 'vendor-support');
   const [customerId, setCustomerId] = useState('');
+  const [language, setLanguage] = useState('');
   const customers = useQuery({
     queryKey: ['customers', 'choices'],
     queryFn: () => call(api().GET('/customers', { params: { query: { limit: 100 } } })),
@@ -51,6 +52,7 @@ export const InvitePerson = ({
             email: email.trim(),
             role,
             ...(name.trim() ? { name: name.trim() } : {}),
+            ...(language === 'en' || language === 'it' ? { language } : {}),
             ...(isCustomerRole(role) && !ownCompany && chosenCustomer
               ? { customerId: chosenCustomer }
               : {}),
@@ -96,6 +98,13 @@ export const InvitePerson = ({
             </select>
           </Field>
         ) : null}
+        <Field label={t('language.ofEmails')}>
+          <select value={language} onChange={(e) => setLanguage(e.target.value)}>
+            <option value="">{t('language.default')}</option>
+            <option value="en">English</option>
+            <option value="it">Italiano</option>
+          </select>
+        </Field>
         <ErrorNotice error={invite.error} onRetry={() => invite.mutate()} />
         <div className="actions">
           <button type="submit" className="primary" disabled={invite.isPending}>

@@ -1,0 +1,53 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../../api/client.ts';
+import { call } from '../../api/problem.ts';
+import type { Customer } from '../../api/types.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { Field } from '../../ui/Field.tsx';
+
+/** The language of the customer's e-mails (unless a person has their own); staff change it. */
+export const CustomerLanguage = ({
+  customer,
+  editable,
+}: {
+  customer: Customer;
+  editable: boolean;
+}) => {
+  const { t } = useI18n();
+  const queries = useQueryClient();
+  const [language, setLanguage] = useState<string>(customer.language ?? '');
+  const save = useMutation({
+    mutationFn: () =>
+      call(
+        api().PATCH('/customers/{customerId}', {
+          params: { path: { customerId: customer.id } },
+          headers: { 'if-match': `"${customer.version}"` },
+          body: { language: language === 'en' || language === 'it' ? language : null },
+        }),
+      ),
+    onSuccess: () => void queries.invalidateQueries({ queryKey: ['customers'] }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form className="toolbar" onSubmit={submit}>
+      <Field label={t('language.ofEmails')}>
+        <select value={language} disabled={!editable} onChange={(e) => setLanguage(e.target.value)}>
+          <option value="">{t('language.default')}</option>
+          <option value="en">English</option>
+          <option value="it">Italiano</option>
+        </select>
+      </Field>
+      {editable ? (
+        <button type="submit" disabled={save.isPending}>
+          {t('language.save')}
+        </button>
+      ) : null}
+      <ErrorNotice error={save.error} onRetry={() => save.mutate()} />
+    </form>
+  );
+};
