@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { languages } from './domain/language.ts';
 
 /**
  * Runtime configuration, parsed once at cold start. CDK sets these variables on every function;
@@ -36,7 +37,7 @@ const Config = z.object({
    */
   BRAND: z.string().optional(),
   /** The language of e-mails to readers whose language nobody set. */
-  DEFAULT_LANGUAGE: z.enum(['en', 'it']).default('en'),
+  DEFAULT_LANGUAGE: z.enum(languages).default('en'),
   /** The bucket of ticket attachments and received e-mails (AWS). */
   FILES_BUCKET: z.string().min(1).optional(),
   /** Local runtime: the folder that stands in for FILES_BUCKET. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parsePublicJwks } from '../lambdas/adapters/jwks.ts';
-import { brandProblems, DEFAULT_BRAND, languages } from '../lambdas/domain/email-templates.ts';
+import { brandProblems, DEFAULT_BRAND } from '../lambdas/domain/email-templates.ts';
+import { languages } from '../lambdas/domain/language.ts';
 import { type JobName, jobNames } from '../lambdas/jobs/catalog.ts';
 
 /**

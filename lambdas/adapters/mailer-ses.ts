@@ -1,10 +1,5 @@
-import {
-  type Language,
-  languages,
-  TEMPLATE_KINDS,
-  type TemplateKind,
-  templateName,
-} from '../domain/email-templates.ts';
+import { TEMPLATE_KINDS, type TemplateKind, templateName } from '../domain/email-templates.ts';
+import { type Language, languages } from '../domain/language.ts';
 import type { SesApi } from './aws/services.ts';
 import {
   checkedTag,

@@ -14,10 +14,10 @@ import {
 } from './activation-rules.ts';
 import { type AuditEvent, auditEvent } from './audit.ts';
 import { type IdGenerator, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
-import type { Language } from './email-templates.ts';
 import type { EmailMessage } from './emails.ts';
 import { activationCodeMessage, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
+import type { Language } from './language.ts';
 import { buildClaims, type LicenseClaims } from './license-file.ts';
 import { parseLicenseKey } from './license-key.ts';
 import { refusalOf } from './license-status.ts';

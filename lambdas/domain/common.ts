@@ -80,14 +80,20 @@ export interface IdGenerator {
 }
 
 /** One lookup per key for as long as the returned function lives (a job run, a status read). */
-export const memoized = <T>(load: (key: string) => Promise<T>) => {
+export const memoized = <A extends [string, ...(string | undefined)[]], T>(
+  load: (...args: A) => Promise<T>,
+) => {
   const seen = new Map<string, Promise<T>>();
-  return (key: string): Promise<T> => {
+  return (...args: A): Promise<T> => {
+    const key = args.map((a) => a ?? '').join('\u0000');
     let found = seen.get(key);
     if (!found) {
-      found = load(key);
+      found = load(...args);
       seen.set(key, found);
     }
     return found;
   };
 };
+
+/** A `true`/`false` query parameter, read as a boolean. */
+export const queryFlag = () => z.enum(['true', 'false']).transform((v) => v === 'true');

@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, SearchQuery, Timestamp } from './common.ts';
-import type { Language } from './email-templates.ts';
 import { DomainError, notFound } from './errors.ts';
-import { LanguageCode } from './language.ts';
+import { type Language, LanguageCode, languages } from './language.ts';
 import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
@@ -82,7 +81,7 @@ export const CustomerView = /* @__PURE__ */ z.lazy(() =>
     supportServices: z.array(z.string()).optional(),
     externalRef: z.string().optional(),
     notes: z.string().optional(),
-    language: z.enum(['en', 'it']).optional(),
+    language: z.enum(languages).optional(),
     defaultProjectId: z.string(),
     projectCount: z.number().int(),
     tokenCount: z.number().int(),

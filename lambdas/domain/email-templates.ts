@@ -17,6 +17,8 @@
  * not escape HTML), and the local renderer needs one form only.
  */
 
+import { type Language, languages } from './language.ts';
+
 /** The building blocks of a message, rendered to text and HTML alike. */
 export type EmailBlock =
   | { kind: 'paragraph'; text: string }
@@ -335,9 +337,6 @@ const specsIt = {
   },
 } as const satisfies { [K in keyof typeof specs]: Spec };
 
-/** The languages Tessera writes in; a customer and a person each have one (English by default). */
-export const languages = ['en', 'it'] as const;
-export type Language = (typeof languages)[number];
 const byLanguage: Record<Language, Record<keyof typeof specs, Spec>> = { en: specs, it: specsIt };
 
 /**

@@ -1,13 +1,13 @@
 import {
   type EmailContent,
   emailTemplate,
-  type Language,
   renderTemplate,
   sanitizeValue,
   type TemplateKind,
   type TemplateValues,
   templateData,
 } from './email-templates.ts';
+import type { Language } from './language.ts';
 
 /**
  * The e-mails Tessera sends, as messages to send. Pure: no I/O, no clock, no AWS.

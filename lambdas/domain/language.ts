@@ -1,8 +1,11 @@
 import * as z from 'zod';
-import type { Language } from './email-templates.ts';
+
+/** The languages Tessera writes in; a customer and a person each have one (English by default). */
+export const languages = ['en', 'it'] as const;
+export type Language = (typeof languages)[number];
 
 export const LanguageCode = /* @__PURE__ */ z.lazy(() =>
-  z.enum(['en', 'it']).describe('The language of e-mails and pages: en or it'),
+  z.enum(languages).describe('The language of e-mails and pages: en or it'),
 );
 
 export interface LanguageSources {

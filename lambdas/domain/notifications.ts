@@ -1,5 +1,4 @@
 import { auditEvent, type ChangeContext } from './audit.ts';
-import type { Language } from './email-templates.ts';
 import {
   type EmailMessage,
   expiryReminderMessage,
@@ -8,6 +7,7 @@ import {
   ticketReplyMessage,
 } from './emails.ts';
 import { drain, type Progress } from './job-progress.ts';
+import type { Language } from './language.ts';
 import { type License, licenseRef } from './licenses.ts';
 import { type Notice, newNotice } from './notices.ts';
 import type { MessageRef } from './tickets.ts';

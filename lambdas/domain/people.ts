@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, PageQuery, ProjectIds, Timestamp } from './common.ts';
-import type { Language } from './email-templates.ts';
 import { DomainError, notFound } from './errors.ts';
-import { LanguageCode } from './language.ts';
+import { type Language, LanguageCode, languages } from './language.ts';
 import { membershipOf } from './person-principal.ts';
 import {
   assertCan,
@@ -110,7 +109,7 @@ export const PersonView = /* @__PURE__ */ z.lazy(() =>
       .optional()
       .describe('Set when the person sees only these projects of their customer'),
     status: z.enum(personStatuses),
-    language: z.enum(['en', 'it']).optional(),
+    language: z.enum(languages).optional(),
     invitedAt: Timestamp,
     lastSignInAt: Timestamp.optional(),
     mfa: z.boolean().optional().describe('Signs in with an authenticator app as a second factor'),

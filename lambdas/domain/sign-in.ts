@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError } from './errors.ts';
+import { languages } from './language.ts';
 import { auditedPerson, type PeopleStore, type Person, personRef, subjectsOf } from './people.ts';
 import { personPrincipal } from './person-principal.ts';
 
@@ -55,7 +56,7 @@ export const SessionView = /* @__PURE__ */ z.lazy(() =>
           .array(z.string())
           .optional()
           .describe('Set when the person sees only these projects of their customer'),
-        language: z.enum(['en', 'it']).optional().describe('Their own language, if they set one'),
+        language: z.enum(languages).optional().describe('Their own language, if they set one'),
       }),
     }),
     z.object({

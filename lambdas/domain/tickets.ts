@@ -9,7 +9,7 @@ import {
   storeFiles,
 } from './attachments.ts';
 import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { applyPatch, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { applyPatch, IdOf, type Page, PageQuery, queryFlag, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { type Notice, ticketReplyNotice } from './notices.ts';
 import {
@@ -127,9 +127,7 @@ export const ChangeTicketInput = /* @__PURE__ */ z.lazy(() =>
 
 export const CustomerTicketsQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap().extend({
-    mine: z
-      .enum(['true', 'false'])
-      .transform((v) => v === 'true')
+    mine: queryFlag()
       .default(false)
       .describe("Only the caller's own tickets (a user's listing always is)"),
     status: z.enum(ticketStatuses).optional(),
@@ -141,19 +139,14 @@ export const TicketQueueQuery = /* @__PURE__ */ z.lazy(() =>
     status: z.enum(ticketStatuses).default('new'),
     service: z.string().trim().min(1).max(80).optional(),
     assigneeId: IdOf('per').optional(),
-    triage: z
-      .enum(['true', 'false'])
-      .transform((v) => v === 'true')
+    triage: queryFlag()
       .optional()
       .describe('Only tickets waiting for triage (no customer yet), or only filed ones'),
   }),
 );
 export const TicketStatsQuery = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
-    mine: z
-      .enum(['true', 'false'])
-      .transform((v) => v === 'true')
-      .default(false),
+    mine: queryFlag().default(false),
   }),
 );
 

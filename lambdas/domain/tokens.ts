@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { IdOf, type Page, PageQuery, ProjectIds, Timestamp } from './common.ts';
+import { IdOf, type Page, PageQuery, ProjectIds, queryFlag, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
   assertCan,
@@ -39,10 +39,7 @@ export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 export const TokenPath = /* @__PURE__ */ z.lazy(() => z.strictObject({ tokenId: TokenId }));
 export const TokenListQuery = /* @__PURE__ */ z.lazy(() =>
   PageQuery.unwrap().extend({
-    includeRevoked: z
-      .enum(['true', 'false'])
-      .transform((v) => v === 'true')
-      .default(false),
+    includeRevoked: queryFlag().default(false),
   }),
 );
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { validationCodes } from '../domain/activation-rules.ts';
+import { languages } from '../domain/language.ts';
 
 export const HealthView = /* @__PURE__ */ z.lazy(() =>
   z.object({
@@ -17,7 +18,7 @@ export const BrandView = /* @__PURE__ */ z.lazy(() =>
     colour: z.string().describe('#rrggbb'),
     logoUrl: z.string().optional(),
     supportAddress: z.string().optional(),
-    defaultLanguage: z.enum(['en', 'it']),
+    defaultLanguage: z.enum(languages),
   }),
 );
 

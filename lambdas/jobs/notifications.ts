@@ -14,20 +14,6 @@ import type { JobBody } from './handler.ts';
  * Queued notices first (license issued, license expired, ticket replies), then the expiry reminders due now.
  * The only job that imports the mailer, so the only one with `ses:SendEmail`.
  */
-/** One lookup per reader and customer in a run. */
-const memoized2 = <T>(f: (a: string, b?: string) => Promise<T>) => {
-  const seen = new Map<string, Promise<T>>();
-  return (a: string, b?: string) => {
-    const key = `${a}\n${b ?? ''}`;
-    let hit = seen.get(key);
-    if (!hit) {
-      hit = f(a, b);
-      seen.set(key, hit);
-    }
-    return hit;
-  };
-};
-
 export const notifications: JobBody = async ({ runtime, now, progress }) => {
   const facts: LicenseFacts = {
     license: (id) => runtime.store(licenseStore).get(id),
@@ -38,7 +24,7 @@ export const notifications: JobBody = async ({ runtime, now, progress }) => {
       async (id) => (await runtime.store(customerStore).get(id))?.contactEmail,
     ),
     ticketReply: (message) => ticketReplyFacts(runtime.store(ticketStore), message),
-    language: memoized2(readerLanguage(runtime)),
+    language: memoized(readerLanguage(runtime)),
   };
   const mailer = currentMailer();
   const notices = await sendNotices(runtime.store(noticeStore), facts, mailer, now, progress);

@@ -1,5 +1,4 @@
 import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
-import { s3Api } from '../adapters/aws/services.ts';
 import { config } from '../config.ts';
 import { INBOUND_PREFIX, type Verdict } from '../domain/mail-intake.ts';
 import { logger, withObservability } from '../middleware/observability.ts';
@@ -17,14 +16,17 @@ const verdict = (status: SESReceiptStatus | undefined): Verdict =>
  * taken in twice (lambdas/domain/mail-intake.ts).
  */
 export const handler = withObservability(async (event: SESEvent) => {
-  const cfg = config();
-  if (!cfg.FILES_BUCKET) throw new Error('FILES_BUCKET is not set');
-  const bucket = s3Api({ region: cfg.AWS_REGION, bucket: cfg.FILES_BUCKET });
+  // The bucket SES's S3 action wrote to: the stage's file store.
+  if (!config().FILES_BUCKET) throw new Error('FILES_BUCKET is not set');
+  const store = files();
   const outcomes = [];
   for (const record of event.Records) {
     const { mail, receipt } = record.ses;
-    const raw = await bucket.getObject(`${INBOUND_PREFIX}${mail.messageId}`);
-    const outcome = await takeInMail(runtime(), files(), raw, {
+    const key = `${INBOUND_PREFIX}${mail.messageId}`;
+    const raw = await store.get(key);
+    // Thrown, so Lambda retries and then parks the event: the S3 action may not have landed yet.
+    if (!raw) throw new Error(`No received message under ${key}`);
+    const outcome = await takeInMail(runtime(), store, raw, {
       spam: verdict(receipt.spamVerdict),
       virus: verdict(receipt.virusVerdict),
       dmarc: verdict(receipt.dmarcVerdict),

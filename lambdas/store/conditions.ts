@@ -35,6 +35,18 @@ export const counterIs = (attribute: string, value: number): Condition => ({
 });
 
 /** An attribute holds a value: `#status = :status`. */
+/** The item has this attribute (any value), or has it not. */
+export const attributeSet = (attribute: string): Condition => ({
+  expression: `attribute_exists(#${attribute})`,
+  names: { [`#${attribute}`]: attribute },
+  values: {},
+});
+export const attributeUnset = (attribute: string): Condition => ({
+  expression: `attribute_not_exists(#${attribute})`,
+  names: { [`#${attribute}`]: attribute },
+  values: {},
+});
+
 export const attributeIs = (attribute: string, value: unknown): Condition => ({
   expression: `#${attribute} = :${attribute}`,
   names: { [`#${attribute}`]: attribute },

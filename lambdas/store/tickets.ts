@@ -15,6 +15,8 @@ import {
   all,
   attributeIn,
   attributeIs,
+  attributeSet,
+  attributeUnset,
   type Condition,
   exists,
   versionIs,
@@ -177,7 +179,12 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
     const conditions = [
       service ? attributeIs('service', service) : undefined,
       assigneeId ? attributeIs('assigneeId', assigneeId) : undefined,
-      triage === undefined ? undefined : triage ? notFiled : filed,
+      // A ticket waiting for triage has no customer yet.
+      triage === undefined
+        ? undefined
+        : triage
+          ? attributeUnset('customerId')
+          : attributeSet('customerId'),
     ].filter((c): c is Condition => c !== undefined);
     return ticketsOf(
       await queryPage(db, {
@@ -217,17 +224,6 @@ export const ticketStore = (db: Db, tableName: string): TicketStore => ({
 const statusCounts = (before: Ticket, after: Ticket): Write[] => {
   if (!before.customerId) return count(after, undefined, after.status);
   return after.status !== before.status ? count(after, before.status, after.status) : [];
-};
-
-const notFiled: Condition = {
-  expression: 'attribute_not_exists(#customerId)',
-  names: { '#customerId': 'customerId' },
-  values: {},
-};
-const filed: Condition = {
-  expression: 'attribute_exists(#customerId)',
-  names: { '#customerId': 'customerId' },
-  values: {},
 };
 
 /** A ticket opened by this caller: the requester's id, a nested attribute. */

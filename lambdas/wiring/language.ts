@@ -1,4 +1,4 @@
-import type { Language } from '../domain/email-templates.ts';
+import type { Language } from '../domain/language.ts';
 import { languageFor } from '../domain/language.ts';
 import { customerStore } from '../store/customers.ts';
 import { peopleStore } from '../store/people.ts';

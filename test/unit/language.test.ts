@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Language } from '../../lambdas/domain/email-templates.ts';
+import type { Language } from '../../lambdas/domain/language.ts';
 import { languageFor } from '../../lambdas/domain/language.ts';
 
 /** Whose language a message speaks: the person's, else their customer's, else the stage's. */

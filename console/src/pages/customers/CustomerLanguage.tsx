@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api/client.ts';
-import { call } from '../../api/problem.ts';
 import type { Customer } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
+import { useCustomerPatch } from './customer-patch.ts';
 
 /** The language of the customer's e-mails (unless a person has their own); staff change it. */
 export const CustomerLanguage = ({
@@ -16,22 +14,13 @@ export const CustomerLanguage = ({
   editable: boolean;
 }) => {
   const { t } = useI18n();
-  const queries = useQueryClient();
   const [language, setLanguage] = useState<string>(customer.language ?? '');
-  const save = useMutation({
-    mutationFn: () =>
-      call(
-        api().PATCH('/customers/{customerId}', {
-          params: { path: { customerId: customer.id } },
-          headers: { 'if-match': `"${customer.version}"` },
-          body: { language: language === 'en' || language === 'it' ? language : null },
-        }),
-      ),
-    onSuccess: () => void queries.invalidateQueries({ queryKey: ['customers'] }),
-  });
+  const save = useCustomerPatch(customer);
+  const change = () =>
+    save.mutate({ language: language === 'en' || language === 'it' ? language : null });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate();
+    change();
   };
   return (
     <form className="toolbar" onSubmit={submit}>
@@ -47,7 +36,7 @@ export const CustomerLanguage = ({
           {t('language.save')}
         </button>
       ) : null}
-      <ErrorNotice error={save.error} onRetry={() => save.mutate()} />
+      <ErrorNotice error={save.error} onRetry={change} />
     </form>
   );
 };

@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api/client.ts';
-import { call } from '../../api/problem.ts';
 import type { Customer } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
+import { useCustomerPatch } from './customer-patch.ts';
 
 /**
  * The customer's support contract: the services its tickets may be about. The vendor's staff
@@ -19,7 +17,6 @@ export const SupportContract = ({
   editable: boolean;
 }) => {
   const { t } = useI18n();
-  const queries = useQueryClient();
   const [text, setText] = useState((customer.supportServices ?? []).join('\n'));
   const services = [
     ...new Set(
@@ -29,20 +26,11 @@ export const SupportContract = ({
         .filter(Boolean),
     ),
   ];
-  const save = useMutation({
-    mutationFn: () =>
-      call(
-        api().PATCH('/customers/{customerId}', {
-          params: { path: { customerId: customer.id } },
-          headers: { 'if-match': `"${customer.version}"` },
-          body: { supportServices: services.length > 0 ? services : null },
-        }),
-      ),
-    onSuccess: () => void queries.invalidateQueries({ queryKey: ['customers'] }),
-  });
+  const save = useCustomerPatch(customer);
+  const change = () => save.mutate({ supportServices: services.length > 0 ? services : null });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate();
+    change();
   };
   return (
     <section aria-labelledby="contract-heading">
@@ -52,7 +40,7 @@ export const SupportContract = ({
           <Field label={t('customers.supportServices')}>
             <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} />
           </Field>
-          <ErrorNotice error={save.error} onRetry={() => save.mutate()} />
+          <ErrorNotice error={save.error} onRetry={change} />
           <div className="actions">
             <button type="submit" disabled={save.isPending}>
               {t('customers.saveContract')}
