@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../bin/local/dynamodb.ts';
 import { ensureTable } from '../bin/local/tables.ts';
 import { activationSecrets } from '../lambdas/adapters/activation-secrets.ts';
+import { deviceSignatures } from '../lambdas/adapters/device-signatures.ts';
 import { documentClient } from '../lambdas/adapters/dynamodb.ts';
 import { idGenerator } from '../lambdas/adapters/ids.ts';
 import { generateSigningKeyPem, localSigner } from '../lambdas/adapters/signer-local.ts';
@@ -116,6 +117,7 @@ export const withMeteredDomain = async <T>(
       licenses: stores.licenses,
       products: stores.products,
       customers: stores.customers,
+      devices: deviceSignatures,
       mailer: {
         send: async (message) => {
           lastCode = activationCodeIn(message) ?? '';

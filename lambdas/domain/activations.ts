@@ -14,6 +14,7 @@ import {
 } from './activation-rules.ts';
 import { type AuditEvent, auditEvent } from './audit.ts';
 import { type IdGenerator, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
+import { DeviceJwk, type DeviceSignatures } from './device-documents.ts';
 import type { EmailMessage } from './emails.ts';
 import { activationCodeMessage, maskEmail } from './emails.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
@@ -36,6 +37,9 @@ export const StartActivationInput = /* @__PURE__ */ z.lazy(() =>
       .record(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/), z.string().max(200))
       .refine((m) => Object.keys(m).length <= 20, 'At most 20 metadata entries')
       .optional(),
+    devicePublicKey: DeviceJwk.optional().describe(
+      "The device's own P-256 public key (JWK); its license files are then bound to it",
+    ),
   }),
 );
 export const FinishActivationInput = /* @__PURE__ */ z.lazy(() =>
@@ -57,6 +61,7 @@ export const LicenseActivationPath = /* @__PURE__ */ z.lazy(() =>
 export const ActivationListPath = /* @__PURE__ */ z.lazy(() =>
   LicenseActivationPath.unwrap().pick({ licenseId: true }),
 );
+export const LicensePathOnly = ActivationListPath;
 export const ActivationListQuery = PageQuery;
 
 export const ValidateInput = /* @__PURE__ */ z.lazy(() =>
@@ -96,6 +101,17 @@ export interface Activation {
    */
   projectId?: string;
   productCode?: string;
+  /** The device's own public key, when it sent one: its files and return proofs are bound to it. */
+  deviceKey?: DeviceJwk;
+  /** RFC 7638 thumbprint of `deviceKey` (the `dvk` claim of its license files). */
+  deviceKeyId?: string;
+  /** Activated from a request file a person uploaded, not over the network. */
+  offline?: boolean;
+  /** RMA: the activation this one replaced, and the one that replaced this one. */
+  replaces?: string;
+  replacedBy?: string;
+  /** Why a person moved this activation to another device. */
+  rehostReason?: string;
   createdAt: string;
   activatedAt?: string;
   lastSeenAt?: string;
@@ -113,6 +129,15 @@ export const ActivationView = /* @__PURE__ */ z.lazy(() =>
     createdAt: Timestamp,
     activatedAt: Timestamp.optional(),
     lastSeenAt: Timestamp.optional(),
+    endedAt: Timestamp.optional(),
+    offline: z.boolean().optional().describe('Activated from a request file (docs/offline.md)'),
+    deviceKeyId: z
+      .string()
+      .optional()
+      .describe("Thumbprint (RFC 7638) of the device's own key, when it has one"),
+    replaces: z.string().optional().describe('RMA: the activation this one replaced'),
+    replacedBy: z.string().optional().describe('RMA: the activation that replaced this one'),
+    rehostReason: z.string().optional(),
   }),
 );
 
@@ -182,6 +207,27 @@ export interface ActivationStore {
     now: string,
     event: AuditEvent,
   ): Promise<void>;
+  /**
+   * An active activation from a request file, in one transaction with the file's once-only
+   * marker: a new slot (counter below max, fingerprint binding), or, for a fingerprint already
+   * active, the previous activation's slot (it is superseded).
+   */
+  activateOffline(
+    activation: Activation,
+    previousId: string | undefined,
+    request: { digest: string; keepUntil: number },
+    event: AuditEvent,
+  ): Promise<void>;
+  /**
+   * RMA: the old activation is revoked and its slot handed to the replacement (a new active
+   * activation on another fingerprint) without counting; one transaction.
+   */
+  rehost(
+    old: Activation,
+    replacement: Activation,
+    event: AuditEvent,
+    request?: { digest: string; keepUntil: number },
+  ): Promise<void>;
   touch(activation: Activation, now: string): Promise<void>;
   /** Ends an active activation and gives its slot back: status, counter, binding, audit; one transaction. */
   release(
@@ -209,6 +255,8 @@ export interface ActivationDeps {
   language?: (to: string, customerId?: string) => Promise<Language>;
   signer: { sign(claims: LicenseClaims): Promise<string> };
   secrets: ActivationSecrets;
+  /** Checks what devices sign with their own keys (offline files, device-bound activations). */
+  devices: DeviceSignatures;
   ids: IdGenerator;
   fileId: () => string;
   now: () => Date;
@@ -232,7 +280,7 @@ const errorFor: Record<Exclude<ValidationCode, 'VALID'>, { code: ErrorCode; mess
 const refuse = (code: Exclude<ValidationCode, 'VALID'>) =>
   new DomainError(errorFor[code].code, errorFor[code].message);
 
-const activeLicense = (license: License | undefined, now: Date): License => {
+export const activeLicense = (license: License | undefined, now: Date): License => {
   if (!license) throw refuse('NOT_FOUND');
   const block = licenseBlock(license, now);
   if (block) throw refuse(block);
@@ -240,7 +288,7 @@ const activeLicense = (license: License | undefined, now: Date): License => {
 };
 
 /** What an activation event records of the instance: never a code or token (hashes included). */
-const instanceSnapshot = (a: Activation, status: ActivationStatus) => ({
+export const instanceSnapshot = (a: Activation, status: ActivationStatus) => ({
   activationId: a.id,
   fingerprint: a.fingerprint,
   ...(a.hostname ? { hostname: a.hostname } : {}),
@@ -251,7 +299,7 @@ const instanceSnapshot = (a: Activation, status: ActivationStatus) => ({
  * An audit event on the activation's license. `by` is the person who acted; without one, the
  * instance itself acted (completing, returning) or the code limit did (locking).
  */
-const activationEvent = (
+export const activationEvent = (
   deps: Pick<ActivationDeps, 'ids'>,
   now: Date,
   action: string,
@@ -348,6 +396,12 @@ export const startActivation = async (
     ...(input.hostname ? { hostname: input.hostname } : {}),
     ...(input.platform ? { platform: input.platform } : {}),
     ...(input.metadata ? { metadata: input.metadata } : {}),
+    ...(input.devicePublicKey
+      ? {
+          deviceKey: input.devicePublicKey,
+          deviceKeyId: deps.devices.thumbprint(input.devicePublicKey),
+        }
+      : {}),
     status: 'pending',
     codeHash: deps.secrets.hash(`${id}:${code}`),
     codeExpiresAt: expiresAt,
@@ -404,7 +458,16 @@ export const resendCode = async (deps: ActivationDeps, activationId: string) => 
   };
 };
 
-const licenseFile = async (
+/**
+ * A device without internet is renewed by a person carrying a file, so its files run longer than
+ * an online instance's daily refresh (docs/offline.md): a renewal every half year, a month's grace.
+ * It learns of a suspension or revocation only with the next file it is given.
+ */
+export const OFFLINE_REFRESH_SECONDS = 182 * 24 * 60 * 60;
+export const OFFLINE_GRACE_SECONDS = 30 * 24 * 60 * 60;
+
+/** A license file for the activation, signed now with the license's current terms. */
+export const signLicenseFile = async (
   deps: ActivationDeps,
   license: License,
   activation: Activation,
@@ -428,9 +491,16 @@ const licenseFile = async (
       customerName: customer?.name ?? license.companyName,
       registeredEmail: license.registeredEmail,
     },
-    activation: { id: activation.id, fingerprint: activation.fingerprint },
+    activation: {
+      id: activation.id,
+      fingerprint: activation.fingerprint,
+      ...(activation.deviceKeyId ? { deviceKeyId: activation.deviceKeyId } : {}),
+    },
     issuedAt: now,
     fileId: deps.fileId(),
+    ...(activation.offline
+      ? { refreshAfterSeconds: OFFLINE_REFRESH_SECONDS, graceSeconds: OFFLINE_GRACE_SECONDS }
+      : {}),
   });
   return {
     licenseFile: await deps.signer.sign(claims),
@@ -492,7 +562,7 @@ export const finishActivation = async (
       at,
       event('license.instance-activated'),
     );
-  const file = await licenseFile(deps, license, activation, now);
+  const file = await signLicenseFile(deps, license, activation, now);
   return { activationId: activation.id, activationToken: token.token, ...file };
 };
 
@@ -514,6 +584,12 @@ export const authenticateInstance = async (
   ) {
     throw unauthenticated;
   }
+  if (activation.replacedBy) {
+    throw new DomainError(
+      'ACTIVATION_REHOSTED',
+      'This activation was moved to a replacement device; this device is no longer licensed.',
+    );
+  }
   if (activation.status !== 'active') {
     throw new DomainError('UNAUTHENTICATED', `This activation is ${activation.status}.`, {
       activationStatus: activation.status,
@@ -527,7 +603,10 @@ export const refreshActivation = async (deps: ActivationDeps, activation: Activa
   const now = deps.now();
   const license = activeLicense(await deps.licenses.get(activation.licenseId), now);
   await deps.activations.touch(activation, now.toISOString());
-  return { activationId: activation.id, ...(await licenseFile(deps, license, activation, now)) };
+  return {
+    activationId: activation.id,
+    ...(await signLicenseFile(deps, license, activation, now)),
+  };
 };
 
 /** Return: the slot goes back to the balance, where the product allows it. */
@@ -536,6 +615,7 @@ export const returnActivation = async (
   activation: Activation,
   /** Set when a person deactivates the instance: their change goes into the audit trail. */
   by?: Principal,
+  action = by ? 'license.instance-deactivated' : 'license.instance-returned',
 ) => {
   const now = deps.now();
   const license = await deps.licenses.get(activation.licenseId);
@@ -549,7 +629,7 @@ export const returnActivation = async (
   const event = activationEvent(
     deps,
     now,
-    by ? 'license.instance-deactivated' : 'license.instance-returned',
+    action,
     license,
     activation,
     activation.status,
@@ -588,6 +668,7 @@ const toView = ({
   pendingSlot: _s,
   projectId: _p,
   productCode: _pc,
+  deviceKey: _k,
   ...view
 }: Activation) => view;
 
@@ -622,7 +703,7 @@ export const currentLicenseFile = async (
   const now = deps.now();
   return {
     activationId,
-    ...(await licenseFile(deps, activeLicense(license, now), activation, now)),
+    ...(await signLicenseFile(deps, activeLicense(license, now), activation, now)),
   };
 };
 

@@ -52,6 +52,12 @@ export const errorCodes = [
   'TRIAL_NOT_OFFERED',
   'TRIAL_ALREADY_USED',
   'TRIAL_NOT_PENDING',
+  'OFFLINE_REQUEST_INVALID',
+  'OFFLINE_REQUEST_USED',
+  'RETURN_PROOF_INVALID',
+  'ACTIVATION_ENDED',
+  'ACTIVATION_REHOSTED',
+  'FINGERPRINT_IN_USE',
   // Answered by API Gateway or WAF themselves in AWS (gateway responses), never by a function.
   'RATE_LIMITED',
   'REQUEST_BLOCKED',
@@ -59,6 +65,12 @@ export const errorCodes = [
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
+
+const DocumentFault = /* @__PURE__ */ z.lazy(() =>
+  z
+    .enum(['FORMAT', 'SIGNATURE', 'TOO_OLD', 'OTHER_LICENSE', 'OTHER_DEVICE'])
+    .describe('What is wrong with the file (docs/offline.md)'),
+);
 
 const FieldIssues = /* @__PURE__ */ z.lazy(() =>
   z.array(z.object({ path: z.string(), message: z.string() })),
@@ -117,6 +129,21 @@ export const problemMembers = () =>
         .describe("The customer's earlier trial of this product"),
     },
     TRIAL_NOT_PENDING: { trialStatus: z.enum(['pending', 'issued', 'declined']) },
+    OFFLINE_REQUEST_INVALID: { reason: DocumentFault },
+    RETURN_PROOF_INVALID: { reason: DocumentFault },
+    OFFLINE_REQUEST_USED: {
+      activationId: z.string().describe('The activation this request file made'),
+    },
+    ACTIVATION_ENDED: {
+      activationStatus: z.enum([
+        'pending',
+        'active',
+        'returned',
+        'revoked',
+        'superseded',
+        'failed',
+      ]),
+    },
   }) satisfies Partial<Record<string, z.ZodRawShape>>;
 
 export interface FieldIssue {

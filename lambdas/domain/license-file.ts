@@ -25,6 +25,7 @@ import * as z from 'zod';
  * | `grc`                  | seconds     | offline grace: the file is still honoured until `rfb + grc`     |
  * | `act`                  | string      | activation id this file was issued to                           |
  * | `fpr`                  | string      | fingerprint of the instance the activation is bound to          |
+ * | `dvk`                  | string      | RFC 7638 thumbprint of the device's own key; absent = none      |
  * | `lic.serial`           | string      | license serial number                                           |
  * | `lic.product`          | string      | product code, e.g. `CALL_CENTER`                                |
  * | `lic.modules`          | string[]    | licensed module codes                                           |
@@ -84,6 +85,10 @@ export const LicenseClaims = /* @__PURE__ */ z.lazy(() =>
       grc: NumericDate,
       act: Text,
       fpr: Text,
+      dvk: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43}$/)
+        .optional(),
       lic: LicenseTermsClaim,
     })
     .refine((c) => c.exp === undefined || c.nbf === undefined || c.nbf < c.exp, {
@@ -120,7 +125,7 @@ export interface BuildClaimsInput {
     customerName: string;
     registeredEmail: string;
   };
-  activation: { id: string; fingerprint: string };
+  activation: { id: string; fingerprint: string; deviceKeyId?: string };
   /** When the file is signed (the clock's now). */
   issuedAt: Date;
   /** Unique id of this file, from a cryptographic random source (the ids adapter). */
@@ -174,6 +179,7 @@ export const buildClaims = (input: BuildClaimsInput): LicenseClaims => {
     grc: grace,
     act: activation.id,
     fpr: activation.fingerprint,
+    ...(activation.deviceKeyId ? { dvk: activation.deviceKeyId } : {}),
     lic: {
       serial: license.serial,
       product: license.product,

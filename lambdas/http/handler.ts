@@ -34,6 +34,8 @@ export interface OperationRequest<I = unknown> {
   instance: Activation | undefined;
   /** The caller's `If-Match`, on conditional routes (also in `change`). */
   ifMatch: IfMatch | undefined;
+  /** The caller's `If-None-Match`, for operations that answer with {@link Validated}. */
+  ifNoneMatch: string | undefined;
   /** A cookie the request carries (the session routes' refresh cookie). */
   cookie: (name: string) => string | undefined;
   /** Adds a `Set-Cookie` to the answer. */
@@ -52,6 +54,17 @@ export type Operation<R extends Route = Route> = (
 export type Operations<Rs extends readonly Route[]> = {
   [R in Rs[number] as R['operationId']]: Operation<R>;
 };
+
+/**
+ * A conditional GET's answer: the representation under a validator the operation chose, or, with
+ * no body, "not modified" (304) for a client whose `If-None-Match` still holds.
+ */
+export class Validated {
+  constructor(
+    readonly etag: string,
+    readonly body?: unknown,
+  ) {}
+}
 
 /** The calling instance on an `activation` route; the middleware has authenticated it. */
 export const instanceOf = (r: OperationRequest): Activation => {
@@ -157,6 +170,7 @@ export const httpHandler = <const Rs extends readonly Route[]>(
         input,
         principal,
         ifMatch: context.ifMatch,
+        ifNoneMatch: header(event, 'if-none-match'),
         instance: context.instance,
         cookie: (name) => cookieOf(event, name),
         setCookie: (value) => cookies.push(value),
@@ -179,9 +193,9 @@ export const httpHandler = <const Rs extends readonly Route[]>(
           };
         },
       });
-    let result: unknown;
+    let answer: unknown;
     try {
-      result = await call();
+      answer = await call();
     } catch (error) {
       // A conditional edit that lost a race to another edit: its precondition no longer holds.
       if (context.ifMatch && isDomainError(error) && error.code === 'CONCURRENT_MODIFICATION') {
@@ -191,11 +205,21 @@ export const httpHandler = <const Rs extends readonly Route[]>(
     }
     metrics.addDimension('operation', route.operationId);
     metrics.addMetric('Requests', MetricUnit.Count, 1);
+    const validated = answer instanceof Validated ? answer : undefined;
+    if (validated && validated.body === undefined) {
+      return {
+        statusCode: 304,
+        headers: { 'x-request-id': requestId, 'cache-control': 'no-cache', etag: validated.etag },
+        body: '',
+      };
+    }
+    const result = validated ? validated.body : answer;
     const body = JSON.stringify(result);
     const headers: Record<string, string> = {
       'x-request-id': requestId,
       'cache-control': 'no-store',
       ...representationHeaders(event, route, input.path, result, body),
+      ...(validated ? { etag: validated.etag, 'cache-control': 'no-cache' } : {}),
       ...responseHeaders[route.operationId],
     };
     const setCookies = cookies.length > 0 ? { multiValueHeaders: { 'set-cookie': cookies } } : {};

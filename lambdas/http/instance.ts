@@ -5,12 +5,13 @@ import {
   refreshActivation,
   returnActivation,
 } from '../domain/activations.ts';
+import { activateOffline, deviceLicenseFile, rehost, returnOffline } from '../domain/offline.ts';
 import { instanceRoutes } from '../routes/instance.ts';
 import { statsStore } from '../store/stats.ts';
 import { activationDeps, noMailer } from '../wiring/activation-deps.ts';
 import { countDaily, countingOutcome } from '../wiring/business-metrics.ts';
 import { currentSigner, retiredKeys } from '../wiring/signing.ts';
-import { httpHandler, instanceOf, type OperationRequest } from './handler.ts';
+import { httpHandler, instanceOf, type OperationRequest, Validated } from './handler.ts';
 import { instanceGuards } from './instance-guards.ts';
 
 const deps = (r: OperationRequest) =>
@@ -38,6 +39,16 @@ export const handler = httpHandler(
     getJwks: () => buildJwks([currentSigner(), ...retiredKeys()]),
     downloadLicenseFile: (r) =>
       currentLicenseFile(deps(r), r.principal, r.input.path.licenseId, r.input.path.activationId),
+    getInstanceLicenseFile: async (r) => {
+      const file = await deviceLicenseFile(deps(r), instanceOf(r), r.ifNoneMatch);
+      return file.notModified ? new Validated(file.etag) : new Validated(file.etag, file.body);
+    },
+    activateOffline: (r) =>
+      activateOffline(deps(r), r.principal, r.input.path.licenseId, r.input.body.request),
+    returnOffline: (r) =>
+      returnOffline(deps(r), r.principal, r.input.path.licenseId, r.input.body.proof),
+    rehostActivation: (r) =>
+      rehost(deps(r), r.principal, r.input.path.licenseId, r.input.path.activationId, r.input.body),
   },
   { guards: instanceGuards, responseHeaders: { getJwks: { 'cache-control': JWKS_CACHE_CONTROL } } },
 );

@@ -81,7 +81,20 @@ const operation = (route: Route) => ({
       : route.auth === 'activation'
         ? [{ activationToken: [] }]
         : [],
-  parameters: parameters(route),
+  parameters: [
+    ...parameters(route),
+    ...(route.validated
+      ? [
+          {
+            name: 'If-None-Match',
+            in: 'header',
+            required: false,
+            description: 'The ETag of the copy the caller holds',
+            schema: { type: 'string' },
+          },
+        ]
+      : []),
+  ],
   ...(route.schemas.body
     ? {
         requestBody: {
@@ -109,6 +122,14 @@ const operation = (route: Route) => ({
                 },
               },
             },
+    ...(route.validated
+      ? {
+          '304': {
+            description: 'The copy named by If-None-Match is still current',
+            headers: { ETag: { required: true, schema: { type: 'string' } } },
+          },
+        }
+      : {}),
     '4XX': problemResponse('The request was refused; `code` says why'),
     '5XX': problemResponse('Tessera failed; retry later'),
   },

@@ -3,8 +3,15 @@ import {
   ActivationPath,
   FinishActivationInput,
   LicenseActivationPath,
+  LicensePathOnly,
   RefreshedView,
 } from '../domain/activations.ts';
+import {
+  OfflineActivationInput,
+  RehostedView,
+  RehostInput,
+  ReturnProofInput,
+} from '../domain/offline.ts';
 import { JwksView, ReturnedView } from '../http/meta-schemas.ts';
 import { route } from './route.ts';
 
@@ -64,5 +71,49 @@ export const instanceRoutes = [
     summary:
       "An instance's current license file, signed now with the license's terms (the portal's download)",
     schemas: { path: LicenseActivationPath, response: RefreshedView },
+  }),
+  route({
+    operationId: 'getInstanceLicenseFile',
+    method: 'GET',
+    path: '/instance/license-file',
+    group: 'instance',
+    auth: 'activation',
+    instanceFacing: true,
+    status: 200,
+    validated: true,
+    summary:
+      "The device's current license file by plain GET; If-None-Match with its ETag answers 304",
+    schemas: { response: RefreshedView },
+  }),
+  route({
+    operationId: 'activateOffline',
+    method: 'POST',
+    path: '/licenses/{licenseId}/offline-activations',
+    group: 'instance',
+    auth: 'token',
+    status: 201,
+    location: (a, p) => `/licenses/${p.licenseId}/activations/${a.activationId}`,
+    summary: "Activation from a device's request file; answers the license file to carry back",
+    schemas: { path: LicensePathOnly, body: OfflineActivationInput, response: RefreshedView },
+  }),
+  route({
+    operationId: 'returnOffline',
+    method: 'POST',
+    path: '/licenses/{licenseId}/offline-returns',
+    group: 'instance',
+    auth: 'token',
+    status: 200,
+    summary: "Return by the device's signed proof: the slot goes back to the balance, once",
+    schemas: { path: LicensePathOnly, body: ReturnProofInput, response: ReturnedView },
+  }),
+  route({
+    operationId: 'rehostActivation',
+    method: 'POST',
+    path: '/licenses/{licenseId}/activations/{activationId}/rehost',
+    group: 'instance',
+    auth: 'token',
+    status: 200,
+    summary: 'RMA: move an activation to a replacement device on the same slot',
+    schemas: { path: LicenseActivationPath, body: RehostInput, response: RehostedView },
   }),
 ] as const;

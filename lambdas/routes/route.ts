@@ -65,6 +65,8 @@ export interface Route<S extends RouteSchemas = RouteSchemas, Id extends string 
   idempotent?: false;
   /** Edits a versioned resource: takes `If-Match` (412 on a stale ETag). */
   conditional?: true;
+  /** A GET that takes `If-None-Match` and may answer 304 (the operation answers `Validated`). */
+  validated?: true;
   /** Bodies above this are refused (413) before parsing; default MAX_BODY_BYTES (64 KiB). */
   maxBodyBytes?: number;
   /** Where a created resource lives (the `Location` of a 201), from the answer and the path. */

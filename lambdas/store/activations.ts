@@ -151,6 +151,72 @@ const codeEmail = (licenseId: string, now: Date, max: number): Write => {
   };
 };
 
+/** One more of the license's activations in use, only below its maximum and while it is active. */
+const takeSlot = (licenseId: string): Write => ({
+  update: licenseKeys.license(licenseId),
+  set: {
+    expression: 'SET #activationCount = #activationCount + :one',
+    names: { '#activationCount': 'activationCount' },
+    values: { ':one': 1 },
+  },
+  condition: all(exists, licenseNotFull),
+  onConflict: (old) =>
+    old?.status !== 'active'
+      ? new DomainError('CONCURRENT_MODIFICATION', 'The license changed meanwhile; try again.')
+      : new DomainError(
+          'ACTIVATION_LIMIT_REACHED',
+          'Every activation of this license is in use; return one first.',
+          { maxActivations: Number(old.maxActivations) },
+        ),
+});
+
+const bindingOf = (a: Pick<Activation, 'licenseId' | 'fingerprint'>) =>
+  activationKeys.binding(a.licenseId, fingerprintHash(a.fingerprint));
+
+/** The fingerprint's binding to its license, for a fingerprint no activation holds. */
+const newBinding = (
+  activation: Activation,
+  onConflict: () => DomainError = () =>
+    new DomainError('CONCURRENT_MODIFICATION', 'This instance was activated meanwhile; try again.'),
+): Write => ({
+  put: toItem('binding', bindingOf(activation), {
+    activationId: activation.id,
+    licenseId: activation.licenseId,
+  }),
+  condition: absent,
+  onConflict,
+});
+
+/** The fingerprint's binding handed from the activation that held it to this one. */
+const moveBinding = (activation: Activation, previousId: string): Write => ({
+  update: bindingOf(activation),
+  set: {
+    expression: 'SET #activationId = :next',
+    names: { '#activationId': 'activationId' },
+    values: { ':next': activation.id },
+  },
+  condition: all(exists, boundTo(previousId)),
+  onConflict: () =>
+    new DomainError('CONCURRENT_MODIFICATION', 'This instance changed meanwhile; try again.'),
+});
+
+/** A request file activates once: its digest is kept as long as the file could be taken in. */
+const requestTaken = (digest: string, activationId: string, expiresAt: number): Write => ({
+  put: toItem(
+    'offlineRequest',
+    activationKeys.offlineRequest(digest),
+    { activationId },
+    {
+      ttl: expiresAt,
+    },
+  ),
+  condition: absent,
+  onConflict: (old) =>
+    new DomainError('OFFLINE_REQUEST_USED', 'This request file was already used.', {
+      activationId: String(old?.activationId ?? ''),
+    }),
+});
+
 /** Slots a starting activation tries before answering that the license is busy. */
 const SLOT_ROUNDS = 5;
 
@@ -360,41 +426,8 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
       await transact(db, tableName, [
         auditWrite(event),
         ...instanceLookups(activation),
-        {
-          update: licenseKeys.license(activation.licenseId),
-          set: {
-            expression: 'SET #activationCount = #activationCount + :one',
-            names: { '#activationCount': 'activationCount' },
-            values: { ':one': 1 },
-          },
-          condition: all(exists, licenseNotFull),
-          onConflict: (old) =>
-            old?.status !== 'active'
-              ? new DomainError(
-                  'CONCURRENT_MODIFICATION',
-                  'The license changed meanwhile; try again.',
-                )
-              : new DomainError(
-                  'ACTIVATION_LIMIT_REACHED',
-                  'Every activation of this license is in use; return one first.',
-                ),
-        },
-        {
-          put: toItem(
-            'binding',
-            activationKeys.binding(activation.licenseId, fingerprintHash(activation.fingerprint)),
-            {
-              activationId: activation.id,
-              licenseId: activation.licenseId,
-            },
-          ),
-          condition: absent,
-          onConflict: () =>
-            new DomainError(
-              'CONCURRENT_MODIFICATION',
-              'This instance was activated meanwhile; try again.',
-            ),
-        },
+        takeSlot(activation.licenseId),
+        newBinding(activation),
         toActive(activation, tokenHash, now),
       ]);
       await freeSlot(activation);
@@ -404,23 +437,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
       await transact(db, tableName, [
         auditWrite(event),
         ...instanceLookups(activation),
-        {
-          update: activationKeys.binding(
-            activation.licenseId,
-            fingerprintHash(activation.fingerprint),
-          ),
-          set: {
-            expression: 'SET #activationId = :next',
-            names: { '#activationId': 'activationId' },
-            values: { ':next': activation.id },
-          },
-          condition: all(exists, boundTo(previousId)),
-          onConflict: () =>
-            new DomainError(
-              'CONCURRENT_MODIFICATION',
-              'This instance changed meanwhile; try again.',
-            ),
-        },
+        moveBinding(activation, previousId),
         moveActivation(
           { ...activation, id: previousId },
           'active',
@@ -430,6 +447,63 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
         toActive(activation, tokenHash, now),
       ]);
       await freeSlot(activation);
+    },
+
+    activateOffline: async (activation, previousId, request, event) => {
+      const activeItem = item(activation);
+      await transact(db, tableName, [
+        auditWrite(event),
+        ...instanceLookups(activation),
+        requestTaken(request.digest, activation.id, request.keepUntil),
+        ...(previousId
+          ? [
+              moveBinding(activation, previousId),
+              moveActivation(
+                { ...activation, id: previousId },
+                'active',
+                { status: 'superseded', endedAt: activation.activatedAt },
+                ['tokenHash'],
+              ),
+            ]
+          : [takeSlot(activation.licenseId), newBinding(activation)]),
+        { put: activeItem, condition: absent },
+      ]);
+    },
+
+    rehost: async (old, replacement, event, request) => {
+      await transact(db, tableName, [
+        auditWrite(event),
+        ...instanceLookups(replacement),
+        ...(request ? [requestTaken(request.digest, replacement.id, request.keepUntil)] : []),
+        {
+          ...moveActivation(
+            old,
+            'active',
+            {
+              status: 'revoked',
+              endedAt: replacement.createdAt,
+              replacedBy: replacement.id,
+              ...(replacement.rehostReason ? { rehostReason: replacement.rehostReason } : {}),
+            },
+            // The token hash stays: the broken device's token is still recognised, and told
+            // that its activation moved (ACTIVATION_REHOSTED) rather than that it is unknown.
+          ),
+          onConflict: (was) =>
+            new DomainError('ACTIVATION_ENDED', 'This activation is no longer active.', {
+              activationStatus: String(was?.status ?? 'revoked'),
+            }),
+        },
+        { remove: bindingOf(old), condition: boundTo(old.id) },
+        newBinding(
+          replacement,
+          () =>
+            new DomainError(
+              'FINGERPRINT_IN_USE',
+              'The replacement device is already activated on this license.',
+            ),
+        ),
+        { put: item(replacement), condition: absent },
+      ]);
     },
 
     touch: async (activation, now) => {
@@ -468,13 +542,7 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
             values: { ':zero': 0 },
           },
         },
-        {
-          remove: activationKeys.binding(
-            activation.licenseId,
-            fingerprintHash(activation.fingerprint),
-          ),
-          condition: boundTo(activation.id),
-        },
+        { remove: bindingOf(activation), condition: boundTo(activation.id) },
       ]),
 
     listByLicense: async (licenseId, page) => {

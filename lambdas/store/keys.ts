@@ -193,6 +193,11 @@ export const activationKeys = {
     pk: `LICENSE#${licenseId}`,
     sk: `CODEMAILS#${hour}`,
   }),
+  /** An activation request file taken in (by its digest): a file activates once. */
+  offlineRequest: (digest: string): PrimaryKey => ({
+    pk: `OFFLINEREQ#${digest}`,
+    sk: 'OFFLINEREQ',
+  }),
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import { activationSecrets } from '../adapters/activation-secrets.ts';
+import { deviceSignatures } from '../adapters/device-signatures.ts';
 import type { ActivationDeps } from '../domain/activations.ts';
 import { activationStore } from '../store/activations.ts';
 import { customerStore } from '../store/customers.ts';
@@ -18,6 +19,7 @@ export const activationDeps = (
   customers: runtime.store(customerStore),
   language: readerLanguage(runtime),
   secrets: activationSecrets,
+  devices: deviceSignatures,
   ids: runtime.ids,
   fileId: () => runtime.ids.next('evt'),
   now: () => runtime.clock.now(),

@@ -86,6 +86,8 @@ export class TesseraClient {
     hostname?: string;
     platform?: string;
     metadata?: Record<string, string>;
+    /** The device's own public key (OfflineDevice.publicKey()): its files are bound to it. */
+    devicePublicKey?: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
   }): Promise<StartedActivation> {
     return this.call('POST', '/instance/activations', input);
   }
@@ -107,6 +109,45 @@ export class TesseraClient {
 
   refresh(): Promise<{ activationId: string; licenseFile: string; refreshBy: string }> {
     return this.call('POST', '/instance/refresh', undefined, true);
+  }
+
+  /**
+   * The current license file by plain GET. Pass the `etag` of the file held: while it is still
+   * current the answer is `{ notModified: true }` and costs the server no signing.
+   */
+  async downloadLicenseFile(
+    etag?: string,
+  ): Promise<
+    | { notModified: true; etag: string }
+    | { notModified: false; etag: string; licenseFile: string; refreshBy: string }
+  > {
+    if (!this.activationToken) {
+      throw new TesseraApiError(401, 'NOT_ACTIVATED', {
+        code: 'NOT_ACTIVATED',
+        detail: 'Activate first.',
+      });
+    }
+    const response = await this.fetchImpl(`${this.baseUrl}/instance/license-file`, {
+      headers: {
+        accept: 'application/json',
+        authorization: `Bearer ${this.activationToken}`,
+        ...(etag ? { 'if-none-match': etag } : {}),
+      },
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const current = response.headers.get('etag') ?? '';
+    if (response.status === 304) return { notModified: true, etag: current || (etag ?? '') };
+    const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!response.ok) {
+      const problem = (json.code ? json : { code: `HTTP_${response.status}` }) as Problem;
+      throw new TesseraApiError(response.status, problem.code, problem);
+    }
+    return {
+      notModified: false,
+      etag: current,
+      licenseFile: String(json.licenseFile),
+      refreshBy: String(json.refreshBy),
+    };
   }
 
   async returnActivation(): Promise<{ activationId: string; status: 'returned' }> {

@@ -13,6 +13,14 @@ export {
   JwksUnavailableError,
 } from './jwks-cache.ts';
 export {
+  ACTIVATION_REQUEST_TYP,
+  type DevicePublicKey,
+  deviceKeyThumbprint,
+  type InstalledLicense,
+  OfflineDevice,
+  RETURN_PROOF_TYP,
+} from './offline.ts';
+export {
   type FailureCode,
   type Jwk,
   type Jwks,

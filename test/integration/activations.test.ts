@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activationSecrets } from '../../lambdas/adapters/activation-secrets.ts';
 import { fixedClock } from '../../lambdas/adapters/clock.ts';
+import { deviceSignatures } from '../../lambdas/adapters/device-signatures.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { generateSigningKeyPem, localSigner } from '../../lambdas/adapters/signer-local.ts';
 import {
@@ -86,6 +87,7 @@ beforeAll(async () => {
     mailer: { send: async (m: EmailMessage) => void sent.push(m) },
     signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),
     secrets: activationSecrets,
+    devices: deviceSignatures,
     ids,
     fileId: () => ids.next('evt'),
     now: () => clock.now(),

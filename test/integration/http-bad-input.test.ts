@@ -78,6 +78,9 @@ const validBodies: Record<string, Record<string, unknown>> = {
   openTicket: { subject: 'Help', service: 'PBX support', body: 'It broke.' },
   changeTicket: { status: 'open' },
   postTicketMessage: { body: 'More detail' },
+  activateOffline: { request: 'a.b.c' },
+  returnOffline: { proof: 'a.b.c' },
+  rehostActivation: { reason: 'Broken power supply', fingerprint: 'host-0002' },
 };
 const authenticatedRoutes = routes.filter((r) => r.auth !== 'none');
 

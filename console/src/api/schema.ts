@@ -609,6 +609,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instance/license-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The device's current license file by plain GET; If-None-Match with its ETag answers 304 */
+        get: operations["getInstanceLicenseFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/licenses/{licenseId}/offline-activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Activation from a device's request file; answers the license file to carry back */
+        post: operations["activateOffline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/licenses/{licenseId}/offline-returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return by the device's signed proof: the slot goes back to the balance, once */
+        post: operations["returnOffline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/licenses/{licenseId}/activations/{activationId}/rehost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RMA: move an activation to a replacement device on the same slot */
+        post: operations["rehostActivation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instance/validate": {
         parameters: {
             query?: never;
@@ -1900,6 +1968,104 @@ export interface components {
             /** @enum {string} */
             trialStatus: "pending" | "issued" | "declined";
         };
+        "Problem.OFFLINE_REQUEST_INVALID": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "OFFLINE_REQUEST_INVALID";
+            /**
+             * @description What is wrong with the file (docs/offline.md)
+             * @enum {string}
+             */
+            reason: "FORMAT" | "SIGNATURE" | "TOO_OLD" | "OTHER_LICENSE" | "OTHER_DEVICE";
+        };
+        "Problem.OFFLINE_REQUEST_USED": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "OFFLINE_REQUEST_USED";
+            /** @description The activation this request file made */
+            activationId: string;
+        };
+        "Problem.RETURN_PROOF_INVALID": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "RETURN_PROOF_INVALID";
+            /**
+             * @description What is wrong with the file (docs/offline.md)
+             * @enum {string}
+             */
+            reason: "FORMAT" | "SIGNATURE" | "TOO_OLD" | "OTHER_LICENSE" | "OTHER_DEVICE";
+        };
+        "Problem.ACTIVATION_ENDED": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "ACTIVATION_ENDED";
+            /** @enum {string} */
+            activationStatus: "pending" | "active" | "returned" | "revoked" | "superseded" | "failed";
+        };
+        "Problem.ACTIVATION_REHOSTED": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "ACTIVATION_REHOSTED";
+        };
+        "Problem.FINGERPRINT_IN_USE": {
+            /** @description A URN naming the code */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "FINGERPRINT_IN_USE";
+        };
         "Problem.RATE_LIMITED": {
             /** @description A URN naming the code */
             type: string;
@@ -1943,7 +2109,7 @@ export interface components {
             code: "BAD_REQUEST";
         };
         /** @description An RFC 9457 problem document; `code` says which members it carries. */
-        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RESET_CODE_INVALID"] | components["schemas"]["Problem.RESET_LIMIT_REACHED"] | components["schemas"]["Problem.MFA_CODE_INVALID"] | components["schemas"]["Problem.MFA_NOT_OFFERED"] | components["schemas"]["Problem.TRIAL_NOT_OFFERED"] | components["schemas"]["Problem.TRIAL_ALREADY_USED"] | components["schemas"]["Problem.TRIAL_NOT_PENDING"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
+        Problem: components["schemas"]["Problem.VALIDATION_FAILED"] | components["schemas"]["Problem.MALFORMED_JSON"] | components["schemas"]["Problem.UNSUPPORTED_MEDIA_TYPE"] | components["schemas"]["Problem.PAYLOAD_TOO_LARGE"] | components["schemas"]["Problem.INVALID_CURSOR"] | components["schemas"]["Problem.UNAUTHENTICATED"] | components["schemas"]["Problem.FORBIDDEN"] | components["schemas"]["Problem.NOT_FOUND"] | components["schemas"]["Problem.ROUTE_NOT_FOUND"] | components["schemas"]["Problem.METHOD_NOT_ALLOWED"] | components["schemas"]["Problem.ALREADY_EXISTS"] | components["schemas"]["Problem.HAS_DEPENDENTS"] | components["schemas"]["Problem.CONCURRENT_MODIFICATION"] | components["schemas"]["Problem.PRECONDITION_FAILED"] | components["schemas"]["Problem.IDEMPOTENCY_KEY_REUSED"] | components["schemas"]["Problem.REQUEST_IN_PROGRESS"] | components["schemas"]["Problem.INTERNAL"] | components["schemas"]["Problem.LICENSE_KEY_INVALID"] | components["schemas"]["Problem.LICENSE_ALREADY_ASSIGNED"] | components["schemas"]["Problem.LICENSE_REVOKED"] | components["schemas"]["Problem.LIMIT_BELOW_USAGE"] | components["schemas"]["Problem.LICENSE_NOT_FOUND"] | components["schemas"]["Problem.LICENSE_SUSPENDED"] | components["schemas"]["Problem.LICENSE_EXPIRED"] | components["schemas"]["Problem.LICENSE_NOT_YET_VALID"] | components["schemas"]["Problem.ACTIVATION_LIMIT_REACHED"] | components["schemas"]["Problem.ACTIVATION_NOT_PENDING"] | components["schemas"]["Problem.ACTIVATION_LOCKED"] | components["schemas"]["Problem.CODE_INVALID"] | components["schemas"]["Problem.CODE_EXPIRED"] | components["schemas"]["Problem.RESEND_LIMIT_REACHED"] | components["schemas"]["Problem.PENDING_LIMIT_REACHED"] | components["schemas"]["Problem.CODE_EMAIL_LIMIT_REACHED"] | components["schemas"]["Problem.NOT_RETURNABLE"] | components["schemas"]["Problem.EMAIL_NOT_SENT"] | components["schemas"]["Problem.POOL_FULL"] | components["schemas"]["Problem.NO_ENTITLEMENT"] | components["schemas"]["Problem.LEASE_GONE"] | components["schemas"]["Problem.WRONG_SEAT_MODEL"] | components["schemas"]["Problem.PASSWORD_REJECTED"] | components["schemas"]["Problem.RESET_CODE_INVALID"] | components["schemas"]["Problem.RESET_LIMIT_REACHED"] | components["schemas"]["Problem.MFA_CODE_INVALID"] | components["schemas"]["Problem.MFA_NOT_OFFERED"] | components["schemas"]["Problem.TRIAL_NOT_OFFERED"] | components["schemas"]["Problem.TRIAL_ALREADY_USED"] | components["schemas"]["Problem.TRIAL_NOT_PENDING"] | components["schemas"]["Problem.OFFLINE_REQUEST_INVALID"] | components["schemas"]["Problem.OFFLINE_REQUEST_USED"] | components["schemas"]["Problem.RETURN_PROOF_INVALID"] | components["schemas"]["Problem.ACTIVATION_ENDED"] | components["schemas"]["Problem.ACTIVATION_REHOSTED"] | components["schemas"]["Problem.FINGERPRINT_IN_USE"] | components["schemas"]["Problem.RATE_LIMITED"] | components["schemas"]["Problem.REQUEST_BLOCKED"] | components["schemas"]["Problem.BAD_REQUEST"];
     };
     responses: never;
     parameters: never;
@@ -4533,6 +4699,20 @@ export interface operations {
                              * @description RFC 3339 UTC timestamp
                              */
                             lastSeenAt?: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            endedAt?: string;
+                            /** @description Activated from a request file (docs/offline.md) */
+                            offline?: boolean;
+                            /** @description Thumbprint (RFC 7638) of the device's own key, when it has one */
+                            deviceKeyId?: string;
+                            /** @description RMA: the activation this one replaced */
+                            replaces?: string;
+                            /** @description RMA: the activation that replaced this one */
+                            replacedBy?: string;
+                            rehostReason?: string;
                         }[];
                         /** @description Pass as `cursor` to get the next page */
                         nextCursor: string | null;
@@ -4987,6 +5167,15 @@ export interface operations {
                     metadata?: {
                         [key: string]: string;
                     };
+                    /** @description The device's own P-256 public key (JWK); its license files are then bound to it */
+                    devicePublicKey?: {
+                        /** @constant */
+                        kty: "EC";
+                        /** @constant */
+                        crv: "P-256";
+                        x: string;
+                        y: string;
+                    };
                 };
             };
         };
@@ -5305,6 +5494,233 @@ export interface operations {
                          * @description RFC 3339 UTC timestamp
                          */
                         refreshBy: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInstanceLicenseFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activationId: string;
+                        /** @description Compact JWS (ES256); verify offline with the JWKS */
+                        licenseFile: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        refreshBy: string;
+                    };
+                };
+            };
+            /** @description The copy named by If-None-Match is still current */
+            304: {
+                headers: {
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activateOffline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licenseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The activation request file (compact JWS) */
+                    request: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activationId: string;
+                        /** @description Compact JWS (ES256); verify offline with the JWKS */
+                        licenseFile: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        refreshBy: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    returnOffline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licenseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The return proof file (compact JWS) */
+                    proof: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activationId: string;
+                        /** @constant */
+                        status: "returned";
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rehostActivation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licenseId: string;
+                activationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why: kept with the RMA in the audit */
+                    reason: string;
+                    /** @description The replacement, which then activates online (key and e-mailed code) on this slot */
+                    fingerprint?: string;
+                    hostname?: string;
+                    /** @description The replacement's activation request file: answered with its license file at once */
+                    request?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The replacement's activation */
+                        activationId: string;
+                        replaces: string;
+                        /** @constant */
+                        status: "active";
+                        /** @description With a request file: the file to carry back */
+                        licenseFile?: string;
+                        refreshBy?: string;
                     };
                 };
             };
