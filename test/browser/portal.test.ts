@@ -1,9 +1,12 @@
 /// <reference lib="dom" />
 
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TesseraClient } from '../../sdk/src/client.ts';
+import { OfflineDevice } from '../../sdk/src/offline.ts';
 import { verifyLicenseFile } from '../../sdk/src/verify.ts';
 import { adminJson } from '../support/admin-api.ts';
 import {
@@ -296,6 +299,72 @@ describe('the customer portal: trials', () => {
       valid: true,
       claims: { sub: licenseId, act: started.activationId, lic: { trial: true } },
     });
+  });
+
+  it('a company user activates an air-gapped box from its request file, takes its return, and moves a broken box (RMA)', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tessera-portal-offline-'));
+    try {
+      const licenseId = String((await api('GET', `/customers/${acme}/trials/PBX`)).json.licenseId);
+      const key = String((await api('GET', `/licenses/${licenseId}`)).json.key);
+      const jwks = await (await fetch(`${local().url}/.well-known/jwks.json`)).json();
+      const box = new OfflineDevice(join(folder, 'box'));
+      const request = await box.activationRequest({
+        key,
+        fingerprint: 'air-box-fp',
+        hostname: 'air-1',
+      });
+
+      await company.goto(`${local().url}/#/licenses/${licenseId}`);
+      await company.getByRole('heading', { name: 'Devices without internet' }).waitFor();
+      await company.getByLabel('Activation request file').setInputFiles({
+        name: 'request.jwt',
+        mimeType: 'application/jwt',
+        buffer: Buffer.from(request),
+      });
+      const [download] = await Promise.all([
+        company.waitForEvent('download'),
+        company.getByRole('button', { name: 'Activate from the request' }).click(),
+      ]);
+      const answer = await readFile(String(await download.path()), 'utf8');
+      expect(await box.install(answer, { jwks, fingerprint: 'air-box-fp' })).toMatchObject({
+        valid: true,
+      });
+      await company
+        .getByRole('status')
+        .filter({ hasText: /^Activated act_/ })
+        .waitFor();
+      await company.getByRole('row', { name: /air-1 .*active · offline/ }).waitFor();
+      await scan(company, 'license offline files');
+
+      await company.getByLabel('Return proof file').setInputFiles({
+        name: 'return.jwt',
+        mimeType: 'application/jwt',
+        buffer: Buffer.from(await box.returnLicense()),
+      });
+      await company.getByRole('button', { name: 'Return the license' }).click();
+      await company
+        .getByRole('status')
+        .filter({ hasText: /^Returned act_/ })
+        .waitFor();
+      await company.getByRole('row', { name: /air-1 .*returned/ }).waitFor();
+
+      await company.getByRole('button', { name: 'Replace the device of pbx-1' }).click();
+      const dialog = company.getByRole('dialog', { name: 'Move pbx-1 to a replacement device' });
+      await dialog.getByLabel('Reason (kept in the history)').fill('Fan failure');
+      await dialog.getByLabel(/Fingerprint of the replacement/).fill('pbx-spare-fp');
+      await scan(company, 'rehost dialog');
+      await dialog.getByRole('button', { name: 'Move the activation' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await company.getByRole('row', { name: /pbx-1 .*revoked → act_/ }).waitFor();
+      const activations = await api('GET', `/licenses/${licenseId}/activations`);
+      expect(activations.json.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ fingerprint: 'pbx-spare-fp', status: 'active' }),
+        ]),
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('no page threw or had a serious accessibility violation', () => {

@@ -366,6 +366,22 @@ export const en = {
   'tickets.attach': 'Attach files',
   'tickets.attachLimit': 'At most {files} files, {mib} MiB in all.',
   'tickets.download': '{name} ({kib} KiB)',
+  'license.offline': 'offline',
+  'offline.heading': 'Devices without internet',
+  'offline.intro': 'Upload a file a device wrote, then carry the answer back to the device.',
+  'offline.requestFile': 'Activation request file',
+  'offline.activate': 'Activate from the request',
+  'offline.activated': 'Activated {id}. Its license file was downloaded: carry it to the device.',
+  'offline.proofFile': 'Return proof file',
+  'offline.return': 'Return the license',
+  'offline.returned': 'Returned {id}: its slot is back in the balance.',
+  'rehost.open': 'Replace the device of {host}',
+  'rehost.title': 'Move {host} to a replacement device',
+  'rehost.reason': 'Reason (kept in the history)',
+  'rehost.fingerprint': 'Fingerprint of the replacement (it then activates online)',
+  'rehost.requestFile': "Or the replacement's activation request file",
+  'rehost.submit': 'Move the activation',
+  'rehost.done': 'Moved to {id}; the old device is revoked.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -374,4 +374,22 @@ export const it: Record<MessageKey, string> = {
   'tickets.attach': 'Allega file',
   'tickets.attachLimit': 'Al massimo {files} file, {mib} MiB in tutto.',
   'tickets.download': '{name} ({kib} KiB)',
+  'license.offline': 'offline',
+  'offline.heading': 'Dispositivi senza internet',
+  'offline.intro':
+    'Carica un file scritto da un dispositivo, poi porta la risposta al dispositivo.',
+  'offline.requestFile': 'File di richiesta di attivazione',
+  'offline.activate': 'Attiva dalla richiesta',
+  'offline.activated':
+    'Attivata {id}. Il file di licenza è stato scaricato: portalo al dispositivo.',
+  'offline.proofFile': 'File di prova di restituzione',
+  'offline.return': 'Restituisci la licenza',
+  'offline.returned': 'Restituita {id}: il posto è tornato nel saldo.',
+  'rehost.open': 'Sostituisci il dispositivo di {host}',
+  'rehost.title': 'Sposta {host} su un dispositivo sostitutivo',
+  'rehost.reason': 'Motivo (resta nello storico)',
+  'rehost.fingerprint': 'Impronta del sostituto (poi si attiva online)',
+  'rehost.requestFile': 'Oppure il file di richiesta di attivazione del sostituto',
+  'rehost.submit': "Sposta l'attivazione",
+  'rehost.done': 'Spostata su {id}; il vecchio dispositivo è revocato.',
 };

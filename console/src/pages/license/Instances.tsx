@@ -7,16 +7,8 @@ import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
-
-/** Saves text as a file the browser downloads (no navigation, so the page stays). */
-const saveAs = (name: string, text: string) => {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/jwt' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
-};
+import { Rehost } from './Rehost.tsx';
+import { fileNameOf, saveAs } from './save-file.ts';
 
 /** The instances activated on a license, their current license files, and their deactivation. */
 export const Instances = ({ licenseId }: { licenseId: string }) => {
@@ -46,7 +38,7 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
           params: { path: { licenseId, activationId } },
         }),
       );
-      saveAs(`license-${host.replace(/[^A-Za-z0-9._-]+/g, '_')}.jwt`, file.licenseFile);
+      saveAs(fileNameOf(host), file.licenseFile);
       return file;
     },
   });
@@ -76,7 +68,11 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
                 <tr key={a.id}>
                   <td>{host}</td>
                   <td className="mono">{a.fingerprint.slice(0, 16)}</td>
-                  <td>{a.status}</td>
+                  <td>
+                    {a.status}
+                    {a.offline ? ` · ${t('license.offline')}` : ''}
+                    {a.replacedBy ? ` → ${a.replacedBy}` : ''}
+                  </td>
                   <td>{formatDate(a.activatedAt ?? a.createdAt)}</td>
                   <td className="row-actions">
                     {a.status === 'active' ? (
@@ -87,6 +83,9 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
                       >
                         {t('license.downloadFile', { host })}
                       </button>
+                    ) : null}
+                    {a.status === 'active' ? (
+                      <Rehost licenseId={licenseId} activationId={a.id} host={host} />
                     ) : null}
                     {a.status === 'active' ? (
                       <ConfirmButton

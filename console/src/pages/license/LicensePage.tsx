@@ -10,6 +10,7 @@ import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { NotFound } from '../NotFound.tsx';
 import { History } from './History.tsx';
 import { Instances } from './Instances.tsx';
+import { OfflineFiles } from './OfflineFiles.tsx';
 import { Terms } from './Terms.tsx';
 
 export const licenseKey = (licenseId: string) => ['licenses', 'one', licenseId] as const;
@@ -53,6 +54,7 @@ export const LicensePage = ({ licenseId }: { licenseId: string }) => {
         )}
       </section>
       <Instances licenseId={licenseId} />
+      <OfflineFiles licenseId={licenseId} />
       <History licenseId={licenseId} />
     </main>
   );
