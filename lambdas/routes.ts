@@ -14,6 +14,7 @@ import { licensesRoutes } from './routes/licenses.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { productsRoutes } from './routes/products.ts';
+import { relayRoutes } from './routes/relay.ts';
 import { groups, type Route, type RouteGroup } from './routes/route.ts';
 import { seatsRoutes } from './routes/seats.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -47,6 +48,7 @@ export const routes: readonly Route[] = [
   ...seatsRoutes,
   ...peopleRoutes,
   ...sessionRoutes,
+  ...relayRoutes,
   ...trialsRoutes,
   ...ticketsRoutes,
 ];

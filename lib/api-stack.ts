@@ -35,8 +35,11 @@ export interface ApiStackProps extends StackProps {
   signingKey: IKey;
 }
 
-/** DESIGN.md: only the function that signs may call kms:Sign, only mailers may send e-mail. */
-export const SIGNING_GROUP = 'instance' satisfies RouteGroup;
+/**
+ * DESIGN.md: only the functions that sign may call kms:Sign, only mailers may send e-mail. The
+ * instance function signs license files; the relay function signs seat allotments (ADR 0023).
+ */
+export const SIGNING_GROUPS: readonly RouteGroup[] = ['instance', 'relay'];
 /** The functions that send e-mail: activation codes, and invitations. */
 export const MAIL_GROUPS: readonly RouteGroup[] = ['activation', 'people'];
 /** The one function that administers people's accounts in the user pool. */
@@ -248,7 +251,8 @@ export class ApiStack extends Stack {
         },
       });
       if (spec.table !== 'none') fn.bindTable(props.table, spec.table);
-      if (group === SIGNING_GROUP) fn.bindSigningKey(props.signingKey, stage.retiredSigningKeys);
+      if (SIGNING_GROUPS.includes(group))
+        fn.bindSigningKey(props.signingKey, stage.retiredSigningKeys);
       if (group !== 'meta') {
         bindIdentity(
           fn,
@@ -282,9 +286,11 @@ export class ApiStack extends Stack {
     for (const route of routes) {
       let integration = integrations.get(route.group);
       if (!integration) {
-        // No test-invoke permission: it would double every function's resource policy.
+        // One permission per function, for this API only (its execute-api ARN), rather than one
+        // per method: per-method permissions alone were a fifth of the stack's 500-resource
+        // limit. API Gateway still invokes a function only for the methods it integrates (ADR 0023).
         integration = new LambdaIntegration(this.functions[route.group].fn, {
-          allowTestInvoke: false,
+          scopePermissionToMethod: false,
         });
         integrations.set(route.group, integration);
       }

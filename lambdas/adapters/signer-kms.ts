@@ -4,6 +4,7 @@ import type { KmsApi } from './aws/services.ts';
 import {
   compactJws,
   derToJose,
+  documentSigningInput,
   jwsSigningInput,
   type LicenseSigner,
   type PublicJwk,
@@ -86,30 +87,32 @@ export const kmsSigner = (options: KmsSignerOptions): LicenseSigner => {
     return publicKey;
   };
 
+  const signInput = async (input: string) => {
+    const out = (await client.call('Sign', {
+      KeyId: keyId,
+      Message: Buffer.from(sha256(input)).toString('base64'),
+      MessageType: 'DIGEST',
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    })) as { Signature?: string };
+    if (!out.Signature) throw new Error('KMS returned no signature');
+    const signature = derToJose(Buffer.from(out.Signature, 'base64'));
+    if (selfCheck) {
+      const { key } = await loadPublicKey();
+      const ok = verify(
+        'sha256',
+        Buffer.from(input, 'ascii'),
+        { key, dsaEncoding: 'ieee-p1363' },
+        signature,
+      );
+      if (!ok) throw new Error(`The signature of KMS key ${keyId} does not verify as kid ${kid}`);
+    }
+    return compactJws(input, signature);
+  };
+
   return {
     kid,
-    sign: async (claims: LicenseClaims) => {
-      const input = jwsSigningInput(kid, claims);
-      const out = (await client.call('Sign', {
-        KeyId: keyId,
-        Message: Buffer.from(sha256(input)).toString('base64'),
-        MessageType: 'DIGEST',
-        SigningAlgorithm: 'ECDSA_SHA_256',
-      })) as { Signature?: string };
-      if (!out.Signature) throw new Error('KMS returned no signature');
-      const signature = derToJose(Buffer.from(out.Signature, 'base64'));
-      if (selfCheck) {
-        const { key } = await loadPublicKey();
-        const ok = verify(
-          'sha256',
-          Buffer.from(input, 'ascii'),
-          { key, dsaEncoding: 'ieee-p1363' },
-          signature,
-        );
-        if (!ok) throw new Error(`The signature of KMS key ${keyId} does not verify as kid ${kid}`);
-      }
-      return compactJws(input, signature);
-    },
+    sign: async (claims: LicenseClaims) => signInput(jwsSigningInput(kid, claims)),
+    signDocument: async (typ, payload) => signInput(documentSigningInput(kid, typ, payload)),
     publicJwk: async () => ({ ...(await loadPublicKey()).jwk }),
   };
 };

@@ -2,7 +2,13 @@ import { createPrivateKey, generateKeyPairSync, randomBytes, sign } from 'node:c
 import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LicenseClaims } from '../domain/license-file.ts';
-import { compactJws, jwsSigningInput, type LicenseSigner, publicJwkOf } from './signer.ts';
+import {
+  compactJws,
+  documentSigningInput,
+  jwsSigningInput,
+  type LicenseSigner,
+  publicJwkOf,
+} from './signer.ts';
 
 export interface LocalSignerOptions {
   /** A P-256 private key, PKCS#8 (or SEC1) PEM. */
@@ -19,16 +25,15 @@ export const localSigner = (options: LocalSignerOptions): LicenseSigner => {
   const key = createPrivateKey({ key: options.privateKeyPem, format: 'pem' });
   const jwk = publicJwkOf(key, options.kid); // also rejects anything but a P-256 key
   const { kid } = jwk;
+  const signInput = (input: string) =>
+    compactJws(
+      input,
+      sign('sha256', Buffer.from(input, 'ascii'), { key, dsaEncoding: 'ieee-p1363' }),
+    );
   return {
     kid,
-    sign: async (claims: LicenseClaims) => {
-      const input = jwsSigningInput(kid, claims);
-      const signature = sign('sha256', Buffer.from(input, 'ascii'), {
-        key,
-        dsaEncoding: 'ieee-p1363',
-      });
-      return compactJws(input, signature);
-    },
+    sign: async (claims: LicenseClaims) => signInput(jwsSigningInput(kid, claims)),
+    signDocument: async (typ, payload) => signInput(documentSigningInput(kid, typ, payload)),
     publicJwk: async () => ({ ...jwk }),
   };
 };

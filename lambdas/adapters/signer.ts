@@ -17,6 +17,8 @@ export interface LicenseSigner {
   readonly kid: string;
   /** Validates the claims against the schema, then signs them. Returns the compact JWS. */
   sign(claims: LicenseClaims): Promise<string>;
+  /** Signs another document under the same key with its own `typ` (an allotment). */
+  signDocument(typ: string, payload: object): Promise<string>;
   /** The public key as a JWK for the JWKS. Holds public members only. */
   publicJwk(): Promise<PublicJwk>;
 }
@@ -54,6 +56,15 @@ export const licenseFileHeader = (kid: string): LicenseFileHeader => ({
 export const jwsSigningInput = (kid: string, claims: LicenseClaims): string => {
   const checked = LicenseClaims.parse(claims);
   return `${base64urlJson(licenseFileHeader(kid))}.${base64urlJson(checked)}`;
+};
+
+/**
+ * The signing input of another document signed under the license key (an allotment). Its `typ`
+ * is never the license file's, so no such document can pass as a license file.
+ */
+export const documentSigningInput = (kid: string, typ: string, payload: object): string => {
+  if (typ === LICENSE_FILE_TYP) throw new Error('License files are signed with sign()');
+  return `${base64urlJson({ alg: LICENSE_FILE_ALG, typ, kid })}.${base64urlJson(payload)}`;
 };
 
 export const compactJws = (signingInput: string, joseSignature: Uint8Array): string => {

@@ -13,6 +13,7 @@ const ID_PREFIXES = {
   per: 'a person id',
   tkt: 'a ticket id',
   att: 'an attachment id',
+  rly: 'a relay id',
 } as const;
 export const IdOf = (prefix: keyof typeof ID_PREFIXES) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `Not ${ID_PREFIXES[prefix]}`);
@@ -72,7 +73,17 @@ export const applyPatch = <T extends object>(entity: T, patch: object): T => {
   return next as T;
 };
 
-export type IdPrefix = 'cus' | 'prj' | 'tok' | 'evt' | 'lic' | 'act' | 'per' | 'tkt' | 'att';
+export type IdPrefix =
+  | 'cus'
+  | 'prj'
+  | 'tok'
+  | 'evt'
+  | 'lic'
+  | 'act'
+  | 'per'
+  | 'tkt'
+  | 'att'
+  | 'rly';
 
 /** Where new ids come from (adapters/ids.ts: time-sortable, with a type prefix). */
 export interface IdGenerator {

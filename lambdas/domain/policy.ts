@@ -41,6 +41,8 @@ export const actions = [
   'ticket:write',
   /** The vendor's agents: the queue, status, assignment, internal notes, every thread. */
   'ticket:manage',
+  /** Create, list and remove on-site relays of a project (docs/relay.md). */
+  'relay:manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -63,6 +65,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'ticket:read',
     'ticket:write',
     'ticket:manage',
+    'relay:manage',
   ]),
   'customer-admin': new Set<Action>([
     'product:read',
@@ -82,6 +85,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'trial:request',
     'ticket:read',
     'ticket:write',
+    'relay:manage',
   ]),
   'customer-user': new Set<Action>([
     'product:read',

@@ -1,6 +1,13 @@
 import { type FullestPools, type FullPool, fullestOf } from './dashboard.ts';
 import { drain, type Progress } from './job-progress.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
+import type { Allotment } from './relays.ts';
+
+export type QueuedAllotment = Pick<
+  Allotment,
+  'relayId' | 'projectId' | 'productCode' | 'expiresAt'
+>;
+
 import type { PoolState } from './seats.ts';
 
 /**
@@ -39,6 +46,10 @@ export interface SeatUpkeepStore {
    * its queue entry to the expiry its heartbeats gave it; `gone` when it was released meanwhile.
    */
   reapOrRequeue(lease: ExpiredLease, now: Date): Promise<'released' | 'requeued' | 'gone'>;
+  /** Relay allotments queued with an expiry before `now` (the queue follows renewals). */
+  expiredAllotments(now: Date): AsyncIterable<QueuedAllotment>;
+  /** Returns the allotment's seats to its pool if it really ran out; false if renewed or gone. */
+  returnAllotment(queued: QueuedAllotment, now: Date): Promise<boolean>;
   pools(): AsyncIterable<{ projectId: string; productCode: string }>;
   count(projectId: string, productCode: string): Promise<PoolCount | undefined>;
   repair(repair: CounterRepair): Promise<boolean>;
@@ -56,7 +67,22 @@ export const reapSeats = async (store: SeatUpkeepStore, now: Date, progress: Pro
     if (outcome === 'released') t.changed++;
     if (outcome === 'requeued') requeued++;
   });
-  return { ...tally, details: { requeued } };
+  // Allotments a relay stopped renewing: their seats go back to the pool by themselves.
+  let allotmentsReturned = 0;
+  if (!tally.truncated) {
+    await drain(
+      store.expiredAllotments(now),
+      progress,
+      async (a, t) => {
+        if (await store.returnAllotment(a, now)) {
+          allotmentsReturned++;
+          t.changed++;
+        }
+      },
+      tally,
+    );
+  }
+  return { ...tally, details: { requeued, allotmentsReturned } };
 };
 
 export interface Drift {

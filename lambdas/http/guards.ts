@@ -4,6 +4,7 @@ import { config } from '../config.ts';
 import type { Activation } from '../domain/activations.ts';
 import { DomainError } from '../domain/errors.ts';
 import { principalOfSubject } from '../domain/person-principal.ts';
+import type { Relay } from '../domain/relays.ts';
 import { authenticate } from '../middleware/auth.ts';
 import { idempotency } from '../middleware/idempotency.ts';
 import type { RequestContext } from '../middleware/request.ts';
@@ -26,7 +27,11 @@ export interface Guards {
  * (./instance-guards.ts), so the others do not bundle the activation store.
  */
 export const authenticateWith =
-  (instance?: (bearer: string | undefined) => Promise<Activation>) => () =>
+  (
+    instance?: (bearer: string | undefined) => Promise<Activation>,
+    relay?: (bearer: string | undefined) => Promise<Relay>,
+  ) =>
+  () =>
     authenticate({
       get tokens() {
         return runtime().store(tokenStore);
@@ -43,6 +48,7 @@ export const authenticateWith =
         return principalOfSubject(runtime().store(peopleStore), subject);
       },
       ...(instance ? { instance } : {}),
+      ...(relay ? { relay } : {}),
     });
 
 export const idempotencyGuard = (group: RouteGroup) =>

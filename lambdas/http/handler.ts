@@ -8,6 +8,7 @@ import type { ChangeContext } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import { etagOf, type IfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
+import type { Relay } from '../domain/relays.ts';
 import { cors } from '../middleware/cors.ts';
 import { metrics, withObservability } from '../middleware/observability.ts';
 import { problemDetails } from '../middleware/problem.ts';
@@ -32,6 +33,8 @@ export interface OperationRequest<I = unknown> {
   runtime: Runtime;
   /** The activated instance behind the activation token, on `activation` routes. */
   instance: Activation | undefined;
+  /** The on-site relay behind the relay credential, on `relay` routes. */
+  relay: Relay | undefined;
   /** The caller's `If-Match`, on conditional routes (also in `change`). */
   ifMatch: IfMatch | undefined;
   /** The caller's `If-None-Match`, for operations that answer with {@link Validated}. */
@@ -65,6 +68,12 @@ export class Validated {
     readonly body?: unknown,
   ) {}
 }
+
+/** The calling relay on a `relay` route; the middleware has authenticated it. */
+export const relayOf = (r: OperationRequest): Relay => {
+  if (!r.relay) throw new Error('Not a relay route');
+  return r.relay;
+};
 
 /** The calling instance on an `activation` route; the middleware has authenticated it. */
 export const instanceOf = (r: OperationRequest): Activation => {
@@ -172,6 +181,7 @@ export const httpHandler = <const Rs extends readonly Route[]>(
         ifMatch: context.ifMatch,
         ifNoneMatch: header(event, 'if-none-match'),
         instance: context.instance,
+        relay: context.relay,
         cookie: (name) => cookieOf(event, name),
         setCookie: (value) => cookies.push(value),
         // Read only by the operations that pass it on (the person's own MFA calls).

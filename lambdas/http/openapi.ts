@@ -80,7 +80,9 @@ const operation = (route: Route) => ({
       ? [{ apiToken: [] }]
       : route.auth === 'activation'
         ? [{ activationToken: [] }]
-        : [],
+        : route.auth === 'relay'
+          ? [{ relayCredential: [] }]
+          : [],
   parameters: [
     ...parameters(route),
     ...(route.validated
@@ -158,6 +160,11 @@ const build = (serverUrl?: string) => {
           type: 'http',
           scheme: 'bearer',
           description: 'An instance’s activation token: `tsa_…`, from completing an activation',
+        },
+        relayCredential: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An on-site relay’s credential: `tsy_…`, shown once when the relay is made',
         },
       },
     },

@@ -4,6 +4,7 @@ import type { Clock } from '../adapters/clock.ts';
 import { looksLikeJwt } from '../adapters/person-tokens.ts';
 import type { Activation } from '../domain/activations.ts';
 import type { Principal } from '../domain/principal.ts';
+import type { Relay } from '../domain/relays.ts';
 import {
   authenticate as authenticateToken,
   type TokenSecrets,
@@ -27,6 +28,8 @@ export const authenticate = (deps: {
   instance?: (bearer: string | undefined) => Promise<Activation>;
   /** A person's access token, verified, checked against Tessera's record of the person. */
   person: (jwt: string) => Promise<Principal>;
+  /** Only in the relay group's function (http/relay.ts). */
+  relay?: (bearer: string | undefined) => Promise<Relay>;
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext> => ({
   before: async ({ event, context }) => {
     if (context.route.auth === 'none') return;
@@ -37,6 +40,13 @@ export const authenticate = (deps: {
       logger.appendKeys({
         principal: { activationId: activation.id, licenseId: activation.licenseId },
       });
+      return;
+    }
+    if (context.route.auth === 'relay') {
+      if (!deps.relay) throw new Error('This function does not authenticate relays');
+      const relay = await deps.relay(bearerToken(event));
+      context.relay = relay;
+      logger.appendKeys({ principal: { relayId: relay.id, customerId: relay.customerId } });
       return;
     }
     const bearer = bearerToken(event);

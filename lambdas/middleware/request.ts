@@ -6,6 +6,7 @@ import type { Activation } from '../domain/activations.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { type IfMatch, parseIfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
+import type { Relay } from '../domain/relays.ts';
 import type { Route } from '../routes/route.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import { logger } from './observability.ts';
@@ -23,6 +24,8 @@ export interface RequestContext extends Context {
   principal?: Principal;
   /** The activated instance calling an `activation` route. */
   instance?: Activation;
+  /** The on-site relay calling a `relay` route. */
+  relay?: Relay;
   /** The caller's `If-Match`, on routes that edit a versioned resource. */
   ifMatch?: IfMatch;
 }

@@ -26,15 +26,20 @@ export const groups = {
   tickets: { description: 'Support tickets: open, reply, notes, status, queue', table: 'write' },
   trials: { description: 'Trial licenses: request, approve, decline', table: 'write' },
   session: { description: 'Signing in and out, for the console and the portal', table: 'write' },
+  relay: {
+    description: 'On-site relays: their credentials and seat allotments (signs allotments)',
+    table: 'write',
+  },
 } as const satisfies Record<string, { description: string; table: 'none' | 'read' | 'write' }>;
 
 export type RouteGroup = keyof typeof groups;
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /**
- * `none`: open; `token`: an API token (Authorization: Bearer tsr_…); `activation`: an instance's
- * activation token (Authorization: Bearer tsa_…), checked by the operation itself.
+ * `none`: open; `token`: an API token (Authorization: Bearer tsr_…) or a person's session;
+ * `activation`: an instance's activation token (Authorization: Bearer tsa_…); `relay`: an
+ * on-site relay's credential (Authorization: Bearer tsy_…).
  */
-export type RouteAuth = 'none' | 'token' | 'activation';
+export type RouteAuth = 'none' | 'token' | 'activation' | 'relay';
 
 export interface RouteSchemas {
   path?: z.ZodType;

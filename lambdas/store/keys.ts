@@ -235,6 +235,29 @@ export const leaseKeys = {
 } as const;
 
 /**
+ * On-site relays (domain/relays.ts): the relay item, its listing per project, and its allotments,
+ * one per pool it draws from, in the pool's partition (beside its leases) and listed per relay.
+ */
+export const relayKeys = {
+  relay: (relayId: string): PrimaryKey => ({ pk: `RELAY#${relayId}`, sk: 'RELAY' }),
+  byProject: (projectId: string, createdAt: string, relayId: string) => ({
+    gsi1pk: `PROJECT#${projectId}#RELAYS`,
+    gsi1sk: `${createdAt}#${relayId}`,
+  }),
+  projectPartition: (projectId: string) => `PROJECT#${projectId}#RELAYS`,
+  allotment: (projectId: string, productCode: string, relayId: string): PrimaryKey => ({
+    pk: `POOL#${projectId}#${productCode}`,
+    sk: `ALLOT#${relayId}`,
+  }),
+  allotmentSortPrefix: 'ALLOT#',
+  ofRelay: (relayId: string, projectId: string, productCode: string) => ({
+    gsi1pk: `RELAY#${relayId}#ALLOTMENTS`,
+    gsi1sk: `${projectId}#${productCode}`,
+  }),
+  relayPartition: (relayId: string) => `RELAY#${relayId}#ALLOTMENTS`,
+} as const;
+
+/**
  * Spreads the lease queue over index partitions by session, so one busy pool's heartbeats (each
  * moves its lease in the queue) are shared out instead of landing on one index key.
  */
@@ -281,6 +304,12 @@ export const queueKeys = {
     gsi3sk: `${createdAt}#${noticeId}`,
   }),
   noticePartition: 'QUEUE#NOTICES',
+  /** Relay allotments by expiry: the seat reaper returns the seats of those not renewed. */
+  allotment: (expiresAt: string, projectId: string, productCode: string, relayId: string) => ({
+    gsi3pk: 'QUEUE#ALLOTMENTS',
+    gsi3sk: `${expiresAt}#${projectId}#${productCode}#${relayId}`,
+  }),
+  allotmentPartition: 'QUEUE#ALLOTMENTS',
   attributes: ['gsi3pk', 'gsi3sk'] as const,
 } as const;
 
@@ -391,6 +420,12 @@ export const parseKeys = {
     const [expiresAt, projectId, productCode, ...rest] = gsi3sk.split('#');
     if (!expiresAt || !projectId || !productCode || rest.length === 0) return undefined;
     return { expiresAt, projectId, productCode, sessionId: rest.join('#') };
+  },
+  /** An allotment's queue entry, `<expiresAt>#<projectId>#<productCode>#<relayId>`. */
+  allotmentEntry: (gsi3sk: string) => {
+    const [expiresAt, projectId, productCode, relayId] = gsi3sk.split('#');
+    if (!expiresAt || !projectId || !productCode || !relayId) return undefined;
+    return { expiresAt, projectId, productCode, relayId };
   },
   /** A pool's partition key, `POOL#<projectId>#<productCode>`. */
   pool: (pk: string) => {

@@ -1,11 +1,14 @@
 import type { Db } from '../adapters/dynamodb.ts';
-import { UpdateCommand } from '../adapters/dynamodb.ts';
+import { GetCommand, QueryCommand, UpdateCommand } from '../adapters/dynamodb.ts';
+import type { Allotment } from '../domain/relays.ts';
 import type { CounterRepair, PoolCount, SeatUpkeepStore } from '../domain/seat-upkeep.ts';
 import { all, conditionally, exists, toParams } from './conditions.ts';
-import { assignmentKeys, leaseKeys, parseKeys, poolKeys, queueKeys } from './keys.ts';
+import { fromItem } from './items.ts';
+import { assignmentKeys, leaseKeys, parseKeys, poolKeys, queueKeys, relayKeys } from './keys.ts';
 import { countItems } from './pagination.ts';
 import { poolStore } from './pools.ts';
 import { queueReader } from './queues.ts';
+import { returnAllotment } from './relays.ts';
 import { seatStore } from './seats.ts';
 
 /** What the seat reaper and reconciliation read and write. */
@@ -13,6 +16,26 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
   const queues = queueReader(db, tableName);
   const seats = seatStore(db, tableName);
   const pools = poolStore(db, tableName);
+  const allottedSeats = async (pk: string) => {
+    let seats = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#seats': 'seats' },
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': relayKeys.allotmentSortPrefix },
+          ProjectionExpression: '#seats',
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) seats += Number(item.seats ?? 0);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return seats;
+  };
   return {
     async *expiredLeases(now) {
       for (const partition of queueKeys.leasePartitions) {
@@ -58,6 +81,35 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
       return moved ? 'requeued' : 'gone';
     },
 
+    async *expiredAllotments(now) {
+      for await (const entry of queues.entries(queueKeys.allotmentPartition, {
+        below: now.toISOString(),
+      })) {
+        const queued = parseKeys.allotmentEntry(String(entry.gsi3sk));
+        if (queued) yield queued;
+      }
+    },
+
+    returnAllotment: async (queued, now) => {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: relayKeys.allotment(queued.projectId, queued.productCode, queued.relayId),
+          ConsistentRead: true,
+        }),
+      );
+      const allotment = out.Item ? fromItem<Allotment>(out.Item) : undefined;
+      // Renewed meanwhile (a later expiry) or given back: nothing to do.
+      if (!allotment || new Date(allotment.expiresAt) > now) return false;
+      try {
+        await returnAllotment(db, tableName, allotment);
+        return true;
+      } catch (error) {
+        if (error instanceof Error && 'code' in error) return false;
+        throw error;
+      }
+    },
+
     async *pools() {
       for await (const entry of queues.entries(queueKeys.poolPartition)) {
         const pool = parseKeys.pool(entry.pk);
@@ -69,11 +121,13 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
       const pool = await pools.get(projectId, productCode);
       if (!pool) return undefined;
       const pk = poolKeys.pool(projectId, productCode).pk;
-      const [leases, assignments] = await Promise.all([
+      const [leases, assignments, allotted] = await Promise.all([
         countItems(db, tableName, pk, leaseKeys.sortPrefix),
         countItems(db, tableName, pk, assignmentKeys.sortPrefix),
+        allottedSeats(pk),
       ]);
-      return { pool, leases, assignments };
+      // Relay allotments are seats in use too: `used` counts them (domain/relays.ts).
+      return { pool, leases: leases + allotted, assignments };
     },
 
     repair: async (repair: CounterRepair) => {

@@ -9,22 +9,25 @@ import { countBusiness } from './business-metrics.ts';
 
 /**
  * The license-file signer for this process: KMS in AWS, the local P-256 key on the local
- * runtime. Built once; only the `instance` function imports this module, so only it can sign.
+ * runtime. Built once; only the signing functions (`instance`, and `relay` for allotments) import
+ * this module, so only they can sign.
  */
 let signer: LicenseSigner | undefined;
 
 /** Counts every failed signature (SigningFailures, alarmed): KMS down, throttled, key disabled. */
+const counting = async (sign: () => Promise<string>) => {
+  try {
+    return await sign();
+  } catch (error) {
+    countBusiness('SigningFailures');
+    throw error;
+  }
+};
 const counted = (inner: LicenseSigner): LicenseSigner => ({
   kid: inner.kid,
   publicJwk: () => inner.publicJwk(),
-  sign: async (claims) => {
-    try {
-      return await inner.sign(claims);
-    } catch (error) {
-      countBusiness('SigningFailures');
-      throw error;
-    }
-  },
+  sign: (claims) => counting(() => inner.sign(claims)),
+  signDocument: (typ, payload) => counting(() => inner.signDocument(typ, payload)),
 });
 
 export const currentSigner = (): LicenseSigner => {

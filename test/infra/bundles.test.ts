@@ -54,10 +54,10 @@ describe('function bundles', () => {
     }
   });
 
-  it('sign only in the instance function, send e-mail only where codes, invitations or notices go out, and administer accounts only in people', () => {
+  it('sign only in the instance and relay functions, send e-mail only where codes, invitations or notices go out, and administer accounts only in people', () => {
     const holding = (file: string) =>
       functions.map((f) => f.name).filter((name) => inputsOf(name).includes(file));
-    expect(holding('lambdas/wiring/signing.ts')).toEqual(['instance']);
+    expect(holding('lambdas/wiring/signing.ts')).toEqual(['instance', 'relay']);
     expect(holding('lambdas/wiring/mailing.ts')).toEqual([
       'activation',
       'people',

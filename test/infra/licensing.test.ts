@@ -127,10 +127,10 @@ const sendActions = [
 ];
 
 describe('license signing', () => {
-  it('only the instance function may kms:Sign, and only with the signing key', () => {
+  it('only the instance and relay functions may kms:Sign, and only with the signing key', () => {
     const signers = grants.filter((g) => allows(g.statement, 'kms:Sign'));
     expect(new Set(signers.map((g) => `${g.stack}/${g.role}`))).toEqual(
-      new Set([`api/${roleOf('instance')}`]),
+      new Set([`api/${roleOf('instance')}`, `api/${roleOf('relay')}`]),
     );
     for (const { statement } of signers) {
       const resources = list(statement.Resource);
@@ -195,11 +195,11 @@ describe('license signing', () => {
     }
   });
 
-  it('tells the instance function, and it alone, which key signs', () => {
+  it('tells the signing functions (instance, relay), and them alone, which key signs', () => {
     const environment = environmentOf(built.api);
     for (const group of Object.keys(groups) as RouteGroup[]) {
       const variables = environment[functionId(group)] ?? {};
-      if (group === 'instance') {
+      if (group === 'instance' || group === 'relay') {
         expect(dataExport(variables.SIGNING_KEY_ID)).toBe(`<${keyId}.Arn>`);
       } else {
         expect(variables).not.toHaveProperty('SIGNING_KEY_ID');
@@ -247,6 +247,7 @@ describe('key rotation by stage configuration', () => {
     });
     const signers = grantsOf({ api: rotated.api }).filter((g) => allows(g.statement, 'kms:Sign'));
     expect(signers.map((g) => render(g.statement.Resource))).toEqual([
+      render(instance.SIGNING_KEY_ID),
       render(instance.SIGNING_KEY_ID),
     ]);
   });

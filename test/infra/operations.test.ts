@@ -73,13 +73,21 @@ describe('operable from day one', () => {
     );
   });
 
-  it('grants API Gateway no test-invoke permission: one permission per method, not two', () => {
-    const permissions = api.findResources('AWS::Lambda::Permission');
-    const testInvoke = Object.values(permissions).filter((p) =>
-      JSON.stringify(p.Properties.SourceArn ?? '').includes('/test-invoke-stage/'),
+  it('lets API Gateway invoke each function through this API only: one permission per function', () => {
+    const permissions = Object.values(api.findResources('AWS::Lambda::Permission'));
+    const fromApi = permissions.filter(
+      (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
     );
-    expect(testInvoke).toEqual([]);
-    // One per route, and SES's one permission to invoke the mail intake.
-    expect(Object.keys(permissions)).toHaveLength(routes.length + 1);
+    // One per route group's function, and SES's one permission to invoke the mail intake.
+    expect(fromApi).toHaveLength(new Set(routes.map((r) => r.group)).size);
+    expect(permissions).toHaveLength(fromApi.length + 1);
+    for (const p of fromApi) {
+      const arn = JSON.stringify(p.Properties.SourceArn);
+      // This API's own execute-api ARN: no other API, no test-invoke stage.
+      expect(arn).toContain('execute-api');
+      expect(arn).toMatch(/"Ref":"Api[0-9A-F]{8}"/);
+      expect(arn).toContain('/*/*/*');
+      expect(arn).not.toContain('test-invoke-stage');
+    }
   });
 });

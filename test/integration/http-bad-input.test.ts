@@ -36,7 +36,8 @@ const urlOf = (route: Route) =>
     .replace('{personId}', 'per_00000000000000000000000000')
     .replace('{sessionId}', 'desk-1')
     .replace('{productCode}', 'PBX')
-    .replace('{ticketId}', 'tkt_00000000000000000000000000');
+    .replace('{ticketId}', 'tkt_00000000000000000000000000')
+    .replace('{relayId}', 'rly_00000000000000000000000000');
 
 const withBody = routes.filter((r) => r.schemas.body);
 
@@ -81,6 +82,8 @@ const validBodies: Record<string, Record<string, unknown>> = {
   activateOffline: { request: 'a.b.c' },
   returnOffline: { proof: 'a.b.c' },
   rehostActivation: { reason: 'Broken power supply', fingerprint: 'host-0002' },
+  createRelay: { name: 'Site relay' },
+  holdAllotment: { seats: 2 },
 };
 const authenticatedRoutes = routes.filter((r) => r.auth !== 'none');
 
@@ -110,9 +113,16 @@ beforeAll(async () => {
     body: { ...validBodies.issueLicense, customerId, notify: false },
   });
   instanceToken = (await activatedInstance(stores, license.json.id as string, 'host-0001')).token;
+  const relay = await invoke('POST', `/customers/${customerId}/projects/${projectId}/relays`, {
+    token,
+    body: { name: 'Bad input relay' },
+  });
+  relayCredential = relay.json.credential as string;
 });
 
-const credentialFor = (route: Route) => (route.auth === 'activation' ? instanceToken : token);
+let relayCredential = '';
+const credentialFor = (route: Route) =>
+  route.auth === 'activation' ? instanceToken : route.auth === 'relay' ? relayCredential : token;
 
 describe('bad input never reaches the data', () => {
   it('has a valid body for every operation that takes one', () => {

@@ -142,6 +142,8 @@ describe('Idempotency-Key', () => {
       // The authenticator key is shown once.
       'beginMfaSetup',
       'completeActivation',
+      // The relay credential is shown once.
+      'createRelay',
       'createToken',
       // A session answer holds a token; a retry signs in again rather than replaying it.
       'refreshSession',

@@ -1,0 +1,381 @@
+import * as z from 'zod';
+import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
+import { IdOf, Timestamp } from './common.ts';
+import { DomainError, notFound } from './errors.ts';
+import { assertCan, assertCustomerVisible, assertProjectVisible, customerScope } from './policy.ts';
+import { type Aggregation, poolLimit } from './pools.ts';
+import type { Principal } from './principal.ts';
+import type { PoolState } from './seats.ts';
+
+/**
+ * On-site relays (docs/relay.md): a customer-run program that serves seats on a LAN from an
+ * **allotment**, seats moved out of a pool's free seats in one transaction. The pool's `used`
+ * counts the allotment, so cloud leases + every allotment ≤ the limit, always, and the pool's
+ * Used column shows them. An allotment lives ALLOTMENT_SECONDS unless renewed; the seat reaper
+ * returns the seats of one that ran out.
+ */
+export const ALLOTMENT_SECONDS = 60 * 60;
+/** The relay renews when a quarter of the lifetime has passed (docs/relay.md: the revocation bound). */
+export const RENEW_AFTER_SECONDS = ALLOTMENT_SECONDS / 4;
+export const ALLOTMENT_TYP = 'tessera-allotment+jwt';
+export const RELAY_TOKEN_PATTERN = /^tsy_([0-9a-z]{26})_([A-Za-z0-9_-]{43})$/;
+
+export const RelayPath = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ customerId: IdOf('cus'), projectId: IdOf('prj') }),
+);
+export const OneRelayPath = /* @__PURE__ */ z.lazy(() =>
+  RelayPath.unwrap().extend({ relayId: IdOf('rly') }),
+);
+export const CreateRelayInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ name: z.string().trim().min(1).max(100) }),
+);
+export const AllotmentPath = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ productCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/) }),
+);
+export const HoldAllotmentInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    seats: z.number().int().min(0).max(100_000).describe('Seats the relay wants to hold'),
+    inUse: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe('Leases the relay serves now (shown in the console)'),
+    cached: z.number().int().min(0).max(1_000_000).optional().describe('License files it caches'),
+  }),
+);
+
+export interface Relay {
+  id: string;
+  customerId: string;
+  projectId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: string;
+  lastContactAt?: string;
+  /** What the relay said at its last contact. */
+  report?: { inUse: number; cached: number; productCode: string };
+}
+
+export interface Allotment {
+  relayId: string;
+  projectId: string;
+  productCode: string;
+  seats: number;
+  grantedAt: string;
+  expiresAt: string;
+}
+
+export const RelayView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    id: z.string(),
+    customerId: z.string(),
+    projectId: z.string(),
+    name: z.string(),
+    createdAt: Timestamp,
+    lastContactAt: Timestamp.optional(),
+    report: z
+      .object({ inUse: z.number().int(), cached: z.number().int(), productCode: z.string() })
+      .optional(),
+    allotments: z.array(
+      z.object({ productCode: z.string(), seats: z.number().int(), expiresAt: Timestamp }),
+    ),
+  }),
+);
+export const CreatedRelayView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    relay: RelayView,
+    credential: z.string().describe('Shown once: the relay is configured with it'),
+  }),
+);
+export const AllotmentView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    productCode: z.string(),
+    projectId: z.string(),
+    seats: z.number().int().describe('Granted: at most what was asked, at most what is free'),
+    expiresAt: Timestamp,
+    renewAfter: Timestamp,
+    document: z.string().describe('The allotment signed under the license key (compact JWS)'),
+  }),
+);
+export const AllotmentListView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    items: z.array(
+      z.object({
+        relayId: z.string(),
+        relayName: z.string(),
+        seats: z.number().int(),
+        expiresAt: Timestamp,
+        lastContactAt: Timestamp.optional(),
+      }),
+    ),
+  }),
+);
+
+export interface RelayStore {
+  create(relay: Relay, event: AuditEvent): Promise<void>;
+  get(relayId: string): Promise<Relay | undefined>;
+  listByProject(projectId: string): Promise<Relay[]>;
+  /** Deletes the relay and gives back every allotment it holds; one transaction per pool. */
+  remove(relay: Relay, allotments: Allotment[], event: AuditEvent): Promise<void>;
+  allotmentsOf(relayId: string): Promise<Allotment[]>;
+  /** One allotment, read consistently. */
+  allotment(
+    relayId: string,
+    projectId: string,
+    productCode: string,
+  ): Promise<Allotment | undefined>;
+  allotmentsOfPool(projectId: string, productCode: string): Promise<Allotment[]>;
+  /**
+   * Sets the relay's allotment of the pool to `next.seats` (0 removes it), moving the difference
+   * into or out of the pool's `used` in the same transaction: a raise only while it fits under
+   * `limit` with the licenses seen (`licensesVersion`), only from the allotment as it was read.
+   */
+  setAllotment(
+    previous: Allotment | undefined,
+    next: Allotment,
+    limit: number,
+    pool: PoolState,
+  ): Promise<void>;
+  contact(relay: Relay, at: string, report: Relay['report']): Promise<void>;
+}
+
+export interface RelayDeps {
+  relays: RelayStore;
+  pools: {
+    pool(projectId: string, productCode: string): Promise<PoolState | undefined>;
+  };
+  aggregationOf(productCode: string): Promise<Aggregation | undefined>;
+  projectOf(customerId: string, projectId: string): Promise<unknown>;
+  signer: { signDocument(typ: string, payload: object): Promise<string> };
+  secrets: {
+    newToken(relayId: string): { token: string; hash: string };
+    hash(v: string): string;
+    equal(a: string, b: string): boolean;
+  };
+  ids: { next(prefix: string): string };
+  now(): Date;
+}
+
+/** A relay as answered: never its credential's hash. */
+export const relayView = (relay: Relay, allotments: Allotment[]) => {
+  const { tokenHash: _t, ...rest } = relay;
+  return {
+    ...rest,
+    allotments: allotments.map(({ productCode, seats, expiresAt }) => ({
+      productCode,
+      seats,
+      expiresAt,
+    })),
+  };
+};
+
+const visibleProject = async (
+  deps: RelayDeps,
+  principal: Principal,
+  customerId: string,
+  projectId: string,
+) => {
+  assertCustomerVisible(principal, customerId);
+  assertProjectVisible(principal, projectId, 'Project');
+  if (!(await deps.projectOf(customerId, projectId))) throw notFound('Project');
+};
+
+/** A relay credential for one project, made by vendor staff or the customer's company users. */
+export const createRelay = async (
+  deps: RelayDeps,
+  ctx: ChangeContext,
+  customerId: string,
+  projectId: string,
+  input: z.infer<typeof CreateRelayInput>,
+) => {
+  await visibleProject(deps, ctx.principal, customerId, projectId);
+  assertCan(ctx.principal, 'relay:manage');
+  const id = deps.ids.next('rly');
+  const credential = deps.secrets.newToken(id);
+  const relay: Relay = {
+    id,
+    customerId,
+    projectId,
+    name: input.name,
+    tokenHash: credential.hash,
+    createdAt: ctx.now.toISOString(),
+  };
+  const { tokenHash: _t, ...shown } = relay;
+  await deps.relays.create(
+    relay,
+    auditEvent(ctx, 'relay.created', { type: 'customer', id: customerId, customerId }, null, shown),
+  );
+  return { relay: relayView(relay, []), credential: credential.token };
+};
+
+export const listRelays = async (
+  deps: RelayDeps,
+  principal: Principal,
+  customerId: string,
+  projectId: string,
+) => {
+  await visibleProject(deps, principal, customerId, projectId);
+  assertCan(principal, 'relay:manage');
+  const relays = await deps.relays.listByProject(projectId);
+  return {
+    items: await Promise.all(
+      relays.map(async (r) => relayView(r, await deps.relays.allotmentsOf(r.id))),
+    ),
+  };
+};
+
+/** Revokes the credential at once and gives the relay's seats back to their pools. */
+export const removeRelay = async (
+  deps: RelayDeps,
+  ctx: ChangeContext,
+  customerId: string,
+  projectId: string,
+  relayId: string,
+) => {
+  await visibleProject(deps, ctx.principal, customerId, projectId);
+  assertCan(ctx.principal, 'relay:manage');
+  const relay = await deps.relays.get(relayId);
+  if (!relay || relay.projectId !== projectId || relay.customerId !== customerId) {
+    throw notFound('Relay');
+  }
+  const allotments = await deps.relays.allotmentsOf(relayId);
+  const { tokenHash: _t, ...shown } = relay;
+  await deps.relays.remove(
+    relay,
+    allotments,
+    auditEvent(ctx, 'relay.removed', { type: 'customer', id: customerId, customerId }, shown, null),
+  );
+};
+
+/** The calling relay as Tessera sees it (its own status call). */
+export const relaySelf = async (deps: RelayDeps, relay: Relay) =>
+  relayView(relay, await deps.relays.allotmentsOf(relay.id));
+
+/** The relay behind a credential; every failure is the same 401. */
+export const authenticateRelay = async (deps: RelayDeps, presented: string | undefined) => {
+  const unauthenticated = new DomainError(
+    'UNAUTHENTICATED',
+    'A valid relay credential is required.',
+  );
+  const match = presented ? RELAY_TOKEN_PATTERN.exec(presented) : null;
+  if (!match?.[1] || !presented) throw unauthenticated;
+  const relay = await deps.relays.get(`rly_${match[1]}`);
+  if (!relay || !deps.secrets.equal(relay.tokenHash, deps.secrets.hash(presented))) {
+    throw unauthenticated;
+  }
+  return relay;
+};
+
+/** Rounds of reading the pool and trying again when another seat moved in between. */
+const HOLD_ATTEMPTS = 6;
+
+/**
+ * Grants, renews, grows or shrinks the relay's allotment of one product in its project: as many of
+ * the asked seats as are free (never more), for ALLOTMENT_SECONDS from now, signed. A suspended or
+ * revoked license lowers the limit, and so what the next renewal grants.
+ */
+export const holdAllotment = async (
+  deps: RelayDeps,
+  relay: Relay,
+  productCode: string,
+  input: z.infer<typeof HoldAllotmentInput>,
+) => {
+  const aggregation = await deps.aggregationOf(productCode);
+  if (!aggregation) throw notFound('Product');
+  for (let attempt = 0; ; attempt++) {
+    const now = deps.now();
+    const pool = await deps.pools.pool(relay.projectId, productCode);
+    if (!pool) throw new DomainError('NO_ENTITLEMENT', 'This project has no license for it.');
+    const previous = await deps.relays.allotment(relay.id, relay.projectId, productCode);
+    const limit = poolLimit(pool.licenses, aggregation, now);
+    const heldBefore = previous?.seats ?? 0;
+    const free = Math.max(0, limit - (pool.used - heldBefore));
+    const seats = Math.min(input.seats, free);
+    const expiresAt = new Date(now.getTime() + ALLOTMENT_SECONDS * 1000).toISOString();
+    const next: Allotment = {
+      relayId: relay.id,
+      projectId: relay.projectId,
+      productCode,
+      seats,
+      grantedAt: now.toISOString(),
+      expiresAt,
+    };
+    try {
+      await deps.relays.setAllotment(previous, next, limit, pool);
+    } catch (error) {
+      const raced = error instanceof DomainError && error.code === 'CONCURRENT_MODIFICATION';
+      if (!raced || attempt >= HOLD_ATTEMPTS) throw error;
+      continue;
+    }
+    await deps.relays.contact(relay, now.toISOString(), {
+      inUse: input.inUse ?? 0,
+      cached: input.cached ?? 0,
+      productCode,
+    });
+    const document = await deps.signer.signDocument(ALLOTMENT_TYP, {
+      iss: 'tessera',
+      sub: relay.id,
+      prj: relay.projectId,
+      product: productCode,
+      seats,
+      iat: Math.floor(now.getTime() / 1000),
+      exp: Math.floor(Date.parse(expiresAt) / 1000),
+    });
+    return {
+      productCode,
+      projectId: relay.projectId,
+      seats,
+      expiresAt,
+      renewAfter: new Date(now.getTime() + RENEW_AFTER_SECONDS * 1000).toISOString(),
+      document,
+    };
+  }
+};
+
+/** The relay gives its seats of one product back (it stops, or needs none). */
+export const releaseAllotment = async (deps: RelayDeps, relay: Relay, productCode: string) => {
+  const aggregation = await deps.aggregationOf(productCode);
+  if (!aggregation) throw notFound('Product');
+  for (let attempt = 0; ; attempt++) {
+    const previous = await deps.relays.allotment(relay.id, relay.projectId, productCode);
+    const pool = await deps.pools.pool(relay.projectId, productCode);
+    if (!previous || !pool) return { productCode, released: 0 };
+    const now = deps.now().toISOString();
+    try {
+      await deps.relays.setAllotment(previous, { ...previous, seats: 0, grantedAt: now }, 0, pool);
+      return { productCode, released: previous.seats };
+    } catch (error) {
+      const raced = error instanceof DomainError && error.code === 'CONCURRENT_MODIFICATION';
+      if (!raced || attempt >= HOLD_ATTEMPTS) throw error;
+    }
+  }
+};
+
+/** A pool's allotments, for those who see the pool (the console's Used breakdown). */
+export const poolAllotments = async (
+  deps: RelayDeps,
+  principal: Principal,
+  customerId: string,
+  projectId: string,
+  productCode: string,
+) => {
+  await visibleProject(deps, principal, customerId, projectId);
+  assertCan(principal, 'license:read');
+  const own = customerScope(principal);
+  const allotments = await deps.relays.allotmentsOfPool(projectId, productCode);
+  const items = [];
+  for (const a of allotments) {
+    const relay = await deps.relays.get(a.relayId);
+    if (!relay || (own !== undefined && relay.customerId !== own)) continue;
+    items.push({
+      relayId: a.relayId,
+      relayName: relay.name,
+      seats: a.seats,
+      expiresAt: a.expiresAt,
+      ...(relay.lastContactAt ? { lastContactAt: relay.lastContactAt } : {}),
+    });
+  }
+  return { items };
+};

@@ -1,0 +1,65 @@
+import {
+  authenticateRelay,
+  createRelay,
+  holdAllotment,
+  listRelays,
+  poolAllotments,
+  relaySelf,
+  releaseAllotment,
+  removeRelay,
+} from '../domain/relays.ts';
+import { relayRoutes } from '../routes/relay.ts';
+import { relayDeps } from '../wiring/relay-deps.ts';
+import { runtime } from '../wiring/runtime.ts';
+import { authenticateWith, guards } from './guards.ts';
+import { httpHandler, relayOf } from './handler.ts';
+
+export const handler = httpHandler(
+  relayRoutes,
+  {
+    createRelay: (r) =>
+      createRelay(
+        relayDeps(r.runtime),
+        r.change,
+        r.input.path.customerId,
+        r.input.path.projectId,
+        r.input.body,
+      ),
+    listRelays: (r) =>
+      listRelays(
+        relayDeps(r.runtime),
+        r.principal,
+        r.input.path.customerId,
+        r.input.path.projectId,
+      ),
+    removeRelay: (r) =>
+      removeRelay(
+        relayDeps(r.runtime),
+        r.change,
+        r.input.path.customerId,
+        r.input.path.projectId,
+        r.input.path.relayId,
+      ),
+    listPoolAllotments: (r) =>
+      poolAllotments(
+        relayDeps(r.runtime),
+        r.principal,
+        r.input.path.customerId,
+        r.input.path.projectId,
+        r.input.path.productCode,
+      ),
+    getRelaySelf: (r) => relaySelf(relayDeps(r.runtime), relayOf(r)),
+    holdAllotment: (r) =>
+      holdAllotment(relayDeps(r.runtime), relayOf(r), r.input.path.productCode, r.input.body),
+    releaseAllotment: (r) =>
+      releaseAllotment(relayDeps(r.runtime), relayOf(r), r.input.path.productCode),
+  },
+  {
+    guards: {
+      ...guards,
+      authenticate: authenticateWith(undefined, (bearer) =>
+        authenticateRelay(relayDeps(runtime()), bearer),
+      ),
+    },
+  },
+);

@@ -1,0 +1,223 @@
+import type { Db } from '../adapters/dynamodb.ts';
+import { GetCommand, QueryCommand, UpdateCommand } from '../adapters/dynamodb.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Allotment, Relay, RelayStore } from '../domain/relays.ts';
+import type { PoolState } from '../domain/seats.ts';
+import { auditWrite } from './audit.ts';
+import { absent, all, type Condition, conditioned, exists } from './conditions.ts';
+import { fromItem, toItem } from './items.ts';
+import { poolKeys, queueKeys, relayKeys } from './keys.ts';
+import { transact, type Write } from './transact.ts';
+
+const raced = () =>
+  new DomainError('CONCURRENT_MODIFICATION', 'The pool changed meanwhile; try again.');
+
+/** The allotment exactly as it was read: a concurrent renewal or expiry makes the write lose. */
+const unchanged = (a: Allotment): Condition => ({
+  expression: '#seats = :seenSeats AND #expiresAt = :seenExpiry',
+  names: { '#seats': 'seats', '#expiresAt': 'expiresAt' },
+  values: { ':seenSeats': a.seats, ':seenExpiry': a.expiresAt },
+});
+
+/** Room for `delta` more seats under `limit`, with the pool's licenses as they were read. */
+const roomFor = (delta: number, limit: number, licensesVersion: number): Condition => ({
+  expression: '#used <= :maxBefore AND #licensesVersion = :seenLicenses',
+  names: { '#used': 'used', '#licensesVersion': 'licensesVersion' },
+  values: { ':maxBefore': limit - delta, ':seenLicenses': licensesVersion },
+});
+
+const enough = (seats: number): Condition => ({
+  expression: '#used >= :giveBack',
+  names: { '#used': 'used' },
+  values: { ':giveBack': seats },
+});
+
+/** `used` moves by `delta`, and `seatVersion` with it (reconciliation's guard, as for leases). */
+const moveUsed = (projectId: string, productCode: string, delta: number, condition: Condition) => ({
+  update: poolKeys.pool(projectId, productCode),
+  set: {
+    expression:
+      'SET #used = #used + :delta, #seatVersion = if_not_exists(#seatVersion, :zero) + :one',
+    names: { '#used': 'used', '#seatVersion': 'seatVersion' },
+    values: { ':delta': delta, ':zero': 0, ':one': 1 },
+  },
+  condition: all(exists, condition),
+  onConflict: raced,
+});
+
+const allotmentItem = (a: Allotment) =>
+  toItem(
+    'allotment',
+    {
+      ...relayKeys.allotment(a.projectId, a.productCode, a.relayId),
+      ...relayKeys.ofRelay(a.relayId, a.projectId, a.productCode),
+      ...queueKeys.allotment(a.expiresAt, a.projectId, a.productCode, a.relayId),
+    },
+    a,
+  );
+
+/** Gives an allotment's seats back to its pool, only if it is still as read: one transaction. */
+export const returnAllotment = (db: Db, tableName: string, a: Allotment) =>
+  transact(db, tableName, [
+    {
+      remove: relayKeys.allotment(a.projectId, a.productCode, a.relayId),
+      condition: all(exists, unchanged(a)),
+      onConflict: raced,
+    },
+    moveUsed(a.projectId, a.productCode, -a.seats, enough(a.seats)),
+  ]);
+
+export const relayStore = (db: Db, tableName: string): RelayStore => {
+  const query = async (index: 'gsi1' | undefined, partition: string, prefix?: string) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    const pk = index ? 'gsi1pk' : 'pk';
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          ...(index ? { IndexName: index } : { ConsistentRead: true }),
+          KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: prefix ? { '#pk': pk, '#sk': 'sk' } : { '#pk': pk },
+          ExpressionAttributeValues: prefix
+            ? { ':pk': partition, ':prefix': prefix }
+            : { ':pk': partition },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  return {
+    create: (relay, event) =>
+      transact(db, tableName, [
+        {
+          put: toItem(
+            'relay',
+            {
+              ...relayKeys.relay(relay.id),
+              ...relayKeys.byProject(relay.projectId, relay.createdAt, relay.id),
+            },
+            relay,
+          ),
+          condition: absent,
+        },
+        auditWrite(event),
+      ]),
+
+    get: async (relayId) => {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: relayKeys.relay(relayId),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ? fromItem<Relay>(out.Item) : undefined;
+    },
+
+    listByProject: async (projectId) =>
+      (await query('gsi1', relayKeys.projectPartition(projectId))).map((i) => fromItem<Relay>(i)),
+
+    // Index reads are eventually consistent; each allotment is then read from its pool partition.
+    allotmentsOf: async (relayId) => {
+      const listed = await query('gsi1', relayKeys.relayPartition(relayId));
+      const found: Allotment[] = [];
+      for (const entry of listed) {
+        const a = fromItem<Allotment>(entry);
+        const out = await db.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: relayKeys.allotment(a.projectId, a.productCode, a.relayId),
+            ConsistentRead: true,
+          }),
+        );
+        if (out.Item) found.push(fromItem<Allotment>(out.Item));
+      }
+      return found;
+    },
+
+    allotment: async (relayId, projectId, productCode) => {
+      const out = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: relayKeys.allotment(projectId, productCode, relayId),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ? fromItem<Allotment>(out.Item) : undefined;
+    },
+
+    allotmentsOfPool: async (projectId, productCode) =>
+      (
+        await query(
+          undefined,
+          poolKeys.pool(projectId, productCode).pk,
+          relayKeys.allotmentSortPrefix,
+        )
+      ).map((i) => fromItem<Allotment>(i)),
+
+    setAllotment: async (previous, next, limit, pool: PoolState) => {
+      const delta = next.seats - (previous?.seats ?? 0);
+      const writes: Write[] = [];
+      if (delta > 0) {
+        writes.push(
+          moveUsed(
+            next.projectId,
+            next.productCode,
+            delta,
+            roomFor(delta, limit, pool.licensesVersion),
+          ),
+        );
+      } else if (delta < 0) {
+        writes.push(moveUsed(next.projectId, next.productCode, delta, enough(-delta)));
+      }
+      const key = relayKeys.allotment(next.projectId, next.productCode, next.relayId);
+      if (next.seats > 0) {
+        writes.push({
+          put: allotmentItem(next),
+          condition: previous ? all(exists, unchanged(previous)) : absent,
+          onConflict: raced,
+        });
+      } else if (previous) {
+        writes.push({
+          remove: key,
+          condition: all(exists, unchanged(previous)),
+          onConflict: raced,
+        });
+      }
+      if (writes.length > 0) await transact(db, tableName, writes);
+    },
+
+    remove: async (relay, allotments, event) => {
+      for (const a of allotments) {
+        await returnAllotment(db, tableName, a).catch((error: unknown) => {
+          // Renewed or expired meanwhile: the credential goes next, so it cannot renew again,
+          // and the reaper returns what it still holds when it runs out.
+          if (!(error instanceof DomainError)) throw error;
+        });
+      }
+      await transact(db, tableName, [
+        { remove: relayKeys.relay(relay.id), condition: exists },
+        auditWrite(event),
+      ]);
+    },
+
+    contact: async (relay, at, report) => {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: relayKeys.relay(relay.id),
+          UpdateExpression: 'SET #lastContactAt = :at, #report = :report',
+          ...conditioned(exists, {
+            names: { '#lastContactAt': 'lastContactAt', '#report': 'report' },
+            values: { ':at': at, ':report': report },
+          }),
+        }),
+      );
+    },
+  };
+};
