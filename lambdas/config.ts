@@ -60,6 +60,8 @@ const Config = z.object({
   ACTIVATION_MAX_PENDING: z.coerce.number().int().min(1).max(100).default(5),
   /** Activation codes e-mailed for one license per clock hour (starts and resends). */
   ACTIVATION_CODE_EMAILS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How long a relay's seat allotment lasts unless renewed (docs/relay.md). */
+  RELAY_ALLOTMENT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
   /** The stage's Cognito user pool and its app client; without them nobody signs in. */
   USER_POOL_ID: z.string().min(1).optional(),
   USER_POOL_CLIENT_ID: z.string().min(1).optional(),

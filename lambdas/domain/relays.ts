@@ -11,12 +11,10 @@ import type { PoolState } from './seats.ts';
  * On-site relays (docs/relay.md): a customer-run program that serves seats on a LAN from an
  * **allotment**, seats moved out of a pool's free seats in one transaction. The pool's `used`
  * counts the allotment, so cloud leases + every allotment ≤ the limit, always, and the pool's
- * Used column shows them. An allotment lives ALLOTMENT_SECONDS unless renewed; the seat reaper
- * returns the seats of one that ran out.
+ * Used column shows them. An allotment lives the stage's `allotmentSeconds` (an hour by default)
+ * unless renewed, and the relay renews after a quarter of it; the seat reaper returns the seats
+ * of one that ran out.
  */
-export const ALLOTMENT_SECONDS = 60 * 60;
-/** The relay renews when a quarter of the lifetime has passed (docs/relay.md: the revocation bound). */
-export const RENEW_AFTER_SECONDS = ALLOTMENT_SECONDS / 4;
 export const ALLOTMENT_TYP = 'tessera-allotment+jwt';
 export const RELAY_TOKEN_PATTERN = /^tsy_([0-9a-z]{26})_([A-Za-z0-9_-]{43})$/;
 
@@ -43,6 +41,18 @@ export const HoldAllotmentInput = /* @__PURE__ */ z.lazy(() =>
       .optional()
       .describe('Leases the relay serves now (shown in the console)'),
     cached: z.number().int().min(0).max(1_000_000).optional().describe('License files it caches'),
+  }),
+);
+
+export const InstanceCheckInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ activationToken: z.string().min(1).max(200) }),
+);
+export const RelayInstanceView = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    activationId: z.string(),
+    licenseId: z.string(),
+    productCode: z.string(),
+    leaseSeconds: z.number().int().describe('How long a seat lasts without a heartbeat'),
   }),
 );
 
@@ -156,6 +166,8 @@ export interface RelayDeps {
   };
   ids: { next(prefix: string): string };
   now(): Date;
+  /** How long an allotment lasts unless renewed. */
+  allotmentSeconds: number;
 }
 
 /** A relay as answered: never its credential's hash. */
@@ -273,7 +285,7 @@ const HOLD_ATTEMPTS = 6;
 
 /**
  * Grants, renews, grows or shrinks the relay's allotment of one product in its project: as many of
- * the asked seats as are free (never more), for ALLOTMENT_SECONDS from now, signed. A suspended or
+ * the asked seats as are free (never more), for `allotmentSeconds` from now, signed. A suspended or
  * revoked license lowers the limit, and so what the next renewal grants.
  */
 export const holdAllotment = async (
@@ -293,7 +305,7 @@ export const holdAllotment = async (
     const heldBefore = previous?.seats ?? 0;
     const free = Math.max(0, limit - (pool.used - heldBefore));
     const seats = Math.min(input.seats, free);
-    const expiresAt = new Date(now.getTime() + ALLOTMENT_SECONDS * 1000).toISOString();
+    const expiresAt = new Date(now.getTime() + deps.allotmentSeconds * 1000).toISOString();
     const next: Allotment = {
       relayId: relay.id,
       projectId: relay.projectId,
@@ -328,7 +340,7 @@ export const holdAllotment = async (
       projectId: relay.projectId,
       seats,
       expiresAt,
-      renewAfter: new Date(now.getTime() + RENEW_AFTER_SECONDS * 1000).toISOString(),
+      renewAfter: new Date(now.getTime() + (deps.allotmentSeconds / 4) * 1000).toISOString(),
       document,
     };
   }
@@ -351,6 +363,33 @@ export const releaseAllotment = async (deps: RelayDeps, relay: Relay, productCod
       if (!raced || attempt >= HOLD_ATTEMPTS) throw error;
     }
   }
+};
+
+/**
+ * An instance that calls the relay, checked once online: its activation token is valid and its
+ * license draws from the relay's project (an instance of another project gets 404, and so can
+ * never spend this project's seats). The relay keeps the answer for when the cloud is away.
+ */
+export const checkRelayInstance = async (
+  deps: {
+    authenticate(
+      token: string,
+    ): Promise<{ id: string; licenseId: string; projectId?: string; productCode?: string }>;
+    leaseSecondsOf(productCode: string): Promise<number>;
+  },
+  relay: Relay,
+  activationToken: string,
+) => {
+  const activation = await deps.authenticate(activationToken).catch(() => undefined);
+  if (!activation?.productCode || activation.projectId !== relay.projectId) {
+    throw notFound('Instance');
+  }
+  return {
+    activationId: activation.id,
+    licenseId: activation.licenseId,
+    productCode: activation.productCode,
+    leaseSeconds: await deps.leaseSecondsOf(activation.productCode),
+  };
 };
 
 /** A pool's allotments, for those who see the pool (the console's Used breakdown). */

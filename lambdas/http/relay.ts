@@ -1,5 +1,8 @@
+import { activationSecrets } from '../adapters/activation-secrets.ts';
+import { authenticateInstance } from '../domain/activations.ts';
 import {
   authenticateRelay,
+  checkRelayInstance,
   createRelay,
   holdAllotment,
   listRelays,
@@ -8,7 +11,10 @@ import {
   releaseAllotment,
   removeRelay,
 } from '../domain/relays.ts';
+import { DEFAULT_LEASE_SECONDS } from '../domain/seats.ts';
 import { relayRoutes } from '../routes/relay.ts';
+import { activationStore } from '../store/activations.ts';
+import { productStore } from '../store/products.ts';
 import { relayDeps } from '../wiring/relay-deps.ts';
 import { runtime } from '../wiring/runtime.ts';
 import { authenticateWith, guards } from './guards.ts';
@@ -49,6 +55,20 @@ export const handler = httpHandler(
         r.input.path.productCode,
       ),
     getRelaySelf: (r) => relaySelf(relayDeps(r.runtime), relayOf(r)),
+    checkRelayInstance: (r) =>
+      checkRelayInstance(
+        {
+          authenticate: (token) =>
+            authenticateInstance(
+              { activations: r.runtime.store(activationStore), secrets: activationSecrets },
+              token,
+            ),
+          leaseSecondsOf: async (code) =>
+            (await r.runtime.store(productStore).get(code))?.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+        },
+        relayOf(r),
+        r.input.body.activationToken,
+      ),
     holdAllotment: (r) =>
       holdAllotment(relayDeps(r.runtime), relayOf(r), r.input.path.productCode, r.input.body),
     releaseAllotment: (r) =>

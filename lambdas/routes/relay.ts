@@ -6,7 +6,9 @@ import {
   CreatedRelayView,
   CreateRelayInput,
   HoldAllotmentInput,
+  InstanceCheckInput,
   OneRelayPath,
+  RelayInstanceView,
   RelayPath,
   RelayView,
 } from '../domain/relays.ts';
@@ -67,6 +69,16 @@ export const relayRoutes = [
     status: 200,
     summary: 'The calling relay as Tessera sees it',
     schemas: { response: RelayView },
+  }),
+  route({
+    operationId: 'checkRelayInstance',
+    method: 'POST',
+    path: '/relay/instances',
+    group: 'relay',
+    auth: 'relay',
+    status: 200,
+    summary: "An instance's activation token, checked for the relay: it draws from its project",
+    schemas: { body: InstanceCheckInput, response: RelayInstanceView },
   }),
   route({
     operationId: 'holdAllotment',

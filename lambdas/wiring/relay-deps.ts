@@ -19,4 +19,5 @@ export const relayDeps = (runtime: Runtime): RelayDeps => ({
   secrets: relaySecrets,
   ids: runtime.ids,
   now: () => runtime.clock.now(),
+  allotmentSeconds: runtime.config.RELAY_ALLOTMENT_SECONDS,
 });

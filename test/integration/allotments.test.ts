@@ -98,6 +98,7 @@ beforeAll(async () => {
     secrets: relaySecrets,
     ids,
     now: () => new Date(),
+    allotmentSeconds: 3600,
   };
 });
 

@@ -84,6 +84,7 @@ const validBodies: Record<string, Record<string, unknown>> = {
   rehostActivation: { reason: 'Broken power supply', fingerprint: 'host-0002' },
   createRelay: { name: 'Site relay' },
   holdAllotment: { seats: 2 },
+  checkRelayInstance: { activationToken: 'tsa_x' },
 };
 const authenticatedRoutes = routes.filter((r) => r.auth !== 'none');
 
