@@ -127,8 +127,11 @@ export interface RelayStore {
   create(relay: Relay, event: AuditEvent): Promise<void>;
   get(relayId: string): Promise<Relay | undefined>;
   listByProject(projectId: string): Promise<Relay[]>;
-  /** Deletes the relay and gives back every allotment it holds; one transaction per pool. */
-  remove(relay: Relay, allotments: Allotment[], event: AuditEvent): Promise<void>;
+  /**
+   * Deletes the relay: its credential stops working at once. Its allotments are left to run out
+   * (the relay may be serving them until then); the seat reaper returns them.
+   */
+  remove(relay: Relay, event: AuditEvent): Promise<void>;
   allotmentsOf(relayId: string): Promise<Allotment[]>;
   /** One allotment, read consistently. */
   allotment(
@@ -238,7 +241,11 @@ export const listRelays = async (
   };
 };
 
-/** Revokes the credential at once and gives the relay's seats back to their pools. */
+/**
+ * Revokes the credential at once. The seats it holds come back when its allotments run out (at
+ * most the allotment's lifetime): giving them back now would let the relay, still serving them
+ * on its LAN, hand out seats the pool no longer counts.
+ */
 export const removeRelay = async (
   deps: RelayDeps,
   ctx: ChangeContext,
@@ -252,11 +259,9 @@ export const removeRelay = async (
   if (!relay || relay.projectId !== projectId || relay.customerId !== customerId) {
     throw notFound('Relay');
   }
-  const allotments = await deps.relays.allotmentsOf(relayId);
   const { tokenHash: _t, ...shown } = relay;
   await deps.relays.remove(
     relay,
-    allotments,
     auditEvent(ctx, 'relay.removed', { type: 'customer', id: customerId, customerId }, shown, null),
   );
 };
@@ -402,18 +407,17 @@ export const poolAllotments = async (
 ) => {
   await visibleProject(deps, principal, customerId, projectId);
   assertCan(principal, 'license:read');
-  const own = customerScope(principal);
   const allotments = await deps.relays.allotmentsOfPool(projectId, productCode);
   const items = [];
   for (const a of allotments) {
+    // A removed relay's seats still count until they run out: listed, without its name.
     const relay = await deps.relays.get(a.relayId);
-    if (!relay || (own !== undefined && relay.customerId !== own)) continue;
     items.push({
       relayId: a.relayId,
-      relayName: relay.name,
+      relayName: relay?.name ?? '(removed relay)',
       seats: a.seats,
       expiresAt: a.expiresAt,
-      ...(relay.lastContactAt ? { lastContactAt: relay.lastContactAt } : {}),
+      ...(relay?.lastContactAt ? { lastContactAt: relay.lastContactAt } : {}),
     });
   }
   return { items };

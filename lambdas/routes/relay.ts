@@ -47,7 +47,7 @@ export const relayRoutes = [
     group: 'relay',
     auth: 'token',
     status: 204,
-    summary: 'Revokes the relay credential at once and gives its seats back',
+    summary: 'Revokes the relay credential at once; its seats come back when its allotments run out',
     schemas: { path: OneRelayPath },
   }),
   route({

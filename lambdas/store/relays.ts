@@ -192,19 +192,13 @@ export const relayStore = (db: Db, tableName: string): RelayStore => {
       if (writes.length > 0) await transact(db, tableName, writes);
     },
 
-    remove: async (relay, allotments, event) => {
-      for (const a of allotments) {
-        await returnAllotment(db, tableName, a).catch((error: unknown) => {
-          // Renewed or expired meanwhile: the credential goes next, so it cannot renew again,
-          // and the reaper returns what it still holds when it runs out.
-          if (!(error instanceof DomainError)) throw error;
-        });
-      }
-      await transact(db, tableName, [
+    // The allotments stay until they run out: the relay may still be serving them, and the
+    // reaper returns them then. The credential stops working at once.
+    remove: (relay, event) =>
+      transact(db, tableName, [
         { remove: relayKeys.relay(relay.id), condition: exists },
         auditWrite(event),
-      ]);
-    },
+      ]),
 
     contact: async (relay, at, report) => {
       await db.send(

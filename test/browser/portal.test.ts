@@ -367,6 +367,58 @@ describe('the customer portal: trials', () => {
     }
   });
 
+  it('a company user makes a relay for a project, sees what it holds and its last contact, and removes it', async () => {
+    await company.goto(`${local().url}/#/`);
+    await company
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Company' })
+      .click();
+    await company.getByRole('heading', { name: 'On-site relays' }).waitFor();
+    await company.getByLabel('New relay for Default').fill('Plant 7 relay');
+    await company.getByRole('button', { name: 'Create relay' }).first().click();
+    const credential = await company.getByLabel('Relay credential').inputValue();
+    expect(credential).toMatch(/^tsy_/);
+    await scan(company, 'relays');
+
+    // The relay takes an allotment as it would on start (relay/src/cloud.ts).
+    const held = await fetch(`${local().url}/relay/allotments/AGENTS`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ seats: 2, inUse: 1, cached: 3 }),
+    });
+    expect(held.status).toBe(200);
+    await company.reload();
+    await company.getByRole('row', { name: /Plant 7 relay .*2 × AGENTS · 1 in use/ }).waitFor();
+
+    // The vendor's staff see the pool's allotments behind its Used figure.
+    const vendor = await signInAs(browser, local(), 'admin@tessera.local', PASSWORD, {
+      firstTime: false,
+      errors: pageErrors,
+    });
+    await vendor
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'All licenses' })
+      .click();
+    await vendor
+      .getByRole('row', { name: /AGENTS/ })
+      .getByRole('button', { name: /in use: show users of/ })
+      .first()
+      .click();
+    const users = vendor.getByRole('dialog');
+    await users.getByRole('heading', { name: 'Seats held by on-site relays' }).waitFor();
+    await users.getByRole('row', { name: /Plant 7 relay 2/ }).waitFor();
+    await scan(vendor, 'pool allotments');
+    await vendor.context().close();
+
+    await company.getByRole('button', { name: 'Remove Plant 7 relay' }).click();
+    await company.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await company.getByRole('row', { name: /Plant 7 relay/ }).waitFor({ state: 'detached' });
+    const refused = await fetch(`${local().url}/relay`, {
+      headers: { authorization: `Bearer ${credential}` },
+    });
+    expect(refused.status).toBe(401);
+  });
+
   it('no page threw or had a serious accessibility violation', () => {
     expect(pageErrors).toEqual([]);
     expect(Object.keys(scanned).length).toBeGreaterThanOrEqual(4);

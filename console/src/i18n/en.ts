@@ -382,6 +382,26 @@ export const en = {
   'rehost.requestFile': "Or the replacement's activation request file",
   'rehost.submit': 'Move the activation',
   'rehost.done': 'Moved to {id}; the old device is revoked.',
+  'relays.heading': 'On-site relays',
+  'relays.intro':
+    'A relay runs on a site’s network, serves seats from an allotment of the project’s pool and keeps working while the internet is away.',
+  'relays.of': 'Relays of {project}',
+  'relays.name': 'Relay',
+  'relays.lastContact': 'Last contact',
+  'relays.holds': 'Holds',
+  'relays.never': 'Never',
+  'relays.seatsOf': '{seats} × {product}',
+  'relays.inUse': '{count} in use',
+  'relays.remove': 'Remove {name}',
+  'relays.confirmRemove':
+    'Remove {name}? Its credential stops working at once; its seats come back when its allotment runs out.',
+  'relays.newName': 'New relay for {project}',
+  'relays.create': 'Create relay',
+  'relays.credentialOnce': 'Configure {name} with this credential. It is shown only now.',
+  'relays.credential': 'Relay credential',
+  'relays.allotments': 'Seats held by on-site relays',
+  'relays.seats': 'Seats',
+  'relays.until': 'Until',
 } as const;
 
 export type MessageKey = keyof typeof en;

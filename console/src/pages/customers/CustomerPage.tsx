@@ -13,6 +13,7 @@ import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
 import { NotFound } from '../NotFound.tsx';
 import { CustomerLanguage } from './CustomerLanguage.tsx';
+import { ProjectRelays } from './Relays.tsx';
 import { SupportContract } from './SupportContract.tsx';
 
 /** A customer's projects, its support contract, and each project's pools with used / limit. */
@@ -97,6 +98,13 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
           </table>
         ) : null}
         <Pager {...pools} />
+      </section>
+      <section aria-labelledby="relays-heading">
+        <h2 id="relays-heading">{t('relays.heading')}</h2>
+        <p className="muted">{t('relays.intro')}</p>
+        {projects.data?.items.map((p) => (
+          <ProjectRelays key={p.id} customerId={customerId} projectId={p.id} projectName={p.name} />
+        ))}
       </section>
     </main>
   );

@@ -10,6 +10,7 @@ import { Modal } from '../../ui/Modal.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
+import { PoolAllotments } from './PoolAllotments.tsx';
 
 /**
  * The seed's users modal behind "Used": who holds a seat of the license's pool now, searchable
@@ -21,14 +22,23 @@ export const UsedUsers = ({ license, onClose }: { license: LicenseRow; onClose: 
   return (
     <Modal title={t('licenses.usersTitle', { serial: license.serial })} onClose={onClose}>
       {license.competitive && license.customerId && license.projectId ? (
-        <Seats
-          pool={{
-            customerId: license.customerId,
-            projectId: license.projectId,
-            productCode: license.productCode,
-          }}
-          customer={license.companyName ?? license.registeredEmail ?? ''}
-        />
+        <>
+          <Seats
+            pool={{
+              customerId: license.customerId,
+              projectId: license.projectId,
+              productCode: license.productCode,
+            }}
+            customer={license.companyName ?? license.registeredEmail ?? ''}
+          />
+          <PoolAllotments
+            pool={{
+              customerId: license.customerId,
+              projectId: license.projectId,
+              productCode: license.productCode,
+            }}
+          />
+        </>
       ) : (
         <p>{t('licenses.notConcurrent')}</p>
       )}
