@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
-import { assertCan, assertCustomerVisible, assertProjectVisible, customerScope } from './policy.ts';
+import { assertCan, assertCustomerVisible, assertProjectVisible } from './policy.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
 import type { Principal } from './principal.ts';
 import type { PoolState } from './seats.ts';

@@ -47,7 +47,8 @@ export const relayRoutes = [
     group: 'relay',
     auth: 'token',
     status: 204,
-    summary: 'Revokes the relay credential at once; its seats come back when its allotments run out',
+    summary:
+      'Revokes the relay credential at once; its seats come back when its allotments run out',
     schemas: { path: OneRelayPath },
   }),
   route({

@@ -1100,7 +1100,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes the relay credential at once and gives its seats back */
+        /** Revokes the relay credential at once; its seats come back when its allotments run out */
         delete: operations["removeRelay"];
         options?: never;
         head?: never;
