@@ -13,6 +13,7 @@ import { bundles } from './bundles.ts';
 import { hotPaths } from './hot-paths.ts';
 import { licenseFiles } from './license-files.ts';
 import { licenseSearch } from './license-search.ts';
+import { relayThroughput } from './relay.ts';
 import { seatCapacity, seatThroughput } from './seats.ts';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
@@ -20,6 +21,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   activationCapacity,
   seatThroughput,
   licenseSearch,
+  relayThroughput,
   // Part of hotPaths; by name for a quicker look at one of them.
   bundles,
   licenseFiles,

@@ -53,6 +53,8 @@ export const seatPlatform = async (dynamoEndpoint: string, seatLimit: number) =>
     platform,
     admin,
     post,
+    /** The activated instance's token. */
+    token,
     seatPair,
     stop: async () => {
       await platform.stop();
