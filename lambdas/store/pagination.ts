@@ -141,24 +141,39 @@ export const queryPage = async (db: Db, request: PageRequest): Promise<Page<Item
   return { items, nextCursor: encodeCursor(startKey as Item, request.index) };
 };
 
-/** How many items of one partition have a sort key starting with `prefix`: a consistent count. */
-export const countItems = async (db: Db, tableName: string, partition: string, prefix: string) => {
-  let count = 0;
+/**
+ * How many items of one partition have a sort key starting with `prefix`, or, given `attribute`,
+ * the sum of that number attribute over them: a consistent read of the whole range.
+ */
+export const countItems = async (
+  db: Db,
+  tableName: string,
+  partition: string,
+  prefix: string,
+  attribute?: string,
+) => {
+  let total = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeNames: {
+          '#pk': 'pk',
+          '#sk': 'sk',
+          ...(attribute ? { '#summed': attribute } : {}),
+        },
         ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
-        Select: 'COUNT',
+        ...(attribute ? { ProjectionExpression: '#summed' } : { Select: 'COUNT' as const }),
         ConsistentRead: true,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    count += out.Count ?? 0;
+    total += attribute
+      ? (out.Items ?? []).reduce((sum, item) => sum + Number(item[attribute] ?? 0), 0)
+      : (out.Count ?? 0);
     start = out.LastEvaluatedKey;
   } while (start);
-  return count;
+  return total;
 };

@@ -16,26 +16,6 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
   const queues = queueReader(db, tableName);
   const seats = seatStore(db, tableName);
   const pools = poolStore(db, tableName);
-  const allottedSeats = async (pk: string) => {
-    let seats = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#seats': 'seats' },
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': relayKeys.allotmentSortPrefix },
-          ProjectionExpression: '#seats',
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) seats += Number(item.seats ?? 0);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return seats;
-  };
   return {
     async *expiredLeases(now) {
       for (const partition of queueKeys.leasePartitions) {
@@ -124,7 +104,7 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
       const [leases, assignments, allotted] = await Promise.all([
         countItems(db, tableName, pk, leaseKeys.sortPrefix),
         countItems(db, tableName, pk, assignmentKeys.sortPrefix),
-        allottedSeats(pk),
+        countItems(db, tableName, pk, relayKeys.allotmentSortPrefix, 'seats'),
       ]);
       // Relay allotments are seats in use too: `used` counts them (domain/relays.ts).
       return { pool, leases: leases + allotted, assignments };
