@@ -40,8 +40,8 @@ if (process.argv[2] === 'status') {
   process.exit(0);
 }
 
-const cloudUrl = env.TESSERA_URL ?? fail('set TESSERA_URL');
-const credential = env.TESSERA_RELAY_CREDENTIAL ?? fail('set TESSERA_RELAY_CREDENTIAL');
+const cloudUrl = env.TESSERA_URL || fail('set TESSERA_URL');
+const credential = env.TESSERA_RELAY_CREDENTIAL || fail('set TESSERA_RELAY_CREDENTIAL');
 if (!/^tsy_/.test(credential)) fail('TESSERA_RELAY_CREDENTIAL is not a relay credential (tsy_…)');
 const relay = new SiteRelay({
   cloudUrl: cloudUrl.replace(/\/+$/, ''),
