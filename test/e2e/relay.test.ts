@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TesseraClient } from '../../sdk/src/client.ts';
+import { verifyLicenseFile } from '../../sdk/src/verify.ts';
 import { codeFromOutbox } from '../support/outbox.ts';
 import { useLocalPlatform } from '../support/platform.ts';
 
@@ -193,6 +194,44 @@ describe('the on-site relay', () => {
     expect((await seatCall(relayA.url, token, 'checkout', 'a-new')).status).toBe(200);
     relayA.child.kill('SIGTERM');
     relayB.child.kill('SIGTERM');
+  });
+
+  it('lets an instance activate, verify, validate and fetch its file through the relay, changing nothing else', async () => {
+    await newPool(3);
+    const license = await cloud('POST', '/licenses', admin, {
+      productCode: 'AGENTS',
+      customerId,
+      registeredEmail: 'it@site.example',
+      companyName: 'Site Co',
+      seatLimit: 2,
+      notify: false,
+    });
+    const e = await relayFor('Plant E');
+    const relay = await startRelay(local().url, e.credential, 'AGENTS=2', join(folder, 'e'));
+    const instance = new TesseraClient({ baseUrl: relay.url });
+    const started = await instance.startActivation({
+      key: String(license.json.key),
+      fingerprint: 'relay-only-host',
+    });
+    const done = await instance.completeActivation(
+      started.activationId,
+      await codeFromOutbox(local().outboxDir),
+    );
+    const jwks = await fetch(`${relay.url}/.well-known/jwks.json`).then((r) => r.json());
+    expect(
+      verifyLicenseFile(done.licenseFile, jwks, { fingerprint: 'relay-only-host' }),
+    ).toMatchObject({
+      valid: true,
+    });
+    expect(
+      await instance.validate({ key: String(license.json.key), fingerprint: 'relay-only-host' }),
+    ).toMatchObject({ valid: true });
+    const file = await instance.downloadLicenseFile();
+    expect((await instance.downloadLicenseFile(file.etag)).notModified).toBe(true);
+    await until(async () => (await seatsHeld(relay.url)) === 2, 'relay E to hold 2');
+    const seat = await instance.checkout({ userId: 'agent-1' });
+    expect((await instance.release(seat.sessionId)).released).toBe(true);
+    relay.child.kill('SIGTERM');
   });
 
   it('loses no acknowledged lease to kill -9 in a checkout storm, and resumes from its state', async () => {
