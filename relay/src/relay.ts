@@ -21,6 +21,11 @@ export interface RelayOptions {
 const EXPIRY_MARGIN_MS = 5_000;
 /** How soon a failed renewal is tried again. */
 const RETRY_MS = 5_000;
+/**
+ * A known instance is checked with the cloud again after this long, when the cloud answers: a
+ * revoked or moved activation stops drawing seats here within it.
+ */
+const RECHECK_MS = 15 * 60 * 1000;
 /** How long a validation answer may be served while the cloud is away. */
 const VALIDATION_GRACE_MS = 14 * 24 * 3600 * 1000;
 
@@ -209,21 +214,23 @@ export class SiteRelay {
     if (!bearer) throw new Refusal(401, 'UNAUTHENTICATED', 'A valid activation token is required.');
     const hash = tokenHash(bearer);
     const known = this.journal.state.instances[hash];
-    if (known) return known;
+    if (known && this.clock().getTime() - Date.parse(known.checkedAt) < RECHECK_MS) return known;
     try {
       const checked = await this.cloud.checkInstance(bearer);
       const instance = { ...checked, checkedAt: this.clock().toISOString() };
       this.journal.record({ t: 'instance', tokenHash: hash, i: instance });
       return instance;
     } catch (error) {
+      // The cloud is away: an instance seen before keeps its seats; a new one cannot be checked.
       if (error instanceof CloudAway) {
+        if (known) return known;
         throw new Refusal(
           503,
           'CLOUD_UNREACHABLE',
           'This instance was never seen here and Tessera cannot be reached to check it.',
-          {},
         );
       }
+      if (known) this.journal.record({ t: 'instance-gone', tokenHash: hash });
       throw new Refusal(401, 'UNAUTHENTICATED', 'A valid activation token is required.');
     }
   }

@@ -58,6 +58,7 @@ export type RelayEvent =
   | { t: 'lease'; l: Lease }
   | { t: 'lease-gone'; key: string }
   | { t: 'instance'; tokenHash: string; i: KnownInstance }
+  | { t: 'instance-gone'; tokenHash: string }
   | { t: 'answer'; key: string; a: CachedAnswer }
   | { t: 'contact'; at: string; error?: string };
 
@@ -82,6 +83,9 @@ const apply = (s: RelayState, e: RelayEvent) => {
       break;
     case 'instance':
       s.instances[e.tokenHash] = e.i;
+      break;
+    case 'instance-gone':
+      delete s.instances[e.tokenHash];
       break;
     case 'answer':
       s.answers[e.key] = e.a;

@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SiteRelay } from '../../relay/src/relay.ts';
 import { TesseraClient } from '../../sdk/src/client.ts';
 import { verifyLicenseFile } from '../../sdk/src/verify.ts';
 import { codeFromOutbox } from '../support/outbox.ts';
@@ -232,6 +233,38 @@ describe('the on-site relay', () => {
     const seat = await instance.checkout({ userId: 'agent-1' });
     expect((await instance.release(seat.sessionId)).released).toBe(true);
     relay.child.kill('SIGTERM');
+  });
+
+  it('stops serving an instance whose activation ended in the cloud, at its next check', async () => {
+    const { token, licenseId } = await newPool(3);
+    const f = await relayFor('Plant F');
+    let now = Date.now();
+    const relay = new SiteRelay({
+      cloudUrl: local().url,
+      credential: f.credential,
+      seats: { AGENTS: 2 },
+      stateDir: join(folder, 'f'),
+      port: 0,
+      clock: () => new Date(now),
+    });
+    const url = await relay.start();
+    try {
+      await relay.renew('AGENTS');
+      expect((await seatCall(url, token, 'checkout', 'f-1')).status).toBe(200);
+      const activations = await cloud('GET', `/licenses/${licenseId}/activations`, admin);
+      const [activation] = activations.json.items as { id: string }[];
+      expect(
+        (await cloud('DELETE', `/licenses/${licenseId}/activations/${activation?.id}`, admin))
+          .status,
+      ).toBe(200);
+      // Within the recheck interval the relay answers from what it knows; after it, it asks.
+      expect((await seatCall(url, token, 'release', 'f-1')).status).toBe(200);
+      now += 16 * 60 * 1000;
+      const refused = await seatCall(url, token, 'checkout', 'f-2');
+      expect([refused.status, refused.json.code]).toEqual([401, 'UNAUTHENTICATED']);
+    } finally {
+      await relay.stop();
+    }
   });
 
   it('loses no acknowledged lease to kill -9 in a checkout storm, and resumes from its state', async () => {
