@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allotmentHolds, relayIdOf } from './allotment-document.ts';
 import { Cloud, CloudAway, type GrantedAllotment } from './cloud.ts';
 import { LocalSeats, Refusal } from './seats.ts';
 import { type KnownInstance, openState, type StateJournal, tokenHash } from './state.ts';
@@ -178,6 +179,18 @@ export class SiteRelay {
       this.schedule(productCode, Date.now() + RETRY_MS);
       return;
     }
+    if (!(await this.grantHolds(productCode, granted))) {
+      const message = 'The allotment document does not verify against the vendor keys';
+      this.waiting.set(`renew ${productCode}`, { since: sentAt.toISOString(), error: message });
+      this.journal.record({
+        t: 'contact',
+        at: this.journal.state.lastContactAt ?? '',
+        error: message,
+      });
+      this.expireIfDue(productCode);
+      this.schedule(productCode, Date.now() + RETRY_MS);
+      return;
+    }
     this.waiting.delete(`renew ${productCode}`);
     // The cloud's lifetime, counted from when the request left (never later than the cloud's own).
     const lifetime = Date.parse(granted.expiresAt) - Date.parse(granted.renewAfter);
@@ -197,6 +210,26 @@ export class SiteRelay {
     this.journal.record({ t: 'contact', at: this.clock().toISOString() });
     this.seats.fitTo(productCode);
     this.schedule(productCode, renewAt);
+  }
+
+  /** The grant is signed under the vendor's keys, for this relay, product and seats. */
+  private async grantHolds(productCode: string, granted: GrantedAllotment) {
+    const expected = {
+      relayId: relayIdOf(this.options.credential),
+      productCode,
+      seats: granted.seats,
+    };
+    const kept = this.journal.state.answers.jwks;
+    if (kept && allotmentHolds(granted.document, JSON.parse(kept.body), expected)) return true;
+    // A key the kept set lacks (rotation), or no set yet: fetch it once.
+    try {
+      const answer = await this.cloud.forward('GET', '/.well-known/jwks.json', {});
+      if (answer.status !== 200) return false;
+      this.keep('jwks', answer.body);
+      return allotmentHolds(granted.document, JSON.parse(answer.body), expected);
+    } catch {
+      return false;
+    }
   }
 
   /** An allotment that ran out on the relay's clock: its leases end, its seats are the cloud's again. */
