@@ -417,6 +417,21 @@ describe('the customer portal: trials', () => {
       headers: { authorization: `Bearer ${credential}` },
     });
     expect(refused.status).toBe(401);
+
+    // A plain user sees the company page without a relays section (and no refusal on it).
+    const plain = await signInAs(browser, local(), 'ann@acme.example', PASSWORD, {
+      firstTime: false,
+      errors: pageErrors,
+    });
+    await plain
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Company' })
+      .click();
+    await plain.getByRole('heading', { name: 'Acme', level: 1 }).waitFor();
+    await plain.getByRole('heading', { name: 'Pools' }).waitFor();
+    expect(await plain.getByRole('heading', { name: 'On-site relays' }).count()).toBe(0);
+    expect(await plain.getByRole('alert').count()).toBe(0);
+    await plain.context().close();
   });
 
   it('no page threw or had a serious accessibility violation', () => {

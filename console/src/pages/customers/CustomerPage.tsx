@@ -22,6 +22,10 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
   const session = useSession();
   // The vendor's staff change the contract (customer:update); the customer's people read it.
   const staff = session.state.status === 'signedIn' && !session.state.person.customerId;
+  // Relays are managed by the vendor's staff and the customer's company users (relay:manage).
+  const managesRelays =
+    session.state.status === 'signedIn' &&
+    (staff || session.state.person.role === 'customer-admin');
   const customer = useQuery({
     queryKey: ['customers', 'one', customerId],
     queryFn: () => call(api().GET('/customers/{customerId}', { params: { path: { customerId } } })),
@@ -99,13 +103,20 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
         ) : null}
         <Pager {...pools} />
       </section>
-      <section aria-labelledby="relays-heading">
-        <h2 id="relays-heading">{t('relays.heading')}</h2>
-        <p className="muted">{t('relays.intro')}</p>
-        {projects.data?.items.map((p) => (
-          <ProjectRelays key={p.id} customerId={customerId} projectId={p.id} projectName={p.name} />
-        ))}
-      </section>
+      {managesRelays ? (
+        <section aria-labelledby="relays-heading">
+          <h2 id="relays-heading">{t('relays.heading')}</h2>
+          <p className="muted">{t('relays.intro')}</p>
+          {projects.data?.items.map((p) => (
+            <ProjectRelays
+              key={p.id}
+              customerId={customerId}
+              projectId={p.id}
+              projectName={p.name}
+            />
+          ))}
+        </section>
+      ) : null}
     </main>
   );
 };
