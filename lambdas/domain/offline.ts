@@ -86,28 +86,42 @@ const requestFor = (deps: ActivationDeps, license: License, jws: string, now: Da
   return request;
 };
 
-const fromRequest = (
+/** A new activation, active at once (offline or RMA): no code, no token, on the license's pool. */
+const activeOn = (
   deps: ActivationDeps,
   license: License,
-  request: ActivationRequest,
   at: string,
+  device: Pick<
+    Activation,
+    'fingerprint' | 'hostname' | 'platform' | 'deviceKey' | 'deviceKeyId' | 'offline'
+  >,
 ): Activation => ({
   id: deps.ids.next('act'),
   licenseId: license.id,
   ...(license.projectId ? { projectId: license.projectId } : {}),
   productCode: license.productCode,
-  fingerprint: request.fpr,
-  ...(request.hostname ? { hostname: request.hostname } : {}),
-  ...(request.platform ? { platform: request.platform } : {}),
-  deviceKey: request.deviceKey,
-  deviceKeyId: request.deviceKeyId,
-  offline: true,
+  ...device,
   status: 'active',
   attempts: 0,
   resends: 0,
   createdAt: at,
   activatedAt: at,
 });
+
+const fromRequest = (
+  deps: ActivationDeps,
+  license: License,
+  request: ActivationRequest,
+  at: string,
+): Activation =>
+  activeOn(deps, license, at, {
+    fingerprint: request.fpr,
+    ...(request.hostname ? { hostname: request.hostname } : {}),
+    ...(request.platform ? { platform: request.platform } : {}),
+    deviceKey: request.deviceKey,
+    deviceKeyId: request.deviceKeyId,
+    offline: true,
+  });
 
 /**
  * A request file → an active activation and the license file to carry back. The person who may
@@ -204,19 +218,10 @@ export const rehost = async (
   const replacement: Activation = {
     ...(request
       ? fromRequest(deps, license, request, at)
-      : {
-          id: deps.ids.next('act'),
-          licenseId: license.id,
-          ...(license.projectId ? { projectId: license.projectId } : {}),
-          productCode: license.productCode,
+      : activeOn(deps, license, at, {
           fingerprint: input.fingerprint as string,
           ...(input.hostname ? { hostname: input.hostname } : {}),
-          status: 'active' as const,
-          attempts: 0,
-          resends: 0,
-          createdAt: at,
-          activatedAt: at,
-        }),
+        })),
     replaces: old.id,
     rehostReason: input.reason,
   };

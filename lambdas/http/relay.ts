@@ -18,29 +18,20 @@ import { productStore } from '../store/products.ts';
 import { relayDeps } from '../wiring/relay-deps.ts';
 import { runtime } from '../wiring/runtime.ts';
 import { authenticateWith, guards } from './guards.ts';
-import { httpHandler, relayOf } from './handler.ts';
+import { httpHandler, type OperationRequest, relayOf } from './handler.ts';
+
+const deps = (r: OperationRequest) => relayDeps(r.runtime);
 
 export const handler = httpHandler(
   relayRoutes,
   {
     createRelay: (r) =>
-      createRelay(
-        relayDeps(r.runtime),
-        r.change,
-        r.input.path.customerId,
-        r.input.path.projectId,
-        r.input.body,
-      ),
+      createRelay(deps(r), r.change, r.input.path.customerId, r.input.path.projectId, r.input.body),
     listRelays: (r) =>
-      listRelays(
-        relayDeps(r.runtime),
-        r.principal,
-        r.input.path.customerId,
-        r.input.path.projectId,
-      ),
+      listRelays(deps(r), r.principal, r.input.path.customerId, r.input.path.projectId),
     removeRelay: (r) =>
       removeRelay(
-        relayDeps(r.runtime),
+        deps(r),
         r.change,
         r.input.path.customerId,
         r.input.path.projectId,
@@ -48,13 +39,13 @@ export const handler = httpHandler(
       ),
     listPoolAllotments: (r) =>
       poolAllotments(
-        relayDeps(r.runtime),
+        deps(r),
         r.principal,
         r.input.path.customerId,
         r.input.path.projectId,
         r.input.path.productCode,
       ),
-    getRelaySelf: (r) => relaySelf(relayDeps(r.runtime), relayOf(r)),
+    getRelaySelf: (r) => relaySelf(deps(r), relayOf(r)),
     checkRelayInstance: (r) =>
       checkRelayInstance(
         {
@@ -70,9 +61,8 @@ export const handler = httpHandler(
         r.input.body.activationToken,
       ),
     holdAllotment: (r) =>
-      holdAllotment(relayDeps(r.runtime), relayOf(r), r.input.path.productCode, r.input.body),
-    releaseAllotment: (r) =>
-      releaseAllotment(relayDeps(r.runtime), relayOf(r), r.input.path.productCode),
+      holdAllotment(deps(r), relayOf(r), r.input.path.productCode, r.input.body),
+    releaseAllotment: (r) => releaseAllotment(deps(r), relayOf(r), r.input.path.productCode),
   },
   {
     guards: {

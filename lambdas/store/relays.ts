@@ -1,12 +1,15 @@
 import type { Db } from '../adapters/dynamodb.ts';
-import { GetCommand, QueryCommand, UpdateCommand } from '../adapters/dynamodb.ts';
+import { GetCommand, UpdateCommand } from '../adapters/dynamodb.ts';
+import type { Page } from '../domain/common.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Allotment, Relay, RelayStore } from '../domain/relays.ts';
 import type { PoolState } from '../domain/seats.ts';
 import { auditWrite } from './audit.ts';
+import { batchGet } from './batch.ts';
 import { absent, all, type Condition, conditioned, exists } from './conditions.ts';
-import { fromItem, toItem } from './items.ts';
+import { fromItem, type Item, toItem } from './items.ts';
 import { poolKeys, queueKeys, relayKeys } from './keys.ts';
+import { type PageRequest, queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
 
 const raced = () =>
@@ -68,27 +71,32 @@ export const returnAllotment = (db: Db, tableName: string, a: Allotment) =>
   ]);
 
 export const relayStore = (db: Db, tableName: string): RelayStore => {
-  const query = async (index: 'gsi1' | undefined, partition: string, prefix?: string) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    const pk = index ? 'gsi1pk' : 'pk';
+  /** Every item of a small listing (a project's relays, a pool's allotments), page by page. */
+  const allOf = async (request: Omit<PageRequest, 'tableName' | 'limit' | 'cursor'>) => {
+    const items: Item[] = [];
+    let cursor: string | null = null;
     do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          ...(index ? { IndexName: index } : { ConsistentRead: true }),
-          KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-          ExpressionAttributeNames: prefix ? { '#pk': pk, '#sk': 'sk' } : { '#pk': pk },
-          ExpressionAttributeValues: prefix
-            ? { ':pk': partition, ':prefix': prefix }
-            : { ':pk': partition },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+      const page: Page<Item> = await queryPage(db, {
+        ...request,
+        tableName,
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
     return items;
+  };
+
+  const allotment = async (relayId: string, projectId: string, productCode: string) => {
+    const out = await db.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: relayKeys.allotment(projectId, productCode, relayId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? fromItem<Allotment>(out.Item) : undefined;
   };
 
   return {
@@ -120,44 +128,28 @@ export const relayStore = (db: Db, tableName: string): RelayStore => {
     },
 
     listByProject: async (projectId) =>
-      (await query('gsi1', relayKeys.projectPartition(projectId))).map((i) => fromItem<Relay>(i)),
+      (await allOf({ index: 'gsi1', partition: relayKeys.projectPartition(projectId) })).map((i) =>
+        fromItem<Relay>(i),
+      ),
 
-    // Index reads are eventually consistent; each allotment is then read from its pool partition.
+    // The index is eventually consistent: the allotments it lists are read again, consistently.
     allotmentsOf: async (relayId) => {
-      const listed = await query('gsi1', relayKeys.relayPartition(relayId));
-      const found: Allotment[] = [];
-      for (const entry of listed) {
+      const listed = await allOf({ index: 'gsi1', partition: relayKeys.relayPartition(relayId) });
+      const keys = listed.map((entry) => {
         const a = fromItem<Allotment>(entry);
-        const out = await db.send(
-          new GetCommand({
-            TableName: tableName,
-            Key: relayKeys.allotment(a.projectId, a.productCode, a.relayId),
-            ConsistentRead: true,
-          }),
-        );
-        if (out.Item) found.push(fromItem<Allotment>(out.Item));
-      }
-      return found;
+        return relayKeys.allotment(a.projectId, a.productCode, a.relayId);
+      });
+      return (await batchGet(db, tableName, keys)).map((i) => fromItem<Allotment>(i));
     },
 
-    allotment: async (relayId, projectId, productCode) => {
-      const out = await db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: relayKeys.allotment(projectId, productCode, relayId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? fromItem<Allotment>(out.Item) : undefined;
-    },
+    allotment,
 
     allotmentsOfPool: async (projectId, productCode) =>
       (
-        await query(
-          undefined,
-          poolKeys.pool(projectId, productCode).pk,
-          relayKeys.allotmentSortPrefix,
-        )
+        await allOf({
+          partition: poolKeys.pool(projectId, productCode).pk,
+          sortPrefix: relayKeys.allotmentSortPrefix,
+        })
       ).map((i) => fromItem<Allotment>(i)),
 
     setAllotment: async (previous, next, limit, pool: PoolState) => {

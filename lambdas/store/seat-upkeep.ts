@@ -1,14 +1,13 @@
 import type { Db } from '../adapters/dynamodb.ts';
-import { GetCommand, QueryCommand, UpdateCommand } from '../adapters/dynamodb.ts';
-import type { Allotment } from '../domain/relays.ts';
+import { UpdateCommand } from '../adapters/dynamodb.ts';
+import { isDomainError } from '../domain/errors.ts';
 import type { CounterRepair, PoolCount, SeatUpkeepStore } from '../domain/seat-upkeep.ts';
 import { all, conditionally, exists, toParams } from './conditions.ts';
-import { fromItem } from './items.ts';
 import { assignmentKeys, leaseKeys, parseKeys, poolKeys, queueKeys, relayKeys } from './keys.ts';
 import { countItems } from './pagination.ts';
 import { poolStore } from './pools.ts';
 import { queueReader } from './queues.ts';
-import { returnAllotment } from './relays.ts';
+import { relayStore, returnAllotment } from './relays.ts';
 import { seatStore } from './seats.ts';
 
 /** What the seat reaper and reconciliation read and write. */
@@ -16,6 +15,7 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
   const queues = queueReader(db, tableName);
   const seats = seatStore(db, tableName);
   const pools = poolStore(db, tableName);
+  const relays = relayStore(db, tableName);
   return {
     async *expiredLeases(now) {
       for (const partition of queueKeys.leasePartitions) {
@@ -71,21 +71,18 @@ export const seatUpkeepStore = (db: Db, tableName: string): SeatUpkeepStore => {
     },
 
     returnAllotment: async (queued, now) => {
-      const out = await db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: relayKeys.allotment(queued.projectId, queued.productCode, queued.relayId),
-          ConsistentRead: true,
-        }),
+      const allotment = await relays.allotment(
+        queued.relayId,
+        queued.projectId,
+        queued.productCode,
       );
-      const allotment = out.Item ? fromItem<Allotment>(out.Item) : undefined;
       // Renewed meanwhile (a later expiry) or given back: nothing to do.
       if (!allotment || new Date(allotment.expiresAt) > now) return false;
       try {
         await returnAllotment(db, tableName, allotment);
         return true;
       } catch (error) {
-        if (error instanceof Error && 'code' in error) return false;
+        if (isDomainError(error)) return false;
         throw error;
       }
     },

@@ -16,7 +16,7 @@ export const allotmentHolds = (
     const head = JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>;
     if (head.alg !== 'ES256' || head.typ !== 'tessera-allotment+jwt') return false;
     const jwk = jwks.keys?.find((k) => k.kid === head.kid);
-    if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256') return false;
+    if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256') return false;
     const key = createPublicKey({
       key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
       format: 'jwk',
@@ -40,6 +40,12 @@ export const allotmentHolds = (
   } catch {
     return false;
   }
+};
+
+/** When a grant was signed and when it ends (seconds), from a document `allotmentHolds` passed. */
+export const signedTimes = (document: string): { iat: number; exp: number } => {
+  const claims = JSON.parse(Buffer.from(document.split('.')[1] ?? '', 'base64url').toString());
+  return { iat: Number(claims.iat), exp: Number(claims.exp) };
 };
 
 /** The relay's id, from its credential (`tsy_<id>_<secret>`). */

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allotmentHolds, relayIdOf } from './allotment-document.ts';
+import { allotmentHolds, relayIdOf, signedTimes } from './allotment-document.ts';
 import { Cloud, CloudAway, type GrantedAllotment } from './cloud.ts';
+import { json, problem, readBody } from './http.ts';
 import { LocalSeats, Refusal } from './seats.ts';
 import { type KnownInstance, openState, type StateJournal, tokenHash } from './state.ts';
 
@@ -29,48 +30,6 @@ const RETRY_MS = 5_000;
 const RECHECK_MS = 15 * 60 * 1000;
 /** How long a validation answer may be served while the cloud is away. */
 const VALIDATION_GRACE_MS = 14 * 24 * 3600 * 1000;
-
-const titles: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'Content Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-/** Problems in Tessera's own form (RFC 9457 with a stable `code`), so instances see no difference. */
-const problem = (res: ServerResponse, status: number, code: string, detail: string, extra = {}) => {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(
-    JSON.stringify({
-      type: 'about:blank',
-      title: titles[status] ?? 'Error',
-      status,
-      detail,
-      code,
-      ...extra,
-    }),
-  );
-};
-
-const json = (res: ServerResponse, status: number, body: unknown, headers = {}) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-};
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.length > 65_536) reject(new Refusal(413, 'PAYLOAD_TOO_LARGE', 'Body too large'));
-    });
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
-  });
 
 /** A license file's refresh-by plus grace, read from its (unverified) payload: how long to serve it. */
 const servableUntil = (licenseFile: string): string => {
@@ -192,11 +151,13 @@ export class SiteRelay {
       return;
     }
     this.waiting.delete(`renew ${productCode}`);
-    // The cloud's lifetime, counted from when the request left (never later than the cloud's own).
-    const lifetime = Date.parse(granted.expiresAt) - Date.parse(granted.renewAfter);
-    const cloudLifetime = (lifetime * 4) / 3;
-    const expiresAt = new Date(sentAt.getTime() + cloudLifetime - EXPIRY_MARGIN_MS).toISOString();
-    const renewAt = sentAt.getTime() + cloudLifetime / 4;
+    // The signed lifetime and renewal delay, counted from when the request left: never later than
+    // the cloud's own clock counts them.
+    const { iat, exp } = signedTimes(granted.document);
+    const expiresAt = new Date(
+      sentAt.getTime() + (exp - iat) * 1000 - EXPIRY_MARGIN_MS,
+    ).toISOString();
+    const renewAt = sentAt.getTime() + (Date.parse(granted.renewAfter) - iat * 1000);
     this.journal.record({
       t: 'allotment',
       a: {
