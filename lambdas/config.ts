@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { languages } from './domain/language.ts';
+import * as z from './domain/zod.ts';
 
 /**
  * Runtime configuration, parsed once at cold start. CDK sets these variables on every function;

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import * as z from 'zod';
 import { LICENSE_FILE_ALG } from '../domain/license-file.ts';
+import * as z from '../domain/zod.ts';
 import type { LicenseSigner, PublicJwk } from './signer.ts';
 
 /**

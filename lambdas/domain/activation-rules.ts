@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { parseLicenseKey } from './license-key.ts';
 import { effectiveStatus } from './license-status.ts';
 import type { License } from './licenses.ts';
+import * as z from './zod.ts';
 
 /** One-time activation codes: 8 digits, 15 minutes, 5 attempts in all, 3 resends. */
 export const CODE_DIGITS = 8;

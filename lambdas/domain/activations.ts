@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   ACTIVATION_TOKEN_PATTERN,
   CODE_TTL_SECONDS,
@@ -26,6 +25,7 @@ import type { License } from './licenses.ts';
 import { assertCan, assertLicenseVisible } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Product } from './products.ts';
+import * as z from './zod.ts';
 
 export const StartActivationInput = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import type { Page } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
@@ -7,6 +6,7 @@ import { assertCan, assertCustomerVisible, assertProjectVisible } from './policy
 import { type Aggregation, poolLimit } from './pools.ts';
 import { actorOf, type Principal } from './principal.ts';
 import { PoolPath, type PoolState, pause, poolRef } from './seats.ts';
+import * as z from './zod.ts';
 
 /**
  * Named seats (seed 001: nominal licenses count the users assigned). An assignment holds one of

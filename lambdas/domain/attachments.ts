@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { DomainError } from './errors.ts';
+import * as z from './zod.ts';
 
 /**
  * Files on a ticket's messages. The bytes live in the file store (S3 on AWS, `.tessera/files`

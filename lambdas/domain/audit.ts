@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { type IdGenerator, PageQuery, Timestamp } from './common.ts';
 import { type Actor, actorOf, type Principal } from './principal.ts';
+import * as z from './zod.ts';
 
 export const entityTypes = [
   'product',

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 export const Timestamp = /* @__PURE__ */ z.lazy(() =>
   z.iso.datetime().describe('RFC 3339 UTC timestamp'),

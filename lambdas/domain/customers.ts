@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, SearchQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -7,6 +6,7 @@ import { assertCan, assertCustomerVisible, customerScope } from './policy.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { DEFAULT_PROJECT_NAME, newProject, type Project } from './projects.ts';
+import * as z from './zod.ts';
 
 const SupportServices = /* @__PURE__ */ z.lazy(() =>
   z

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { assertCan, projectScope } from './policy.ts';
 import { boundCustomer, type Principal } from './principal.ts';
+import * as z from './zod.ts';
 
 /**
  * The console's home page figures: the fullest pools (a snapshot the seat reconciliation job

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { Fingerprint } from './activation-rules.ts';
 import { DomainError } from './errors.ts';
+import * as z from './zod.ts';
 
 /**
  * The documents a device signs with its own P-256 key, for sites without internet

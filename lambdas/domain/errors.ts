@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /**
  * The one error taxonomy. Domain code throws DomainError with a stable `code`; the HTTP layer maps

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
 import { auditedPerson, type PeopleStore, type Person, personRef, subjectsOf } from './people.ts';
@@ -10,6 +9,7 @@ import {
   type SignInProvider,
   signedIn,
 } from './sign-in.ts';
+import * as z from './zod.ts';
 
 /**
  * Signing in through the vendor's own identity provider (SAML or OIDC, federated by the stage's

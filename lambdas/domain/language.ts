@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** The languages Tessera writes in; a customer and a person each have one (English by default). */
 export const languages = ['en', 'it'] as const;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /**
  * License files: what an activated instance keeps and verifies offline. A compact JWS (RFC 7515)

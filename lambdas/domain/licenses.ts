@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -23,6 +22,7 @@ import { licenseFigures, type SeatFigures, type SeatModel } from './pools.ts';
 import { assertMatches } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { ModuleCode, type Product, ProductCode } from './products.ts';
+import * as z from './zod.ts';
 
 export const LicenseId = /* @__PURE__ */ z.lazy(() => IdOf('lic'));
 const CustomerRef = /* @__PURE__ */ z.lazy(() => IdOf('cus'));

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError, notFound } from './errors.ts';
 import { auditedPerson, type PeopleStore, type Person, personRef } from './people.ts';
 import type { Principal } from './principal.ts';
+import * as z from './zod.ts';
 
 /**
  * A second factor for people who sign in: an authenticator app (TOTP), added and removed by the

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { Fingerprint } from './activation-rules.ts';
 import {
   type Activation,
@@ -26,6 +25,7 @@ import { parseLicenseKey } from './license-key.ts';
 import type { License } from './licenses.ts';
 import { assertCan, assertLicenseVisible, customerScope } from './policy.ts';
 import type { Principal } from './principal.ts';
+import * as z from './zod.ts';
 
 /**
  * Devices off the internet (docs/offline.md): activation from a request file a person uploads,

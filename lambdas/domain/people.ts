@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { applyPatch, IdOf, type Page, PageQuery, ProjectIds, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -11,6 +10,7 @@ import {
   customerScope,
 } from './policy.ts';
 import { isCustomerRole, type Membership, type Principal, Role } from './principal.ts';
+import * as z from './zod.ts';
 
 /**
  * People who sign in (staff and customers' users), as seed 002 enables them: an invitation

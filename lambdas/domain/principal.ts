@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 export const roles = ['vendor-admin', 'vendor-support', 'customer-admin', 'customer-user'] as const;
 export const Role = /* @__PURE__ */ z.lazy(() => z.enum(roles));

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -6,6 +5,7 @@ import { assertCan, assertCustomerVisible, assertProjectVisible } from './policy
 import { type Aggregation, poolLimit } from './pools.ts';
 import type { Principal } from './principal.ts';
 import type { PoolState } from './seats.ts';
+import * as z from './zod.ts';
 
 /**
  * On-site relays (docs/relay.md): a customer-run program that serves seats on a LAN from an

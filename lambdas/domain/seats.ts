@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, type Page, PageQuery } from './common.ts';
 import { DomainError, isDomainError, notFound } from './errors.ts';
@@ -14,6 +13,7 @@ import {
 } from './pools.ts';
 import type { Principal } from './principal.ts';
 import type { Product } from './products.ts';
+import * as z from './zod.ts';
 
 /**
  * Concurrent seats. A checkout computes the pool's limit at the moment of the request from the

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError } from './errors.ts';
 import { languages } from './language.ts';
 import { auditedPerson, type PeopleStore, type Person, personRef, subjectsOf } from './people.ts';
 import { personPrincipal } from './person-principal.ts';
+import * as z from './zod.ts';
 
 /**
  * Signing in with e-mail and password through the identity provider, for the console and the

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   type Attachment,
   AttachmentUploads,
@@ -21,6 +20,7 @@ import {
   projectScope,
 } from './policy.ts';
 import { type Actor, actorOf, type Principal, roleOf } from './principal.ts';
+import * as z from './zod.ts';
 
 /**
  * Support tickets (seed 002). A ticket belongs to a customer and one service of its support

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, type Page, PageQuery, ProjectIds, queryFlag, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -9,6 +8,7 @@ import {
   customerScope,
 } from './policy.ts';
 import { actorOf, isCustomerRole, type Principal, Role } from './principal.ts';
+import * as z from './zod.ts';
 
 /**
  * API tokens: `tsr_<16 id chars>_<43 secret chars>`. The prefix makes a leaked token easy to spot

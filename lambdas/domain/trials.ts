@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -7,6 +6,7 @@ import { type Notice, newNotice } from './notices.ts';
 import { assertCan, assertCustomerVisible, assertProjectVisible, projectScope } from './policy.ts';
 import { type Actor, actorOf } from './principal.ts';
 import { type Product, ProductCode, type TrialPolicy } from './products.ts';
+import * as z from './zod.ts';
 
 /**
  * Trial licenses. A product may carry a trial policy (domain/products.ts); a customer's company

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { validationCodes } from '../domain/activation-rules.ts';
 import { languages } from '../domain/language.ts';
+import * as z from '../domain/zod.ts';
 
 export const HealthView = /* @__PURE__ */ z.lazy(() =>
   z.object({

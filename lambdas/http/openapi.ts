@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { type ErrorCode, errorCodes, problemMembers } from '../domain/errors.ts';
+import * as z from '../domain/zod.ts';
 import { MAX_BODY_BYTES, MAX_FILE_BODY_BYTES } from '../middleware/limits.ts';
 import { type Route, routes } from '../routes.ts';
 

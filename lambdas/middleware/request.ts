@@ -1,12 +1,12 @@
 import { parse } from '@aws-lambda-powertools/parser';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type * as z from 'zod';
 import type { Activation } from '../domain/activations.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { type IfMatch, parseIfMatch } from '../domain/preconditions.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Relay } from '../domain/relays.ts';
+import type * as z from '../domain/zod.ts';
 import type { Route } from '../routes/route.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import { logger } from './observability.ts';

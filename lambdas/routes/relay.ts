@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   AllotmentListView,
   AllotmentPath,
@@ -13,6 +12,7 @@ import {
   RelayView,
 } from '../domain/relays.ts';
 import { PoolPath } from '../domain/seats.ts';
+import * as z from '../domain/zod.ts';
 import { route } from './route.ts';
 
 /** The `relay` group's routes (see ./route.ts for what a route says; docs/relay.md). */

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../domain/zod.ts';
 
 /** One Lambda function per group. `table` is the least access the group's function needs. */
 export const groups = {

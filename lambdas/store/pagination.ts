@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import type { Db } from '../adapters/dynamodb.ts';
 import { QueryCommand, type QueryCommandInput } from '../adapters/dynamodb.ts';
 import type { Page } from '../domain/common.ts';
 import { DomainError } from '../domain/errors.ts';
+import * as z from '../domain/zod.ts';
 import type { Condition } from './conditions.ts';
 import type { Item } from './items.ts';
 import { type IndexName, tableDefinition } from './table-definition.ts';

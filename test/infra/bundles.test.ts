@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET_KIB, buildFunction, lambdaFunctions } from '../../bench/bundles.ts';
@@ -69,6 +73,34 @@ describe('function bundles', () => {
   it('leave jobs free of HTTP code', () => {
     for (const job of jobNames) {
       expect(inputsOf(`job ${job}`).filter((i) => i.startsWith('lambdas/http/'))).toEqual([]);
+    }
+  });
+
+  it('build no code at run time while a function starts: zod parses its config jitless', async () => {
+    // Arrange: the licenses function as CDK builds it, and a Function constructor that counts.
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-jitless-'));
+    try {
+      const outfile = join(dir, 'licenses.mjs');
+      await buildFunction('lambdas/http/licenses.ts', { outfile });
+      const script = `let built = 0;
+        globalThis.Function = new Proxy(Function, {
+          construct: (target, args) => { built++; return Reflect.construct(target, args); },
+          apply: (target, self, args) => { built++; return Reflect.apply(target, self, args); },
+        });
+        const { handler } = await import(${JSON.stringify(outfile)});
+        console.log(JSON.stringify({ built, handler: typeof handler }));`;
+      // Act: the cold start, which parses the environment with zod.
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, POWERTOOLS_TRACE_ENABLED: 'false', AWS_REGION: 'us-east-1' },
+        encoding: 'utf8',
+      });
+      // Assert
+      expect(JSON.parse(out.trim().split('\n').pop() ?? '{}')).toEqual({
+        built: 0,
+        handler: 'function',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
