@@ -201,6 +201,25 @@ const specs = {
       },
     ],
   },
+  'trial-declined': {
+    fields: ['product', 'company', 'reason'],
+    subject: 'Your {product} trial request',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'The request for a trial of {product} for {company} was declined.',
+      },
+      { kind: 'facts', rows: [['Reason', '{reason}']] },
+      {
+        kind: 'paragraph',
+        text: 'No license was issued. If you have questions about this decision, or would like to talk about licensing {product}, contact your vendor.',
+      },
+      {
+        kind: 'note',
+        text: 'You receive this e-mail because this address was given for the trial license of {product}.',
+      },
+    ],
+  },
 } as const satisfies Record<string, Spec>;
 
 type Spec = { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] };
@@ -332,6 +351,25 @@ const specsIt = {
       {
         kind: 'note',
         text: 'Ricevi questa e-mail perché hai aperto il ticket {number}. Rispondi a questa e-mail, oppure leggi tutta la conversazione e rispondi nel portale clienti.',
+      },
+    ],
+  },
+  'trial-declined': {
+    fields: specs['trial-declined'].fields,
+    subject: 'La tua richiesta di prova di {product}',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'La richiesta di una prova di {product} per {company} è stata rifiutata.',
+      },
+      { kind: 'facts', rows: [['Motivo', '{reason}']] },
+      {
+        kind: 'paragraph',
+        text: 'Non è stata emessa alcuna licenza. Per domande su questa decisione, o per parlare di una licenza di {product}, contatta il tuo fornitore.',
+      },
+      {
+        kind: 'note',
+        text: 'Ricevi questa e-mail perché questo indirizzo è stato indicato per la licenza di prova di {product}.',
       },
     ],
   },

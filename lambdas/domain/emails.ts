@@ -117,8 +117,20 @@ interface LicenseFacts {
 
 /** The few values the messages spell out in words, in the reader's language. */
 const words = {
-  en: { notReported: 'not reported', noEnd: 'No end date', day: 'day', days: 'days' },
-  it: { notReported: 'non indicato', noEnd: 'Nessuna scadenza', day: 'giorno', days: 'giorni' },
+  en: {
+    notReported: 'not reported',
+    noEnd: 'No end date',
+    day: 'day',
+    days: 'days',
+    noReason: 'None given',
+  },
+  it: {
+    notReported: 'non indicato',
+    noEnd: 'Nessuna scadenza',
+    day: 'giorno',
+    days: 'giorni',
+    noReason: 'Non indicato',
+  },
 } as const;
 const localeOf = (facts: { locale?: string; language?: Language }) =>
   facts.locale ?? (facts.language === 'it' ? 'it-IT' : undefined);
@@ -270,6 +282,31 @@ export const ticketReplyMessage = (facts: TicketReplyFacts): EmailMessage =>
     facts.language,
   );
 
+export interface TrialDeclinedFacts {
+  /** The trial's registered address: where its license would have gone. */
+  to: string;
+  productName: string;
+  companyName: string;
+  /** What the vendor wrote when declining, if anything. */
+  reason?: string;
+  language?: Language;
+  /** The trial's customer: whose language the e-mail speaks when the reader has none. */
+  customerId?: string;
+}
+
+/** A vendor declined a trial request: the requester hears it, with the reason given. */
+export const trialDeclinedMessage = (facts: TrialDeclinedFacts): EmailMessage =>
+  message(
+    facts.to,
+    'trial-declined',
+    {
+      product: facts.productName,
+      company: facts.companyName,
+      reason: facts.reason?.trim() ? facts.reason : words[facts.language ?? 'en'].noReason,
+    },
+    facts.language,
+  );
+
 /** The facts each kind of message is built from. */
 export interface MessageFacts {
   'activation-code': ActivationCodeFacts;
@@ -277,6 +314,7 @@ export interface MessageFacts {
   'expiry-reminder': ExpiryReminderFacts;
   'license-issued': LicenseIssuedFacts;
   'ticket-reply': TicketReplyFacts;
+  'trial-declined': TrialDeclinedFacts;
 }
 export type MessageKind = keyof MessageFacts;
 
@@ -285,9 +323,10 @@ const builders: { [K in MessageKind]: (facts: MessageFacts[K]) => EmailMessage }
   'expiry-reminder': expiryReminderMessage,
   'license-issued': licenseIssuedMessage,
   'ticket-reply': ticketReplyMessage,
+  'trial-declined': trialDeclinedMessage,
 };
 
-/** The message of a kind, built from its facts: the three builders behind one name. */
+/** The message of a kind, built from its facts: every builder above behind one name. */
 export const emailMessage = <K extends MessageKind>(
   kind: K,
   facts: MessageFacts[K],

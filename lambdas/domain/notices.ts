@@ -3,7 +3,7 @@
  * (a transactional outbox) and sent by the notifications job. Depends on nothing else in the
  * domain, so licenses and the upkeep jobs both use it without importing each other.
  */
-export type NoticeKind = 'license-issued' | 'license-expired' | 'ticket-reply';
+export type NoticeKind = 'license-issued' | 'license-expired' | 'ticket-reply' | 'trial-declined';
 
 /** An e-mail to send once, written in the same transaction as the change it reports. */
 export type Notice = {
@@ -15,7 +15,15 @@ export type Notice = {
   | { kind: 'license-issued' | 'license-expired'; licenseId: string }
   /** An agent's reply on a ticket, for its requester. */
   | { kind: 'ticket-reply'; message: { ticketId: string; id: string; at: string } }
+  /** A declined trial request, for the address its license would have gone to. */
+  | { kind: 'trial-declined'; trial: TrialRef }
 );
+
+/** Which trial a notice reports: one per customer and product. */
+export interface TrialRef {
+  customerId: string;
+  productCode: string;
+}
 
 /**
  * A notice to queue in the transaction of the change it reports. Its id is derived from what it
@@ -30,6 +38,16 @@ export const ticketReplyNotice = (
   id: `${message.ticketId}.reply.${message.id}`,
   kind: 'ticket-reply',
   message: { ticketId: message.ticketId, id: message.id, at: message.at },
+  createdAt: at.toISOString(),
+  state: 'pending',
+  attempts: 0,
+});
+
+/** The e-mail a declined trial owes its requester, queued with the decision itself. */
+export const trialDeclinedNotice = (trial: TrialRef, at: Date): Notice => ({
+  id: `${trial.customerId}.trial.${trial.productCode}.declined`,
+  kind: 'trial-declined',
+  trial: { customerId: trial.customerId, productCode: trial.productCode },
   createdAt: at.toISOString(),
   state: 'pending',
   attempts: 0,

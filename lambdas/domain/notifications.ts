@@ -4,12 +4,14 @@ import {
   expiryReminderMessage,
   licenseIssuedMessage,
   type TicketReplyFacts,
+  type TrialDeclinedFacts,
   ticketReplyMessage,
+  trialDeclinedMessage,
 } from './emails.ts';
 import { drain, type Progress } from './job-progress.ts';
 import type { Language } from './language.ts';
 import { type License, licenseRef } from './licenses.ts';
-import { type Notice, newNotice } from './notices.ts';
+import { type Notice, newNotice, type TrialRef } from './notices.ts';
 import type { MessageRef } from './tickets.ts';
 import type { ActivationUpkeepStore, ExpiryStore, NoticeStore, ReminderKey } from './upkeep.ts';
 
@@ -24,6 +26,8 @@ export interface LicenseFacts {
   customerContact(customerId: string): Promise<string | undefined>;
   /** A ticket reply's e-mail: the ticket and the message, or nothing when either is gone. */
   ticketReply(message: MessageRef): Promise<TicketReplyFacts | undefined>;
+  /** A declined trial's e-mail, or nothing when the trial is gone or no longer declined. */
+  trialDeclined(trial: TrialRef): Promise<TrialDeclinedFacts | undefined>;
   /** The reader's language (English when absent). */
   language?(to: string, customerId?: string): Promise<Language>;
 }
@@ -88,7 +92,7 @@ const recipients = async (facts: LicenseFacts, license: License) => {
 };
 
 /**
- * Sends queued notices (license issued, license expired), each once: a notice is claimed
+ * Sends queued notices (license issued, license expired, ticket replies, declined trials), each once: a notice is claimed
  * (pending → sending) before its e-mail goes out, so two overlapping runs never both send it.
  * A send that fails is put back for the next run, up to MAX_NOTICE_ATTEMPTS.
  */
@@ -126,6 +130,13 @@ export const sendNotices = (
         const language = await facts.language?.(reply.to, reply.customerId);
         await mailer.send(ticketReplyMessage({ ...reply, ...(language ? { language } : {}) }));
       }
+      return 'sent';
+    }
+    if (notice.kind === 'trial-declined') {
+      const declined = await facts.trialDeclined(notice.trial);
+      if (!declined) return 'gone';
+      const language = await facts.language?.(declined.to, declined.customerId);
+      await mailer.send(trialDeclinedMessage({ ...declined, ...(language ? { language } : {}) }));
       return 'sent';
     }
     const license = await facts.license(notice.licenseId);

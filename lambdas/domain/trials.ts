@@ -2,7 +2,7 @@ import { ActorView, type AuditEvent, auditEvent, type ChangeContext } from './au
 import { IdOf, type Page, PageQuery, Timestamp } from './common.ts';
 import { DomainError, notFound } from './errors.ts';
 import { issuedEvent, type License, type LicenseDeps, newLicense } from './licenses.ts';
-import { type Notice, newNotice } from './notices.ts';
+import { type Notice, newNotice, type TrialRef, trialDeclinedNotice } from './notices.ts';
 import { assertCan, assertCustomerVisible, assertProjectVisible, projectScope } from './policy.ts';
 import { type Actor, actorOf } from './principal.ts';
 import { type Product, ProductCode, type TrialPolicy } from './products.ts';
@@ -107,12 +107,15 @@ export interface TrialStore {
   get(customerId: string, productCode: string): Promise<Trial | undefined>;
   /** Creates the trial (refused if the customer has one for the product) with its license, if issued. */
   create(trial: Trial, event: AuditEvent, issued?: IssuedTrialLicense): Promise<void>;
-  /** Moves a pending trial on, only while it is still pending at that version. */
+  /**
+   * Moves a pending trial on, only while it is still pending at that version, with what the
+   * decision brings in the same transaction: the license issued, or the requester's notice.
+   */
   decide(
     before: Trial,
     after: Trial,
     event: AuditEvent,
-    issued?: IssuedTrialLicense,
+    brings: { issued?: IssuedTrialLicense; notice?: Notice },
   ): Promise<void>;
   listForCustomer(
     customerId: string,
@@ -355,7 +358,7 @@ export const approveTrial = async (
     before,
     after,
     auditEvent(ctx, 'trial.approved', ref(after), before, after),
-    issued,
+    { issued },
   );
   return after;
 };
@@ -373,10 +376,40 @@ export const declineTrial = async (
     status: 'declined',
     ...(input.reason ? { reason: input.reason } : {}),
   };
+  // The requester hears it by e-mail (the notifications job sends it): otherwise a declined
+  // request just stays quiet until someone looks at the portal.
   await deps.trials.decide(
     before,
     after,
     auditEvent(ctx, 'trial.declined', ref(after), before, after),
+    { notice: trialDeclinedNotice(after, ctx.now) },
   );
   return after;
+};
+
+/**
+ * What the e-mail of a declined trial says, read when it is sent: nothing when the trial is gone
+ * or no longer declined (then there is nothing to tell).
+ */
+export const trialDeclinedFacts = async (
+  deps: {
+    trials: Pick<TrialStore, 'get'>;
+    products: TrialDeps['products'];
+    customers: TrialDeps['customers'];
+  },
+  trial: TrialRef,
+) => {
+  const declined = await deps.trials.get(trial.customerId, trial.productCode);
+  if (declined?.status !== 'declined') return undefined;
+  const [product, customer] = await Promise.all([
+    deps.products.get(declined.productCode),
+    deps.customers.get(declined.customerId),
+  ]);
+  return {
+    to: declined.registeredEmail,
+    productName: product?.name ?? declined.productCode,
+    companyName: customer?.name ?? declined.customerId,
+    customerId: declined.customerId,
+    ...(declined.reason ? { reason: declined.reason } : {}),
+  };
 };

@@ -16,6 +16,7 @@ import { trialKeys } from './keys.ts';
 import { issueWrites } from './licenses.ts';
 import { queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
+import { noticeItem } from './upkeep.ts';
 
 const trialItem = (t: Trial) =>
   toItem(
@@ -59,7 +60,7 @@ export const trialStore = (db: Db, tableName: string): TrialStore => ({
       ...licenseWrites(issued),
     ]),
 
-  decide: (before, after, event, issued) =>
+  decide: (before, after, event, { issued, notice }) =>
     transact(db, tableName, [
       {
         put: trialItem(after),
@@ -74,6 +75,7 @@ export const trialStore = (db: Db, tableName: string): TrialStore => ({
       },
       auditWrite(event),
       ...licenseWrites(issued),
+      ...(notice ? [{ put: noticeItem(notice), condition: absent }] : []),
     ]),
 
   listForCustomer: async (customerId, { limit, cursor, projectIn }) =>

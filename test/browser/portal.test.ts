@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -203,6 +203,46 @@ describe('the customer portal: trials', () => {
       .getByRole('row', { name: /Contact Agents/ })
       .getByText('Issued')
       .waitFor();
+  });
+
+  it('the vendor admin declines a request with a reason; the company sees it and the requester is e-mailed', async () => {
+    // Arrange: the company user asks for the Plain trial, which waits for the vendor.
+    await company.getByRole('button', { name: 'Request the Plain trial' }).click();
+    await company.getByRole('dialog').getByRole('button', { name: 'Request trial' }).click();
+    await company.getByText('Your request was sent.').waitFor();
+
+    // Act: the vendor admin (signed in before) declines it from the queue, saying why.
+    const vendor = await signInAs(browser, local(), 'admin@tessera.local', PASSWORD, {
+      firstTime: false,
+      errors: pageErrors,
+    });
+    await vendor
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Trials' })
+      .click();
+    const row = vendor.getByRole('row', { name: /PLAIN/ });
+    await row.getByRole('button', { name: 'Decline' }).click();
+    const dialog = vendor.getByRole('dialog', { name: 'Decline the PLAIN trial' });
+    await dialog
+      .getByLabel('Reason (the customer sees it, and it is e-mailed to the requester)')
+      .fill('Please talk to our sales team first.');
+    await scan(vendor, 'decline trial');
+    await dialog.getByRole('button', { name: 'Decline' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await vendor.context().close();
+    await local().runJob('notifications');
+
+    // Assert: the portal shows the decline, and the requester got the e-mail with the reason.
+    await company.reload();
+    await company.getByRole('row', { name: /Plain/ }).getByText('Declined').waitFor();
+    const outbox = local().outboxDir;
+    const mails = await Promise.all(
+      (await readdir(outbox)).map((f) => readFile(join(outbox, f), 'utf8')),
+    );
+    const declined = mails.filter((m) => m.includes('Subject: Your Plain trial request'));
+    expect(declined).toHaveLength(1);
+    expect(declined[0]).toContain('To: ops@acme.example');
+    expect(declined[0]).toContain('Please talk to our sales team first.');
   });
 
   it('a plain user sees the company’s trials and cannot request one', async () => {

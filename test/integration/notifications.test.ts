@@ -20,6 +20,7 @@ import {
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { CreateProductInput, createProduct } from '../../lambdas/domain/products.ts';
 import { openTicket, postTicketMessage, ticketReplyFacts } from '../../lambdas/domain/tickets.ts';
+import { trialDeclinedFacts } from '../../lambdas/domain/trials.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
 import { createTestTable } from '../support/table.ts';
 
@@ -85,6 +86,7 @@ beforeAll(async () => {
     productName: async () => 'Mailed',
     customerContact: async (id) => (await stores.customers.get(id))?.contactEmail,
     ticketReply: (message) => ticketReplyFacts(stores.tickets, message),
+    trialDeclined: (trial) => trialDeclinedFacts(stores, trial),
   };
   await createProduct(
     stores.products,

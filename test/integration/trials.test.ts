@@ -1,5 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type EmailMessage, renderMessage } from '../../lambdas/domain/emails.ts';
+import { type LicenseFacts, sendNotices } from '../../lambdas/domain/notifications.ts';
+import { trialDeclinedFacts } from '../../lambdas/domain/trials.ts';
 import type { Stores } from '../../lambdas/store/index.ts';
 import { noticeKeys } from '../../lambdas/store/keys.ts';
 import { useHandlerTable } from '../support/handler-table.ts';
@@ -215,6 +218,56 @@ describe('trial licenses', () => {
     expect(approve.json).toMatchObject({ code: 'TRIAL_NOT_PENDING', trialStatus: 'declined' });
     const licenses = await call('GET', `/licenses?customerId=${customer.id}`, admin);
     expect(licenses.json.items).toHaveLength(0);
+  });
+
+  it('tells the requester of a declined trial once, by e-mail, with the reason given', async () => {
+    // Arrange: two declined requests, one with a reason and one without.
+    const withReason = await newCustomer('Told Co', 'it@told.example');
+    const withoutReason = await newCustomer('Quiet Co', 'it@quiet.example');
+    for (const c of [withReason, withoutReason]) {
+      await call('POST', `/customers/${c.id}/trials`, admin, { productCode: 'AGENTS' });
+    }
+    await call('POST', `/customers/${withReason.id}/trials/AGENTS/decline`, admin, {
+      reason: 'Please talk to sales first',
+    });
+    await call('POST', `/customers/${withoutReason.id}/trials/AGENTS/decline`, admin, {});
+    const sent: EmailMessage[] = [];
+    const mailer = { send: async (m: EmailMessage) => sent.push(m) };
+    const facts: LicenseFacts = {
+      license: (id) => stores.licenses.get(id),
+      productName: async (code) => code,
+      customerContact: async () => undefined,
+      ticketReply: async () => undefined,
+      trialDeclined: (trial) => trialDeclinedFacts(stores, trial),
+    };
+    const always = { inTime: () => true };
+
+    // Act: two overlapping runs of the notifications job's sending, then one more.
+    await Promise.all([
+      sendNotices(stores.notices, facts, mailer, new Date(), always),
+      sendNotices(stores.notices, facts, mailer, new Date(), always),
+    ]);
+    await sendNotices(stores.notices, facts, mailer, new Date(), always);
+
+    // Assert
+    const declined = sent.filter(
+      (m) => m.template === 'trial-declined' && m.to.endsWith('@told.example'),
+    );
+    const quiet = sent.filter((m) => m.to === 'it@quiet.example');
+    expect([...declined, ...quiet].map((m) => [m.to, m.data])).toEqual(
+      expect.arrayContaining([
+        [
+          'it@told.example',
+          { product: 'Agents', company: 'Told Co', reason: 'Please talk to sales first' },
+        ],
+        ['it@quiet.example', { product: 'Agents', company: 'Quiet Co', reason: 'None given' }],
+      ]),
+    );
+    expect([declined.length, quiet.length]).toEqual([1, 1]);
+    const told = renderMessage(declined[0] as EmailMessage);
+    expect(told.subject).toBe('Your Agents trial request');
+    expect(told.text).toContain('The request for a trial of Agents for Told Co was declined.');
+    expect(told.text).toContain('Please talk to sales first');
   });
 
   it('refuses products without a trial, unknown products, other customers’ projects and a missing recipient', async () => {

@@ -86,6 +86,7 @@ describe('the templates SES stores', () => {
       'license-issued',
       'invitation',
       'ticket-reply',
+      'trial-declined',
     ];
     expect(emailTemplates('prod').map((t) => t.name)).toEqual([
       ...kinds.map((k) => `tessera-prod-${k}`),

@@ -278,7 +278,7 @@ export const en = {
     'Issue the {product} trial license now? It lasts {days} days from today and is e-mailed with its key.',
   'trials.decline': 'Decline',
   'trials.declineTitle': 'Decline the {product} trial',
-  'trials.reason': 'Reason (the customer sees it)',
+  'trials.reason': 'Reason (the customer sees it, and it is e-mailed to the requester)',
   'trials.openLicense': 'Open the license',
   'trials.policy': '{days} days · {seats} seats · {activations} activations',
   'trials.needsApproval': 'after approval',

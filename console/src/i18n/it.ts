@@ -285,7 +285,7 @@ export const it: Record<MessageKey, string> = {
     'Emettere ora la licenza di prova {product}? Dura {days} giorni da oggi e viene inviata per e-mail con la sua chiave.',
   'trials.decline': 'Rifiuta',
   'trials.declineTitle': 'Rifiuta la prova {product}',
-  'trials.reason': 'Motivo (visibile al cliente)',
+  'trials.reason': 'Motivo (visibile al cliente e inviato per e-mail al richiedente)',
   'trials.openLicense': 'Apri la licenza',
   'trials.policy': '{days} giorni · {seats} posti · {activations} attivazioni',
   'trials.needsApproval': 'dopo approvazione',
