@@ -68,6 +68,8 @@ export interface Customer {
   projectCount: number;
   /** Active API tokens bound to this customer; they must be revoked before it can be deleted. */
   tokenCount: number;
+  /** Trial requests waiting for a decision; they must be decided before it can be deleted. */
+  pendingTrialCount?: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -85,6 +87,11 @@ export const CustomerView = /* @__PURE__ */ z.lazy(() =>
     defaultProjectId: z.string(),
     projectCount: z.number().int(),
     tokenCount: z.number().int(),
+    pendingTrialCount: z
+      .number()
+      .int()
+      .optional()
+      .describe('Trial requests waiting for a decision (absent: none ever waited)'),
     version: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -194,14 +201,22 @@ export const deleteCustomer = async (
   assertCan(ctx.principal, 'customer:delete');
   assertMatches(ctx, before.version);
   const project = await loadProject(id, before.defaultProjectId);
-  if (before.projectCount > 1 || before.tokenCount > 0 || !project || project.licenseCount > 0) {
+  const pendingTrialCount = Math.max(0, before.pendingTrialCount ?? 0);
+  if (
+    before.projectCount > 1 ||
+    before.tokenCount > 0 ||
+    pendingTrialCount > 0 ||
+    !project ||
+    project.licenseCount > 0
+  ) {
     throw new DomainError(
       'HAS_DEPENDENTS',
-      'Delete the customer’s other projects and licenses and revoke its tokens first.',
+      'Delete the customer’s other projects and licenses, revoke its tokens and decide its trial requests first.',
       {
         projectCount: before.projectCount,
         tokenCount: before.tokenCount,
         licenseCount: project?.licenseCount ?? 0,
+        pendingTrialCount,
       },
     );
   }

@@ -111,6 +111,7 @@ export const problemMembers = () =>
       licenseCount: z.number().int().optional(),
       projectCount: z.number().int().optional(),
       tokenCount: z.number().int().optional(),
+      pendingTrialCount: z.number().int().optional(),
     },
     PRECONDITION_FAILED: {
       etag: z.string().optional().describe('The current ETag, when the resource still exists'),

@@ -35,8 +35,8 @@ export const customerItem = (c: Customer) =>
     },
   );
 
-/** Maintained by the transactions that create and delete projects and tokens. */
-const customerCounters = ['projectCount', 'tokenCount'] as const;
+/** Maintained by the transactions that create and delete projects and tokens, and that request and decide trials. */
+const customerCounters = ['projectCount', 'tokenCount', 'pendingTrialCount'] as const;
 
 const changedMeanwhile = (old: unknown) =>
   old
@@ -47,6 +47,14 @@ const noTokens: Condition = {
   expression: 'attribute_not_exists(#tokenCount) OR #tokenCount = :noTokens',
   names: { '#tokenCount': 'tokenCount' },
   values: { ':noTokens': 0 },
+};
+
+// At most zero, not exactly: a request made before trials were counted takes one off a count
+// that never had it when it is decided, and must not keep its customer forever.
+const noPendingTrials: Condition = {
+  expression: 'attribute_not_exists(#pendingTrialCount) OR #pendingTrialCount <= :noTrials',
+  names: { '#pendingTrialCount': 'pendingTrialCount' },
+  values: { ':noTrials': 0 },
 };
 
 export const customerStore = (db: Db, tableName: string): CustomerStore => ({
@@ -106,13 +114,24 @@ export const customerStore = (db: Db, tableName: string): CustomerStore => ({
     transact(db, tableName, [
       {
         remove: keys.customer(customer.id),
-        condition: all(exists, versionIs(customer.version), counterIs('projectCount', 1), noTokens),
+        condition: all(
+          exists,
+          versionIs(customer.version),
+          counterIs('projectCount', 1),
+          noTokens,
+          noPendingTrials,
+        ),
         onConflict: (old) => {
           if (!old) return notFound('Customer');
-          if (old.projectCount !== 1 || (old.tokenCount ?? 0) !== 0) {
+          if (
+            old.projectCount !== 1 ||
+            (old.tokenCount ?? 0) !== 0 ||
+            Number(old.pendingTrialCount ?? 0) > 0
+          ) {
             return new DomainError(
               'HAS_DEPENDENTS',
-              'The customer gained projects or tokens meanwhile.',
+              'The customer gained projects, tokens or trial requests meanwhile.',
+              { pendingTrialCount: Number(old.pendingTrialCount ?? 0) },
             );
           }
           return changedMeanwhile(old);

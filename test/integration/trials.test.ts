@@ -270,6 +270,49 @@ describe('trial licenses', () => {
     expect(told.text).toContain('Please talk to sales first');
   });
 
+  it('keeps a customer whose trial request waits from being deleted until the request is decided', async () => {
+    // Arrange
+    const waiting = await newCustomer('Waiting Co', 'it@waiting.example');
+    await call('POST', `/customers/${waiting.id}/trials`, admin, { productCode: 'AGENTS' });
+
+    // Act
+    const refused = await call('DELETE', `/customers/${waiting.id}`, admin);
+    await call('POST', `/customers/${waiting.id}/trials/AGENTS/decline`, admin, {});
+    const deleted = await call('DELETE', `/customers/${waiting.id}`, admin);
+
+    // Assert
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ code: 'HAS_DEPENDENTS', pendingTrialCount: 1 });
+    expect(deleted.status).toBe(204);
+  });
+
+  it('never leaves a request nobody can decide when it races its customer’s deletion (10 rounds)', async () => {
+    for (let round = 0; round < 10; round++) {
+      // Arrange
+      const racing = await newCustomer(`Racing ${round}`, `it@racing${round}.example`);
+
+      // Act
+      const [requested, deleted] = await Promise.all([
+        call('POST', `/customers/${racing.id}/trials`, admin, { productCode: 'AGENTS' }),
+        call('DELETE', `/customers/${racing.id}`, admin),
+      ]);
+
+      // Assert: one of the two wins, and the queue holds the request only if its customer stays.
+      const queue = await stores.trials.listByStatus('pending', { limit: 100 });
+      const queued = queue.items.some((t) => t.customerId === racing.id);
+      if (deleted.status === 204) {
+        expect([requested.status, queued]).toEqual([404, false]);
+      } else {
+        expect([deleted.status, deleted.json.code, requested.status, queued]).toEqual([
+          409,
+          'HAS_DEPENDENTS',
+          201,
+          true,
+        ]);
+      }
+    }
+  });
+
   it('refuses products without a trial, unknown products, other customers’ projects and a missing recipient', async () => {
     const plain = await call('POST', `/customers/${acme.id}/trials`, acmeCompany, {
       productCode: 'PLAIN',

@@ -1551,6 +1551,7 @@ export interface components {
             licenseCount?: number;
             projectCount?: number;
             tokenCount?: number;
+            pendingTrialCount?: number;
         };
         "Problem.CONCURRENT_MODIFICATION": {
             /** @description A URN naming the code */
@@ -3126,6 +3127,8 @@ export interface operations {
                             defaultProjectId: string;
                             projectCount: number;
                             tokenCount: number;
+                            /** @description Trial requests waiting for a decision (absent: none ever waited) */
+                            pendingTrialCount?: number;
                             version: number;
                             /**
                              * Format: date-time
@@ -3208,6 +3211,8 @@ export interface operations {
                         defaultProjectId: string;
                         projectCount: number;
                         tokenCount: number;
+                        /** @description Trial requests waiting for a decision (absent: none ever waited) */
+                        pendingTrialCount?: number;
                         version: number;
                         /**
                          * Format: date-time
@@ -3271,6 +3276,8 @@ export interface operations {
                         defaultProjectId: string;
                         projectCount: number;
                         tokenCount: number;
+                        /** @description Trial requests waiting for a decision (absent: none ever waited) */
+                        pendingTrialCount?: number;
                         version: number;
                         /**
                          * Format: date-time
@@ -3385,6 +3392,8 @@ export interface operations {
                         defaultProjectId: string;
                         projectCount: number;
                         tokenCount: number;
+                        /** @description Trial requests waiting for a decision (absent: none ever waited) */
+                        pendingTrialCount?: number;
                         version: number;
                         /**
                          * Format: date-time
