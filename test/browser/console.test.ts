@@ -352,6 +352,27 @@ describe('the vendor console', () => {
       .toBe('customer-admin');
   });
 
+  it('changes the language of a person’s messages, and back to the default', async () => {
+    // Arrange: the person of the previous step, with no language of their own.
+    const languageOf = async () => {
+      const people = (await api('GET', '/people?limit=100')).json.items as {
+        email: string;
+        language?: string;
+      }[];
+      return people.find((p) => p.email === 'clerk@globex.example')?.language ?? 'default';
+    };
+    const language = page.getByLabel('Language of messages to clerk@globex.example');
+    await language.waitFor();
+
+    // Act and assert: Italian, then the default again.
+    await language.selectOption('it');
+    await expect.poll(languageOf).toBe('it');
+    await expect.poll(() => language.inputValue()).toBe('it');
+    await language.selectOption('');
+    await expect.poll(languageOf).toBe('default');
+    await scan('people-language');
+  });
+
   it('edits a product’s modules, not how its licensed seats count, and adds a project to a customer', async () => {
     const returnable = (await api('GET', '/products/CAD')).json.returnable as boolean;
     await page.getByRole('link', { name: 'Products' }).click();

@@ -221,6 +221,7 @@ export const en = {
   'people.name': 'Name',
   'people.role': 'Role',
   'people.roleOf': 'Role of {email}',
+  'people.languageOf': 'Language of messages to {email}',
   'people.customer': 'Customer',
   'people.status': 'Status',
   'people.signIn': 'Sign-in',

@@ -228,6 +228,7 @@ export const it: Record<MessageKey, string> = {
   'people.name': 'Nome',
   'people.role': 'Ruolo',
   'people.roleOf': 'Ruolo di {email}',
+  'people.languageOf': 'Lingua dei messaggi a {email}',
   'people.customer': 'Cliente',
   'people.status': 'Stato',
   'people.signIn': 'Accesso',

@@ -13,6 +13,7 @@ import { usePaged } from '../../ui/paging.ts';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { TableHead } from '../../ui/TableHead.tsx';
 import { InvitePerson, isCustomerRole, type Role, roles } from './InvitePerson.tsx';
+import { PersonLanguage } from './PersonLanguage.tsx';
 import { ProjectRights } from './ProjectRights.tsx';
 
 /** The people who sign in: invite, resend, disable, enable, remove. */
@@ -45,6 +46,7 @@ export const People = () => {
               t('people.email'),
               t('people.name'),
               t('people.role'),
+              t('language.ofEmails'),
               t('people.status'),
               t('people.projects'),
               t('people.signIn'),
@@ -131,6 +133,9 @@ const PersonRow = ({ person }: { person: Person }) => {
           </select>
         )}
         <ErrorNotice error={changeRole.error} />
+      </td>
+      <td>
+        <PersonLanguage person={person} />
       </td>
       <td>
         <StatusBadge status={person.status} />
