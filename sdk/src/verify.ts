@@ -184,7 +184,17 @@ const decodeJson = (segment: string): unknown => {
  */
 const HEADER_MEMO_SIZE = 16;
 const headers = new Map<string, unknown>();
+// Files of one key share one header: the last one answers before any hashing of the Map.
+let lastHeaderSegment = '';
+let lastHeader: unknown = null;
 const decodeHeader = (segment: string): unknown => {
+  if (segment === lastHeaderSegment) return lastHeader;
+  const header = decodeHeaderOnce(segment);
+  lastHeaderSegment = segment;
+  lastHeader = header;
+  return header;
+};
+const decodeHeaderOnce = (segment: string): unknown => {
   const known = headers.get(segment);
   if (known !== undefined) return known;
   const decoded = BASE64URL.test(segment) && segment.length % 4 !== 1 ? decodeJson(segment) : null;
@@ -265,7 +275,12 @@ const signatureHolds = (key: KeyObject, file: string, signedLength: number, sign
     memo = new Map();
     checkedSignatures.set(key, memo);
   }
-  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  if (memo.size >= MEMO_SIZE) {
+    for (const oldest of memo.keys()) {
+      memo.delete(oldest);
+      break;
+    }
+  }
   memo.set(file, holds);
   return holds;
 };
@@ -276,24 +291,29 @@ const isTime = (value: unknown): value is number =>
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
+const TEXT_CLAIMS = ['sub', 'jti', 'act', 'fpr'] as const;
+const TIME_CLAIMS = ['iat', 'rfb'] as const;
+const OPTIONAL_TIME_CLAIMS = ['nbf', 'exp'] as const;
+const TEXT_TERMS = ['serial', 'product', 'seatModel', 'customer', 'email'] as const;
+
 /** Returns the claims, or what is wrong with them. Unknown claims are allowed (newer servers). */
 const readClaims = (payload: unknown): LicenseClaims | string => {
   if (!isObject(payload)) return 'The payload is not a JSON object';
   const c = payload;
   if (c.iss !== 'tessera') return 'Not a Tessera license file (iss)';
-  for (const name of ['sub', 'jti', 'act', 'fpr'] as const) {
+  for (const name of TEXT_CLAIMS) {
     if (!isText(c[name])) return `Claim "${name}" is missing or not a string`;
   }
-  for (const name of ['iat', 'rfb'] as const) {
+  for (const name of TIME_CLAIMS) {
     if (!isTime(c[name])) return `Claim "${name}" is missing or not a time`;
   }
-  for (const name of ['nbf', 'exp'] as const) {
+  for (const name of OPTIONAL_TIME_CLAIMS) {
     if (c[name] !== undefined && !isTime(c[name])) return `Claim "${name}" is not a time`;
   }
   if (c.grc !== undefined && !isTime(c.grc)) return 'Claim "grc" is not a number of seconds';
   const lic = c.lic;
   if (!isObject(lic)) return 'Claim "lic" is missing';
-  for (const name of ['serial', 'product', 'seatModel', 'customer', 'email'] as const) {
+  for (const name of TEXT_TERMS) {
     if (!isText(lic[name])) return `Claim "lic.${name}" is missing or not a string`;
   }
   if (!Array.isArray(lic.modules) || !lic.modules.every(isText)) {
@@ -310,17 +330,21 @@ const readClaims = (payload: unknown): LicenseClaims | string => {
 };
 
 const checkOptions = (options: VerifyOptions): number => {
-  const now = options.now ?? new Date();
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+  const now = options.now;
+  if (now !== undefined && (!(now instanceof Date) || Number.isNaN(now.getTime()))) {
     throw new TypeError('options.now must be a valid Date');
   }
-  for (const name of ['graceSeconds', 'clockToleranceSeconds'] as const) {
-    const value = options[name];
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw new TypeError(`options.${name} must be a non-negative number`);
-    }
+  const { graceSeconds, clockToleranceSeconds } = options;
+  if (graceSeconds !== undefined && !(Number.isFinite(graceSeconds) && graceSeconds >= 0)) {
+    throw new TypeError('options.graceSeconds must be a non-negative number');
   }
-  return now.getTime() / 1000;
+  if (
+    clockToleranceSeconds !== undefined &&
+    !(Number.isFinite(clockToleranceSeconds) && clockToleranceSeconds >= 0)
+  ) {
+    throw new TypeError('options.clockToleranceSeconds must be a non-negative number');
+  }
+  return (now === undefined ? Date.now() : now.getTime()) / 1000;
 };
 
 /**
