@@ -1,7 +1,7 @@
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
-import { IdOf, Timestamp } from './common.ts';
-import { DomainError, notFound } from './errors.ts';
-import { assertCan, assertCustomerVisible, assertProjectVisible } from './policy.ts';
+import { IdOf, type Page, type PageQuery, Timestamp } from './common.ts';
+import { DomainError, forbidden, notFound } from './errors.ts';
+import { assertCan, assertCustomerVisible, assertProjectVisible, customerScope } from './policy.ts';
 import { type Aggregation, poolLimit } from './pools.ts';
 import type { Principal } from './principal.ts';
 import type { PoolState } from './seats.ts';
@@ -127,6 +127,8 @@ export interface RelayStore {
   create(relay: Relay, event: AuditEvent): Promise<void>;
   get(relayId: string): Promise<Relay | undefined>;
   listByProject(projectId: string): Promise<Relay[]>;
+  /** Every customer's relays, newest first, a page at a time. */
+  list(page: { limit: number; cursor?: string }): Promise<Page<Relay>>;
   /**
    * Deletes the relay: its credential stops working at once. Its allotments are left to run out
    * (the relay may be serving them until then); the seat reaper returns them.
@@ -238,6 +240,29 @@ export const listRelays = async (
     items: await Promise.all(
       relays.map(async (r) => relayView(r, await deps.relays.allotmentsOf(r.id))),
     ),
+  };
+};
+
+/**
+ * Every customer's relays with what each holds, newest first: for the vendor's staff, who
+ * otherwise find them customer by customer. A customer's people are refused (they have their
+ * projects' listings).
+ */
+export const listAllRelays = async (
+  deps: RelayDeps,
+  principal: Principal,
+  query: z.infer<typeof PageQuery>,
+) => {
+  assertCan(principal, 'relay:manage');
+  if (customerScope(principal) !== undefined) {
+    throw forbidden('Only the vendor’s staff see every customer’s relays.');
+  }
+  const page = await deps.relays.list(query);
+  return {
+    items: await Promise.all(
+      page.items.map(async (r) => relayView(r, await deps.relays.allotmentsOf(r.id))),
+    ),
+    nextCursor: page.nextCursor,
   };
 };
 

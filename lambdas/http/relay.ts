@@ -5,6 +5,7 @@ import {
   checkRelayInstance,
   createRelay,
   holdAllotment,
+  listAllRelays,
   listRelays,
   poolAllotments,
   relaySelf,
@@ -27,6 +28,7 @@ export const handler = httpHandler(
   {
     createRelay: (r) =>
       createRelay(deps(r), r.change, r.input.path.customerId, r.input.path.projectId, r.input.body),
+    listAllRelays: (r) => listAllRelays(deps(r), r.principal, r.input.query),
     listRelays: (r) =>
       listRelays(deps(r), r.principal, r.input.path.customerId, r.input.path.projectId),
     removeRelay: (r) =>

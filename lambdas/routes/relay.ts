@@ -1,3 +1,4 @@
+import { PageQuery, pageOf } from '../domain/common.ts';
 import {
   AllotmentListView,
   AllotmentPath,
@@ -39,6 +40,16 @@ export const relayRoutes = [
     status: 200,
     summary: "The project's relays: last contact, what they reported, the seats they hold",
     schemas: { path: RelayPath, response: z.object({ items: z.array(RelayView) }) },
+  }),
+  route({
+    operationId: 'listAllRelays',
+    method: 'GET',
+    path: '/relays',
+    group: 'relay',
+    auth: 'token',
+    status: 200,
+    summary: "Every customer's relays, newest first (vendor staff)",
+    schemas: { query: PageQuery, response: pageOf(RelayView) },
   }),
   route({
     operationId: 'removeRelay',

@@ -245,6 +245,12 @@ export const relayKeys = {
     gsi1sk: `${createdAt}#${relayId}`,
   }),
   projectPartition: (projectId: string) => `PROJECT#${projectId}#RELAYS`,
+  /** Every customer's relays, newest first: the vendor's staff listing (a small collection). */
+  everywhere: (createdAt: string, relayId: string) => ({
+    gsi2pk: 'RELAYS',
+    gsi2sk: `${createdAt}#${relayId}`,
+  }),
+  everywherePartition: 'RELAYS',
   allotment: (projectId: string, productCode: string, relayId: string): PrimaryKey => ({
     pk: `POOL#${projectId}#${productCode}`,
     sk: `ALLOT#${relayId}`,

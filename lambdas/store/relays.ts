@@ -108,6 +108,7 @@ export const relayStore = (db: Db, tableName: string): RelayStore => {
             {
               ...relayKeys.relay(relay.id),
               ...relayKeys.byProject(relay.projectId, relay.createdAt, relay.id),
+              ...relayKeys.everywhere(relay.createdAt, relay.id),
             },
             relay,
           ),
@@ -125,6 +126,18 @@ export const relayStore = (db: Db, tableName: string): RelayStore => {
         }),
       );
       return out.Item ? fromItem<Relay>(out.Item) : undefined;
+    },
+
+    list: async ({ limit, cursor }) => {
+      const page = await queryPage(db, {
+        tableName,
+        index: 'gsi2',
+        partition: relayKeys.everywherePartition,
+        limit,
+        newestFirst: true,
+        ...(cursor ? { cursor } : {}),
+      });
+      return { items: page.items.map((i) => fromItem<Relay>(i)), nextCursor: page.nextCursor };
     },
 
     listByProject: async (projectId) =>
@@ -197,10 +210,26 @@ export const relayStore = (db: Db, tableName: string): RelayStore => {
         new UpdateCommand({
           TableName: tableName,
           Key: relayKeys.relay(relay.id),
-          UpdateExpression: 'SET #lastContactAt = :at, #report = :report',
+          // The vendor-wide listing's keys too: a relay made before that listing joins it here.
+          UpdateExpression:
+            'SET #lastContactAt = :at, #report = :report, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk',
           ...conditioned(exists, {
-            names: { '#lastContactAt': 'lastContactAt', '#report': 'report' },
-            values: { ':at': at, ':report': report },
+            names: {
+              '#lastContactAt': 'lastContactAt',
+              '#report': 'report',
+              '#gsi2pk': 'gsi2pk',
+              '#gsi2sk': 'gsi2sk',
+            },
+            values: {
+              ':at': at,
+              ':report': report,
+              ...Object.fromEntries(
+                Object.entries(relayKeys.everywhere(relay.createdAt, relay.id)).map(([k, v]) => [
+                  `:${k}`,
+                  v,
+                ]),
+              ),
+            },
           }),
         }),
       );

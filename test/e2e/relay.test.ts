@@ -185,6 +185,12 @@ describe('the on-site relay', () => {
       admin,
     );
     expect((listed.json.items as { seats: number }[]).map((x) => x.seats).sort()).toEqual([5, 5]);
+    // The vendor's staff see both relays on the listing of every customer's relays.
+    const everywhere = await cloud('GET', '/relays?limit=100', admin);
+    const held = (everywhere.json.items as { id: string; allotments: { seats: number }[] }[])
+      .filter((r) => r.id === a.id || r.id === b.id)
+      .map((r) => r.allotments.reduce((n, x) => n + x.seats, 0));
+    expect(held).toEqual([5, 5]);
 
     // A retried checkout is the same seat; a release frees one for the next checkout.
     expect((await seatCall(relayA.url, token, 'checkout', 'a-0')).status).not.toBe(500);

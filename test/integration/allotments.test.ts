@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { relaySecrets } from '../../lambdas/adapters/relay-secrets.ts';
@@ -11,12 +12,14 @@ import {
   authenticateRelay,
   createRelay,
   holdAllotment,
+  listAllRelays,
   type RelayDeps,
   releaseAllotment,
 } from '../../lambdas/domain/relays.ts';
 import { reapSeats, reconcileSeats } from '../../lambdas/domain/seat-upkeep.ts';
 import { checkout } from '../../lambdas/domain/seats.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import { relayKeys } from '../../lambdas/store/keys.ts';
 import { relayStore } from '../../lambdas/store/relays.ts';
 import { codeOf } from '../support/outcome.ts';
 import { createTestTable } from '../support/table.ts';
@@ -32,6 +35,7 @@ const always = { inTime: () => true };
 
 let stores: Stores;
 let deps: RelayDeps;
+let table: Awaited<ReturnType<typeof createTestTable>>;
 
 const poolOf = async (seatLimit: number) => {
   const customer = await createCustomer(stores.customers, ctx(), { name: `Relay ${seatLimit}` });
@@ -82,7 +86,7 @@ const poolOf = async (seatLimit: number) => {
 };
 
 beforeAll(async () => {
-  const table = await createTestTable();
+  table = await createTestTable();
   stores = createStores(table.db, table.tableName);
   await createProduct(
     stores.products,
@@ -168,5 +172,81 @@ describe('relay allotments', () => {
     await suspendLicense({ licenses: stores.licenses }, ctx(), license.id);
     expect((await holdAllotment(deps, site, 'AGENTS', { seats: 8 })).seats).toBe(0);
     expect(await used()).toBe(0);
+  });
+});
+
+describe('the vendor-wide relay listing', () => {
+  /** Every page of the listing, `limit` at a time. */
+  const everyPage = async (principal: Principal, limit: number) => {
+    const ids: string[] = [];
+    const held = new Map<string, number>();
+    let cursor: string | undefined;
+    do {
+      const page = await listAllRelays(deps, principal, { limit, ...(cursor ? { cursor } : {}) });
+      for (const r of page.items) {
+        ids.push(r.id);
+        held.set(
+          r.id,
+          r.allotments.reduce((n, a) => n + a.seats, 0),
+        );
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { ids, held };
+  };
+
+  it('pages every customer’s relays newest first, with the seats each holds', async () => {
+    // Arrange: relays of two customers, one holding seats.
+    const north = await poolOf(5);
+    const south = await poolOf(5);
+    const relays = [];
+    for (const [pool, name] of [
+      [north, 'North 1'],
+      [south, 'South 1'],
+      [north, 'North 2'],
+    ] as const) {
+      relays.push(await pool.relay(name));
+      await new Promise((r) => setTimeout(r, 5)); // distinct creation times
+    }
+    const made = relays.map((r) => r.id);
+    await holdAllotment(deps, relays[1] as (typeof relays)[number], 'AGENTS', { seats: 3 });
+
+    // Act
+    const listed = await everyPage(admin, 2);
+
+    // Assert
+    expect(new Set(listed.ids).size).toBe(listed.ids.length);
+    expect(listed.ids.filter((id) => made.includes(id))).toEqual([...made].reverse());
+    expect(made.map((id) => listed.held.get(id))).toEqual([0, 3, 0]);
+  });
+
+  it('refuses a customer’s people, who have their own projects’ listings', async () => {
+    const company: Principal = {
+      kind: 'token',
+      tokenId: 'tok_company',
+      role: 'customer-admin',
+      customerId: 'cus_01jabcdefghjkmnpqrstvwxyz0',
+    };
+    expect(await codeOf(listAllRelays(deps, company, { limit: 10 }))).toBe('FORBIDDEN');
+  });
+
+  it('lists a relay made before the listing existed once it next reports', async () => {
+    // Arrange: a relay whose item lacks the listing's keys, as ones made before it did.
+    const pool = await poolOf(2);
+    const old = await pool.relay('Before the listing');
+    await table.sdk.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: relayKeys.relay(old.id),
+        UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+      }),
+    );
+    expect((await everyPage(admin, 100)).ids).not.toContain(old.id);
+
+    // Act: its next report.
+    await holdAllotment(deps, old, 'AGENTS', { seats: 1 });
+
+    // Assert
+    expect((await everyPage(admin, 100)).ids).toContain(old.id);
   });
 });

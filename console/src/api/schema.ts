@@ -1090,6 +1090,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/relays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every customer's relays, newest first (vendor staff) */
+        get: operations["listAllRelays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/projects/{projectId}/relays/{relayId}": {
         parameters: {
             query?: never;
@@ -7608,6 +7625,80 @@ export interface operations {
                         };
                         /** @description Shown once: the relay is configured with it */
                         credential: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAllRelays: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            customerId: string;
+                            projectId: string;
+                            name: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC timestamp
+                             */
+                            lastContactAt?: string;
+                            report?: {
+                                inUse: number;
+                                cached: number;
+                                productCode: string;
+                            };
+                            allotments: {
+                                productCode: string;
+                                seats: number;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339 UTC timestamp
+                                 */
+                                expiresAt: string;
+                            }[];
+                        }[];
+                        /** @description Pass as `cursor` to get the next page */
+                        nextCursor: string | null;
                     };
                 };
             };
