@@ -9,6 +9,7 @@ import { Licenses } from './pages/licenses/Licenses.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { People } from './pages/people/People.tsx';
 import { Products } from './pages/products/Products.tsx';
+import { AllRelays } from './pages/relays/AllRelays.tsx';
 import { Security } from './pages/Security.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { TicketPage } from './pages/tickets/TicketPage.tsx';
@@ -41,6 +42,8 @@ const Page = ({ route }: { route: Route }) => {
       return <Audit />;
     case 'trials':
       return <Trials />;
+    case 'relays':
+      return <AllRelays />;
     case 'tickets':
       return <Tickets />;
     case 'ticket':

@@ -13,6 +13,7 @@ const vendorLinks: NavLink[] = [
   { page: 'licenses', hash: '#/licenses', label: 'nav.licenses' },
   { page: 'products', hash: '#/products', label: 'nav.products' },
   { page: 'customers', hash: '#/customers', label: 'nav.customers' },
+  { page: 'relays', hash: '#/relays', label: 'nav.relays' },
   { page: 'trials', hash: '#/trials', label: 'nav.trials' },
   { page: 'tickets', hash: '#/tickets', label: 'nav.tickets' },
   { page: 'people', hash: '#/people', label: 'nav.people' },

@@ -15,6 +15,7 @@ export type Route =
   | { page: 'tokens' }
   | { page: 'audit' }
   | { page: 'trials' }
+  | { page: 'relays' }
   | { page: 'tickets' }
   | { page: 'ticket'; ticketId: string }
   | { page: 'security' }
@@ -41,6 +42,7 @@ export const parseRoute = (hash: string): Route => {
       first === 'tokens' ||
       first === 'audit' ||
       first === 'trials' ||
+      first === 'relays' ||
       first === 'tickets' ||
       first === 'security')
   ) {

@@ -83,6 +83,14 @@ export const RelayView = /* @__PURE__ */ z.lazy(() =>
     customerId: z.string(),
     projectId: z.string(),
     name: z.string(),
+    customerName: z
+      .string()
+      .optional()
+      .describe("The customer's name: in the listing of every customer's relays"),
+    projectName: z
+      .string()
+      .optional()
+      .describe("The project's name: in the listing of every customer's relays"),
     createdAt: Timestamp,
     lastContactAt: Timestamp.optional(),
     report: z
@@ -162,7 +170,9 @@ export interface RelayDeps {
     pool(projectId: string, productCode: string): Promise<PoolState | undefined>;
   };
   aggregationOf(productCode: string): Promise<Aggregation | undefined>;
-  projectOf(customerId: string, projectId: string): Promise<unknown>;
+  projectOf(customerId: string, projectId: string): Promise<{ name: string } | undefined>;
+  /** Customers by id: the vendor-wide listing names each relay's customer. */
+  customerOf(customerId: string): Promise<{ name: string } | undefined>;
   signer: { signDocument(typ: string, payload: object): Promise<string> };
   secrets: {
     newToken(relayId: string): { token: string; hash: string };
@@ -258,9 +268,25 @@ export const listAllRelays = async (
     throw forbidden('Only the vendor’s staff see every customer’s relays.');
   }
   const page = await deps.relays.list(query);
+  const customers = new Map<string, Promise<{ name: string } | undefined>>();
+  const customerOf = (id: string) => {
+    if (!customers.has(id)) customers.set(id, deps.customerOf(id));
+    return customers.get(id) as Promise<{ name: string } | undefined>;
+  };
   return {
     items: await Promise.all(
-      page.items.map(async (r) => relayView(r, await deps.relays.allotmentsOf(r.id))),
+      page.items.map(async (r) => {
+        const [allotments, customer, project] = await Promise.all([
+          deps.relays.allotmentsOf(r.id),
+          customerOf(r.customerId),
+          deps.projectOf(r.customerId, r.projectId),
+        ]);
+        return {
+          ...relayView(r, allotments),
+          ...(customer ? { customerName: customer.name } : {}),
+          ...(project ? { projectName: project.name } : {}),
+        };
+      }),
     ),
     nextCursor: page.nextCursor,
   };

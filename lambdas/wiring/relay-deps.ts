@@ -1,5 +1,6 @@
 import { relaySecrets } from '../adapters/relay-secrets.ts';
 import type { RelayDeps } from '../domain/relays.ts';
+import { customerStore } from '../store/customers.ts';
 import { poolStore } from '../store/pools.ts';
 import { productStore } from '../store/products.ts';
 import { projectStore } from '../store/projects.ts';
@@ -13,6 +14,7 @@ export const relayDeps = (runtime: Runtime): RelayDeps => ({
   pools: { pool: (projectId, productCode) => runtime.store(poolStore).get(projectId, productCode) },
   aggregationOf: async (code) => (await runtime.store(productStore).get(code))?.aggregation,
   projectOf: (customerId, projectId) => runtime.store(projectStore).get(customerId, projectId),
+  customerOf: (customerId) => runtime.store(customerStore).get(customerId),
   get signer() {
     return currentSigner();
   },

@@ -448,6 +448,19 @@ describe('the customer portal: trials', () => {
     await users.getByRole('heading', { name: 'Seats held by on-site relays' }).waitFor();
     await users.getByRole('row', { name: /Plant 7 relay 2/ }).waitFor();
     await scan(vendor, 'pool allotments');
+    await users.getByRole('button', { name: 'Close' }).click();
+
+    // And every customer's relays on one page, the customer a link to its page.
+    await vendor
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Relays' })
+      .click();
+    await vendor.getByRole('heading', { name: 'On-site relays', level: 1 }).waitFor();
+    const listed = vendor.getByRole('row', { name: /Plant 7 relay Acme Default .*2 × AGENTS/ });
+    await listed.waitFor();
+    await scan(vendor, 'all relays');
+    await listed.getByRole('link', { name: 'Acme' }).click();
+    await vendor.getByRole('heading', { name: 'Acme', level: 1 }).waitFor();
     await vendor.context().close();
 
     await company.getByRole('button', { name: 'Remove Plant 7 relay' }).click();

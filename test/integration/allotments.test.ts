@@ -98,6 +98,7 @@ beforeAll(async () => {
     pools: { pool: (p, c) => stores.pools.get(p, c) },
     aggregationOf: async (code) => (await stores.products.get(code))?.aggregation,
     projectOf: (c, p) => stores.projects.get(c, p),
+    customerOf: (c) => stores.customers.get(c),
     signer: localSigner({ privateKeyPem: generateSigningKeyPem() }),
     secrets: relaySecrets,
     ids,
@@ -180,6 +181,7 @@ describe('the vendor-wide relay listing', () => {
   const everyPage = async (principal: Principal, limit: number) => {
     const ids: string[] = [];
     const held = new Map<string, number>();
+    const names = new Map<string, string>();
     let cursor: string | undefined;
     do {
       const page = await listAllRelays(deps, principal, { limit, ...(cursor ? { cursor } : {}) });
@@ -189,10 +191,11 @@ describe('the vendor-wide relay listing', () => {
           r.id,
           r.allotments.reduce((n, a) => n + a.seats, 0),
         );
+        names.set(r.id, `${r.customerName} / ${r.projectName}`);
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    return { ids, held };
+    return { ids, held, names };
   };
 
   it('pages every customer’s relays newest first, with the seats each holds', async () => {
@@ -218,6 +221,11 @@ describe('the vendor-wide relay listing', () => {
     expect(new Set(listed.ids).size).toBe(listed.ids.length);
     expect(listed.ids.filter((id) => made.includes(id))).toEqual([...made].reverse());
     expect(made.map((id) => listed.held.get(id))).toEqual([0, 3, 0]);
+    expect(made.map((id) => listed.names.get(id))).toEqual([
+      'Relay 5 / Default',
+      'Relay 5 / Default',
+      'Relay 5 / Default',
+    ]);
   });
 
   it('refuses a customer’s people, who have their own projects’ listings', async () => {

@@ -7520,6 +7520,10 @@ export interface operations {
                             customerId: string;
                             projectId: string;
                             name: string;
+                            /** @description The customer's name: in the listing of every customer's relays */
+                            customerName?: string;
+                            /** @description The project's name: in the listing of every customer's relays */
+                            projectName?: string;
                             /**
                              * Format: date-time
                              * @description RFC 3339 UTC timestamp
@@ -7598,6 +7602,10 @@ export interface operations {
                             customerId: string;
                             projectId: string;
                             name: string;
+                            /** @description The customer's name: in the listing of every customer's relays */
+                            customerName?: string;
+                            /** @description The project's name: in the listing of every customer's relays */
+                            projectName?: string;
                             /**
                              * Format: date-time
                              * @description RFC 3339 UTC timestamp
@@ -7672,6 +7680,10 @@ export interface operations {
                             customerId: string;
                             projectId: string;
                             name: string;
+                            /** @description The customer's name: in the listing of every customer's relays */
+                            customerName?: string;
+                            /** @description The project's name: in the listing of every customer's relays */
+                            projectName?: string;
                             /**
                              * Format: date-time
                              * @description RFC 3339 UTC timestamp
@@ -7840,6 +7852,10 @@ export interface operations {
                         customerId: string;
                         projectId: string;
                         name: string;
+                        /** @description The customer's name: in the listing of every customer's relays */
+                        customerName?: string;
+                        /** @description The project's name: in the listing of every customer's relays */
+                        projectName?: string;
                         /**
                          * Format: date-time
                          * @description RFC 3339 UTC timestamp

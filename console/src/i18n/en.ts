@@ -7,6 +7,7 @@ export const en = {
   'nav.licenses': 'All licenses',
   'nav.products': 'Products',
   'nav.customers': 'Customers',
+  'nav.relays': 'Relays',
   'nav.company': 'Company',
   'nav.people': 'People',
   'nav.tokens': 'API tokens',
@@ -387,6 +388,10 @@ export const en = {
   'relays.intro':
     'A relay runs on a site’s network, serves seats from an allotment of the project’s pool and keeps working while the internet is away.',
   'relays.of': 'Relays of {project}',
+  'relays.everyCustomer':
+    'Every customer’s on-site relays, newest first. Make or remove one on its customer’s page.',
+  'relays.customer': 'Customer',
+  'relays.project': 'Project',
   'relays.name': 'Relay',
   'relays.lastContact': 'Last contact',
   'relays.holds': 'Holds',

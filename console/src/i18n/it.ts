@@ -9,6 +9,7 @@ export const it: Record<MessageKey, string> = {
   'nav.licenses': 'Tutte le licenze',
   'nav.products': 'Prodotti',
   'nav.customers': 'Clienti',
+  'nav.relays': 'Relay',
   'nav.company': 'Azienda',
   'nav.people': 'Persone',
   'nav.tokens': 'Token API',
@@ -397,6 +398,10 @@ export const it: Record<MessageKey, string> = {
   'relays.intro':
     'Un relay gira nella rete di una sede, serve i posti da un’assegnazione del saldo del progetto e continua a funzionare senza internet.',
   'relays.of': 'Relay di {project}',
+  'relays.everyCustomer':
+    'I relay in sede di tutti i clienti, dal più recente. Si creano o rimuovono dalla pagina del loro cliente.',
+  'relays.customer': 'Cliente',
+  'relays.project': 'Progetto',
   'relays.name': 'Relay',
   'relays.lastContact': 'Ultimo contatto',
   'relays.holds': 'Detiene',
