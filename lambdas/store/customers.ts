@@ -5,7 +5,8 @@ import type { Customer, CustomerStore } from '../domain/customers.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { Project } from '../domain/projects.ts';
 import { auditWrite } from './audit.ts';
-import { absent, all, type Condition, counterIs, exists, versionIs } from './conditions.ts';
+import { absent, all, counterIs, exists, versionIs } from './conditions.ts';
+import { noneCounted } from './customer-counters.ts';
 import { fromItem, replaceFields, toItem } from './items.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
@@ -42,20 +43,6 @@ const changedMeanwhile = (old: unknown) =>
   old
     ? new DomainError('CONCURRENT_MODIFICATION', 'The customer changed meanwhile; retry.')
     : notFound('Customer');
-
-const noTokens: Condition = {
-  expression: 'attribute_not_exists(#tokenCount) OR #tokenCount = :noTokens',
-  names: { '#tokenCount': 'tokenCount' },
-  values: { ':noTokens': 0 },
-};
-
-// At most zero, not exactly: a request made before trials were counted takes one off a count
-// that never had it when it is decided, and must not keep its customer forever.
-const noPendingTrials: Condition = {
-  expression: 'attribute_not_exists(#pendingTrialCount) OR #pendingTrialCount <= :noTrials',
-  names: { '#pendingTrialCount': 'pendingTrialCount' },
-  values: { ':noTrials': 0 },
-};
 
 export const customerStore = (db: Db, tableName: string): CustomerStore => ({
   create: (customer, project, events) =>
@@ -118,8 +105,8 @@ export const customerStore = (db: Db, tableName: string): CustomerStore => ({
           exists,
           versionIs(customer.version),
           counterIs('projectCount', 1),
-          noTokens,
-          noPendingTrials,
+          noneCounted('tokenCount'),
+          noneCounted('pendingTrialCount'),
         ),
         onConflict: (old) => {
           if (!old) return notFound('Customer');

@@ -4,11 +4,11 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import type { ApiToken, TokenStore } from '../domain/tokens.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, type Condition, exists } from './conditions.ts';
+import { countOnCustomer } from './customer-counters.ts';
 import { fromItem, toItem } from './items.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 import { projectsExist } from './projects.ts';
-import type { Write } from './transact.ts';
 import { transact } from './transact.ts';
 
 const item = (t: ApiToken) =>
@@ -28,22 +28,10 @@ const notRevoked: Condition = {
   values: {},
 };
 
-/** Customer-bound tokens are counted on their customer, which cannot be deleted while any is live. */
-const countTokens = (customerId: string, delta: 1 | -1): Write => ({
-  update: keys.customer(customerId),
-  set: {
-    expression: 'SET #tokenCount = if_not_exists(#tokenCount, :zero) + :delta',
-    names: { '#tokenCount': 'tokenCount' },
-    values: { ':delta': delta, ':zero': 0 },
-  },
-  condition: exists,
-  onConflict: () => notFound('Customer'),
-});
-
 export const tokenStore = (db: Db, tableName: string): TokenStore => ({
   create: (token, event) =>
     transact(db, tableName, [
-      ...(token.customerId ? [countTokens(token.customerId, 1)] : []),
+      ...(token.customerId ? [countOnCustomer(token.customerId, 'tokenCount', 1)] : []),
       ...(token.customerId && token.projectIds
         ? projectsExist(token.customerId, token.projectIds)
         : []),
@@ -90,7 +78,7 @@ export const tokenStore = (db: Db, tableName: string): TokenStore => ({
             ? new DomainError('CONCURRENT_MODIFICATION', 'The token was revoked meanwhile.')
             : notFound('Token'),
       },
-      ...(before.customerId ? [countTokens(before.customerId, -1)] : []),
+      ...(before.customerId ? [countOnCustomer(before.customerId, 'tokenCount', -1)] : []),
       auditWrite(event),
     ]),
 });

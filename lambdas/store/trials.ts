@@ -11,8 +11,9 @@ import {
 } from '../domain/trials.ts';
 import { auditWrite } from './audit.ts';
 import { absent, all, attributeIn, attributeIs, exists, versionIs } from './conditions.ts';
+import { countOnCustomer } from './customer-counters.ts';
 import { fromItem, type Item, toItem } from './items.ts';
-import { keys, trialKeys } from './keys.ts';
+import { trialKeys } from './keys.ts';
 import { issueWrites } from './licenses.ts';
 import { queryPage } from './pagination.ts';
 import { transact, type Write } from './transact.ts';
@@ -30,21 +31,6 @@ const trialItem = (t: Trial) =>
 
 const licenseWrites = (issued?: IssuedTrialLicense): Write[] =>
   issued ? issueWrites(issued.license, issued.event, issued.notice) : [];
-
-/**
- * Trials waiting for a decision are counted on their customer, which cannot be deleted while any
- * waits: otherwise the request would stay in the approval queue with nobody able to decide it.
- */
-const countPending = (customerId: string, delta: 1 | -1): Write => ({
-  update: keys.customer(customerId),
-  set: {
-    expression: 'SET #pendingTrialCount = if_not_exists(#pendingTrialCount, :zero) + :delta',
-    names: { '#pendingTrialCount': 'pendingTrialCount' },
-    values: { ':delta': delta, ':zero': 0 },
-  },
-  condition: exists,
-  onConflict: () => notFound('Customer'),
-});
 
 const trialsOf = (page: { items: Item[]; nextCursor: string | null }) => ({
   items: page.items.map((i) => fromItem<Trial>(i)),
@@ -73,7 +59,9 @@ export const trialStore = (db: Db, tableName: string): TrialStore => ({
       },
       auditWrite(event),
       ...licenseWrites(issued),
-      ...(trial.status === 'pending' ? [countPending(trial.customerId, 1)] : []),
+      ...(trial.status === 'pending'
+        ? [countOnCustomer(trial.customerId, 'pendingTrialCount', 1)]
+        : []),
     ]),
 
   decide: (before, after, event, { issued, notice }) =>
@@ -92,7 +80,7 @@ export const trialStore = (db: Db, tableName: string): TrialStore => ({
       auditWrite(event),
       ...licenseWrites(issued),
       ...(notice ? [{ put: noticeItem(notice), condition: absent }] : []),
-      countPending(before.customerId, -1),
+      countOnCustomer(before.customerId, 'pendingTrialCount', -1),
     ]),
 
   listForCustomer: async (customerId, { limit, cursor, projectIn }) =>

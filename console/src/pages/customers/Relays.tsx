@@ -21,7 +21,7 @@ export const ProjectRelays = ({
   projectId: string;
   projectName: string;
 }) => {
-  const { t, formatDate } = useI18n();
+  const { t } = useI18n();
   const queries = useQueryClient();
   const key = ['relays', customerId, projectId] as const;
   const relays = useQuery({
@@ -78,15 +78,7 @@ export const ProjectRelays = ({
             {items.map((relay) => (
               <tr key={relay.id}>
                 <td>{relay.name}</td>
-                <td>{relay.lastContactAt ? formatDate(relay.lastContactAt) : t('relays.never')}</td>
-                <td>
-                  {relay.allotments.length === 0
-                    ? t('common.none')
-                    : relay.allotments
-                        .map((a) => t('relays.seatsOf', { seats: a.seats, product: a.productCode }))
-                        .join(', ')}
-                  {relay.report ? ` · ${t('relays.inUse', { count: relay.report.inUse })}` : ''}
-                </td>
+                <RelayContactCells relay={relay} />
                 <td className="row-actions">
                   <ConfirmButton
                     danger
@@ -117,5 +109,29 @@ export const ProjectRelays = ({
         </div>
       ) : null}
     </div>
+  );
+};
+
+type RelayRow = {
+  lastContactAt?: string;
+  allotments: { seats: number; productCode: string }[];
+  report?: { inUse: number };
+};
+
+/** A relay's last contact and what it holds (and has in use): two cells of a relay's row. */
+export const RelayContactCells = ({ relay }: { relay: RelayRow }) => {
+  const { t, formatDate } = useI18n();
+  return (
+    <>
+      <td>{relay.lastContactAt ? formatDate(relay.lastContactAt) : t('relays.never')}</td>
+      <td>
+        {relay.allotments.length === 0
+          ? t('common.none')
+          : relay.allotments
+              .map((a) => t('relays.seatsOf', { seats: a.seats, product: a.productCode }))
+              .join(', ')}
+        {relay.report ? ` · ${t('relays.inUse', { count: relay.report.inUse })}` : ''}
+      </td>
+    </>
   );
 };

@@ -7,6 +7,7 @@ import { Loading } from '../../ui/Loading.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { usePaged } from '../../ui/paging.ts';
 import { TableHead } from '../../ui/TableHead.tsx';
+import { RelayContactCells } from '../customers/Relays.tsx';
 
 /**
  * Every customer's on-site relays for the vendor's staff, newest first (docs/relay.md): where
@@ -14,7 +15,7 @@ import { TableHead } from '../../ui/TableHead.tsx';
  * their customer's page.
  */
 export const AllRelays = () => {
-  const { t, formatDate } = useI18n();
+  const { t } = useI18n();
   const paged = usePaged(['relays', 'all'], (cursor) =>
     call(api().GET('/relays', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
   );
@@ -46,15 +47,7 @@ export const AllRelays = () => {
                   </a>
                 </td>
                 <td>{relay.projectName ?? relay.projectId}</td>
-                <td>{relay.lastContactAt ? formatDate(relay.lastContactAt) : t('relays.never')}</td>
-                <td>
-                  {relay.allotments.length === 0
-                    ? t('common.none')
-                    : relay.allotments
-                        .map((a) => t('relays.seatsOf', { seats: a.seats, product: a.productCode }))
-                        .join(', ')}
-                  {relay.report ? ` · ${t('relays.inUse', { count: relay.report.inUse })}` : ''}
-                </td>
+                <RelayContactCells relay={relay} />
               </tr>
             ))}
           </tbody>
