@@ -107,6 +107,11 @@ export interface Activation {
   deviceKeyId?: string;
   /** Activated from a request file a person uploaded, not over the network. */
   offline?: boolean;
+  /**
+   * Offline only: the refresh-by of the newest file issued for the device. A person must carry it
+   * a new one before this plus the offline grace, or its file stops verifying.
+   */
+  offlineRefreshBy?: string;
   /** RMA: the activation this one replaced, and the one that replaced this one. */
   replaces?: string;
   replacedBy?: string;
@@ -131,6 +136,9 @@ export const ActivationView = /* @__PURE__ */ z.lazy(() =>
     lastSeenAt: Timestamp.optional(),
     endedAt: Timestamp.optional(),
     offline: z.boolean().optional().describe('Activated from a request file (docs/offline.md)'),
+    offlineRefreshBy: Timestamp.optional().describe(
+      'Offline only: when the newest file issued for the device is due for renewal (it stops verifying a grace period later)',
+    ),
     deviceKeyId: z
       .string()
       .optional()
@@ -229,6 +237,8 @@ export interface ActivationStore {
     request?: { digest: string; keepUntil: number },
   ): Promise<void>;
   touch(activation: Activation, now: string): Promise<void>;
+  /** Records the refresh-by of a file issued for an offline device, while it is active. */
+  recordOfflineFile(activation: Activation, refreshBy: string): Promise<void>;
   /** Ends an active activation and gives its slot back: status, counter, binding, audit; one transaction. */
   release(
     activation: Activation,
@@ -502,10 +512,13 @@ export const signLicenseFile = async (
       ? { refreshAfterSeconds: OFFLINE_REFRESH_SECONDS, graceSeconds: OFFLINE_GRACE_SECONDS }
       : {}),
   });
-  return {
+  const file = {
     licenseFile: await deps.signer.sign(claims),
     refreshBy: new Date(claims.rfb * 1000).toISOString(),
   };
+  // An offline device is renewed by a person carrying it a file: the license page says by when.
+  if (activation.offline) await deps.activations.recordOfflineFile(activation, file.refreshBy);
+  return file;
 };
 
 /** Step 2: the code → an active activation, its token (shown once) and the signed license file. */

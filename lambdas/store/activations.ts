@@ -525,6 +525,23 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
       }
     },
 
+    recordOfflineFile: async (activation, refreshBy) => {
+      // A device returned or moved meanwhile keeps what it had: its file no longer matters.
+      await conditionally(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: activationKeys.activation(activation.id),
+            UpdateExpression: 'SET #offlineRefreshBy = :refreshBy',
+            ...conditioned(attributeIs('status', 'active'), {
+              names: { '#offlineRefreshBy': 'offlineRefreshBy' },
+              values: { ':refreshBy': refreshBy },
+            }),
+          }),
+        ),
+      );
+    },
+
     release: (activation, status, now, event) =>
       transact(db, tableName, [
         auditWrite(event),

@@ -373,7 +373,9 @@ describe('the customer portal: trials', () => {
         .getByRole('status')
         .filter({ hasText: /^Activated act_/ })
         .waitFor();
-      await company.getByRole('row', { name: /air-1 .*active · offline/ }).waitFor();
+      await company
+        .getByRole('row', { name: /air-1 .*active · offline · renew its file by / })
+        .waitFor();
       await scan(company, 'license offline files');
 
       await company.getByLabel('Return proof file').setInputFiles({

@@ -174,7 +174,12 @@ describe('air-gapped activation by request file', () => {
     });
     const listed = await call('GET', `/licenses/${pbx.id}/activations`, admin);
     expect(listed.json.items).toEqual([
-      expect.objectContaining({ offline: true, fingerprint: 'box-air-1', status: 'active' }),
+      expect.objectContaining({
+        offline: true,
+        fingerprint: 'box-air-1',
+        status: 'active',
+        offlineRefreshBy: answered.json.refreshBy,
+      }),
     ]);
     const events = await call('GET', `/licenses/${pbx.id}/events`, admin);
     expect(JSON.stringify(events.json)).toContain('license.instance-activated-offline');
@@ -189,6 +194,14 @@ describe('air-gapped activation by request file', () => {
     expect(
       await box.install(String(renewed.json.licenseFile), { jwks, fingerprint: 'box-air-1' }),
     ).toMatchObject({ valid: true });
+    // The license page then shows the renewed file's date: when the device is due again.
+    const after = await call('GET', `/licenses/${pbx.id}/activations`, admin);
+    expect(after.json.items).toEqual([
+      expect.objectContaining({ offlineRefreshBy: renewed.json.refreshBy }),
+    ]);
+    expect(Date.parse(String(renewed.json.refreshBy))).toBeGreaterThanOrEqual(
+      Date.parse(String(answered.json.refreshBy)),
+    );
   });
 
   it('refuses a tampered request, a request for another license, and a file from another device', async () => {

@@ -4836,6 +4836,11 @@ export interface operations {
                             endedAt?: string;
                             /** @description Activated from a request file (docs/offline.md) */
                             offline?: boolean;
+                            /**
+                             * Format: date-time
+                             * @description Offline only: when the newest file issued for the device is due for renewal (it stops verifying a grace period later)
+                             */
+                            offlineRefreshBy?: string;
                             /** @description Thumbprint (RFC 7638) of the device's own key, when it has one */
                             deviceKeyId?: string;
                             /** @description RMA: the activation this one replaced */

@@ -369,6 +369,7 @@ export const en = {
   'tickets.attachLimit': 'At most {files} files, {mib} MiB in all.',
   'tickets.download': '{name} ({kib} KiB)',
   'license.offline': 'offline',
+  'license.renewBy': 'renew its file by {date}',
   'offline.heading': 'Devices without internet',
   'offline.intro': 'Upload a file a device wrote, then carry the answer back to the device.',
   'offline.requestFile': 'Activation request file',

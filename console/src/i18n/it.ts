@@ -377,6 +377,7 @@ export const it: Record<MessageKey, string> = {
   'tickets.attachLimit': 'Al massimo {files} file, {mib} MiB in tutto.',
   'tickets.download': '{name} ({kib} KiB)',
   'license.offline': 'offline',
+  'license.renewBy': 'rinnovarne il file entro il {date}',
   'offline.heading': 'Dispositivi senza internet',
   'offline.intro':
     'Carica un file scritto da un dispositivo, poi porta la risposta al dispositivo.',

@@ -71,6 +71,9 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
                   <td>
                     {a.status}
                     {a.offline ? ` · ${t('license.offline')}` : ''}
+                    {a.offline && a.status === 'active' && a.offlineRefreshBy
+                      ? ` · ${t('license.renewBy', { date: formatDate(a.offlineRefreshBy) })}`
+                      : ''}
                     {a.replacedBy ? ` → ${a.replacedBy}` : ''}
                   </td>
                   <td>{formatDate(a.activatedAt ?? a.createdAt)}</td>
