@@ -220,6 +220,30 @@ const specs = {
       },
     ],
   },
+  'offline-renewal': {
+    fields: ['product', 'serial', 'company', 'device', 'refreshBy', 'stopsOn'],
+    subject: 'Renew the {product} license file of {device} by {refreshBy}',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'The {product} license {serial} of {company} is installed on {device}, a device without internet. A person renews its license file by carrying it a new one.',
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ...LICENSE_ROWS,
+          ['Device', '{device}'],
+          ['Renew by', '{refreshBy}'],
+          ['Stops working on', '{stopsOn}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'To renew it, open the license in the customer portal, download the license file of {device} and install it on the device. If it is not renewed, {product} on {device} stops working on {stopsOn}.',
+      },
+      REGISTERED_NOTE,
+    ],
+  },
 } as const satisfies Record<string, Spec>;
 
 type Spec = { fields: readonly string[]; subject: string; blocks: readonly EmailBlock[] };
@@ -371,6 +395,30 @@ const specsIt = {
         kind: 'note',
         text: 'Ricevi questa e-mail perché questo indirizzo è stato indicato per la licenza di prova di {product}.',
       },
+    ],
+  },
+  'offline-renewal': {
+    fields: specs['offline-renewal'].fields,
+    subject: 'Rinnova entro il {refreshBy} il file di licenza {product} di {device}',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'La licenza {product} {serial} di {company} è installata su {device}, un dispositivo senza internet. Il suo file di licenza si rinnova portandogliene uno nuovo.',
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ...LICENSE_ROWS_IT,
+          ['Dispositivo', '{device}'],
+          ['Da rinnovare entro', '{refreshBy}'],
+          ['Smette di funzionare il', '{stopsOn}'],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: 'Per rinnovarlo, apri la licenza nel portale clienti, scarica il file di licenza di {device} e installalo sul dispositivo. Se non viene rinnovato, {product} su {device} smette di funzionare il {stopsOn}.',
+      },
+      REGISTERED_NOTE_IT,
     ],
   },
 } as const satisfies { [K in keyof typeof specs]: Spec };

@@ -282,6 +282,34 @@ export const ticketReplyMessage = (facts: TicketReplyFacts): EmailMessage =>
     facts.language,
   );
 
+export interface OfflineRenewalFacts extends LicenseFacts {
+  /** The device: its host name when it reported one, else its fingerprint. */
+  device: string;
+  /** The refresh-by of the device's newest file: an ISO 8601 timestamp or a Date. */
+  refreshBy: string | Date;
+  /** When that file stops verifying (the refresh-by plus the offline grace). */
+  stopsAt: string | Date;
+}
+
+/**
+ * The reminder that a device without internet needs a new license file (`offline-renewal`): by
+ * when, when it stops working otherwise, and how a person renews it from the portal.
+ */
+export const offlineRenewalMessage = (facts: OfflineRenewalFacts): EmailMessage =>
+  message(
+    facts.to,
+    'offline-renewal',
+    {
+      product: facts.productName,
+      serial: facts.serial,
+      company: facts.companyName,
+      device: facts.device,
+      refreshBy: formatInstant(facts.refreshBy, localeOf(facts), 'refreshBy'),
+      stopsOn: formatInstant(facts.stopsAt, localeOf(facts), 'stopsAt'),
+    },
+    facts.language,
+  );
+
 export interface TrialDeclinedFacts {
   /** The trial's registered address: where its license would have gone. */
   to: string;
@@ -315,6 +343,7 @@ export interface MessageFacts {
   'license-issued': LicenseIssuedFacts;
   'ticket-reply': TicketReplyFacts;
   'trial-declined': TrialDeclinedFacts;
+  'offline-renewal': OfflineRenewalFacts;
 }
 export type MessageKind = keyof MessageFacts;
 
@@ -324,6 +353,7 @@ const builders: { [K in MessageKind]: (facts: MessageFacts[K]) => EmailMessage }
   'license-issued': licenseIssuedMessage,
   'ticket-reply': ticketReplyMessage,
   'trial-declined': trialDeclinedMessage,
+  'offline-renewal': offlineRenewalMessage,
 };
 
 /** The message of a kind, built from its facts: every builder above behind one name. */

@@ -1,8 +1,10 @@
+import { type Activation, OFFLINE_GRACE_SECONDS } from './activations.ts';
 import { auditEvent, type ChangeContext } from './audit.ts';
 import {
   type EmailMessage,
   expiryReminderMessage,
   licenseIssuedMessage,
+  offlineRenewalMessage,
   type TicketReplyFacts,
   type TrialDeclinedFacts,
   ticketReplyMessage,
@@ -13,7 +15,13 @@ import type { Language } from './language.ts';
 import { type License, licenseRef } from './licenses.ts';
 import { type Notice, newNotice, type TrialRef } from './notices.ts';
 import type { MessageRef } from './tickets.ts';
-import type { ActivationUpkeepStore, ExpiryStore, NoticeStore, ReminderKey } from './upkeep.ts';
+import type {
+  ActivationUpkeepStore,
+  ExpiryStore,
+  NoticeStore,
+  OfflineRenewalStore,
+  ReminderKey,
+} from './upkeep.ts';
 
 const DAY_MS = 86_400_000;
 /** A notice that failed this often is given up and reported (JobItemsFailed, a log line). */
@@ -225,6 +233,70 @@ export const sendReminders = async (
         t.changed++;
       } catch (error) {
         // Retry what may work later; an address SES refuses is not retried every run.
+        if (retryable(error)) await store.dropReminder(key);
+        else await store.finishReminder(key, now, 'failed');
+        t.failed++;
+      }
+    }
+  });
+};
+
+/**
+ * Reminders to renew the files of devices without internet, which a person renews by carrying
+ * them a new file (docs/offline.md): at the configured offsets before the newest file's
+ * refresh-by (30, 7, 1 days by default), and once more when it is overdue, during the grace,
+ * to the same recipients as the license's expiry reminders. Each (device, refresh-by, offset,
+ * recipient) goes out once, as the expiry reminders do. A device that ended, got a newer file,
+ * or whose file stopped verifying leaves the queue; a license not active sends nothing.
+ */
+export const sendOfflineRenewalReminders = async (
+  renewals: OfflineRenewalStore,
+  store: NoticeStore,
+  facts: LicenseFacts & { activation(id: string): Promise<Activation | undefined> },
+  mailer: Sender,
+  now: Date,
+  offsets: readonly number[],
+  progress: Progress,
+) => {
+  const horizon = new Date(now.getTime() + (Math.max(...offsets, 0) + 1) * DAY_MS);
+  return drain(renewals.dueRenewals(horizon), progress, async ({ activationId, refreshBy }, t) => {
+    const activation = await facts.activation(activationId);
+    const due = new Date(refreshBy);
+    const stopsAt = new Date(due.getTime() + OFFLINE_GRACE_SECONDS * 1000);
+    if (
+      activation?.status !== 'active' ||
+      activation.offlineRefreshBy !== refreshBy ||
+      stopsAt <= now
+    ) {
+      await renewals.dropRenewal(activationId, refreshBy);
+      return;
+    }
+    const license = await facts.license(activation.licenseId);
+    if (license?.status !== 'active') return;
+    if (license.validTill && new Date(license.validTill) <= now) return;
+    const offset = due <= now ? 0 : dueOffset(due, now, offsets);
+    if (offset === undefined) return;
+    const common = {
+      ...(await aboutLicense(facts, license)),
+      device: activation.hostname ?? activation.fingerprint,
+      refreshBy: due,
+      stopsAt,
+    };
+    for (const to of await recipients(facts, license)) {
+      const key: ReminderKey = {
+        licenseId: activation.id,
+        validTill: refreshBy,
+        offsetDays: offset,
+        recipient: to,
+      };
+      if (!(await store.claimReminder(key, now))) continue;
+      try {
+        await mailer.send(
+          offlineRenewalMessage({ ...common, ...(await languageOf(facts, to, license)), to }),
+        );
+        await store.finishReminder(key, now, 'sent');
+        t.changed++;
+      } catch (error) {
         if (retryable(error)) await store.dropReminder(key);
         else await store.finishReminder(key, now, 'failed');
         t.failed++;

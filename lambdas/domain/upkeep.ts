@@ -35,6 +35,7 @@ export interface NoticeStore {
 }
 
 export interface ReminderKey {
+  /** The license; for an offline device's renewal reminders, its activation. */
   licenseId: string;
   validTill: string;
   offsetDays: number;
@@ -46,4 +47,11 @@ export interface ActivationUpkeepStore {
   abandoned(cut: Date): AsyncIterable<{ activationId: string }>;
   /** Deletes it only if it is still pending with a code that expired before `cut`. */
   removeAbandoned(activationId: string, cut: Date): Promise<boolean>;
+}
+
+export interface OfflineRenewalStore {
+  /** Offline devices whose newest file is due for renewal before `to`, soonest first. */
+  dueRenewals(to: Date): AsyncIterable<{ activationId: string; refreshBy: string }>;
+  /** Takes a device off the renewal queue, only while its entry is still for `refreshBy`. */
+  dropRenewal(activationId: string, refreshBy: string): Promise<void>;
 }

@@ -39,6 +39,10 @@ const item = (a: Activation, ttlSeconds?: number) =>
       ...(a.status === 'pending' && a.codeExpiresAt
         ? queueKeys.pendingActivation(a.codeExpiresAt, a.id)
         : {}),
+      // Queued for its renewal reminders while active; ending it takes it out (moveActivation).
+      ...(a.status === 'active' && a.offline && a.offlineRefreshBy
+        ? queueKeys.offlineRenewal(a.offlineRefreshBy, a.id)
+        : {}),
     },
     a,
     {
@@ -532,10 +536,23 @@ export const activationStore = (db: Db, tableName: string): ActivationStore => {
           new UpdateCommand({
             TableName: tableName,
             Key: activationKeys.activation(activation.id),
-            UpdateExpression: 'SET #offlineRefreshBy = :refreshBy',
+            // The renewal queue's entry moves to the new date with it.
+            UpdateExpression:
+              'SET #offlineRefreshBy = :refreshBy, #gsi3pk = :gsi3pk, #gsi3sk = :gsi3sk',
             ...conditioned(attributeIs('status', 'active'), {
-              names: { '#offlineRefreshBy': 'offlineRefreshBy' },
-              values: { ':refreshBy': refreshBy },
+              names: {
+                '#offlineRefreshBy': 'offlineRefreshBy',
+                '#gsi3pk': 'gsi3pk',
+                '#gsi3sk': 'gsi3sk',
+              },
+              values: {
+                ':refreshBy': refreshBy,
+                ...Object.fromEntries(
+                  Object.entries(queueKeys.offlineRenewal(refreshBy, activation.id)).map(
+                    ([k, v]) => [`:${k}`, v],
+                  ),
+                ),
+              },
             }),
           }),
         ),

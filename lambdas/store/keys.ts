@@ -316,6 +316,12 @@ export const queueKeys = {
     gsi3sk: `${expiresAt}#${projectId}#${productCode}#${relayId}`,
   }),
   allotmentPartition: 'QUEUE#ALLOTMENTS',
+  /** Offline devices by the refresh-by of their newest file: the renewal reminders. */
+  offlineRenewal: (refreshBy: string, activationId: string) => ({
+    gsi3pk: 'QUEUE#OFFLINE_RENEWALS',
+    gsi3sk: `${refreshBy}#${activationId}`,
+  }),
+  offlineRenewalPartition: 'QUEUE#OFFLINE_RENEWALS',
   attributes: ['gsi3pk', 'gsi3sk'] as const,
 } as const;
 
@@ -421,6 +427,12 @@ export const jobRunKeys = {
  * Each answers undefined for a key of another shape.
  */
 export const parseKeys = {
+  /** An offline renewal's queue entry, `<refreshBy>#<activationId>`. */
+  offlineRenewalEntry: (gsi3sk: string) => {
+    const at = gsi3sk.indexOf('#');
+    if (at <= 0 || at === gsi3sk.length - 1) return undefined;
+    return { refreshBy: gsi3sk.slice(0, at), activationId: gsi3sk.slice(at + 1) };
+  },
   /** A lease's queue entry, `<expiresAt>#<projectId>#<productCode>#<sessionId>` (ids may hold `#`). */
   leaseEntry: (gsi3sk: string) => {
     const [expiresAt, projectId, productCode, ...rest] = gsi3sk.split('#');

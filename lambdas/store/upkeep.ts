@@ -12,6 +12,7 @@ import type {
   ExpiryStore,
   Notice,
   NoticeStore,
+  OfflineRenewalStore,
   ReminderKey,
 } from '../domain/upkeep.ts';
 import { auditWrite } from './audit.ts';
@@ -247,5 +248,34 @@ export const activationUpkeepStore = (db: Db, tableName: string): ActivationUpke
           }),
         ),
       ),
+  };
+};
+
+export const offlineRenewalStore = (db: Db, tableName: string): OfflineRenewalStore => {
+  const queues = queueReader(db, tableName);
+  return {
+    async *dueRenewals(to) {
+      for await (const e of queues.entries(queueKeys.offlineRenewalPartition, {
+        below: to.toISOString(),
+      })) {
+        const entry = parseKeys.offlineRenewalEntry(e.gsi3sk);
+        if (entry) yield entry;
+      }
+    },
+    dropRenewal: async (activationId, refreshBy) => {
+      await conditionally(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: activationKeys.activation(activationId),
+            UpdateExpression: 'REMOVE #gsi3pk, #gsi3sk',
+            ...conditioned(
+              attributeIs('gsi3sk', queueKeys.offlineRenewal(refreshBy, activationId).gsi3sk),
+              { names: { '#gsi3pk': 'gsi3pk', '#gsi3sk': 'gsi3sk' }, values: {} },
+            ),
+          }),
+        ),
+      );
+    },
   };
 };

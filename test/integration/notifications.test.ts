@@ -6,14 +6,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { folderFiles } from '../../lambdas/adapters/files.ts';
 import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { MailerError } from '../../lambdas/adapters/mailer.ts';
+import type { Activation } from '../../lambdas/domain/activations.ts';
+import { auditEvent } from '../../lambdas/domain/audit.ts';
 import { createCustomer } from '../../lambdas/domain/customers.ts';
-import type { EmailMessage } from '../../lambdas/domain/emails.ts';
+import { type EmailMessage, renderMessage } from '../../lambdas/domain/emails.ts';
 import { IssueLicenseInput, issueLicense } from '../../lambdas/domain/licenses.ts';
 import {
   cleanUpActivations,
   countExpiring,
   type LicenseFacts,
   sendNotices,
+  sendOfflineRenewalReminders,
   sendReminders,
   sweepExpiries,
 } from '../../lambdas/domain/notifications.ts';
@@ -22,6 +25,7 @@ import { CreateProductInput, createProduct } from '../../lambdas/domain/products
 import { openTicket, postTicketMessage, ticketReplyFacts } from '../../lambdas/domain/tickets.ts';
 import { trialDeclinedFacts } from '../../lambdas/domain/trials.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
+import { offlineRenewalStore } from '../../lambdas/store/upkeep.ts';
 import { createTestTable } from '../support/table.ts';
 
 const admin: Principal = { kind: 'token', tokenId: 'tok_admin', role: 'vendor-admin' };
@@ -32,6 +36,7 @@ const OFFSETS = [30, 7, 1];
 
 let stores: Stores;
 let facts: LicenseFacts;
+let renewals: ReturnType<typeof offlineRenewalStore>;
 
 /** Records what would have been sent; the real mailers are proven by the mailer contract test. */
 const recordingMailer = (fail?: (m: EmailMessage) => Error | undefined) => {
@@ -81,6 +86,7 @@ const to = (mailer: { sent: EmailMessage[] }, licenseTo: string) =>
 beforeAll(async () => {
   const table = await createTestTable();
   stores = createStores(table.db, table.tableName);
+  renewals = offlineRenewalStore(table.db, table.tableName);
   facts = {
     license: (id) => stores.licenses.get(id),
     productName: async () => 'Mailed',
@@ -284,5 +290,128 @@ describe('ticket-reply notices', () => {
       data: { number: ticket.number, subject: 'Phones reboot', reply: 'Please send the syslog.' },
     });
     expect(JSON.stringify(mailer.sent)).not.toContain('firmware bug');
+  });
+});
+
+describe('offline renewal reminders', () => {
+  /** A device activated from a request file, whose newest file is due in `days`. */
+  const offlineDevice = async (now: Date, days: number) => {
+    const license = await licensed(new Date(now.getTime() + 400 * DAY));
+    const at = now.toISOString();
+    const activation: Activation = {
+      id: ids.next('act'),
+      licenseId: license.id,
+      fingerprint: `fp:${randomBytes(8).toString('hex')}`,
+      hostname: 'pbx-basement',
+      status: 'active',
+      offline: true,
+      attempts: 0,
+      resends: 0,
+      createdAt: at,
+      activatedAt: at,
+    };
+    await stores.activations.activateOffline(
+      activation,
+      undefined,
+      {
+        digest: randomBytes(16).toString('hex'),
+        keepUntil: Math.floor(now.getTime() / 1000) + DAY,
+      },
+      auditEvent(
+        { principal: admin, now, ids },
+        'license.instance-activated-offline',
+        { type: 'license', id: license.id },
+        null,
+        { activationId: activation.id },
+      ),
+    );
+    const refreshBy = new Date(now.getTime() + days * DAY).toISOString();
+    await stores.activations.recordOfflineFile(activation, refreshBy);
+    return { license, activation, refreshBy };
+  };
+  const renewalFacts = () => ({
+    ...facts,
+    activation: (id: string) => stores.activations.get(id),
+  });
+  const run = (mailer: { send(m: EmailMessage): Promise<unknown> }, now: Date) =>
+    sendOfflineRenewalReminders(
+      renewals,
+      stores.notices,
+      renewalFacts(),
+      mailer,
+      now,
+      OFFSETS,
+      always,
+    );
+  const about = (mailer: { sent: EmailMessage[] }, serial: string) =>
+    mailer.sent.filter((m) => m.template === 'offline-renewal' && m.data.serial === serial);
+
+  it('reminds once per recipient before the file is due, once more when it is overdue, then stops', async () => {
+    // Arrange: a device whose file is due in 6.5 days.
+    const now = new Date();
+    const { license, activation, refreshBy } = await offlineDevice(now, 6.5);
+    const mailer = recordingMailer();
+
+    // Act: four overlapping runs now; one a day after it was due; one after the grace.
+    await Promise.all(Array.from({ length: 4 }, () => run(mailer, now)));
+    const early = about(mailer, license.serial).length;
+    await run(mailer, new Date(Date.parse(refreshBy) + DAY));
+    const overdue = about(mailer, license.serial).length;
+    await run(mailer, new Date(Date.parse(refreshBy) + 31 * DAY));
+    const afterGrace = about(mailer, license.serial).length;
+
+    // Assert
+    expect([early, overdue, afterGrace]).toEqual([2, 4, 4]);
+    expect(
+      about(mailer, license.serial)
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(
+      [
+        'admins@acme.example',
+        'admins@acme.example',
+        license.registeredEmail,
+        license.registeredEmail,
+      ].sort(),
+    );
+    const first = renderMessage(about(mailer, license.serial)[0] as EmailMessage);
+    expect(first.subject).toMatch(/^Renew the Mailed license file of pbx-basement by /);
+    expect(first.text).toContain('download the license file of pbx-basement');
+    const queued: string[] = [];
+    for await (const e of renewals.dueRenewals(new Date(Date.parse(refreshBy) + 400 * DAY))) {
+      queued.push(e.activationId);
+    }
+    expect(queued).not.toContain(activation.id); // its file no longer verifies: it left the queue
+  });
+
+  it('follows the newest file, and forgets a device that was returned', async () => {
+    // Arrange: two devices due in 6.5 days; one gets a new file, the other is returned.
+    const now = new Date();
+    const renewed = await offlineDevice(now, 6.5);
+    const returned = await offlineDevice(now, 6.5);
+    await stores.activations.recordOfflineFile(
+      renewed.activation,
+      new Date(now.getTime() + 182 * DAY).toISOString(),
+    );
+    await stores.activations.release(
+      returned.activation,
+      'returned',
+      now.toISOString(),
+      auditEvent(
+        { principal: admin, now, ids },
+        'license.instance-returned',
+        { type: 'license', id: returned.license.id },
+        null,
+        null,
+      ),
+    );
+    const mailer = recordingMailer();
+
+    // Act
+    await run(mailer, now);
+
+    // Assert: neither is reminded: one is due in half a year, the other has no file to renew.
+    expect(about(mailer, renewed.license.serial)).toEqual([]);
+    expect(about(mailer, returned.license.serial)).toEqual([]);
   });
 });

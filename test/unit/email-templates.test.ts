@@ -87,6 +87,7 @@ describe('the templates SES stores', () => {
       'invitation',
       'ticket-reply',
       'trial-declined',
+      'offline-renewal',
     ];
     expect(emailTemplates('prod').map((t) => t.name)).toEqual([
       ...kinds.map((k) => `tessera-prod-${k}`),
