@@ -395,6 +395,41 @@ export const changePerson = async (
   return toPersonView(after);
 };
 
+/** What a signed-in person may change about themselves: the language of their messages. */
+export const OwnSettingsInput = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    language: LanguageCode.nullable().describe("null: their customer's (or the vendor's) language"),
+  }),
+);
+export type OwnSettingsInput = z.infer<typeof OwnSettingsInput>;
+
+/**
+ * A person changes the language of their own e-mails (invitations aside, every message to them).
+ * Only a person has a self: an API token gets 404. Lost races answer 409, as every change does.
+ */
+export const changeOwnSettings = async (
+  deps: Pick<PeopleDeps, 'store'>,
+  ctx: ChangeContext,
+  input: OwnSettingsInput,
+): Promise<PersonView> => {
+  const before =
+    ctx.principal.kind === 'person' ? await deps.store.get(ctx.principal.personId) : undefined;
+  if (!before) throw notFound('Person');
+  const after = changed(ctx, applyPatch(before, { language: input.language }), {});
+  await deps.store.replace(
+    before,
+    after,
+    auditEvent(
+      ctx,
+      'person.changed',
+      personRef(after),
+      auditedPerson(before),
+      auditedPerson(after),
+    ),
+  );
+  return toPersonView(after);
+};
+
 export const disablePerson = async (deps: PeopleDeps, ctx: ChangeContext, personId: string) => {
   const before = await manageable(deps, ctx, personId);
   if (before.status === 'disabled') return toPersonView(before);

@@ -4,6 +4,7 @@ import {
   signInProviders,
 } from '../domain/federation.ts';
 import { beginMfaSetup, disableMfa, enableMfa, mfaStatus } from '../domain/mfa.ts';
+import { changeOwnSettings } from '../domain/people.ts';
 import {
   answerMfa,
   completeNewPassword,
@@ -71,6 +72,7 @@ export const handler = httpHandler(
       answer(r, await completeNewPassword(deps(r), r.input.body, r.runtime.clock.now())),
     answerMfa: async (r) =>
       answer(r, await answerMfa(deps(r), r.input.body, r.runtime.clock.now())),
+    changeOwnSettings: (r) => changeOwnSettings(deps(r), r.change, r.input.body),
     getMfa: (r) => mfaStatus(mfa(r), r.principal, accessToken(r)),
     beginMfaSetup: (r) => beginMfaSetup(mfa(r), r.principal, accessToken(r)),
     enableMfa: (r) => enableMfa(mfa(r), r.change, accessToken(r), r.input.body),

@@ -5,6 +5,7 @@ import {
   SignInProvidersView,
 } from '../domain/federation.ts';
 import { MfaEnableInput, MfaSetupView, MfaView } from '../domain/mfa.ts';
+import { OwnSettingsInput, PersonView } from '../domain/people.ts';
 import {
   ForgotPasswordInput,
   MfaCodeInput,
@@ -56,6 +57,16 @@ export const sessionRoutes = [
     status: 200,
     summary: 'Second step of a sign-in: the authenticator app’s code',
     schemas: { body: MfaCodeInput, response: SessionView },
+  }),
+  route({
+    operationId: 'changeOwnSettings',
+    method: 'PATCH',
+    path: '/session/me',
+    group: 'session',
+    auth: 'token',
+    status: 200,
+    summary: 'The signed-in person changes the language of their own messages',
+    schemas: { body: OwnSettingsInput, response: PersonView },
   }),
   route({
     operationId: 'getMfa',

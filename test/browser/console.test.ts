@@ -557,6 +557,30 @@ describe('the vendor console', () => {
     await other.close();
   });
 
+  it('a person sets the language of their own messages on the sign-in security page', async () => {
+    // Arrange
+    const ownLanguage = async () => {
+      const people = (await api('GET', '/people?limit=100')).json.items as {
+        email: string;
+        language?: string;
+      }[];
+      return people.find((p) => p.email === 'admin@tessera.local')?.language ?? 'default';
+    };
+    await page.getByRole('link', { name: 'Sign-in security' }).click();
+    const language = page.getByLabel('The language of my messages');
+
+    // Act and assert: Italian, then the default again.
+    await language.selectOption('it');
+    await page.getByRole('button', { name: 'Save the language' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await ownLanguage()).toBe('it');
+    await scan('own-language');
+    await language.selectOption('');
+    await page.getByRole('button', { name: 'Save the language' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await ownLanguage()).toBe('default');
+  });
+
   it('someone who adds an authenticator app is asked for its code at the next sign-in, and a wrong code is refused', async () => {
     expect(
       (await api('POST', '/people', { email: 'sec@tessera.local', role: 'vendor-support' })).status,

@@ -68,6 +68,7 @@ const validBodies: Record<string, Record<string, unknown>> = {
   assignSeat: { userId: 'agent-7' },
   invitePerson: { email: 'new@example.com', role: 'vendor-support' },
   changePerson: { role: 'vendor-admin' },
+  changeOwnSettings: { language: 'it' },
   signIn: { email: 'someone@example.com', password: 'x' },
   setNewPassword: { email: 'someone@example.com', session: 's', newPassword: 'x' },
   answerMfa: { email: 'someone@example.com', session: 's', code: '123456' },

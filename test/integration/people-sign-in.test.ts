@@ -15,6 +15,7 @@ import { personTokenVerifier } from '../../lambdas/adapters/person-tokens.ts';
 import type { ChangeContext } from '../../lambdas/domain/audit.ts';
 import { beginMfaSetup, disableMfa, enableMfa, mfaStatus } from '../../lambdas/domain/mfa.ts';
 import {
+  changeOwnSettings,
   disablePerson,
   enablePerson,
   getPerson,
@@ -419,5 +420,27 @@ describe('people who sign in', () => {
       enabled: false,
     });
     expect(await codeOf(mfaStatus(off, admin, done.accessToken))).toBe('NOT_FOUND');
+  });
+
+  it('a person changes the language of their own messages, audited; an API token has no self (404)', async () => {
+    // Arrange
+    const { person } = await onboard('jo@example.com');
+    const self: Principal = { kind: 'person', personId: person.id, role: 'vendor-support' };
+
+    // Act
+    const italian = await changeOwnSettings({ store: stores.people }, ctx(self), {
+      language: 'it',
+    });
+    const back = await changeOwnSettings({ store: stores.people }, ctx(self), { language: null });
+    const token = await codeOf(
+      changeOwnSettings({ store: stores.people }, ctx(admin), { language: 'it' }),
+    );
+
+    // Assert
+    expect([italian.language, back.language]).toEqual(['it', undefined]);
+    expect((await getPerson(stores.people, admin, person.id)).language).toBeUndefined();
+    expect(token).toBe('NOT_FOUND');
+    const trail = await stores.audit.list({ limit: 10, entityType: 'person', entityId: person.id });
+    expect(trail.items.filter((e) => e.action === 'person.changed')).toHaveLength(2);
   });
 });

@@ -902,6 +902,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The signed-in person changes the language of their own messages */
+        patch: operations["changeOwnSettings"];
+        trace?: never;
+    };
     "/session/mfa/setup": {
         parameters: {
             query?: never;
@@ -7005,6 +7022,89 @@ export interface operations {
                         status: "MFA_REQUIRED";
                         /** @description Send back with the authenticator code (POST /session/mfa) */
                         session: string;
+                    };
+                };
+            };
+            /** @description The request was refused; `code` says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tessera failed; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeOwnSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description null: their customer's (or the vendor's) language */
+                    language: ("en" | "it") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        email: string;
+                        name?: string;
+                        /** @enum {string} */
+                        role: "vendor-admin" | "vendor-support" | "customer-admin" | "customer-user";
+                        customerId?: string;
+                        /** @description Set when the person sees only these projects of their customer */
+                        projectIds?: string[];
+                        /** @enum {string} */
+                        status: "invited" | "active" | "disabled";
+                        /** @enum {string} */
+                        language?: "en" | "it";
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        invitedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        lastSignInAt?: string;
+                        /** @description Signs in with an authenticator app as a second factor */
+                        mfa?: boolean;
+                        /** @description Federated identity providers this person has signed in through */
+                        signInProviders?: string[];
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC timestamp
+                         */
+                        updatedAt: string;
                     };
                 };
             };

@@ -358,6 +358,8 @@ export const en = {
   'language.ofEmails': 'Language of messages',
   'language.default': 'The default (the customer’s or the vendor’s)',
   'language.save': 'Save the language',
+  'language.ofMyEmails': 'The language of my messages',
+  'language.saved': 'Saved.',
   'tickets.triage': 'Waiting for triage',
   'tickets.onlyTriage': 'Only tickets waiting for triage',
   'tickets.byEmail': 'by e-mail from {from}',

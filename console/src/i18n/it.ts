@@ -366,6 +366,8 @@ export const it: Record<MessageKey, string> = {
   'language.ofEmails': 'Lingua dei messaggi',
   'language.default': 'Quella predefinita (del cliente o del fornitore)',
   'language.save': 'Salva la lingua',
+  'language.ofMyEmails': 'La lingua dei miei messaggi',
+  'language.saved': 'Salvato.',
   'tickets.triage': 'In attesa di smistamento',
   'tickets.onlyTriage': 'Solo i ticket da smistare',
   'tickets.byEmail': 'via e-mail da {from}',

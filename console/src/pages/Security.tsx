@@ -8,8 +8,12 @@ import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { Loading } from '../ui/Loading.tsx';
+import { OwnLanguage } from './OwnLanguage.tsx';
 
-/** The signed-in person's own sign-in settings: adding or removing an authenticator app. */
+/**
+ * The signed-in person's own settings: adding or removing an authenticator app, and the language
+ * of their e-mails.
+ */
 export const Security = () => {
   const { t } = useI18n();
   const queries = useQueryClient();
@@ -70,6 +74,7 @@ export const Security = () => {
           }}
         />
       ) : null}
+      <OwnLanguage />
     </main>
   );
 };
