@@ -398,6 +398,10 @@ describe('the customer portal: trials', () => {
       await dialog.getByRole('button', { name: 'Move the activation' }).click();
       await dialog.waitFor({ state: 'detached' });
       await company.getByRole('row', { name: /pbx-1 .*revoked → act_/ }).waitFor();
+      // The slot now waits for the replacement to activate online, and the row says so.
+      await company
+        .getByRole('row', { name: /pbx-spare-fp.*active · waiting for the replacement device/ })
+        .waitFor();
       const activations = await api('GET', `/licenses/${licenseId}/activations`);
       expect(activations.json.items).toEqual(
         expect.arrayContaining([

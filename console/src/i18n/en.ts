@@ -371,6 +371,7 @@ export const en = {
   'tickets.attachLimit': 'At most {files} files, {mib} MiB in all.',
   'tickets.download': '{name} ({kib} KiB)',
   'license.offline': 'offline',
+  'license.awaitingReplacement': 'waiting for the replacement device to activate',
   'license.renewBy': 'renew its file by {date}',
   'offline.heading': 'Devices without internet',
   'offline.intro': 'Upload a file a device wrote, then carry the answer back to the device.',

@@ -379,6 +379,7 @@ export const it: Record<MessageKey, string> = {
   'tickets.attachLimit': 'Al massimo {files} file, {mib} MiB in tutto.',
   'tickets.download': '{name} ({kib} KiB)',
   'license.offline': 'offline',
+  'license.awaitingReplacement': 'in attesa che il dispositivo sostitutivo si attivi',
   'license.renewBy': 'rinnovarne il file entro il {date}',
   'offline.heading': 'Dispositivi senza internet',
   'offline.intro':

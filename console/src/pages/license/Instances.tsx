@@ -11,6 +11,17 @@ import { Rehost } from './Rehost.tsx';
 import { fileNameOf, saveAs } from './save-file.ts';
 
 /** The instances activated on a license, their current license files, and their deactivation. */
+/**
+ * An RMA's placeholder: the slot moved to a replacement fingerprint that has not activated yet
+ * (it activates online with the key and the e-mailed code, and then supersedes this).
+ */
+const awaitsReplacement = (a: {
+  status: string;
+  replaces?: string;
+  offline?: boolean;
+  lastSeenAt?: string;
+}) => a.status === 'active' && a.replaces !== undefined && !a.offline && !a.lastSeenAt;
+
 export const Instances = ({ licenseId }: { licenseId: string }) => {
   const { t, formatDate } = useI18n();
   const queries = useQueryClient();
@@ -75,6 +86,7 @@ export const Instances = ({ licenseId }: { licenseId: string }) => {
                       ? ` · ${t('license.renewBy', { date: formatDate(a.offlineRefreshBy) })}`
                       : ''}
                     {a.replacedBy ? ` → ${a.replacedBy}` : ''}
+                    {awaitsReplacement(a) ? ` · ${t('license.awaitingReplacement')}` : ''}
                   </td>
                   <td>{formatDate(a.activatedAt ?? a.createdAt)}</td>
                   <td className="row-actions">
