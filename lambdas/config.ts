@@ -1,4 +1,5 @@
 import { languages } from './domain/language.ts';
+import { senderTrusts } from './domain/mail-trust.ts';
 import * as z from './domain/zod.ts';
 
 /**
@@ -38,6 +39,8 @@ const Config = z.object({
   BRAND: z.string().optional(),
   /** The language of e-mails to readers whose language nobody set. */
   DEFAULT_LANGUAGE: z.enum(languages).default('en'),
+  /** When a received mail's From line is believed (domain/mail-trust.ts). */
+  MAIL_SENDER_TRUST: z.enum(senderTrusts).default('dmarc-not-failed'),
   /** The bucket of ticket attachments and received e-mails (AWS). */
   FILES_BUCKET: z.string().min(1).optional(),
   /** Local runtime: the folder that stands in for FILES_BUCKET. */

@@ -308,6 +308,7 @@ export class ApiStack extends Stack {
       this.supportMail = new SupportMail(this, 'SupportMail', {
         stage: stage.name,
         address: stage.supportAddress,
+        senderTrust: stage.supportSenderTrust,
         table: props.table,
         files,
         logRetention: stage.logRetentionDays,

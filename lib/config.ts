@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { parsePublicJwks } from '../lambdas/adapters/jwks.ts';
 import { brandProblems, DEFAULT_BRAND } from '../lambdas/domain/email-templates.ts';
 import { languages } from '../lambdas/domain/language.ts';
+import { senderTrusts } from '../lambdas/domain/mail-trust.ts';
 import { type JobName, jobNames } from '../lambdas/jobs/catalog.ts';
 
 /**
@@ -176,6 +177,12 @@ export const StageConfig = z.strictObject({
     .optional()
     .describe(
       'Receives support mail through SES receiving: mail to it opens and answers tickets (docs/support.md). Without it, no receiving is set up',
+    ),
+  supportSenderTrust: z
+    .enum(senderTrusts)
+    .default('dmarc-not-failed')
+    .describe(
+      "When a support mail's From line is believed: dmarc-not-failed (unless DMARC failed) or dmarc-pass (only when DMARC passed; mail from domains without DMARC waits for triage)",
     ),
   brand: z
     .strictObject({

@@ -8,6 +8,7 @@ import { Lambda, LambdaInvocationType, S3 } from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INBOUND_PREFIX } from '../lambdas/domain/mail-intake.ts';
+import type { SenderTrust } from '../lambdas/domain/mail-trust.ts';
 import { TesseraFunction } from './constructs/tessera-function.ts';
 import { receiptRuleSetName } from './data-stack.ts';
 
@@ -18,6 +19,8 @@ export interface SupportMailProps {
   table: ITable;
   files: IBucket;
   logRetention: RetentionDays;
+  /** When a received mail's From line is believed (lambdas/domain/mail-trust.ts). */
+  senderTrust: SenderTrust;
 }
 
 /**
@@ -59,6 +62,7 @@ export class SupportMail extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
       memorySize: 1024,
+      environment: { MAIL_SENDER_TRUST: props.senderTrust },
     });
     this.fn.bindTable(props.table, 'write');
     this.fn.bindFiles(props.files, { read: [INBOUND_PREFIX], write: ['attachments/'] });

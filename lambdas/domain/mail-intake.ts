@@ -1,6 +1,7 @@
 import type { Attachment } from './attachments.ts';
 import { type AuditEvent, auditEvent, type ChangeContext } from './audit.ts';
 import { DomainError } from './errors.ts';
+import type { SenderTrust } from './mail-trust.ts';
 import type { Principal } from './principal.ts';
 import {
   appendMessage,
@@ -19,7 +20,8 @@ import {
  *    received, for the operator).
  * 2. The sender is the person with that address (a customer's portal user), else the customer
  *    whose contact it is (exactly one), else unknown. A failed DMARC check makes every sender
- *    unknown: the From line may be forged.
+ *    unknown: the From line may be forged (and, when the stage asks for it, so does any check
+ *    that did not pass: ./mail-trust.ts).
  * 3. `[T000042]` in the subject names a ticket: when the sender is its requester, the mail is a
  *    reply and appends to the thread (a ticket waiting for them opens again).
  * 4. Otherwise a known sender of a customer with a support contract opens a new ticket of that
@@ -92,10 +94,11 @@ export const receiveMail = async (
   deps: IntakeDeps,
   base: Omit<ChangeContext, 'principal'>,
   mail: InboundMail,
+  trust: SenderTrust = 'dmarc-not-failed',
 ): Promise<IntakeOutcome> => {
   const mark: MailMark = { messageIdHash: mail.messageIdHash, now: base.now };
   try {
-    return await intake(deps, base, mail, mark);
+    return await intake(deps, base, mail, mark, trust);
   } catch (error) {
     // The mark exists: this very mail was taken in before (a redelivery).
     if (error instanceof DomainError && error.code === 'ALREADY_EXISTS') {
@@ -110,6 +113,7 @@ const intake = async (
   base: Omit<ChangeContext, 'principal'>,
   mail: InboundMail,
   mark: MailMark,
+  trust: SenderTrust,
 ): Promise<IntakeOutcome> => {
   const refusal =
     mail.verdicts.virus === 'FAIL' ? 'virus' : mail.verdicts.spam === 'FAIL' ? 'spam' : undefined;
@@ -120,7 +124,9 @@ const intake = async (
     );
     return { outcome: 'refused', reason: refusal };
   }
-  const trusted = mail.verdicts.dmarc !== 'FAIL' && mail.from !== '';
+  const dmarc = mail.verdicts.dmarc;
+  const trusted =
+    mail.from !== '' && (trust === 'dmarc-pass' ? dmarc === 'PASS' : dmarc !== 'FAIL');
   const sender = trusted ? await identify(deps, mail.from) : undefined;
   const ctx: ChangeContext = { ...base, principal: sender?.principal ?? SYSTEM };
   const body = [bodyOf(mail.text), ...(mail.notes ?? [])].join('\n\n');

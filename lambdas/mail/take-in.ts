@@ -30,5 +30,6 @@ export const takeInMail = async (
     },
     { now: rt.clock.now(), ids: rt.ids },
     { ...mail, attachments, notes },
+    rt.config.MAIL_SENDER_TRUST,
   );
 };

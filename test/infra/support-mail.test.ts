@@ -123,4 +123,15 @@ describe('support mail on AWS', () => {
     without.resourceCountIs('AWS::SES::ReceiptRule', 0);
     without.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
   });
+
+  it('tells the intake function how far to believe a From line: unless DMARC failed, or only when it passed', () => {
+    const intakeWith = (trust: string) =>
+      Match.objectLike({
+        FunctionName: 'tessera-dev-mail-intake',
+        Environment: { Variables: Match.objectLike({ MAIL_SENDER_TRUST: trust }) },
+      });
+    api.hasResourceProperties('AWS::Lambda::Function', intakeWith('dmarc-not-failed'));
+    const { api: strict } = synthTessera(withStage('dev', { supportSenderTrust: 'dmarc-pass' }));
+    strict.hasResourceProperties('AWS::Lambda::Function', intakeWith('dmarc-pass'));
+  });
 });

@@ -3,6 +3,7 @@ import { idGenerator } from '../../lambdas/adapters/ids.ts';
 import { parseMail } from '../../lambdas/adapters/mail-parser.ts';
 import { createCustomer } from '../../lambdas/domain/customers.ts';
 import { type InboundMail, receiveMail } from '../../lambdas/domain/mail-intake.ts';
+import type { SenderTrust } from '../../lambdas/domain/mail-trust.ts';
 import type { Person } from '../../lambdas/domain/people.ts';
 import { createProject } from '../../lambdas/domain/projects.ts';
 import { createStores, type Stores } from '../../lambdas/store/index.ts';
@@ -36,11 +37,16 @@ const raw = (from: string, subject: string, text: string, messageId = `<m${++seq
     ].join('\r\n'),
   );
 
-const take = async (bytes: Buffer, verdicts: InboundMail['verdicts'] = PASS) =>
+const take = async (
+  bytes: Buffer,
+  verdicts: InboundMail['verdicts'] = PASS,
+  trust: SenderTrust = 'dmarc-not-failed',
+) =>
   receiveMail(
     { tickets: stores.tickets, people: stores.people, customers: stores.customers },
     { now, ids },
     await parseMail(bytes, verdicts),
+    trust,
   );
 
 const person = (email: string, extra: Partial<Person>): Person => ({
@@ -127,6 +133,25 @@ describe('tickets by e-mail', () => {
       expect(ticket?.customerId).toBeUndefined();
       expect(ticket?.service).toBeUndefined();
     }
+  });
+
+  it('believes a From line only after a passed DMARC check when the stage asks for it', async () => {
+    // Arrange: the same known sender, from a domain without DMARC (GRAY).
+    const gray = { ...PASS, dmarc: 'GRAY' } as const;
+
+    // Act
+    const lenient = await take(raw('ann@acme.example', 'No DMARC here', 'x'), gray);
+    const strict = await take(raw('ann@acme.example', 'No DMARC here', 'y'), gray, 'dmarc-pass');
+    const passed = await take(raw('ann@acme.example', 'Signed', 'z'), PASS, 'dmarc-pass');
+
+    // Assert
+    expect([lenient.outcome, strict.outcome, passed.outcome]).toEqual([
+      'opened',
+      'triage',
+      'opened',
+    ]);
+    const held = await stores.tickets.get(String('ticketId' in strict && strict.ticketId));
+    expect(held?.customerId).toBeUndefined();
   });
 
   it('refuses a virus and spam, audited, and takes neither in as a ticket', async () => {
