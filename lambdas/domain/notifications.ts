@@ -179,6 +179,30 @@ export const sendNotices = (
   }
 };
 
+/**
+ * Sends one reminder unless a run claimed it before: claimed first, marked sent after. A send
+ * that may work later drops the claim for the next run; an address SES refuses is not retried
+ * every run.
+ */
+const remindOnce = async (
+  store: NoticeStore,
+  key: ReminderKey,
+  now: Date,
+  tally: { changed: number; failed: number },
+  send: () => Promise<unknown>,
+) => {
+  if (!(await store.claimReminder(key, now))) return;
+  try {
+    await send();
+    await store.finishReminder(key, now, 'sent');
+    tally.changed++;
+  } catch (error) {
+    if (retryable(error)) await store.dropReminder(key);
+    else await store.finishReminder(key, now, 'failed');
+    tally.failed++;
+  }
+};
+
 /** The reminder due now: the smallest offset whose day has come, or none. */
 export const dueOffset = (validTill: Date, now: Date, offsets: readonly number[]) => {
   if (validTill <= now) return undefined;
@@ -224,19 +248,11 @@ export const sendReminders = async (
         offsetDays: offset,
         recipient: to,
       };
-      if (!(await store.claimReminder(key, now))) continue;
-      try {
-        await mailer.send(
+      await remindOnce(store, key, now, t, async () =>
+        mailer.send(
           expiryReminderMessage({ ...common, ...(await languageOf(facts, to, license)), to }),
-        );
-        await store.finishReminder(key, now, 'sent');
-        t.changed++;
-      } catch (error) {
-        // Retry what may work later; an address SES refuses is not retried every run.
-        if (retryable(error)) await store.dropReminder(key);
-        else await store.finishReminder(key, now, 'failed');
-        t.failed++;
-      }
+        ),
+      );
     }
   });
 };
@@ -289,18 +305,11 @@ export const sendOfflineRenewalReminders = async (
         offsetDays: offset,
         recipient: to,
       };
-      if (!(await store.claimReminder(key, now))) continue;
-      try {
-        await mailer.send(
+      await remindOnce(store, key, now, t, async () =>
+        mailer.send(
           offlineRenewalMessage({ ...common, ...(await languageOf(facts, to, license)), to }),
-        );
-        await store.finishReminder(key, now, 'sent');
-        t.changed++;
-      } catch (error) {
-        if (retryable(error)) await store.dropReminder(key);
-        else await store.finishReminder(key, now, 'failed');
-        t.failed++;
-      }
+        ),
+      );
     }
   });
 };
