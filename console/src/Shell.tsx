@@ -5,6 +5,7 @@ import type { MessageKey } from './i18n/en.ts';
 import { type Language, languages, useI18n } from './i18n/i18n.tsx';
 import { href, type Route } from './router.ts';
 import { BrandMark, useBrand } from './ui/Brand.tsx';
+import { languageNames } from './ui/LanguageOptions.tsx';
 
 type NavLink = { page: Route['page']; hash: string; label: MessageKey };
 
@@ -62,7 +63,7 @@ export const LanguagePicker = () => {
       <select value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
         {Object.keys(languages).map((code) => (
           <option key={code} value={code}>
-            {code === 'en' ? 'English' : 'Italiano'}
+            {languageNames[code as Language]}
           </option>
         ))}
       </select>

@@ -203,6 +203,10 @@ const remindOnce = async (
   }
 };
 
+/** How far ahead reminder runs look: a day past the largest offset. */
+const reminderHorizon = (now: Date, offsets: readonly number[]) =>
+  new Date(now.getTime() + (Math.max(...offsets, 0) + 1) * DAY_MS);
+
 /** The reminder due now: the smallest offset whose day has come, or none. */
 export const dueOffset = (validTill: Date, now: Date, offsets: readonly number[]) => {
   if (validTill <= now) return undefined;
@@ -226,7 +230,7 @@ export const sendReminders = async (
   offsets: readonly number[],
   progress: Progress,
 ) => {
-  const horizon = new Date(now.getTime() + (Math.max(...offsets, 0) + 1) * DAY_MS);
+  const horizon = reminderHorizon(now, offsets);
   return drain(expiry.upcomingExpiries(now, horizon), progress, async ({ licenseId }, t) => {
     const license = await facts.license(licenseId);
     if (!license?.validTill || license.status !== 'active') return;
@@ -274,7 +278,7 @@ export const sendOfflineRenewalReminders = async (
   offsets: readonly number[],
   progress: Progress,
 ) => {
-  const horizon = new Date(now.getTime() + (Math.max(...offsets, 0) + 1) * DAY_MS);
+  const horizon = reminderHorizon(now, offsets);
   return drain(renewals.dueRenewals(horizon), progress, async ({ activationId, refreshBy }, t) => {
     const activation = await facts.activation(activationId);
     const due = new Date(refreshBy);

@@ -108,6 +108,26 @@ export class SiteRelay {
     this.timers.set(productCode, timer);
   }
 
+  /**
+   * A renewal that got no usable grant: shown as waiting since its first failure, the error
+   * journaled once while it stays the same, what it holds kept until it runs out, and tried again.
+   */
+  private renewalFailed(productCode: string, sentAt: Date, message: string) {
+    this.waiting.set(`renew ${productCode}`, {
+      since: this.waiting.get(`renew ${productCode}`)?.since ?? sentAt.toISOString(),
+      error: message,
+    });
+    if (this.journal.state.lastError !== message) {
+      this.journal.record({
+        t: 'contact',
+        at: this.journal.state.lastContactAt ?? '',
+        error: message,
+      });
+    }
+    this.expireIfDue(productCode);
+    this.schedule(productCode, Date.now() + RETRY_MS);
+  }
+
   /** Takes, renews or resizes one allotment; on failure keeps what it has until it runs out. */
   async renew(productCode: string) {
     const wanted = this.options.seats[productCode] ?? 0;
@@ -122,32 +142,15 @@ export class SiteRelay {
         Object.keys(this.journal.state.answers).length,
       );
     } catch (error) {
-      const message = (error as Error).message;
-      this.waiting.set(`renew ${productCode}`, {
-        since: this.waiting.get(`renew ${productCode}`)?.since ?? sentAt.toISOString(),
-        error: message,
-      });
-      if (this.journal.state.lastError !== message) {
-        this.journal.record({
-          t: 'contact',
-          at: this.journal.state.lastContactAt ?? '',
-          error: message,
-        });
-      }
-      this.expireIfDue(productCode);
-      this.schedule(productCode, Date.now() + RETRY_MS);
+      this.renewalFailed(productCode, sentAt, (error as Error).message);
       return;
     }
     if (!(await this.grantHolds(productCode, granted))) {
-      const message = 'The allotment document does not verify against the vendor keys';
-      this.waiting.set(`renew ${productCode}`, { since: sentAt.toISOString(), error: message });
-      this.journal.record({
-        t: 'contact',
-        at: this.journal.state.lastContactAt ?? '',
-        error: message,
-      });
-      this.expireIfDue(productCode);
-      this.schedule(productCode, Date.now() + RETRY_MS);
+      this.renewalFailed(
+        productCode,
+        sentAt,
+        'The allotment document does not verify against the vendor keys',
+      );
       return;
     }
     this.waiting.delete(`renew ${productCode}`);

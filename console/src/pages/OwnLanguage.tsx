@@ -6,6 +6,7 @@ import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { Field } from '../ui/Field.tsx';
+import { chosenLanguage, LanguageOptions } from '../ui/LanguageOptions.tsx';
 
 /** The language of the signed-in person's own e-mails: theirs, or their customer's default. */
 export const OwnLanguage = () => {
@@ -17,7 +18,7 @@ export const OwnLanguage = () => {
     mutationFn: () =>
       call(
         api().PATCH('/session/me', {
-          body: { language: language === 'en' || language === 'it' ? language : null },
+          body: { language: chosenLanguage(language) },
         }),
       ),
   });
@@ -37,9 +38,7 @@ export const OwnLanguage = () => {
               save.reset();
             }}
           >
-            <option value="">{t('language.default')}</option>
-            <option value="en">English</option>
-            <option value="it">Italiano</option>
+            <LanguageOptions />
           </select>
         </Field>
         <button type="submit" disabled={save.isPending}>

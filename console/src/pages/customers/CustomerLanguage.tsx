@@ -3,6 +3,7 @@ import type { Customer } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
+import { chosenLanguage, LanguageOptions } from '../../ui/LanguageOptions.tsx';
 import { useCustomerPatch } from './customer-patch.ts';
 
 /** The language of the customer's e-mails (unless a person has their own); staff change it. */
@@ -16,8 +17,7 @@ export const CustomerLanguage = ({
   const { t } = useI18n();
   const [language, setLanguage] = useState<string>(customer.language ?? '');
   const save = useCustomerPatch(customer);
-  const change = () =>
-    save.mutate({ language: language === 'en' || language === 'it' ? language : null });
+  const change = () => save.mutate({ language: chosenLanguage(language) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     change();
@@ -26,9 +26,7 @@ export const CustomerLanguage = ({
     <form className="toolbar" onSubmit={submit}>
       <Field label={t('language.ofEmails')}>
         <select value={language} disabled={!editable} onChange={(e) => setLanguage(e.target.value)}>
-          <option value="">{t('language.default')}</option>
-          <option value="en">English</option>
-          <option value="it">Italiano</option>
+          <LanguageOptions />
         </select>
       </Field>
       {editable ? (

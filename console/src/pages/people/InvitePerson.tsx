@@ -7,6 +7,7 @@ import { useSession } from '../../auth/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { Field } from '../../ui/Field.tsx';
+import { chosenLanguage, LanguageOptions } from '../../ui/LanguageOptions.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 
 export type Role = Person['role'];
@@ -44,6 +45,7 @@ export const InvitePerson = ({
     enabled: isCustomerRole(role) && !ownCompany,
   });
   const chosenCustomer = customerId || customers.data?.items[0]?.id || '';
+  const own = chosenLanguage(language);
   const invite = useMutation({
     mutationFn: () =>
       call(
@@ -52,7 +54,7 @@ export const InvitePerson = ({
             email: email.trim(),
             role,
             ...(name.trim() ? { name: name.trim() } : {}),
-            ...(language === 'en' || language === 'it' ? { language } : {}),
+            ...(own ? { language: own } : {}),
             ...(isCustomerRole(role) && !ownCompany && chosenCustomer
               ? { customerId: chosenCustomer }
               : {}),
@@ -100,9 +102,7 @@ export const InvitePerson = ({
         ) : null}
         <Field label={t('language.ofEmails')}>
           <select value={language} onChange={(e) => setLanguage(e.target.value)}>
-            <option value="">{t('language.default')}</option>
-            <option value="en">English</option>
-            <option value="it">Italiano</option>
+            <LanguageOptions />
           </select>
         </Field>
         <ErrorNotice error={invite.error} onRetry={() => invite.mutate()} />

@@ -4,6 +4,7 @@ import { call } from '../../api/problem.ts';
 import type { Person } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { chosenLanguage, LanguageOptions } from '../../ui/LanguageOptions.tsx';
 
 /**
  * The language a person's e-mails are written in, changed from the People table: their own, or
@@ -29,13 +30,9 @@ export const PersonLanguage = ({ person }: { person: Person }) => {
         aria-label={t('people.languageOf', { email: person.email })}
         value={person.language ?? ''}
         disabled={change.isPending}
-        onChange={(e) =>
-          change.mutate(e.target.value === 'en' || e.target.value === 'it' ? e.target.value : null)
-        }
+        onChange={(e) => change.mutate(chosenLanguage(e.target.value))}
       >
-        <option value="">{t('language.default')}</option>
-        <option value="en">English</option>
-        <option value="it">Italiano</option>
+        <LanguageOptions />
       </select>
       <ErrorNotice error={change.error} />
     </>
